@@ -1,0 +1,92 @@
+# jail — one non-recursive GNU Makefile.
+#   make            build libjail.a and the commands into build/
+#   make check      unit tests + integration tests (root), ends "N passed, N failed"
+#   make lint       clang-format check, clang-tidy, cppcheck, clang -Werror build
+#   make demo       install packages, build, make a jail root, run a jail
+#   make bench      side-by-side start-up benchmarks against the peers
+#   make install    PREFIX=/usr/local DESTDIR=
+# Module makefiles in mk/*.mk may add targets (fuzz, ...).
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+
+PKGS     := libseccomp jansson libmnl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljansson -lmnl)
+
+WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+            -Wstrict-prototypes -Wno-unused-parameter -Werror
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -Ilib $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  ?=
+ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+LDLIBS   := $(PKG_LIBS)
+
+LIB_SRCS := $(sort $(wildcard lib/*.c lib/*/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIBJAIL  := $(BUILD)/libjail.a
+
+CMDS     := $(sort $(notdir $(wildcard cmd/*)))
+CMD_BINS := $(CMDS:%=$(BUILD)/%)
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check unit integration lint demo bench install uninstall clean format
+all: $(LIBJAIL) $(CMD_BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBJAIL): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# Each cmd/NAME/ directory builds one program NAME from its .c files.
+define cmd_rule
+$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIBJAIL)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach c,$(CMDS),$(eval $(call cmd_rule,$(c))))
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBJAIL)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT_BINS)
+check: all $(UNIT_BINS)
+	BUILD=$(BUILD) sh scripts/check.sh
+
+lint:
+	sh scripts/lint.sh
+
+demo:
+	sh scripts/demo.sh
+
+bench: all
+	sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(CMD_BINS) $(DESTDIR)$(SBINDIR)/
+	for m in man/*.8; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
+	for m in man/*.5; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
+
+uninstall:
+	for c in $(CMDS); do rm -f $(DESTDIR)$(SBINDIR)/$$c; done
+
+format:
+	clang-format -i $(LIB_SRCS) $(wildcard lib/*.h lib/*/*.h include/jail/*.h cmd/*/*.c tests/unit/*.c tests/unit/*.h)
+
+clean:
+	rm -rf $(BUILD)
+
+-include mk/*.mk
+-include $(LIB_OBJS:.o=.d) $(wildcard $(BUILD)/cmd/*/*.d $(BUILD)/tests/unit/*.d)

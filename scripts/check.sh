@@ -1,0 +1,33 @@
+#!/bin/sh
+# Runs the C unit tests and the bats integration tests, counts TAP results and
+# ends with one line "N passed, N failed". Exit status 1 when anything failed.
+set -u
+BUILD=${BUILD:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	echo "# unit: $t"
+	"$t" >>"$log" 2>&1 || status=1
+done
+grep -E '^(not )?ok ' "$log" | grep '^not ok' || true
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# integration tests need root; skipped" >&2
+	status=1
+else
+	set -- tests/integration/*.bats
+	if [ -e "$1" ]; then
+		JAIL_BUILD="$top/$BUILD" bats --tap ${BATS_FILTER:+-f "$BATS_FILTER"} "$@" | tee -a "$log" | grep -E '^(not ok|# )' || true
+	fi
+fi
+
+passed=$(grep -cE '^ok ' "$log")
+failed=$(grep -cE '^not ok ' "$log")
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status
