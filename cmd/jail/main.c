@@ -1,0 +1,184 @@
+/*
+ * jail(8): argv in, text out. Parses FreeBSD's command line (the -c/-m/-r
+ * forms with name=value parameters and the legacy positional form) into a
+ * parameter set and hands it to libjail; turns the library's error into the
+ * one line FreeBSD prints and the exit status.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jail/jail.h"
+#include "param.h"
+#include "priv.h"
+
+#define EX_USAGE 64
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: jail [-dhilqv] [-J jid_file] [-u username] [-U username]\n"
+		"            -[cmr] param=value ... [command=command ...]\n"
+		"       jail [-dqv] [-f conf_file] -[cmr] [jail]\n"
+		"       jail [-qv] [-f conf_file] -[rR] ['*' | jail ...]\n"
+		"       jail [-dhilqv] [-J jid_file] [-u username] [-U username]\n"
+		"            [-n jailname] [-s securelevel]\n"
+		"            path hostname ip[,...] command ...\n"
+		"       jail [-f conf_file] -e separator\n"
+		"       jail --privileges[=man]\n");
+	exit(EX_USAGE);
+}
+
+static int die(const struct jail_err *e)
+{
+	fprintf(stderr, "jail: %s\n", e->msg);
+	return e->exit ? e->exit : 1;
+}
+
+static int set(struct jail_params *p, const char *arg, struct jail_err *e)
+{
+	return jail_params_set_arg(p, arg, true, e);
+}
+
+int main(int argc, char **argv)
+{
+	struct jail_params p = { 0 };
+	struct jail_err e = { 0 };
+	struct jail_run_opts o = { 0 };
+	bool create = false, modify = false, remove = false;
+	int c, ret;
+
+	if (argc > 1 && !strncmp(argv[1], "--privileges", 12)) {
+		jail_priv_print_table(stdout, !strcmp(argv[1], "--privileges=man"));
+		return 0;
+	}
+	while ((c = getopt(argc, argv, "+cdf:hiJ:lmn:p:qrRs:u:U:vCe:")) != -1) {
+		switch (c) {
+		case 'c':
+			create = true;
+			break;
+		case 'm':
+			modify = true;
+			break;
+		case 'r':
+		case 'R':
+			remove = true;
+			break;
+		case 'd':
+			break;
+		case 'l':
+			ret = set(&p, "exec.clean", &e);
+			goto checked;
+		case 'n':
+			ret = jail_params_set(&p, JP_NAME, (const char *[]){ optarg }, 1, false, &e);
+			goto checked;
+		case 's':
+			ret = jail_params_set(&p, JP_SECURELEVEL, (const char *[]){ optarg }, 1, false, &e);
+			goto checked;
+		case 'U':
+			ret = jail_params_set(&p, JP_EXEC_JAIL_USER, (const char *[]){ optarg }, 1, false, &e);
+			goto checked;
+		case 'u':
+			ret = jail_params_set(&p, JP_EXEC_JAIL_USER, (const char *[]){ optarg }, 1, false, &e);
+			if (ret == 0)
+				ret = set(&p, "exec.system_jail_user", &e);
+			goto checked;
+		case 'h':
+			ret = set(&p, "ip_hostname", &e);
+			goto checked;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'i':
+		case 'J':
+		case 'f':
+		case 'p':
+		case 'C':
+		case 'e':
+			fprintf(stderr, "jail: -%c: not supported yet\n", c);
+			return 1;
+		default:
+			usage();
+		}
+		continue;
+checked:
+		if (ret < 0)
+			return die(&e);
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (modify || remove) {
+		fprintf(stderr, "jail: -%c: not supported yet\n", modify ? 'm' : 'r');
+		return 1;
+	}
+	if (!create) {
+		/* Legacy form: path hostname ip[,ip...] command ... */
+		if (argc < 4 || argv[0][0] != '/')
+			usage();
+		char hn[512];
+		snprintf(hn, sizeof(hn), "host.hostname=%s", argv[1]);
+		ret = jail_params_set(&p, JP_PATH, (const char *[]){ argv[0] }, 1, false, &e);
+		if (ret == 0)
+			ret = set(&p, hn, &e);
+		if (ret == 0 && argv[2][0]) {
+			/* Each address goes to ip4.addr or ip6.addr by its form. */
+			char *copy = strdup(argv[2]), *save = NULL;
+			for (char *a = strtok_r(copy, ",", &save); a && ret == 0; a = strtok_r(NULL, ",", &save)) {
+				enum jail_param_id id = strchr(a, ':') ? JP_IP6_ADDR : JP_IP4_ADDR;
+				ret = jail_params_set(&p, id, (const char *[]){ a }, 1, true, &e);
+			}
+			free(copy);
+		}
+		if (ret == 0)
+			ret = jail_params_set(&p, JP_COMMAND, (const char *const *)argv + 3, (size_t)argc - 3, false, &e);
+		if (ret < 0)
+			return die(&e);
+	} else {
+		bool any_eq = false;
+		for (int i = 0; i < argc; i++)
+			if (strchr(argv[i], '='))
+				any_eq = true;
+		if (argc > 0 && !any_eq) {
+			fprintf(stderr, "jail: jail.conf: not supported yet\n");
+			return 1;
+		}
+		for (int i = 0; i < argc; i++) {
+			/* command= takes the rest of the command line. */
+			if (!strncmp(argv[i], "command=", 8)) {
+				const char *first = argv[i] + 8;
+				ret = jail_params_set(&p, JP_COMMAND, &first, 1, false, &e);
+				if (ret == 0 && i + 1 < argc)
+					ret = jail_params_set(&p, JP_COMMAND, (const char *const *)argv + i + 1,
+							      (size_t)(argc - i - 1), true, &e);
+				if (ret < 0)
+					return die(&e);
+				break;
+			}
+			ret = set(&p, argv[i], &e);
+			if (ret < 0)
+				return die(&e);
+		}
+	}
+	if (!jail_params_isset(&p, JP_COMMAND)) {
+		if (jail_params_bool(&p, JP_PERSIST)) {
+			fprintf(stderr, "jail: persist: persistent jails are not supported yet\n");
+			return 1;
+		}
+		fprintf(stderr, "jail: %s: no command specified\n",
+			jail_params_isset(&p, JP_NAME) ? jail_params_str(&p, JP_NAME) : "jail");
+		return 1;
+	}
+	fflush(stdout);
+	ret = jail_run(&p, &o, &e);
+	jail_params_free(&p);
+	if (ret < 0)
+		return die(&e);
+	return ret;
+}

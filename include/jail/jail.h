@@ -1,0 +1,26 @@
+/*
+ * libjail's entry points for the front ends (cmd/jail, cmd/jls, ...).
+ */
+#ifndef JAIL_JAIL_H
+#define JAIL_JAIL_H
+
+#include <stdbool.h>
+
+#include "jail/err.h"
+
+struct jail_params;
+
+struct jail_run_opts {
+	bool verbose;	/* report each step on stdout, as jail -v */
+	bool quiet;
+};
+
+/*
+ * Create a jail from p, run its command inside and wait for it; the jail is
+ * removed when the command ends. Returns the command's exit status (128+N if
+ * killed by signal N), or a negative errno with e filled when the jail could
+ * not be made — in which case nothing it made is left behind.
+ */
+int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_err *e);
+
+#endif

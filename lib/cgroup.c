@@ -1,0 +1,369 @@
+/*
+ * cgroups for jails on v1, v2 and hybrid hosts. Hierarchies are found in
+ * /proc/self/mountinfo, the creator's place in each in /proc/PID/cgroup, so
+ * nothing about the host's layout is assumed. A hierarchy we cannot write
+ * (read-only, delegated elsewhere) is skipped, not an error, unless there is
+ * none at all.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "util.h"
+
+struct hier {
+	char mnt[PATH_MAX];
+	char root[PATH_MAX];
+	char opts[256]; /* v1 controllers, e.g. "memory" or "name=systemd" */
+	bool v2;
+};
+
+/* mountinfo escapes spaces and friends as \ooo. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] && s[3]) {
+			*o++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static int find_hiers(struct hier *h, int max)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	int n = 0;
+
+	if (!f)
+		return -errno;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		char root[PATH_MAX], mnt[PATH_MAX], fstype[64], src[256], sopts[1024];
+		char *sep = strstr(line, " - ");
+		if (!sep)
+			continue;
+		if (sscanf(line, "%*d %*d %*s %4095s %4095s", root, mnt) != 2)
+			continue;
+		if (sscanf(sep + 3, "%63s %255s %1023s", fstype, src, sopts) != 3)
+			continue;
+		bool v2 = strcmp(fstype, "cgroup2") == 0;
+		if (!v2 && strcmp(fstype, "cgroup") != 0)
+			continue;
+		unescape(root);
+		unescape(mnt);
+		struct hier *x = &h[n];
+		memset(x, 0, sizeof(*x));
+		snprintf(x->mnt, sizeof(x->mnt), "%s", mnt);
+		snprintf(x->root, sizeof(x->root), "%s", root);
+		x->v2 = v2;
+		if (!v2) {
+			/* super options: rw,memory  or rw,name=systemd  or rw,cpu,cpuacct */
+			char *save = NULL, *o = x->opts;
+			for (char *t = strtok_r(sopts, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+				if (!strcmp(t, "rw") || !strcmp(t, "ro") || !strncmp(t, "release_agent", 13) ||
+				    !strcmp(t, "clone_children") || !strcmp(t, "noprefix") ||
+				    !strcmp(t, "xattr") || !strcmp(t, "nsdelegate") || !strcmp(t, "cpuset_v2_mode"))
+					continue;
+				o += snprintf(o, sizeof(x->opts) - (size_t)(o - x->opts), "%s%s",
+					      o == x->opts ? "" : ",", t);
+			}
+		}
+		/* Same hierarchy mounted twice: keep the first. */
+		bool dup = false;
+		for (int i = 0; i < n; i++)
+			if (h[i].v2 == x->v2 && !strcmp(h[i].opts, x->opts))
+				dup = true;
+		if (!dup)
+			n++;
+	}
+	return n;
+}
+
+/* The creator's cgroup path in hierarchy h, from /proc/PID/cgroup. */
+static int own_path(pid_t pid, const struct hier *h, char *out, size_t len)
+{
+	char file[64], line[4096];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", pid > 0 ? (int)pid : (int)getpid());
+	f = fopen(file, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		c2[strcspn(c2 + 1, "\n") + 1] = '\0';
+		const char *ctrls = c1 + 1, *path = c2 + 1;
+		bool match = h->v2 ? (!strcmp(line, "0") && *ctrls == '\0') : !strcmp(ctrls, h->opts);
+		if (!match)
+			continue;
+		/* Strip the mount's root so the path is relative to the mount point. */
+		size_t rl = strlen(h->root);
+		if (strcmp(h->root, "/") != 0 && !strncmp(path, h->root, rl))
+			path += rl;
+		snprintf(out, len, "%s", path);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) < 0)
+		return -errno;
+	return 0;
+}
+
+/* v1 cpuset starts empty: a process cannot join until cpus and mems are set. */
+static void cpuset_inherit(const char *dir)
+{
+	char parent[PATH_MAX], buf[1024];
+
+	snprintf(parent, sizeof(parent), "%s/..", dir);
+	_cleanup_close_ int pfd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0 || dfd < 0)
+		return;
+	if (read_file_at(pfd, "cpuset.cpus", buf, sizeof(buf)) > 0)
+		write_file_at(dfd, "cpuset.cpus", buf);
+	if (read_file_at(pfd, "cpuset.mems", buf, sizeof(buf)) > 0)
+		write_file_at(dfd, "cpuset.mems", buf);
+}
+
+/* v1 devices: the devfs ruleset 4 of the cgroup world. */
+static void devices_restrict(const char *dir)
+{
+	static const char *const allow[] = {
+		"c 1:3 rwm",   /* null */
+		"c 1:5 rwm",   /* zero */
+		"c 1:7 rwm",   /* full */
+		"c 1:8 rwm",   /* random */
+		"c 1:9 rwm",   /* urandom */
+		"c 5:0 rwm",   /* tty */
+		"c 5:2 rwm",   /* ptmx */
+		"c 136:* rwm", /* pts */
+	};
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0)
+		return;
+	write_file_at(dfd, "devices.deny", "a");
+	for (size_t i = 0; i < ARRAY_SIZE(allow); i++)
+		write_file_at(dfd, "devices.allow", allow[i]);
+}
+
+static int build_dirs(struct jail_cgroup *cg, const char *parent, const char *leaf, pid_t creator,
+		      bool create, struct jail_err *e)
+{
+	struct hier h[JAIL_CGROUP_MAX];
+	int nh = find_hiers(h, JAIL_CGROUP_MAX);
+
+	cg->n = 0;
+	if (nh < 0)
+		return jail_err_sys(e, nh, "cgroup: reading /proc/self/mountinfo");
+	for (int i = 0; i < nh; i++) {
+		char base[PATH_MAX];
+		struct jail_cgroup_dir *d = &cg->d[cg->n];
+
+		if (parent) {
+			snprintf(base, sizeof(base), "%s", parent);
+		} else if (own_path(creator, &h[i], base, sizeof(base)) < 0) {
+			continue;
+		}
+		int len = snprintf(d->path, sizeof(d->path), "%s%s%s/%s", h[i].mnt,
+				   base[0] == '/' ? "" : "/", strcmp(base, "/") ? base : "", leaf);
+		if (len < 0 || (size_t)len >= sizeof(d->path))
+			continue;
+		snprintf(d->controllers, sizeof(d->controllers), "%s", h[i].v2 ? "" : h[i].opts);
+		d->v2 = h[i].v2;
+		if (create) {
+			int r = mkdir_p(d->path);
+			if (r == -EEXIST) {
+				/* A leftover of a crashed jail is reused only when empty. */
+				char procs[64];
+				_cleanup_close_ int dfd = open(d->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+				if (dfd < 0 || read_file_at(dfd, "cgroup.procs", procs, sizeof(procs)) != 0) {
+					jail_cgroup_destroy(cg, NULL);
+					return jail_err_set(e, -EEXIST, "cgroup: %s: exists and is in use",
+							    d->path);
+				}
+			} else if (r < 0) {
+				/* Not ours to write (read-only, not delegated): skip it. */
+				continue;
+			}
+			if (strstr(d->controllers, "cpuset"))
+				cpuset_inherit(d->path);
+			if (strstr(d->controllers, "devices"))
+				devices_restrict(d->path);
+		} else if (access(d->path, F_OK) < 0) {
+			continue;
+		}
+		cg->n++;
+	}
+	if (cg->n == 0 && create)
+		return jail_err_set(e, -ENOENT, "cgroup: no writable cgroup hierarchy found");
+	return 0;
+}
+
+int jail_cgroup_create(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e)
+{
+	return build_dirs(cg, parent, leaf, 0, true, e);
+}
+
+int jail_cgroup_open(struct jail_cgroup *cg, const char *parent, const char *leaf, pid_t creator,
+		     struct jail_err *e)
+{
+	return build_dirs(cg, parent, leaf, creator, false, e);
+}
+
+int jail_cgroup_attach(const struct jail_cgroup *cg, pid_t pid, bool skip_v2, struct jail_err *e)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	for (int i = 0; i < cg->n; i++) {
+		if (skip_v2 && cg->d[i].v2)
+			continue;
+		_cleanup_close_ int dfd = open(cg->d[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int r = dfd < 0 ? -errno : write_file_at(dfd, "cgroup.procs", buf);
+		if (r < 0)
+			return jail_err_sys(e, r, "cgroup: joining %s", cg->d[i].path);
+	}
+	return 0;
+}
+
+int jail_cgroup_v2_fd(const struct jail_cgroup *cg)
+{
+	for (int i = 0; i < cg->n; i++)
+		if (cg->d[i].v2) {
+			int fd = open(cg->d[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			return fd < 0 ? -errno : fd;
+		}
+	return -ENOENT;
+}
+
+static int read_pids(const char *dir, pid_t *pids, int max)
+{
+	char buf[65536];
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int n = 0;
+
+	if (dfd < 0)
+		return -errno;
+	if (read_file_at(dfd, "cgroup.procs", buf, sizeof(buf)) < 0)
+		return -errno;
+	for (char *p = buf; *p && n < max;) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		pids[n++] = (pid_t)v;
+		p = end;
+		while (*p == '\n')
+			p++;
+	}
+	return n;
+}
+
+int jail_cgroup_nprocs(const struct jail_cgroup *cg)
+{
+	pid_t pids[4096];
+
+	if (cg->n == 0)
+		return 0;
+	return read_pids(cg->d[0].path, pids, (int)ARRAY_SIZE(pids));
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+int jail_cgroup_kill(const struct jail_cgroup *cg, struct jail_err *e)
+{
+	const char *freezer = NULL;
+	pid_t pids[4096];
+
+	/* v2 5.14+: one write kills the whole subtree, fork races included. */
+	for (int i = 0; i < cg->n; i++) {
+		if (!cg->d[i].v2)
+			continue;
+		_cleanup_close_ int dfd = open(cg->d[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0 && write_file_at(dfd, "cgroup.kill", "1") == 0)
+			goto wait;
+	}
+	/* v1: freeze so nothing forks while we kill, then thaw to let them die. */
+	for (int i = 0; i < cg->n; i++)
+		if (!strcmp(cg->d[i].controllers, "freezer"))
+			freezer = cg->d[i].path;
+	for (int round = 0; round < 100 && cg->n > 0; round++) {
+		_cleanup_close_ int ffd = freezer ? open(freezer, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+		if (ffd >= 0)
+			write_file_at(ffd, "freezer.state", "FROZEN");
+		int n = read_pids(cg->d[0].path, pids, (int)ARRAY_SIZE(pids));
+		for (int k = 0; k < n; k++)
+			kill(pids[k], SIGKILL);
+		if (ffd >= 0)
+			write_file_at(ffd, "freezer.state", "THAWED");
+		if (n <= 0)
+			break;
+		sleep_ms(2);
+	}
+wait:
+	for (int t = 0; t < 2500; t++) {
+		int n = jail_cgroup_nprocs(cg);
+		if (n <= 0)
+			return 0;
+		sleep_ms(2);
+	}
+	return jail_err_set(e, -EBUSY, "cgroup: processes survived SIGKILL in %s", cg->d[0].path);
+}
+
+int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
+{
+	int ret = 0;
+
+	if (cg->n > 0 && jail_cgroup_nprocs(cg) > 0)
+		ret = jail_cgroup_kill(cg, e);
+	for (int i = cg->n - 1; i >= 0; i--) {
+		int r = -EBUSY;
+		/* A killed process leaves its cgroup a moment after it is reaped. */
+		for (int t = 0; t < 500 && r == -EBUSY; t++) {
+			r = rmdir(cg->d[i].path) < 0 ? -errno : 0;
+			if (r == -EBUSY)
+				sleep_ms(2);
+		}
+		if (r < 0 && r != -ENOENT && ret == 0)
+			ret = jail_err_sys(e, r, "cgroup: removing %s", cg->d[i].path);
+	}
+	cg->n = 0;
+	return ret;
+}

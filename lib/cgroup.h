@@ -1,0 +1,45 @@
+/*
+ * A jail's cgroups: one directory in every cgroup hierarchy the host has
+ * mounted and lets us write (cgroup v2, each v1 controller, or both on
+ * hybrid hosts), nested under the creator's cgroup unless cgroup.parent
+ * names another place.
+ */
+#ifndef JAIL_CGROUP_H
+#define JAIL_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "jail/err.h"
+
+#define JAIL_CGROUP_MAX 16
+
+struct jail_cgroup_dir {
+	char path[PATH_MAX]; /* absolute directory of the jail's cgroup */
+	char controllers[128];
+	bool v2;
+};
+
+struct jail_cgroup {
+	int n;
+	struct jail_cgroup_dir d[JAIL_CGROUP_MAX];
+};
+
+/* Create the jail's cgroup named leaf in every writable hierarchy. */
+int jail_cgroup_create(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e);
+/* Find an existing jail cgroup set again (for jail -r, jexec). */
+int jail_cgroup_open(struct jail_cgroup *cg, const char *parent, const char *leaf, pid_t creator,
+		     struct jail_err *e);
+/* Move pid into every directory of cg (v2 skipped when done by CLONE_INTO_CGROUP). */
+int jail_cgroup_attach(const struct jail_cgroup *cg, pid_t pid, bool skip_v2, struct jail_err *e);
+/* An O_PATH fd of the v2 directory for clone3(CLONE_INTO_CGROUP), or -ENOENT. */
+int jail_cgroup_v2_fd(const struct jail_cgroup *cg);
+/* Count processes in the jail's cgroup (first hierarchy). */
+int jail_cgroup_nprocs(const struct jail_cgroup *cg);
+/* SIGKILL every process in the cgroup and wait until it is empty. */
+int jail_cgroup_kill(const struct jail_cgroup *cg, struct jail_err *e);
+/* Kill what is left and remove every directory. */
+int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e);
+
+#endif

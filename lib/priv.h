@@ -1,0 +1,48 @@
+/*
+ * What a jail's root may do: capabilities kept and seccomp rules, decided by
+ * one table in priv.c from the jail's allow.* and related parameters.
+ */
+#ifndef JAIL_PRIV_H
+#define JAIL_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "jail/err.h"
+#include "param.h"
+
+/* The switches of the table, computed once from the parameters. */
+struct jail_priv {
+	bool set_hostname, raw_sockets, mount, chflags, mlock, reserved_ports, socket_af,
+		suser, children, proc_debug;
+	bool sysvmsg_off, sysvsem_off, sysvshm_off;
+	bool inet4_off, inet6_off; /* family denied (ip4/ip6=disable on a shared stack) */
+	uint64_t caps;		   /* capability set the jail's root keeps */
+};
+
+/* The two compiled seccomp programs (classic BPF), made before clone. */
+struct jail_seccomp {
+	void *allow; /* struct sock_filter[] */
+	unsigned short allow_len;
+	void *args;
+	unsigned short args_len;
+};
+
+/* Compute the decisions; refuses allow.* that Linux cannot grant safely. */
+int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, struct jail_err *e);
+/*
+ * Build the seccomp programs for priv with libseccomp, or read them from the
+ * cache under cachedir (NULL: no cache) where an earlier jail left them.
+ */
+int jail_priv_compile(const struct jail_priv *priv, const char *cachedir, struct jail_seccomp *out,
+		      struct jail_err *e);
+void jail_seccomp_free(struct jail_seccomp *s);
+/* In the jail: drop the bounding set to priv->caps and load the programs. */
+int jail_priv_lockdown(const struct jail_priv *priv, const struct jail_seccomp *f, struct jail_err *e);
+/* Set the permitted/effective sets for a root process (empty for others). */
+int jail_priv_setcaps(const struct jail_priv *priv, bool root, struct jail_err *e);
+/* Print the decision table: "text" for people, "man" for the jail.8 page. */
+void jail_priv_print_table(FILE *out, bool man);
+
+#endif

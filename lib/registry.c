@@ -1,0 +1,168 @@
+/*
+ * Registry of jails. Names are reserved by creating the link "n.NAME" (a
+ * symlink whose target is the JID), which fails atomically when the name is
+ * taken; JIDs are chosen under a flock so that two creators never pick the
+ * same one. State files are written to a temporary name and renamed, so a
+ * reader never sees half a file.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "registry.h"
+#include "util.h"
+
+#define JID_MAX 999999
+
+int jail_registry_open(struct jail_registry *r, struct jail_err *e)
+{
+	const char *dir = getenv("JAIL_STATEDIR");
+
+	r->dirfd = r->lockfd = -1;
+	snprintf(r->dir, sizeof(r->dir), "%s", dir && *dir ? dir : "/run/jail");
+	if (mkdir(r->dir, 0700) < 0 && errno != EEXIST)
+		return jail_err_sys(e, -errno, "state directory %s", r->dir);
+	r->dirfd = open(r->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->dirfd < 0)
+		return jail_err_sys(e, -errno, "state directory %s", r->dir);
+	return 0;
+}
+
+void jail_registry_close(struct jail_registry *r)
+{
+	if (r->lockfd >= 0)
+		close(r->lockfd);
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	r->lockfd = r->dirfd = -1;
+}
+
+int jail_registry_lock(struct jail_registry *r, struct jail_err *e)
+{
+	if (r->lockfd < 0) {
+		r->lockfd = openat(r->dirfd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (r->lockfd < 0)
+			return jail_err_sys(e, -errno, "%s/.lock", r->dir);
+	}
+	while (flock(r->lockfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return jail_err_sys(e, -errno, "locking %s", r->dir);
+	return 0;
+}
+
+void jail_registry_unlock(struct jail_registry *r)
+{
+	if (r->lockfd >= 0)
+		flock(r->lockfd, LOCK_UN);
+}
+
+static bool jid_used(struct jail_registry *r, int jid)
+{
+	char f[32];
+
+	snprintf(f, sizeof(f), "%d.json", jid);
+	return faccessat(r->dirfd, f, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, struct jail_err *e)
+{
+	char link[300], target[32];
+	int jid = want_jid;
+
+	if (jid > 0) {
+		if (jid_used(r, jid))
+			return jail_err_set(e, -EEXIST, "\"%d\" already exists", jid);
+	} else {
+		for (jid = 1; jid <= JID_MAX && jid_used(r, jid); jid++)
+			;
+		if (jid > JID_MAX)
+			return jail_err_set(e, -EAGAIN, "no free jail id");
+	}
+	st->jid = jid;
+	if (!st->name[0])
+		snprintf(st->name, sizeof(st->name), "%d", jid);
+	snprintf(link, sizeof(link), "n.%s", st->name);
+	snprintf(target, sizeof(target), "%d", jid);
+	if (symlinkat(target, r->dirfd, link) < 0) {
+		if (errno == EEXIST)
+			return jail_err_set(e, -EEXIST, "\"%s\" already exists", st->name);
+		return jail_err_sys(e, -errno, "%s/%s", r->dir, link);
+	}
+	st->creator_pid = getpid();
+	st->creator_start = proc_starttime(st->creator_pid);
+	int ret = jail_registry_save(r, st, e);
+	if (ret < 0)
+		unlinkat(r->dirfd, link, 0);
+	return ret;
+}
+
+static json_t *params_json(const struct jail_params *p)
+{
+	json_t *o = json_object();
+
+	for (int i = 0; i < JP__COUNT; i++) {
+		const struct jail_param_val *v = &p->val[i];
+		if (!v->set)
+			continue;
+		json_t *a = json_array();
+		for (size_t k = 0; k < v->n; k++)
+			json_array_append_new(a, json_string(v->v[k]));
+		json_object_set_new(o, jail_param_defs[i].name, a);
+	}
+	return o;
+}
+
+int jail_registry_save(struct jail_registry *r, const struct jail_state *st, struct jail_err *e)
+{
+	char tmp[64], final[32];
+	json_t *o = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o}", "jid", st->jid, "name",
+			      st->name, "init_pid", (json_int_t)st->init_pid, "init_start",
+			      (json_int_t)st->init_start, "creator_pid", (json_int_t)st->creator_pid,
+			      "creator_start", (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf,
+			      "cgroup_parent", st->cg_parent, "params", params_json(&st->params));
+	_cleanup_free_ char *text = NULL;
+	int fd, ret;
+
+	if (!o)
+		return jail_err_set(e, -ENOMEM, "state: out of memory");
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!text)
+		return jail_err_set(e, -ENOMEM, "state: out of memory");
+	snprintf(tmp, sizeof(tmp), ".%d.json.%d", st->jid, (int)getpid());
+	snprintf(final, sizeof(final), "%d.json", st->jid);
+	fd = openat(r->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return jail_err_sys(e, -errno, "%s/%s", r->dir, tmp);
+	ret = write_all(fd, text, strlen(text));
+	if (ret == 0 && write_all(fd, "\n", 1) == 0 && close(fd) == 0) {
+		fd = -1;
+		if (renameat(r->dirfd, tmp, r->dirfd, final) == 0)
+			return 0;
+	}
+	ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	unlinkat(r->dirfd, tmp, 0);
+	return jail_err_sys(e, ret ? ret : -EIO, "%s/%s", r->dir, final);
+}
+
+int jail_registry_remove(struct jail_registry *r, const struct jail_state *st)
+{
+	char link[300], f[32];
+
+	snprintf(link, sizeof(link), "n.%s", st->name);
+	snprintf(f, sizeof(f), "%d.json", st->jid);
+	unlinkat(r->dirfd, f, 0);
+	unlinkat(r->dirfd, link, 0);
+	return 0;
+}

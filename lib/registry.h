@@ -1,0 +1,45 @@
+/*
+ * The registry of jails under /run/jail (JAIL_STATEDIR overrides it): one
+ * JSON state file per jail named by its JID, a name link per jail so that a
+ * name is reserved atomically, and a lock file that serialises JID choice.
+ */
+#ifndef JAIL_REGISTRY_H
+#define JAIL_REGISTRY_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "jail/err.h"
+#include "param.h"
+
+struct jail_state {
+	int jid;
+	char name[256];
+	pid_t init_pid; /* host pid of the jail's PID 1, 0 while creating */
+	unsigned long long init_start;
+	pid_t creator_pid;
+	unsigned long long creator_start;
+	char cg_leaf[300];
+	char cg_parent[PATH_MAX];
+	struct jail_params params;
+};
+
+struct jail_registry {
+	int dirfd;
+	int lockfd;
+	char dir[PATH_MAX];
+};
+
+int jail_registry_open(struct jail_registry *r, struct jail_err *e);
+void jail_registry_close(struct jail_registry *r);
+int jail_registry_lock(struct jail_registry *r, struct jail_err *e);
+void jail_registry_unlock(struct jail_registry *r);
+/* Under the lock: take name (NULL = the JID) and a JID (0 = lowest free); write the state. */
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, struct jail_err *e);
+/* Rewrite the state file of st->jid atomically. */
+int jail_registry_save(struct jail_registry *r, const struct jail_state *st, struct jail_err *e);
+/* Remove the state file and name link of a jail. */
+int jail_registry_remove(struct jail_registry *r, const struct jail_state *st);
+
+#endif
