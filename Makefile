@@ -90,3 +90,9 @@ clean:
 
 -include mk/*.mk
 -include $(LIB_OBJS:.o=.d) $(wildcard $(BUILD)/cmd/*/*.d $(BUILD)/tests/unit/*.d)
+
+# Static helper the integration tests copy into jail roots.
+$(BUILD)/tests/probe: tests/helpers/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+check: $(BUILD)/tests/probe

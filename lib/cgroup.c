@@ -107,6 +107,7 @@ static int own_path(pid_t pid, const struct hier *h, char *out, size_t len)
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
+		*c1 = '\0';
 		*c2 = '\0';
 		c2[strcspn(c2 + 1, "\n") + 1] = '\0';
 		const char *ctrls = c1 + 1, *path = c2 + 1;
@@ -123,7 +124,10 @@ static int own_path(pid_t pid, const struct hier *h, char *out, size_t len)
 	return -ENOENT;
 }
 
-static int mkdir_p(const char *path)
+static void cpuset_inherit(const char *dir);
+
+/* mkdir -p; on a v1 cpuset hierarchy each new level copies cpus and mems. */
+static int mkdir_p(const char *path, bool cpuset)
 {
 	char tmp[PATH_MAX];
 
@@ -132,8 +136,12 @@ static int mkdir_p(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		if (mkdir(tmp, 0755) == 0) {
+			if (cpuset)
+				cpuset_inherit(tmp);
+		} else if (errno != EEXIST) {
 			return -errno;
+		}
 		*p = '/';
 	}
 	if (mkdir(tmp, 0755) < 0)
@@ -204,7 +212,7 @@ static int build_dirs(struct jail_cgroup *cg, const char *parent, const char *le
 		snprintf(d->controllers, sizeof(d->controllers), "%s", h[i].v2 ? "" : h[i].opts);
 		d->v2 = h[i].v2;
 		if (create) {
-			int r = mkdir_p(d->path);
+			int r = mkdir_p(d->path, strstr(d->controllers, "cpuset") != NULL);
 			if (r == -EEXIST) {
 				/* A leftover of a crashed jail is reused only when empty. */
 				char procs[64];

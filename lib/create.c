@@ -324,18 +324,21 @@ static int spawn(struct run *r, struct jail_err *e)
 		ret = fault(r, "attach", e);
 	if (ret < 0)
 		return ret;
-	if (write(r->sock[0], "c", 1) != 1)
+	/* A child that failed already has closed its end; await_child reads why. */
+	if (write(r->sock[0], "c", 1) != 1 && errno != EPIPE)
 		return jail_err_sys(e, -errno, "starting the jail");
 	return 0;
 }
 
-/* Read the child's report: an error, or "ready" with the pty master. */
-static int await_child(struct run *r, int *ptmx, struct jail_err *e)
+/*
+ * Read the child's reports. With until_ready, stop at "ready" (which carries
+ * the pty master); otherwise read to EOF, which comes when the command has
+ * been exec'd, catching a failed exec.
+ */
+static int await_child(struct run *r, bool until_ready, int *ptmx, struct jail_err *e)
 {
 	struct jail_init_msg m;
-	bool ready = false;
 
-	*ptmx = -1;
 	for (;;) {
 		char cbuf[CMSG_SPACE(sizeof(int))];
 		struct iovec iov = { &m, sizeof(m) };
@@ -349,7 +352,7 @@ static int await_child(struct run *r, int *ptmx, struct jail_err *e)
 		if ((size_t)n != sizeof(m))
 			return jail_err_set(e, -EPROTO, "jail init: bad message");
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && ptmx)
 				memcpy(ptmx, CMSG_DATA(c), sizeof(int));
 		if (m.type == JAIL_INIT_ERROR) {
 			m.err.msg[sizeof(m.err.msg) - 1] = '\0';
@@ -358,10 +361,10 @@ static int await_child(struct run *r, int *ptmx, struct jail_err *e)
 				e->code = -EIO;
 			return e->code;
 		}
-		if (m.type == JAIL_INIT_READY)
-			ready = true;
+		if (m.type == JAIL_INIT_READY && until_ready)
+			return 0;
 	}
-	if (!ready)
+	if (until_ready)
 		return jail_err_set(e, -EIO, "the jail's init died while starting");
 	return 0;
 }
@@ -538,16 +541,26 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 
 	ret = spawn(&r, e);
 	if (ret == 0)
-		ret = await_child(&r, &ptmx, e);
+		ret = await_child(&r, true, &ptmx, e);
+	if (ret == 0) {
+		r.st.init_pid = r.pid;
+		r.st.init_start = proc_starttime(r.pid);
+		ret = jail_registry_save(&r.reg, &r.st, e);
+	}
+	if (ret == 0) {
+		if (o && o->verbose)
+			printf("%s: created\n", r.st.name), fflush(stdout);
+		if (write(r.sock[0], "r", 1) != 1 && errno != EPIPE)
+			ret = jail_err_sys(e, -errno, "starting the command");
+	}
+	if (ret == 0)
+		ret = await_child(&r, false, NULL, e);
 	if (ret < 0) {
+		if (ptmx >= 0)
+			close(ptmx);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		goto fail;
 	}
-	r.st.init_pid = r.pid;
-	r.st.init_start = proc_starttime(r.pid);
-	jail_registry_save(&r.reg, &r.st, NULL);
-	if (o && o->verbose)
-		printf("%s: created\n", r.st.name), fflush(stdout);
 
 	relay(&r, ptmx, &status);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -187,14 +187,13 @@ void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault
 	sigset_t set;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Nothing of the host's stays open in the jail's init but stdio and the socket. */
+	sys_close_range(3, (unsigned)sock - 1, 0);
+	sys_close_range((unsigned)sock + 1, ~0U, 0);
 	if (read(sock, &go, 1) != 1)
 		_exit(1);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 		jail_err_sys(&e, -errno, "becoming root of the user namespace");
-		fail(sock, &e);
-	}
-	if (unshare(CLONE_NEWCGROUP) < 0) {
-		jail_err_sys(&e, -errno, "cgroup namespace");
 		fail(sock, &e);
 	}
 	if (jail_root_setup(&s->root, &e) < 0)
@@ -215,6 +214,14 @@ void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault
 		fail(sock, &e);
 	if (s->use_pty && open_pty(&master, slave, sizeof(slave), &e) < 0)
 		fail(sock, &e);
+	/* The parent says when the cgroups are joined; nothing of the jail's runs before. */
+	if (read(sock, &go, 1) != 1 || go != 'c')
+		_exit(1);
+	/* The cgroup namespace is rooted where the jail's cgroups are, so after joining them. */
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		jail_err_sys(&e, -errno, "cgroup namespace");
+		fail(sock, &e);
+	}
 	prctl(PR_SET_DUMPABLE, 0);
 	if (jail_priv_lockdown(&s->priv, &s->filters, &e) < 0)
 		fail(sock, &e);
@@ -223,8 +230,9 @@ void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault
 		fail(sock, &e);
 	}
 
-	/* The parent says when the cgroups are joined; nothing of the jail's runs before. */
-	if (read(sock, &go, 1) != 1 || go != 'c')
+	/* Ready: the parent may report the jail created, then says "r" to run the command. */
+	report(sock, JAIL_INIT_READY, NULL, master);
+	if (read(sock, &go, 1) != 1 || go != 'r')
 		_exit(1);
 	sigfillset(&set);
 	sigdelset(&set, SIGKILL);
@@ -240,7 +248,6 @@ void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault
 			close(master);
 		run_command(s, sock, s->use_pty ? slave : NULL);
 	}
-	report(sock, JAIL_INIT_READY, NULL, master);
 	if (master >= 0)
 		close(master);
 	close(sock);

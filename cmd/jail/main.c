@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jail/jail.h"
 #include "param.h"
@@ -173,6 +174,10 @@ checked:
 		}
 		fprintf(stderr, "jail: %s: no command specified\n",
 			jail_params_isset(&p, JP_NAME) ? jail_params_str(&p, JP_NAME) : "jail");
+		return 1;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "jail: must be run as root (creating a jail needs host privileges)\n");
 		return 1;
 	}
 	fflush(stdout);

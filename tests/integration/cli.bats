@@ -1,0 +1,201 @@
+#!/usr/bin/env bats
+# jail -c and the legacy form: parameters, exit statuses, signals, terminal,
+# environment, users, and the one-line errors with nothing left behind.
+
+load ../lib/common
+
+setup_file() { common_setup_file; }
+teardown_file() { common_teardown_file; }
+teardown() { assert_clean; }
+
+@test "exit status of the command is jail's; nothing else is printed" {
+	run jrun -- /bin/sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	[ -z "$output" ]
+	run jrun -- /bin/true
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "a command killed by signal N gives 128+N" {
+	run jrun -- /bin/sh -c 'kill -KILL $$'
+	[ "$status" -eq 137 ]
+	run jrun -- /bin/sh -c 'kill -SEGV $$'
+	[ "$status" -eq 139 ]
+}
+
+@test "-v reports created and removed" {
+	run "$JAIL" -v -c name=verb path="$ROOT" command=/bin/echo hi
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "verb: created" ]
+	[ "${lines[1]}" = "hi" ]
+	[ "${lines[2]}" = "verb: removed" ]
+}
+
+@test "command= takes the rest of argv" {
+	run "$JAIL" -c path="$ROOT" command=/bin/echo a "b c" -x name=notaparam
+	[ "$output" = "a b c -x name=notaparam" ]
+}
+
+@test "a command found through PATH inside the jail" {
+	run jrun -- echo found
+	[ "$output" = "found" ]
+}
+
+@test "SIGINT, SIGTERM and SIGHUP sent to jail reach the jailed program" {
+	for sig in INT TERM HUP; do
+		# a background job of a script starts with SIGINT ignored: undo that for the test
+		env --default-signal "$JAIL" -c path="$ROOT" command=/bin/sh -c "trap 'echo got-$sig; exit 3' $sig; sleep 5 & wait" > "$BATS_TEST_TMPDIR/out" &
+		local pid=$!
+		sleep 0.3
+		kill -$sig $pid
+		wait $pid && st=0 || st=$?
+		[ "$st" -eq 3 ] || { echo "$sig: status $st"; false; }
+		[ "$(cat "$BATS_TEST_TMPDIR/out")" = "got-$sig" ]
+	done
+}
+
+@test "a command that ignores nothing dies of the forwarded signal: 128+N" {
+	"$JAIL" -c path="$ROOT" command=/bin/sleep 10 &
+	local pid=$!
+	sleep 0.3
+	kill -TERM $pid
+	wait $pid && st=0 || st=$?
+	[ "$st" -eq 143 ]
+}
+
+@test "terminal: the jailed shell gets a terminal of its own with job control" {
+	command -v script >/dev/null || skip "script(1) missing"
+	run script -qec "$JAIL -c path=$ROOT command=/bin/sh -c 'tty; test -t 0 && echo TTY; set -m; sleep 0.1 & jobs; wait; echo pgrp-ok'" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/dev/pts/0"* ]]
+	[[ "$output" == *"TTY"* ]]
+	[[ "$output" == *"pgrp-ok"* ]]
+	# the host terminal is not passed in: no TIOCSTI into it either
+	run script -qec "$JAIL -c path=$ROOT command=/bin/probe tiocsti" /dev/null
+	[[ "$output" == *EPERM* ]]
+}
+
+@test "exec.clean (-l): HOME, SHELL, USER, PATH, TERM only, cwd is home" {
+	run env FOO=bar TERM=vt100 "$JAIL" -l -c path="$ROOT" command=/bin/sh -c 'env | sort | grep -v "^PWD=\|^SHLVL=\|^_="; pwd'
+	[ "$status" -eq 0 ]
+	[[ "$output" != *FOO* ]]
+	[[ "$output" == *"HOME=/root"* ]]
+	[[ "$output" == *"USER=root"* ]]
+	[[ "$output" == *"SHELL=/bin/sh"* ]]
+	[[ "$output" == *"TERM=vt100"* ]]
+	[[ "$output" == *"PATH=/sbin:/bin:/usr/sbin:/usr/bin"* ]]
+	[ "${lines[-1]}" = "/root" ]
+	# without it the caller's environment passes, cwd is the jail's /
+	run env FOO=bar "$JAIL" -c path="$ROOT" command=/bin/sh -c 'echo $FOO; pwd'
+	[ "${lines[0]}" = "bar" ]
+	[ "${lines[1]}" = "/" ]
+}
+
+@test "exec.jail_user / -U run the command as a user of the jail's passwd" {
+	run "$JAIL" -U user -c path="$ROOT" command=/bin/id
+	[ "$output" = "uid=1000(user) gid=1000(user) groups=1000(user),10(wheel)" ]
+	run jrun exec.jail_user=nobody -- /bin/id -u
+	[ "$output" = "65534" ]
+}
+
+@test "legacy form: path hostname ip command" {
+	run "$JAIL" "$ROOT" legacy.example.org "" /bin/hostname
+	[ "$status" -eq 0 ]
+	[ "$output" = "legacy.example.org" ]
+	run "$JAIL" -n leg -s 2 -l -U user "$ROOT" h2 "" /bin/sh -c 'id -u; pwd'
+	[ "${lines[0]}" = "1000" ]
+	[ "${lines[1]}" = "/home/user" ]
+}
+
+@test "legacy form: an address is refused until networking exists, and nothing is made" {
+	run "$JAIL" "$ROOT" ftp.example.org 192.0.2.27 /bin/sh
+	[ "$status" -eq 1 ]
+	[[ "$output" == "jail: ip4.addr/ip6.addr: jail addresses need the networking support"* ]]
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "booleans: FreeBSD spellings" {
+	run jrun allow.set_hostname=true -- /bin/hostname x
+	[ "$status" -eq 0 ]
+	run jrun allow.set_hostname=1 -- /bin/hostname x
+	[ "$status" -eq 0 ]
+	run jrun allow.set_hostname allow.noset_hostname -- /bin/probe sethostname
+	[ "$output" = "EPERM" ]
+	run jrun allow.set_hostname=FALSE -- /bin/probe sethostname
+	[ "$output" = "EPERM" ]
+	run jrun mount.noprocfs -- /bin/sh -c 'ls /proc | wc -l'
+	[ "$output" = "0" ]
+	run jrun mount.nodevfs -- /bin/sh -c 'ls /dev | wc -l'
+	[ "$output" = "0" ]
+	run jrun nopersist -- /bin/true
+	[ "$status" -eq 0 ]
+}
+
+@test "errors: one line, exit 1, for each bad input" {
+	run "$JAIL" -c path="$ROOT" nosuchparam=1 command=/bin/true
+	[ "$status" -eq 1 ]; [ "$output" = "jail: unknown parameter: nosuchparam" ]
+	run "$JAIL" -c path="$ROOT" allow.mount=maybe command=/bin/true
+	[ "$status" -eq 1 ]; [ "$output" = 'jail: allow.mount: unknown boolean value "maybe"' ]
+	run "$JAIL" -c path="$ROOT" securelevel=abc command=/bin/true
+	[ "$status" -eq 1 ]; [ "$output" = 'jail: securelevel: invalid integer "abc"' ]
+	run "$JAIL" -c path="$ROOT" ip4=sometimes command=/bin/true
+	[ "$status" -eq 1 ]; [ "$output" = 'jail: ip4: invalid value "sometimes" (new, inherit or disable)' ]
+	run "$JAIL" -c path=relative/dir command=/bin/true
+	[ "$status" -eq 1 ]; [ "$output" = "jail: path: 'relative/dir': not an absolute path" ]
+	run "$JAIL" -c name=www path=/srv/nonexistent-$$ command=/bin/true
+	[ "$status" -eq 1 ]; [ "$output" = "jail: www: path '/srv/nonexistent-$$': No such file or directory" ]
+	run "$JAIL" -c name=www path="$ROOT" command=/usr/sbin/nginx
+	[ "$status" -eq 1 ]; [ "$output" = "jail: www: command '/usr/sbin/nginx' not found in '$ROOT'" ]
+	run "$JAIL" -c name=www path="$ROOT" exec.jail_user=nosuchuser command=/bin/true
+	[ "$status" -eq 1 ]; [ "$output" = "jail: www: user 'nosuchuser' not found in $ROOT/etc/passwd" ]
+	run "$JAIL" -c name=www path="$ROOT" allow.read_msgbuf command=/bin/true
+	[ "$status" -eq 1 ]; [[ "$output" == "jail: www: allow.read_msgbuf: cannot be granted on Linux"* ]]
+	run "$JAIL" -c name=a.b path="$ROOT" command=/bin/true
+	[ "$status" -eq 1 ]; [[ "$output" == "jail: name: 'a.b': child jails"* ]]
+	run "$JAIL" -c name=www path="$ROOT" sysvshm=new sysvmsg=inherit command=/bin/true
+	[ "$status" -eq 1 ]; [[ "$output" == "jail: www: sysvmsg=inherit sysvsem=new sysvshm=new: Linux has one IPC namespace"* ]]
+}
+
+@test "errors: not root" {
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$JAIL" -c path="$ROOT" command=/bin/true
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: must be run as root (creating a jail needs host privileges)" ]
+}
+
+@test "errors: usage gives exit 64" {
+	run "$JAIL"
+	[ "$status" -eq 64 ]
+	[[ "$output" == usage:* ]]
+	run "$JAIL" -Z
+	[ "$status" -eq 64 ]
+}
+
+@test "errors: a name in use is refused and the other jail is untouched" {
+	"$JAIL" -c name=busy path="$ROOT" command=/bin/sleep 3 &
+	local pid=$!
+	for i in $(seq 40); do [ -e "$JAIL_STATEDIR/n.busy" ] && break; sleep 0.05; done
+	run "$JAIL" -c name=busy path="$ROOT" command=/bin/true
+	kill -0 $pid
+	local alive=$?
+	kill $pid; wait $pid || true
+	[ "$status" -eq 1 ]
+	[ "$output" = 'jail: busy: "busy" already exists' ]
+	[ "$alive" -eq 0 ]
+}
+
+@test "failure at any step leaves nothing behind" {
+	for step in registry cgroup maps attach root priv; do
+		run env JAIL_FAULT=$step "$JAIL" -c name=ft path="$ROOT" command=/bin/sleep 5
+		[ "$status" -eq 1 ] || { echo "$step: status $status"; false; }
+		[ "$output" = "jail: ft: $step: injected failure (JAIL_FAULT)" ] || { echo "$step: $output"; false; }
+		assert_clean || { echo "after $step"; false; }
+		! pgrep -x sleep -P 1 >/dev/null || true
+	done
+}
+
+@test "the privilege table in jail.8 is the one the code applies" {
+	"$JAIL" --privileges=man > "$BATS_TEST_TMPDIR/table"
+	run grep -c -F -x -f "$BATS_TEST_TMPDIR/table" "$BATS_TEST_DIRNAME/../../man/jail.8"
+	[ "$output" -eq "$(wc -l < "$BATS_TEST_TMPDIR/table")" ]
+}

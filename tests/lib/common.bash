@@ -1,0 +1,44 @@
+# Shared setup for the integration tests: paths to the binaries, a busybox
+# jail root per test file, a private state directory, and the check that a
+# test left no jail, cgroup, state file or process behind.
+
+BUILD=${JAIL_BUILD:-$BATS_TEST_DIRNAME/../../build}
+JAIL=$BUILD/jail
+PROBE=$BUILD/tests/probe
+MKROOT=$BATS_TEST_DIRNAME/../lib/mkroot.sh
+
+# One root per file: made in setup_file, removed in teardown_file.
+common_setup_file() {
+	export ROOT="$BATS_FILE_TMPDIR/root"
+	"$MKROOT" "$ROOT" "$PROBE"
+	export JAIL_STATEDIR="$BATS_FILE_TMPDIR/state"
+}
+
+common_teardown_file() {
+	rm -rf "$BATS_FILE_TMPDIR/root" "$BATS_FILE_TMPDIR/state"
+}
+
+# Every cgroup directory any jail made, in every hierarchy.
+jail_cgroups() {
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'jail.*' 2>/dev/null
+}
+
+# Nothing of any jail remains: no cgroup, no state file, no process of ours.
+assert_clean() {
+	local cg st
+	cg=$(jail_cgroups)
+	[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
+	st=$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
+	[ -z "$st" ] || { echo "leftover state: $st"; return 1; }
+	if pgrep -f "jail -c path=$ROOT" >/dev/null; then
+		echo "leftover jail process"; return 1
+	fi
+}
+
+# run a command inside a fresh jail on $ROOT: jrun [params...] -- cmd args...
+jrun() {
+	local params=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do params+=("$1"); shift; done
+	shift
+	"$JAIL" -c path="$ROOT" "${params[@]}" command="$@"
+}
