@@ -94,7 +94,7 @@ teardown() { assert_clean; }
 
 @test "exec.jail_user / -U run the command as a user of the jail's passwd" {
 	run "$JAIL" -U user -c path="$ROOT" command=/bin/id
-	[ "$output" = "uid=1000(user) gid=1000(user) groups=1000(user),10(wheel)" ]
+	[ "$output" = "uid=1000(user) gid=1000(user) groups=10(wheel),1000(user)" ]
 	run jrun exec.jail_user=nobody -- /bin/id -u
 	[ "$output" = "65534" ]
 }
