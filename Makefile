@@ -96,3 +96,7 @@ $(BUILD)/tests/probe: tests/helpers/probe.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 check: $(BUILD)/tests/probe
+
+man: $(BUILD)/jail
+	sh scripts/man.sh $(BUILD)/jail
+.PHONY: man

@@ -74,9 +74,10 @@ static int find_hiers(struct hier *h, int max)
 			/* super options: rw,memory  or rw,name=systemd  or rw,cpu,cpuacct */
 			char *save = NULL, *o = x->opts;
 			for (char *t = strtok_r(sopts, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-				if (!strcmp(t, "rw") || !strcmp(t, "ro") || !strncmp(t, "release_agent", 13) ||
-				    !strcmp(t, "clone_children") || !strcmp(t, "noprefix") ||
-				    !strcmp(t, "xattr") || !strcmp(t, "nsdelegate") || !strcmp(t, "cpuset_v2_mode"))
+				if (!strcmp(t, "rw") || !strcmp(t, "ro") ||
+				    !strncmp(t, "release_agent", 13) || !strcmp(t, "clone_children") ||
+				    !strcmp(t, "noprefix") || !strcmp(t, "xattr") ||
+				    !strcmp(t, "nsdelegate") || !strcmp(t, "cpuset_v2_mode"))
 					continue;
 				o += snprintf(o, sizeof(x->opts) - (size_t)(o - x->opts), "%s%s",
 					      o == x->opts ? "" : ",", t);
@@ -205,8 +206,8 @@ static int build_dirs(struct jail_cgroup *cg, const char *parent, const char *le
 		} else if (own_path(creator, &h[i], base, sizeof(base)) < 0) {
 			continue;
 		}
-		int len = snprintf(d->path, sizeof(d->path), "%s%s%s/%s", h[i].mnt,
-				   base[0] == '/' ? "" : "/", strcmp(base, "/") ? base : "", leaf);
+		int len = snprintf(d->path, sizeof(d->path), "%s%s%s/%s", h[i].mnt, base[0] == '/' ? "" : "/",
+				   strcmp(base, "/") ? base : "", leaf);
 		if (len < 0 || (size_t)len >= sizeof(d->path))
 			continue;
 		snprintf(d->controllers, sizeof(d->controllers), "%s", h[i].v2 ? "" : h[i].opts);
@@ -311,7 +312,7 @@ int jail_cgroup_nprocs(const struct jail_cgroup *cg)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
 }
 

@@ -86,15 +86,17 @@ static int check_params(struct jail_params *p, struct jail_err *e)
 		return jail_err_set(e, -ENOTSUP, "%s: not supported yet", d->name);
 	}
 	if (jail_params_get(p, JP_IP4_ADDR)->n > 0 || jail_params_get(p, JP_IP6_ADDR)->n > 0)
-		return jail_err_set(e, -ENOTSUP,
-				    "ip4.addr/ip6.addr: jail addresses need the networking support, "
-				    "which is not implemented yet (use ip4=inherit or leave the address empty)");
+		return jail_err_set(
+			e, -ENOTSUP,
+			"ip4.addr/ip6.addr: jail addresses need the networking support, "
+			"which is not implemented yet (use ip4=inherit or leave the address empty)");
 	bool in4 = !strcmp(jail_params_str(p, JP_IP4), "inherit");
 	bool in6 = !strcmp(jail_params_str(p, JP_IP6), "inherit");
 	bool new4 = !strcmp(jail_params_str(p, JP_IP4), "new");
 	bool new6 = !strcmp(jail_params_str(p, JP_IP6), "new");
 	if ((in4 && new6) || (in6 && new4))
-		return jail_err_set(e, -EINVAL, "ip4=%s and ip6=%s: one network stack cannot be both the host's and new",
+		return jail_err_set(e, -EINVAL,
+				    "ip4=%s and ip6=%s: one network stack cannot be both the host's and new",
 				    jail_params_str(p, JP_IP4), jail_params_str(p, JP_IP6));
 	const char *m = jail_params_str(p, JP_SYSVMSG), *s = jail_params_str(p, JP_SYSVSEM),
 		   *h = jail_params_str(p, JP_SYSVSHM);
@@ -103,7 +105,8 @@ static int check_params(struct jail_params *p, struct jail_err *e)
 		bool nw = !strcmp(m, "new") || !strcmp(s, "new") || !strcmp(h, "new");
 		if (inh && nw)
 			return jail_err_set(e, -EINVAL,
-					    "sysvmsg=%s sysvsem=%s sysvshm=%s: Linux has one IPC namespace for all three; "
+					    "sysvmsg=%s sysvsem=%s sysvshm=%s: Linux has one IPC namespace "
+					    "for all three; "
 					    "they cannot mix new and inherit",
 					    m, s, h);
 	}
@@ -149,7 +152,8 @@ static int find_command(struct run *r, const char *cmd, const char *pathvar, str
 	int st = fstat(fd, &sb);
 	close(fd);
 	if (st < 0 || !S_ISREG(sb.st_mode) || !(sb.st_mode & 0111))
-		return jail_err_set(e, -EACCES, "command '%s' in '%s' is not an executable file", cmd, r->path);
+		return jail_err_set(e, -EACCES, "command '%s' in '%s' is not an executable file", cmd,
+				    r->path);
 	snprintf(r->spec.exec_path, sizeof(r->spec.exec_path), "%s", cand);
 	return 0;
 }
@@ -237,7 +241,8 @@ static int prepare(struct run *r, struct jail_err *e)
 	r->spec.hostname = jail_params_str(p, JP_HOSTNAME);
 	r->spec.domainname = jail_params_str(p, JP_DOMAINNAME);
 	r->spec.new_uts = !strcmp(jail_params_str(p, JP_HOST), "new");
-	r->spec.new_net = strcmp(jail_params_str(p, JP_IP4), "inherit") && strcmp(jail_params_str(p, JP_IP6), "inherit");
+	r->spec.new_net = strcmp(jail_params_str(p, JP_IP4), "inherit") &&
+			  strcmp(jail_params_str(p, JP_IP6), "inherit");
 	r->spec.new_ipc = !jail_params_bool(p, JP_ALLOW_SYSVIPC) &&
 			  strcmp(jail_params_str(p, JP_SYSVMSG), "inherit") &&
 			  strcmp(jail_params_str(p, JP_SYSVSEM), "inherit") &&
@@ -269,7 +274,7 @@ static int write_maps(pid_t pid, struct jail_err *e)
 
 static int spawn(struct run *r, struct jail_err *e)
 {
-	struct clone_args ca = { 0 };
+	struct clone_args ca = {0};
 	_cleanup_close_ int cgfd = jail_cgroup_v2_fd(&r->cg);
 	bool into = cgfd >= 0;
 	long pid;
@@ -341,9 +346,11 @@ static int await_child(struct run *r, bool until_ready, int *ptmx, struct jail_e
 
 	for (;;) {
 		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { &m, sizeof(m) };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-				     .msg_controllen = sizeof(cbuf) };
+		struct iovec iov = {&m, sizeof(m)};
+		struct msghdr mh = {.msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf)};
 		ssize_t n = recvmsg(r->sock[0], &mh, MSG_CMSG_CLOEXEC);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -398,10 +405,10 @@ static int relay(struct run *r, int ptmx, int *status)
 	}
 	for (;;) {
 		struct pollfd pf[4] = {
-			{ r->pidfd, POLLIN, 0 },
-			{ sfd, POLLIN, 0 },
-			{ ptmx >= 0 ? ptmx : -1, POLLIN, 0 },
-			{ in_open ? STDIN_FILENO : -1, POLLIN, 0 },
+			{r->pidfd, POLLIN, 0},
+			{sfd, POLLIN, 0},
+			{ptmx >= 0 ? ptmx : -1, POLLIN, 0},
+			{in_open ? STDIN_FILENO : -1, POLLIN, 0},
 		};
 		if (poll(pf, 4, -1) < 0) {
 			if (errno == EINTR)
@@ -441,7 +448,7 @@ static int relay(struct run *r, int ptmx, int *status)
 	}
 	/* Output the command wrote just before it ended. */
 	while (ptmx >= 0) {
-		struct pollfd pf = { ptmx, POLLIN, 0 };
+		struct pollfd pf = {ptmx, POLLIN, 0};
 		if (poll(&pf, 1, 50) <= 0)
 			break;
 		ssize_t n = read(ptmx, buf, sizeof(buf));
@@ -454,7 +461,7 @@ static int relay(struct run *r, int ptmx, int *status)
 	if (tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 
-	siginfo_t si = { 0 };
+	siginfo_t si = {0};
 	while (waitid(P_PIDFD, (id_t)r->pidfd, &si, WEXITED) < 0 && errno == EINTR)
 		;
 	r->pid = 0;
@@ -493,7 +500,7 @@ static void undo(struct run *r)
 
 int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_err *e)
 {
-	struct run r = { .p = p, .o = o, .rootfd = -1, .sock = { -1, -1 }, .pidfd = -1 };
+	struct run r = {.p = p, .o = o, .rootfd = -1, .sock = {-1, -1}, .pidfd = -1};
 	int ret, status = 0, ptmx = -1;
 	sigset_t mask, old;
 
@@ -510,7 +517,8 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	ret = jail_registry_lock(&r.reg, e);
 	if (ret < 0)
 		goto fail;
-	ret = jail_registry_reserve(&r.reg, &r.st, jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, e);
+	ret = jail_registry_reserve(&r.reg, &r.st,
+				    jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, e);
 	jail_registry_unlock(&r.reg);
 	if (ret < 0)
 		goto fail;
@@ -565,7 +573,7 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	relay(&r, ptmx, &status);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	ret = jail_cgroup_destroy(&r.cg, e);
-	r.st.params = (struct jail_params){ 0 };
+	r.st.params = (struct jail_params){0};
 	undo(&r);
 	if (ret < 0)
 		return ret;
@@ -573,7 +581,7 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 		printf("%s: removed\n", r.st.name), fflush(stdout);
 	return status;
 fail:
-	r.st.params = (struct jail_params){ 0 };
+	r.st.params = (struct jail_params){0};
 	if (r.st.name[0] && e->msg[0] && r.reserved)
 		jail_err_prefix(e, "%s", r.st.name);
 	else if (jail_params_isset(p, JP_NAME))

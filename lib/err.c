@@ -8,8 +8,8 @@
 
 #include "jail/err.h"
 
-static int vset(struct jail_err *e, int code, int with_errno, const char *fmt,
-		va_list ap)
+__attribute__((format(printf, 4, 0))) static int vset(struct jail_err *e, int code, int with_errno,
+						      const char *fmt, va_list ap)
 {
 	int n;
 
@@ -20,8 +20,7 @@ static int vset(struct jail_err *e, int code, int with_errno, const char *fmt,
 		e->exit = 1;
 	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	if (with_errno && n >= 0 && (size_t)n < sizeof(e->msg))
-		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s",
-			 strerror(code < 0 ? -code : code));
+		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", strerror(code < 0 ? -code : code));
 	return code;
 }
 

@@ -25,15 +25,37 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "jail/jail.h"
 #include "sys.h"
 #include "util.h"
 
+static char *title_start;
+static size_t title_len;
+
+void jail_proctitle_init(int argc, char **argv)
+{
+	if (argc < 1 || !argv[0])
+		return;
+	title_start = argv[0];
+	title_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) - argv[0]);
+}
+
+/* The host's command line (paths, parameters) is not the jail's business. */
+static void hide_title(void)
+{
+	prctl(PR_SET_NAME, "init");
+	if (title_start && title_len >= sizeof("init")) {
+		memset(title_start, 0, title_len);
+		memcpy(title_start, "init", sizeof("init"));
+	}
+}
+
 static void report(int sock, int type, const struct jail_err *e, int fd)
 {
-	struct jail_init_msg m = { .type = type };
+	struct jail_init_msg m = {.type = type};
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &m, sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {&m, sizeof(m)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 
 	if (e)
 		m.err = *e;
@@ -59,7 +81,7 @@ static void __attribute__((noreturn)) fail(int sock, const struct jail_err *e)
 
 static int loopback_up(struct jail_err *e)
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -92,7 +114,7 @@ static int open_pty(int *master, char *slave, size_t len, struct jail_err *e)
 /* The command process: identity, terminal, environment, exec. */
 static void __attribute__((noreturn)) run_command(const struct jail_init_spec *s, int sock, const char *slave)
 {
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	const struct jail_user *u = &s->user;
 
 	if (setsid() < 0) {
@@ -180,13 +202,14 @@ static void __attribute__((noreturn)) init_loop(pid_t cmd, const sigset_t *set)
 
 void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault)
 {
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	int master = -1;
 	char slave[64];
 	char go;
 	sigset_t set;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	hide_title();
 	/* Nothing of the host's stays open in the jail's init but stdio and the socket. */
 	sys_close_range(3, (unsigned)sock - 1, 0);
 	sys_close_range((unsigned)sock + 1, ~0U, 0);

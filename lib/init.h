@@ -39,7 +39,6 @@ struct jail_init_spec {
 };
 
 /* Runs in the cloned child; never returns. */
-void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault)
-	__attribute__((noreturn));
+void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault) __attribute__((noreturn));
 
 #endif

@@ -15,11 +15,11 @@
 #include "cleanup.h"
 #include "param.h"
 
-#define VALUE_MAX 65536	 /* one value */
-#define LIST_MAX 1024	 /* values in one list */
+#define VALUE_MAX 65536 /* one value */
+#define LIST_MAX  1024	/* values in one list */
 
 const struct jail_param_def jail_param_defs[JP__COUNT] = {
-#define X(id, pname, ptype, pflags, pdflt) [JP_##id] = { pname, ptype, pflags, pdflt },
+#define X(id, pname, ptype, pflags, pdflt) [JP_##id] = {pname, ptype, pflags, pdflt},
 	JAIL_PARAM_TABLE(X)
 #undef X
 };
@@ -92,8 +92,7 @@ int jail_name_valid(const char *name, struct jail_err *e)
 		return jail_err_set(e, -ENAMETOOLONG, "name: '%.32s...': name too long", name);
 	if (strchr(name, '.'))
 		return jail_err_set(e, -EINVAL,
-				    "name: '%s': child jails (names with '.') are not supported yet",
-				    name);
+				    "name: '%s': child jails (names with '.') are not supported yet", name);
 	if (strcmp(name, "*") == 0 || strchr(name, '/') || strchr(name, '\n'))
 		return jail_err_set(e, -EINVAL, "name: '%s': invalid jail name", name);
 	for (const char *c = name; *c; c++)
@@ -127,8 +126,8 @@ static int validate(enum jail_param_id id, const char *v, struct jail_err *e)
 		break;
 	case JPT_NEWINH:
 		if (strcmp(v, "new") && strcmp(v, "inherit"))
-			return jail_err_set(e, -EINVAL, "%s: invalid value \"%s\" (new or inherit)",
-					    d->name, v);
+			return jail_err_set(e, -EINVAL, "%s: invalid value \"%s\" (new or inherit)", d->name,
+					    v);
 		break;
 	default:
 		break;
@@ -163,9 +162,9 @@ static int validate(enum jail_param_id id, const char *v, struct jail_err *e)
 	case JP_DEVFS_RULESET:
 		parse_int(v, &n);
 		if (n != 4 && n != 0)
-			return jail_err_set(e, -EINVAL,
-					    "devfs_ruleset: %ld: only ruleset 4 (devfsrules_jail) exists here",
-					    n);
+			return jail_err_set(
+				e, -EINVAL,
+				"devfs_ruleset: %ld: only ruleset 4 (devfsrules_jail) exists here", n);
 		break;
 	case JP_CHILDREN_MAX:
 	case JP_STOP_TIMEOUT:
@@ -262,7 +261,7 @@ int jail_params_set_arg(struct jail_params *p, const char *arg, bool split, stru
 		if (d->type != JPT_BOOL)
 			return jail_err_set(e, -EINVAL, "%s: value required", d->name);
 		return jail_params_set(p, (enum jail_param_id)id,
-				       (const char *[]){ negated ? "false" : "true" }, 1, false, e);
+				       (const char *[]){negated ? "false" : "true"}, 1, false, e);
 	}
 	if (negated)
 		return jail_err_set(e, -EINVAL, "%s: a \"no\" parameter takes no value", name);

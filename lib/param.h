@@ -18,11 +18,11 @@ enum jp_type {
 	JPT_STRING,
 	JPT_INT,
 	JPT_BOOL,
-	JPT_LIST,	/* list of strings; "a,b" on the command line splits */
-	JPT_CMDLIST,	/* list of command strings; never split on commas */
-	JPT_IPMODE,	/* new | inherit | disable */
-	JPT_NEWINH,	/* new | inherit */
-	JPT_SYSV,	/* new | inherit | disable */
+	JPT_LIST,    /* list of strings; "a,b" on the command line splits */
+	JPT_CMDLIST, /* list of command strings; never split on commas */
+	JPT_IPMODE,  /* new | inherit | disable */
+	JPT_NEWINH,  /* new | inherit */
+	JPT_SYSV,    /* new | inherit | disable */
 };
 
 enum jp_flags {
@@ -34,103 +34,103 @@ enum jp_flags {
 };
 
 /* X(ID, "name", type, flags, "default" or NULL) */
-#define JAIL_PARAM_TABLE(X)                                                                \
-	X(JID, "jid", JPT_INT, JPF_CREATE_ONLY, NULL)                                      \
-	X(NAME, "name", JPT_STRING, JPF_CREATE_ONLY, NULL)                                 \
-	X(PATH, "path", JPT_STRING, JPF_CREATE_ONLY, NULL)                                 \
-	X(PARENT, "parent", JPT_INT, JPF_RDONLY, "0")                                      \
-	X(DYING, "dying", JPT_BOOL, JPF_RDONLY, "false")                                   \
-	X(HOST, "host", JPT_NEWINH, JPF_CREATE_ONLY, "new")                                \
-	X(HOSTNAME, "host.hostname", JPT_STRING, 0, NULL)                                  \
-	X(DOMAINNAME, "host.domainname", JPT_STRING, 0, NULL)                              \
-	X(HOSTUUID, "host.hostuuid", JPT_STRING, 0, NULL)                                  \
-	X(HOSTID, "host.hostid", JPT_INT, 0, "0")                                          \
-	X(IP4, "ip4", JPT_IPMODE, JPF_CREATE_ONLY, "disable")                              \
-	X(IP4_ADDR, "ip4.addr", JPT_LIST, JPF_CREATE_ONLY, NULL)                           \
-	X(IP4_SADDRSEL, "ip4.saddrsel", JPT_BOOL, 0, "true")                               \
-	X(IP6, "ip6", JPT_IPMODE, JPF_CREATE_ONLY, "disable")                              \
-	X(IP6_ADDR, "ip6.addr", JPT_LIST, JPF_CREATE_ONLY, NULL)                           \
-	X(IP6_SADDRSEL, "ip6.saddrsel", JPT_BOOL, 0, "true")                               \
-	X(VNET, "vnet", JPT_NEWINH, JPF_CREATE_ONLY | JPF_UNIMPL, "inherit")               \
-	X(VNET_INTERFACE, "vnet.interface", JPT_LIST, JPF_PSEUDO | JPF_UNIMPL, NULL)       \
-	X(INTERFACE, "interface", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)               \
-	X(IP_HOSTNAME, "ip_hostname", JPT_BOOL, JPF_PSEUDO | JPF_UNIMPL, "false")          \
-	X(SECURELEVEL, "securelevel", JPT_INT, 0, "-1")                                    \
-	X(ENFORCE_STATFS, "enforce_statfs", JPT_INT, 0, "2")                               \
-	X(DEVFS_RULESET, "devfs_ruleset", JPT_INT, 0, "4")                                 \
-	X(CHILDREN_MAX, "children.max", JPT_INT, 0, "0")                                   \
-	X(CHILDREN_CUR, "children.cur", JPT_INT, JPF_RDONLY, "0")                          \
-	X(CPUSET_ID, "cpuset.id", JPT_INT, JPF_RDONLY, NULL)                               \
-	X(PERSIST, "persist", JPT_BOOL, 0, "false")                                        \
-	X(OSRELEASE, "osrelease", JPT_STRING, JPF_CREATE_ONLY | JPF_UNIMPL, NULL)          \
-	X(OSRELDATE, "osreldate", JPT_INT, JPF_CREATE_ONLY | JPF_UNIMPL, NULL)             \
-	X(SYSVMSG, "sysvmsg", JPT_SYSV, JPF_CREATE_ONLY, "new")                            \
-	X(SYSVSEM, "sysvsem", JPT_SYSV, JPF_CREATE_ONLY, "new")                            \
-	X(SYSVSHM, "sysvshm", JPT_SYSV, JPF_CREATE_ONLY, "new")                            \
-	X(ALLOW_SET_HOSTNAME, "allow.set_hostname", JPT_BOOL, 0, "false")                  \
-	X(ALLOW_SYSVIPC, "allow.sysvipc", JPT_BOOL, JPF_CREATE_ONLY, "false")              \
-	X(ALLOW_RAW_SOCKETS, "allow.raw_sockets", JPT_BOOL, 0, "false")                    \
-	X(ALLOW_CHFLAGS, "allow.chflags", JPT_BOOL, 0, "false")                            \
-	X(ALLOW_MOUNT, "allow.mount", JPT_BOOL, 0, "false")                                \
-	X(ALLOW_MOUNT_DEVFS, "allow.mount.devfs", JPT_BOOL, JPF_NEVER, "false")            \
-	X(ALLOW_MOUNT_FDESCFS, "allow.mount.fdescfs", JPT_BOOL, JPF_NEVER, "false")        \
-	X(ALLOW_MOUNT_NULLFS, "allow.mount.nullfs", JPT_BOOL, 0, "false")                  \
-	X(ALLOW_MOUNT_PROCFS, "allow.mount.procfs", JPT_BOOL, 0, "false")                  \
-	X(ALLOW_MOUNT_LINPROCFS, "allow.mount.linprocfs", JPT_BOOL, 0, "false")            \
-	X(ALLOW_MOUNT_LINSYSFS, "allow.mount.linsysfs", JPT_BOOL, JPF_NEVER, "false")      \
-	X(ALLOW_MOUNT_TMPFS, "allow.mount.tmpfs", JPT_BOOL, 0, "false")                    \
-	X(ALLOW_MOUNT_ZFS, "allow.mount.zfs", JPT_BOOL, JPF_NEVER, "false")                \
-	X(ALLOW_MOUNT_FUSEFS, "allow.mount.fusefs", JPT_BOOL, JPF_NEVER, "false")          \
-	X(ALLOW_QUOTAS, "allow.quotas", JPT_BOOL, JPF_NEVER, "false")                      \
-	X(ALLOW_SOCKET_AF, "allow.socket_af", JPT_BOOL, 0, "false")                        \
-	X(ALLOW_MLOCK, "allow.mlock", JPT_BOOL, 0, "false")                                \
-	X(ALLOW_READ_MSGBUF, "allow.read_msgbuf", JPT_BOOL, JPF_NEVER, "false")            \
-	X(ALLOW_RESERVED_PORTS, "allow.reserved_ports", JPT_BOOL, 0, "true")               \
-	X(ALLOW_UNPRIV_TAMPER, "allow.unprivileged_parent_tampering", JPT_BOOL, 0, "false") \
-	X(ALLOW_UNPRIV_DEBUG, "allow.unprivileged_proc_debug", JPT_BOOL, 0, "true")        \
-	X(ALLOW_SUSER, "allow.suser", JPT_BOOL, 0, "true")                                 \
-	X(ALLOW_EXTATTR, "allow.extattr", JPT_BOOL, 0, "false")                            \
-	X(ALLOW_ADJTIME, "allow.adjtime", JPT_BOOL, JPF_NEVER, "false")                    \
-	X(ALLOW_SETTIME, "allow.settime", JPT_BOOL, JPF_NEVER, "false")                    \
-	X(ALLOW_ROUTING, "allow.routing", JPT_BOOL, JPF_NEVER, "false")                    \
-	X(ALLOW_SETAUDIT, "allow.setaudit", JPT_BOOL, JPF_NEVER, "false")                  \
-	X(ALLOW_NFSD, "allow.nfsd", JPT_BOOL, JPF_NEVER, "false")                          \
-	X(ALLOW_VMM, "allow.vmm", JPT_BOOL, JPF_NEVER, "false")                            \
-	X(ALLOW_VMM_PPT, "allow.vmm_ppt", JPT_BOOL, JPF_NEVER, "false")                    \
-	X(ALLOW_DYING, "allow.dying", JPT_BOOL, 0, "false")                                \
-	X(META, "meta", JPT_STRING, 0, NULL)                                               \
-	X(ENV, "env", JPT_STRING, 0, NULL)                                                 \
-	X(COMMAND, "command", JPT_CMDLIST, JPF_PSEUDO, NULL)                               \
-	X(EXEC_PREPARE, "exec.prepare", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)        \
-	X(EXEC_PRESTART, "exec.prestart", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)      \
-	X(EXEC_CREATED, "exec.created", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)        \
-	X(EXEC_START, "exec.start", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)            \
-	X(EXEC_POSTSTART, "exec.poststart", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)    \
-	X(EXEC_PRESTOP, "exec.prestop", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)        \
-	X(EXEC_STOP, "exec.stop", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)              \
-	X(EXEC_POSTSTOP, "exec.poststop", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)      \
-	X(EXEC_RELEASE, "exec.release", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)        \
-	X(EXEC_CLEAN, "exec.clean", JPT_BOOL, JPF_PSEUDO, "false")                         \
-	X(EXEC_JAIL_USER, "exec.jail_user", JPT_STRING, JPF_PSEUDO, NULL)                  \
+#define JAIL_PARAM_TABLE(X)                                                                           \
+	X(JID, "jid", JPT_INT, JPF_CREATE_ONLY, NULL)                                                 \
+	X(NAME, "name", JPT_STRING, JPF_CREATE_ONLY, NULL)                                            \
+	X(PATH, "path", JPT_STRING, JPF_CREATE_ONLY, NULL)                                            \
+	X(PARENT, "parent", JPT_INT, JPF_RDONLY, "0")                                                 \
+	X(DYING, "dying", JPT_BOOL, JPF_RDONLY, "false")                                              \
+	X(HOST, "host", JPT_NEWINH, JPF_CREATE_ONLY, "new")                                           \
+	X(HOSTNAME, "host.hostname", JPT_STRING, 0, NULL)                                             \
+	X(DOMAINNAME, "host.domainname", JPT_STRING, 0, NULL)                                         \
+	X(HOSTUUID, "host.hostuuid", JPT_STRING, 0, NULL)                                             \
+	X(HOSTID, "host.hostid", JPT_INT, 0, "0")                                                     \
+	X(IP4, "ip4", JPT_IPMODE, JPF_CREATE_ONLY, "disable")                                         \
+	X(IP4_ADDR, "ip4.addr", JPT_LIST, JPF_CREATE_ONLY, NULL)                                      \
+	X(IP4_SADDRSEL, "ip4.saddrsel", JPT_BOOL, 0, "true")                                          \
+	X(IP6, "ip6", JPT_IPMODE, JPF_CREATE_ONLY, "disable")                                         \
+	X(IP6_ADDR, "ip6.addr", JPT_LIST, JPF_CREATE_ONLY, NULL)                                      \
+	X(IP6_SADDRSEL, "ip6.saddrsel", JPT_BOOL, 0, "true")                                          \
+	X(VNET, "vnet", JPT_NEWINH, JPF_CREATE_ONLY | JPF_UNIMPL, "inherit")                          \
+	X(VNET_INTERFACE, "vnet.interface", JPT_LIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                  \
+	X(INTERFACE, "interface", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)                          \
+	X(IP_HOSTNAME, "ip_hostname", JPT_BOOL, JPF_PSEUDO | JPF_UNIMPL, "false")                     \
+	X(SECURELEVEL, "securelevel", JPT_INT, 0, "-1")                                               \
+	X(ENFORCE_STATFS, "enforce_statfs", JPT_INT, 0, "2")                                          \
+	X(DEVFS_RULESET, "devfs_ruleset", JPT_INT, 0, "4")                                            \
+	X(CHILDREN_MAX, "children.max", JPT_INT, 0, "0")                                              \
+	X(CHILDREN_CUR, "children.cur", JPT_INT, JPF_RDONLY, "0")                                     \
+	X(CPUSET_ID, "cpuset.id", JPT_INT, JPF_RDONLY, NULL)                                          \
+	X(PERSIST, "persist", JPT_BOOL, 0, "false")                                                   \
+	X(OSRELEASE, "osrelease", JPT_STRING, JPF_CREATE_ONLY | JPF_UNIMPL, NULL)                     \
+	X(OSRELDATE, "osreldate", JPT_INT, JPF_CREATE_ONLY | JPF_UNIMPL, NULL)                        \
+	X(SYSVMSG, "sysvmsg", JPT_SYSV, JPF_CREATE_ONLY, "new")                                       \
+	X(SYSVSEM, "sysvsem", JPT_SYSV, JPF_CREATE_ONLY, "new")                                       \
+	X(SYSVSHM, "sysvshm", JPT_SYSV, JPF_CREATE_ONLY, "new")                                       \
+	X(ALLOW_SET_HOSTNAME, "allow.set_hostname", JPT_BOOL, 0, "false")                             \
+	X(ALLOW_SYSVIPC, "allow.sysvipc", JPT_BOOL, JPF_CREATE_ONLY, "false")                         \
+	X(ALLOW_RAW_SOCKETS, "allow.raw_sockets", JPT_BOOL, 0, "false")                               \
+	X(ALLOW_CHFLAGS, "allow.chflags", JPT_BOOL, 0, "false")                                       \
+	X(ALLOW_MOUNT, "allow.mount", JPT_BOOL, 0, "false")                                           \
+	X(ALLOW_MOUNT_DEVFS, "allow.mount.devfs", JPT_BOOL, JPF_NEVER, "false")                       \
+	X(ALLOW_MOUNT_FDESCFS, "allow.mount.fdescfs", JPT_BOOL, JPF_NEVER, "false")                   \
+	X(ALLOW_MOUNT_NULLFS, "allow.mount.nullfs", JPT_BOOL, 0, "false")                             \
+	X(ALLOW_MOUNT_PROCFS, "allow.mount.procfs", JPT_BOOL, 0, "false")                             \
+	X(ALLOW_MOUNT_LINPROCFS, "allow.mount.linprocfs", JPT_BOOL, 0, "false")                       \
+	X(ALLOW_MOUNT_LINSYSFS, "allow.mount.linsysfs", JPT_BOOL, JPF_NEVER, "false")                 \
+	X(ALLOW_MOUNT_TMPFS, "allow.mount.tmpfs", JPT_BOOL, 0, "false")                               \
+	X(ALLOW_MOUNT_ZFS, "allow.mount.zfs", JPT_BOOL, JPF_NEVER, "false")                           \
+	X(ALLOW_MOUNT_FUSEFS, "allow.mount.fusefs", JPT_BOOL, JPF_NEVER, "false")                     \
+	X(ALLOW_QUOTAS, "allow.quotas", JPT_BOOL, JPF_NEVER, "false")                                 \
+	X(ALLOW_SOCKET_AF, "allow.socket_af", JPT_BOOL, 0, "false")                                   \
+	X(ALLOW_MLOCK, "allow.mlock", JPT_BOOL, 0, "false")                                           \
+	X(ALLOW_READ_MSGBUF, "allow.read_msgbuf", JPT_BOOL, JPF_NEVER, "false")                       \
+	X(ALLOW_RESERVED_PORTS, "allow.reserved_ports", JPT_BOOL, 0, "true")                          \
+	X(ALLOW_UNPRIV_TAMPER, "allow.unprivileged_parent_tampering", JPT_BOOL, 0, "false")           \
+	X(ALLOW_UNPRIV_DEBUG, "allow.unprivileged_proc_debug", JPT_BOOL, 0, "true")                   \
+	X(ALLOW_SUSER, "allow.suser", JPT_BOOL, 0, "true")                                            \
+	X(ALLOW_EXTATTR, "allow.extattr", JPT_BOOL, 0, "false")                                       \
+	X(ALLOW_ADJTIME, "allow.adjtime", JPT_BOOL, JPF_NEVER, "false")                               \
+	X(ALLOW_SETTIME, "allow.settime", JPT_BOOL, JPF_NEVER, "false")                               \
+	X(ALLOW_ROUTING, "allow.routing", JPT_BOOL, JPF_NEVER, "false")                               \
+	X(ALLOW_SETAUDIT, "allow.setaudit", JPT_BOOL, JPF_NEVER, "false")                             \
+	X(ALLOW_NFSD, "allow.nfsd", JPT_BOOL, JPF_NEVER, "false")                                     \
+	X(ALLOW_VMM, "allow.vmm", JPT_BOOL, JPF_NEVER, "false")                                       \
+	X(ALLOW_VMM_PPT, "allow.vmm_ppt", JPT_BOOL, JPF_NEVER, "false")                               \
+	X(ALLOW_DYING, "allow.dying", JPT_BOOL, 0, "false")                                           \
+	X(META, "meta", JPT_STRING, 0, NULL)                                                          \
+	X(ENV, "env", JPT_STRING, 0, NULL)                                                            \
+	X(COMMAND, "command", JPT_CMDLIST, JPF_PSEUDO, NULL)                                          \
+	X(EXEC_PREPARE, "exec.prepare", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                   \
+	X(EXEC_PRESTART, "exec.prestart", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                 \
+	X(EXEC_CREATED, "exec.created", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                   \
+	X(EXEC_START, "exec.start", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                       \
+	X(EXEC_POSTSTART, "exec.poststart", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)               \
+	X(EXEC_PRESTOP, "exec.prestop", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                   \
+	X(EXEC_STOP, "exec.stop", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                         \
+	X(EXEC_POSTSTOP, "exec.poststop", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                 \
+	X(EXEC_RELEASE, "exec.release", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                   \
+	X(EXEC_CLEAN, "exec.clean", JPT_BOOL, JPF_PSEUDO, "false")                                    \
+	X(EXEC_JAIL_USER, "exec.jail_user", JPT_STRING, JPF_PSEUDO, NULL)                             \
 	X(EXEC_SYSTEM_JAIL_USER, "exec.system_jail_user", JPT_BOOL, JPF_PSEUDO | JPF_UNIMPL, "false") \
-	X(EXEC_SYSTEM_USER, "exec.system_user", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL) \
-	X(EXEC_TIMEOUT, "exec.timeout", JPT_INT, JPF_PSEUDO | JPF_UNIMPL, NULL)            \
-	X(EXEC_CONSOLELOG, "exec.consolelog", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)   \
-	X(EXEC_FIB, "exec.fib", JPT_INT, JPF_PSEUDO | JPF_NEVER, NULL)                     \
-	X(STOP_TIMEOUT, "stop.timeout", JPT_INT, JPF_PSEUDO, "10")                         \
-	X(MOUNT, "mount", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                      \
-	X(MOUNT_FSTAB, "mount.fstab", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)           \
-	X(MOUNT_DEVFS, "mount.devfs", JPT_BOOL, JPF_PSEUDO, "true")                        \
-	X(MOUNT_FDESCFS, "mount.fdescfs", JPT_BOOL, JPF_PSEUDO, "true")                    \
-	X(MOUNT_PROCFS, "mount.procfs", JPT_BOOL, JPF_PSEUDO, "true")                      \
-	X(DEPEND, "depend", JPT_LIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                       \
+	X(EXEC_SYSTEM_USER, "exec.system_user", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)            \
+	X(EXEC_TIMEOUT, "exec.timeout", JPT_INT, JPF_PSEUDO | JPF_UNIMPL, NULL)                       \
+	X(EXEC_CONSOLELOG, "exec.consolelog", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)              \
+	X(EXEC_FIB, "exec.fib", JPT_INT, JPF_PSEUDO | JPF_NEVER, NULL)                                \
+	X(STOP_TIMEOUT, "stop.timeout", JPT_INT, JPF_PSEUDO, "10")                                    \
+	X(MOUNT, "mount", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                                 \
+	X(MOUNT_FSTAB, "mount.fstab", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)                      \
+	X(MOUNT_DEVFS, "mount.devfs", JPT_BOOL, JPF_PSEUDO, "true")                                   \
+	X(MOUNT_FDESCFS, "mount.fdescfs", JPT_BOOL, JPF_PSEUDO, "true")                               \
+	X(MOUNT_PROCFS, "mount.procfs", JPT_BOOL, JPF_PSEUDO, "true")                                 \
+	X(DEPEND, "depend", JPT_LIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                                  \
 	X(CGROUP_PARENT, "cgroup.parent", JPT_STRING, JPF_CREATE_ONLY, NULL)
 
 enum jail_param_id {
 #define X(id, name, type, flags, dflt) JP_##id,
 	JAIL_PARAM_TABLE(X)
 #undef X
-	JP__COUNT
+		JP__COUNT
 };
 
 struct jail_param_def {

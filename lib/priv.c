@@ -44,20 +44,20 @@
 #endif
 
 enum gate {
-	G_ALWAYS,	 /* every jail */
-	G_NEVER,	 /* no jail, whatever it asks */
-	G_SET_HOSTNAME,	 /* allow.set_hostname */
-	G_RAW_SOCKETS,	 /* allow.raw_sockets */
-	G_MOUNT,	 /* allow.mount + an allow.mount.<fs> */
-	G_CHFLAGS,	 /* allow.chflags */
-	G_MLOCK,	 /* allow.mlock */
-	G_RESERVED,	 /* allow.reserved_ports */
-	G_SOCKET_AF,	 /* allow.socket_af */
-	G_CHILDREN,	 /* children.max > 0 */
-	G_PROC_DEBUG,	 /* allow.unprivileged_proc_debug */
-	G_SYSVMSG,	 /* sysvmsg != disable */
-	G_SYSVSEM,	 /* sysvsem != disable */
-	G_SYSVSHM,	 /* sysvshm != disable */
+	G_ALWAYS,	/* every jail */
+	G_NEVER,	/* no jail, whatever it asks */
+	G_SET_HOSTNAME, /* allow.set_hostname */
+	G_RAW_SOCKETS,	/* allow.raw_sockets */
+	G_MOUNT,	/* allow.mount + an allow.mount.<fs> */
+	G_CHFLAGS,	/* allow.chflags */
+	G_MLOCK,	/* allow.mlock */
+	G_RESERVED,	/* allow.reserved_ports */
+	G_SOCKET_AF,	/* allow.socket_af */
+	G_CHILDREN,	/* children.max > 0 */
+	G_PROC_DEBUG,	/* allow.unprivileged_proc_debug */
+	G_SYSVMSG,	/* sysvmsg != disable */
+	G_SYSVSEM,	/* sysvsem != disable */
+	G_SYSVSHM,	/* sysvshm != disable */
 };
 
 static const char *const gate_names[] = {
@@ -86,47 +86,52 @@ struct cap_rule {
 
 /* The capabilities of a jail's root. Anything not listed is never kept. */
 static const struct cap_rule cap_table[] = {
-	{ CAP_CHOWN, "CAP_CHOWN", G_ALWAYS, "root owns the jail's files" },
-	{ CAP_DAC_OVERRIDE, "CAP_DAC_OVERRIDE", G_ALWAYS, "root reads and writes the jail's files" },
-	{ CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH", G_ALWAYS, "as above; open_by_handle_at is denied by seccomp" },
-	{ CAP_FOWNER, "CAP_FOWNER", G_ALWAYS, "chmod, utimes on any jail file" },
-	{ CAP_FSETID, "CAP_FSETID", G_ALWAYS, "keep setuid bits on the jail's files" },
-	{ CAP_KILL, "CAP_KILL", G_ALWAYS, "signal any process of the jail (only the jail's are visible)" },
-	{ CAP_SETGID, "CAP_SETGID", G_ALWAYS, "login, su, daemons dropping privileges" },
-	{ CAP_SETUID, "CAP_SETUID", G_ALWAYS, "login, su, daemons dropping privileges" },
-	{ CAP_SETPCAP, "CAP_SETPCAP", G_ALWAYS, "daemons dropping their own capabilities" },
-	{ CAP_LINUX_IMMUTABLE, "CAP_LINUX_IMMUTABLE", G_CHFLAGS, "immutable/append-only flags, FreeBSD's system flags" },
-	{ CAP_NET_BIND_SERVICE, "CAP_NET_BIND_SERVICE", G_RESERVED, "ports below 1024 (own network stack only)" },
-	{ CAP_NET_BROADCAST, "CAP_NET_BROADCAST", G_ALWAYS, "broadcast and multicast on the jail's stack" },
-	{ CAP_NET_ADMIN, "CAP_NET_ADMIN", G_NEVER, "the jail may not change its addresses or routes (vnet will)" },
-	{ CAP_NET_RAW, "CAP_NET_RAW", G_RAW_SOCKETS, "raw and packet sockets (ping, traceroute)" },
-	{ CAP_IPC_LOCK, "CAP_IPC_LOCK", G_MLOCK, "mlock beyond RLIMIT_MEMLOCK" },
-	{ CAP_IPC_OWNER, "CAP_IPC_OWNER", G_ALWAYS, "SysV IPC of the jail's own key space" },
-	{ CAP_SYS_MODULE, "CAP_SYS_MODULE", G_NEVER, "loading kernel modules" },
-	{ CAP_SYS_RAWIO, "CAP_SYS_RAWIO", G_NEVER, "raw I/O ports and memory" },
-	{ CAP_SYS_CHROOT, "CAP_SYS_CHROOT", G_ALWAYS, "chroot inside the jail" },
-	{ CAP_SYS_PTRACE, "CAP_SYS_PTRACE", G_PROC_DEBUG, "debug the jail's own processes" },
-	{ CAP_SYS_PACCT, "CAP_SYS_PACCT", G_NEVER, "process accounting is host-wide" },
-	{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN", G_NEVER, "granted only with allow.set_hostname or allow.mount.* (see below)" },
-	{ CAP_SYS_BOOT, "CAP_SYS_BOOT", G_NEVER, "reboot; jails end with jail -r" },
-	{ CAP_SYS_NICE, "CAP_SYS_NICE", G_NEVER, "raising priorities affects the host" },
-	{ CAP_SYS_RESOURCE, "CAP_SYS_RESOURCE", G_NEVER, "raising hard resource limits" },
-	{ CAP_SYS_TIME, "CAP_SYS_TIME", G_NEVER, "setting the clock" },
-	{ CAP_SYS_TTY_CONFIG, "CAP_SYS_TTY_CONFIG", G_NEVER, "vhangup and console configuration" },
-	{ CAP_MKNOD, "CAP_MKNOD", G_NEVER, "creating device nodes" },
-	{ CAP_LEASE, "CAP_LEASE", G_NEVER, "leases on files of other users" },
-	{ CAP_AUDIT_WRITE, "CAP_AUDIT_WRITE", G_ALWAYS, "login and sshd write audit records" },
-	{ CAP_AUDIT_CONTROL, "CAP_AUDIT_CONTROL", G_NEVER, "the audit system is host-wide" },
-	{ CAP_SETFCAP, "CAP_SETFCAP", G_ALWAYS, "packages installing files with capabilities" },
-	{ CAP_MAC_OVERRIDE, "CAP_MAC_OVERRIDE", G_NEVER, "LSM policy is the host's" },
-	{ CAP_MAC_ADMIN, "CAP_MAC_ADMIN", G_NEVER, "LSM policy is the host's" },
-	{ CAP_SYSLOG, "CAP_SYSLOG", G_NEVER, "reading the kernel log (allow.read_msgbuf cannot be granted)" },
-	{ CAP_WAKE_ALARM, "CAP_WAKE_ALARM", G_NEVER, "waking the host" },
-	{ CAP_BLOCK_SUSPEND, "CAP_BLOCK_SUSPEND", G_NEVER, "blocking host suspend" },
-	{ CAP_AUDIT_READ, "CAP_AUDIT_READ", G_NEVER, "the audit log is the host's" },
-	{ CAP_PERFMON, "CAP_PERFMON", G_NEVER, "performance monitoring sees the host" },
-	{ CAP_BPF, "CAP_BPF", G_NEVER, "BPF programs run in the host kernel" },
-	{ CAP_CHECKPOINT_RESTORE, "CAP_CHECKPOINT_RESTORE", G_NEVER, "checkpoint/restore" },
+	{CAP_CHOWN, "CAP_CHOWN", G_ALWAYS, "root owns the jail's files"},
+	{CAP_DAC_OVERRIDE, "CAP_DAC_OVERRIDE", G_ALWAYS, "root reads and writes the jail's files"},
+	{CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH", G_ALWAYS,
+	 "as above; open_by_handle_at is denied by seccomp"},
+	{CAP_FOWNER, "CAP_FOWNER", G_ALWAYS, "chmod, utimes on any jail file"},
+	{CAP_FSETID, "CAP_FSETID", G_ALWAYS, "keep setuid bits on the jail's files"},
+	{CAP_KILL, "CAP_KILL", G_ALWAYS, "signal any process of the jail (only the jail's are visible)"},
+	{CAP_SETGID, "CAP_SETGID", G_ALWAYS, "login, su, daemons dropping privileges"},
+	{CAP_SETUID, "CAP_SETUID", G_ALWAYS, "login, su, daemons dropping privileges"},
+	{CAP_SETPCAP, "CAP_SETPCAP", G_ALWAYS, "daemons dropping their own capabilities"},
+	{CAP_LINUX_IMMUTABLE, "CAP_LINUX_IMMUTABLE", G_CHFLAGS,
+	 "immutable/append-only flags, FreeBSD's system flags"},
+	{CAP_NET_BIND_SERVICE, "CAP_NET_BIND_SERVICE", G_RESERVED,
+	 "ports below 1024 (own network stack only)"},
+	{CAP_NET_BROADCAST, "CAP_NET_BROADCAST", G_ALWAYS, "broadcast and multicast on the jail's stack"},
+	{CAP_NET_ADMIN, "CAP_NET_ADMIN", G_NEVER,
+	 "the jail may not change its addresses or routes (vnet will)"},
+	{CAP_NET_RAW, "CAP_NET_RAW", G_RAW_SOCKETS, "raw and packet sockets (ping, traceroute)"},
+	{CAP_IPC_LOCK, "CAP_IPC_LOCK", G_MLOCK, "mlock beyond RLIMIT_MEMLOCK"},
+	{CAP_IPC_OWNER, "CAP_IPC_OWNER", G_ALWAYS, "SysV IPC of the jail's own key space"},
+	{CAP_SYS_MODULE, "CAP_SYS_MODULE", G_NEVER, "loading kernel modules"},
+	{CAP_SYS_RAWIO, "CAP_SYS_RAWIO", G_NEVER, "raw I/O ports and memory"},
+	{CAP_SYS_CHROOT, "CAP_SYS_CHROOT", G_ALWAYS, "chroot inside the jail"},
+	{CAP_SYS_PTRACE, "CAP_SYS_PTRACE", G_PROC_DEBUG, "debug the jail's own processes"},
+	{CAP_SYS_PACCT, "CAP_SYS_PACCT", G_NEVER, "process accounting is host-wide"},
+	{CAP_SYS_ADMIN, "CAP_SYS_ADMIN", G_NEVER,
+	 "granted only with allow.set_hostname or allow.mount.* (see below)"},
+	{CAP_SYS_BOOT, "CAP_SYS_BOOT", G_NEVER, "reboot; jails end with jail -r"},
+	{CAP_SYS_NICE, "CAP_SYS_NICE", G_NEVER, "raising priorities affects the host"},
+	{CAP_SYS_RESOURCE, "CAP_SYS_RESOURCE", G_NEVER, "raising hard resource limits"},
+	{CAP_SYS_TIME, "CAP_SYS_TIME", G_NEVER, "setting the clock"},
+	{CAP_SYS_TTY_CONFIG, "CAP_SYS_TTY_CONFIG", G_NEVER, "vhangup and console configuration"},
+	{CAP_MKNOD, "CAP_MKNOD", G_NEVER, "creating device nodes"},
+	{CAP_LEASE, "CAP_LEASE", G_NEVER, "leases on files of other users"},
+	{CAP_AUDIT_WRITE, "CAP_AUDIT_WRITE", G_ALWAYS, "login and sshd write audit records"},
+	{CAP_AUDIT_CONTROL, "CAP_AUDIT_CONTROL", G_NEVER, "the audit system is host-wide"},
+	{CAP_SETFCAP, "CAP_SETFCAP", G_ALWAYS, "packages installing files with capabilities"},
+	{CAP_MAC_OVERRIDE, "CAP_MAC_OVERRIDE", G_NEVER, "LSM policy is the host's"},
+	{CAP_MAC_ADMIN, "CAP_MAC_ADMIN", G_NEVER, "LSM policy is the host's"},
+	{CAP_SYSLOG, "CAP_SYSLOG", G_NEVER, "reading the kernel log (allow.read_msgbuf cannot be granted)"},
+	{CAP_WAKE_ALARM, "CAP_WAKE_ALARM", G_NEVER, "waking the host"},
+	{CAP_BLOCK_SUSPEND, "CAP_BLOCK_SUSPEND", G_NEVER, "blocking host suspend"},
+	{CAP_AUDIT_READ, "CAP_AUDIT_READ", G_NEVER, "the audit log is the host's"},
+	{CAP_PERFMON, "CAP_PERFMON", G_NEVER, "performance monitoring sees the host"},
+	{CAP_BPF, "CAP_BPF", G_NEVER, "BPF programs run in the host kernel"},
+	{CAP_CHECKPOINT_RESTORE, "CAP_CHECKPOINT_RESTORE", G_NEVER, "checkpoint/restore"},
 };
 
 struct sys_rule {
@@ -135,88 +140,85 @@ struct sys_rule {
 	const char *why;
 };
 
-#define CALLS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define CALLS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /*
  * Syscalls of the allowlist filter. A syscall named in no row returns ENOSYS;
  * a row whose gate is closed returns EPERM.
  */
 static const struct sys_rule sys_table[] = {
-	{ CALLS("init_module", "finit_module", "delete_module", "create_module", "get_kernel_syms",
-		"query_module"),
-	  G_NEVER, "loading kernel modules" },
-	{ CALLS("kexec_load", "kexec_file_load", "reboot"), G_NEVER, "replacing or rebooting the host kernel" },
-	{ CALLS("swapon", "swapoff"), G_NEVER, "host swap" },
-	{ CALLS("settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "stime"), G_NEVER,
-	  "setting the clock" },
-	{ CALLS("keyctl", "add_key", "request_key"), G_NEVER, "the kernel keyring is not namespaced" },
-	{ CALLS("bpf", "perf_event_open", "userfaultfd", "lookup_dcookie"), G_NEVER,
-	  "kernel attack surface, host-wide observation" },
-	{ CALLS("open_by_handle_at", "name_to_handle_at"), G_NEVER, "file handles escape a chroot" },
-	{ CALLS("iopl", "ioperm", "vm86", "vm86old", "modify_ldt"), G_NEVER, "raw I/O and legacy modes" },
-	{ CALLS("syslog", "acct", "quotactl", "quotactl_fd", "nfsservctl", "uselib", "ustat", "sysfs",
-		"_sysctl", "vhangup", "move_pages", "migrate_pages", "fanotify_init", "fanotify_mark"),
-	  G_NEVER, "host-wide or obsolete" },
-	{ CALLS("io_uring_setup", "io_uring_enter", "io_uring_register"), G_NEVER,
-	  "bypasses the rest of this filter" },
-	{ CALLS("sethostname", "setdomainname"), G_SET_HOSTNAME, "the jail's hostname" },
-	{ CALLS("mount", "umount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick", "open_tree",
-		"move_mount", "mount_setattr", "pivot_root"),
-	  G_MOUNT, "mounting inside the jail (user-namespace-safe types only)" },
-	{ CALLS("unshare", "setns"), G_CHILDREN, "creating namespaces (child jails)" },
-	{ CALLS("msgget", "msgsnd", "msgrcv", "msgctl"), G_SYSVMSG, "SysV message queues" },
-	{ CALLS("semget", "semop", "semtimedop", "semctl"), G_SYSVSEM, "SysV semaphores" },
-	{ CALLS("shmget", "shmat", "shmdt", "shmctl"), G_SYSVSHM, "SysV shared memory" },
-	{ CALLS("ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd"), G_PROC_DEBUG,
-	  "debugging the jail's own processes" },
-	{ CALLS("clone3"), G_CHILDREN, "clone3 flags cannot be inspected; ENOSYS makes libc use clone" },
-	{ CALLS("read", "write", "open", "close", "stat", "fstat", "lstat", "poll", "lseek", "mmap",
-		"mprotect", "munmap", "brk", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "ioctl",
-		"pread64", "pwrite64", "readv", "writev", "access", "pipe", "select", "sched_yield",
-		"mremap", "msync", "mincore", "madvise", "dup", "dup2", "pause", "nanosleep", "getitimer",
-		"alarm", "setitimer", "getpid", "sendfile", "socket", "connect", "accept", "sendto",
-		"recvfrom", "sendmsg", "recvmsg", "shutdown", "bind", "listen", "getsockname",
-		"getpeername", "socketpair", "setsockopt", "getsockopt", "clone", "fork", "vfork",
-		"execve", "exit", "wait4", "kill", "uname", "fcntl", "flock", "fsync", "fdatasync",
-		"truncate", "ftruncate", "getdents", "getcwd", "chdir", "fchdir", "rename", "mkdir",
-		"rmdir", "creat", "link", "unlink", "symlink", "readlink", "chmod", "fchmod", "chown",
-		"fchown", "lchown", "umask", "gettimeofday", "getrlimit", "getrusage", "sysinfo", "times",
-		"getuid", "getgid", "setuid", "setgid", "geteuid", "getegid", "setpgid", "getppid",
-		"getpgrp", "setsid", "setreuid", "setregid", "getgroups", "setgroups", "setresuid",
-		"getresuid", "setresgid", "getresgid", "getpgid", "setfsuid", "setfsgid", "getsid",
-		"capget", "capset", "rt_sigpending", "rt_sigtimedwait", "rt_sigqueueinfo",
-		"rt_sigsuspend", "sigaltstack", "utime", "mknod", "personality", "statfs", "fstatfs",
-		"getpriority", "setpriority", "sched_setparam", "sched_getparam", "sched_setscheduler",
-		"sched_getscheduler", "sched_get_priority_max", "sched_get_priority_min",
-		"sched_rr_get_interval", "mlock", "munlock", "mlockall", "munlockall", "prctl",
-		"arch_prctl", "setrlimit", "chroot", "sync", "gettid", "readahead", "setxattr",
-		"lsetxattr", "fsetxattr", "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr",
-		"flistxattr", "removexattr", "lremovexattr", "fremovexattr", "tkill", "time", "futex",
-		"sched_setaffinity", "sched_getaffinity", "io_setup", "io_destroy", "io_getevents",
-		"io_submit", "io_cancel", "epoll_create", "remap_file_pages", "getdents64",
-		"set_tid_address", "restart_syscall", "fadvise64", "timer_create", "timer_settime",
-		"timer_gettime", "timer_getoverrun", "timer_delete", "clock_gettime", "clock_getres",
-		"clock_nanosleep", "exit_group", "epoll_wait", "epoll_ctl", "tgkill", "utimes", "mbind",
-		"set_mempolicy", "get_mempolicy", "mq_open", "mq_unlink", "mq_timedsend",
-		"mq_timedreceive", "mq_notify", "mq_getsetattr", "waitid", "ioprio_set", "ioprio_get",
-		"inotify_init", "inotify_add_watch", "inotify_rm_watch", "openat", "mkdirat", "mknodat",
-		"fchownat", "futimesat", "newfstatat", "unlinkat", "renameat", "linkat", "symlinkat",
-		"readlinkat", "fchmodat", "faccessat", "pselect6", "ppoll", "set_robust_list",
-		"get_robust_list", "splice", "tee", "sync_file_range", "vmsplice", "utimensat",
-		"epoll_pwait", "signalfd", "timerfd_create", "eventfd", "fallocate", "timerfd_settime",
-		"timerfd_gettime", "accept4", "signalfd4", "eventfd2", "epoll_create1", "dup3", "pipe2",
-		"inotify_init1", "preadv", "pwritev", "rt_tgsigqueueinfo", "recvmmsg", "prlimit64",
-		"syncfs", "sendmmsg", "getcpu", "sched_setattr", "sched_getattr", "renameat2", "seccomp",
-		"getrandom", "memfd_create", "execveat", "membarrier", "mlock2", "copy_file_range",
-		"preadv2", "pwritev2", "pkey_mprotect", "pkey_alloc", "pkey_free", "statx",
-		"io_pgetevents", "rseq", "pidfd_send_signal", "pidfd_open", "close_range", "openat2",
-		"faccessat2", "process_madvise", "epoll_pwait2", "landlock_create_ruleset",
-		"landlock_add_rule", "landlock_restrict_self", "memfd_secret", "process_mrelease",
-		"futex_waitv", "set_mempolicy_home_node", "cachestat", "fchmodat2", "map_shadow_stack",
-		"futex_wake", "futex_wait", "futex_requeue", "statmount", "listmount",
-		"lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules", "mseal", "setxattrat",
-		"getxattrat", "listxattrat", "removexattrat", "uretprobe"),
-	  G_ALWAYS, "ordinary programs" },
+	{CALLS("init_module", "finit_module", "delete_module", "create_module", "get_kernel_syms",
+	       "query_module"),
+	 G_NEVER, "loading kernel modules"},
+	{CALLS("kexec_load", "kexec_file_load", "reboot"), G_NEVER, "replacing or rebooting the host kernel"},
+	{CALLS("swapon", "swapoff"), G_NEVER, "host swap"},
+	{CALLS("settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "stime"), G_NEVER,
+	 "setting the clock"},
+	{CALLS("keyctl", "add_key", "request_key"), G_NEVER, "the kernel keyring is not namespaced"},
+	{CALLS("bpf", "perf_event_open", "userfaultfd", "lookup_dcookie"), G_NEVER,
+	 "kernel attack surface, host-wide observation"},
+	{CALLS("open_by_handle_at", "name_to_handle_at"), G_NEVER, "file handles escape a chroot"},
+	{CALLS("iopl", "ioperm", "vm86", "vm86old", "modify_ldt"), G_NEVER, "raw I/O and legacy modes"},
+	{CALLS("syslog", "acct", "quotactl", "quotactl_fd", "nfsservctl", "uselib", "ustat", "sysfs",
+	       "_sysctl", "vhangup", "move_pages", "migrate_pages", "fanotify_init", "fanotify_mark"),
+	 G_NEVER, "host-wide or obsolete"},
+	{CALLS("io_uring_setup", "io_uring_enter", "io_uring_register"), G_NEVER,
+	 "bypasses the rest of this filter"},
+	{CALLS("sethostname", "setdomainname"), G_SET_HOSTNAME, "the jail's hostname"},
+	{CALLS("mount", "umount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick", "open_tree",
+	       "move_mount", "mount_setattr", "pivot_root"),
+	 G_MOUNT, "mounting inside the jail (user-namespace-safe types only)"},
+	{CALLS("unshare", "setns"), G_CHILDREN, "creating namespaces (child jails)"},
+	{CALLS("msgget", "msgsnd", "msgrcv", "msgctl"), G_SYSVMSG, "SysV message queues"},
+	{CALLS("semget", "semop", "semtimedop", "semctl"), G_SYSVSEM, "SysV semaphores"},
+	{CALLS("shmget", "shmat", "shmdt", "shmctl"), G_SYSVSHM, "SysV shared memory"},
+	{CALLS("ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd"), G_PROC_DEBUG,
+	 "debugging the jail's own processes"},
+	{CALLS("clone3"), G_CHILDREN, "clone3 flags cannot be inspected; ENOSYS makes libc use clone"},
+	{CALLS("read", "write", "open", "close", "stat", "fstat", "lstat", "poll", "lseek", "mmap",
+	       "mprotect", "munmap", "brk", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "ioctl",
+	       "pread64", "pwrite64", "readv", "writev", "access", "pipe", "select", "sched_yield", "mremap",
+	       "msync", "mincore", "madvise", "dup", "dup2", "pause", "nanosleep", "getitimer", "alarm",
+	       "setitimer", "getpid", "sendfile", "socket", "connect", "accept", "sendto", "recvfrom",
+	       "sendmsg", "recvmsg", "shutdown", "bind", "listen", "getsockname", "getpeername", "socketpair",
+	       "setsockopt", "getsockopt", "clone", "fork", "vfork", "execve", "exit", "wait4", "kill",
+	       "uname", "fcntl", "flock", "fsync", "fdatasync", "truncate", "ftruncate", "getdents", "getcwd",
+	       "chdir", "fchdir", "rename", "mkdir", "rmdir", "creat", "link", "unlink", "symlink",
+	       "readlink", "chmod", "fchmod", "chown", "fchown", "lchown", "umask", "gettimeofday",
+	       "getrlimit", "getrusage", "sysinfo", "times", "getuid", "getgid", "setuid", "setgid",
+	       "geteuid", "getegid", "setpgid", "getppid", "getpgrp", "setsid", "setreuid", "setregid",
+	       "getgroups", "setgroups", "setresuid", "getresuid", "setresgid", "getresgid", "getpgid",
+	       "setfsuid", "setfsgid", "getsid", "capget", "capset", "rt_sigpending", "rt_sigtimedwait",
+	       "rt_sigqueueinfo", "rt_sigsuspend", "sigaltstack", "utime", "mknod", "personality", "statfs",
+	       "fstatfs", "getpriority", "setpriority", "sched_setparam", "sched_getparam",
+	       "sched_setscheduler", "sched_getscheduler", "sched_get_priority_max", "sched_get_priority_min",
+	       "sched_rr_get_interval", "mlock", "munlock", "mlockall", "munlockall", "prctl", "arch_prctl",
+	       "setrlimit", "chroot", "sync", "gettid", "readahead", "setxattr", "lsetxattr", "fsetxattr",
+	       "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr", "flistxattr", "removexattr",
+	       "lremovexattr", "fremovexattr", "tkill", "time", "futex", "sched_setaffinity",
+	       "sched_getaffinity", "io_setup", "io_destroy", "io_getevents", "io_submit", "io_cancel",
+	       "epoll_create", "remap_file_pages", "getdents64", "set_tid_address", "restart_syscall",
+	       "fadvise64", "timer_create", "timer_settime", "timer_gettime", "timer_getoverrun",
+	       "timer_delete", "clock_gettime", "clock_getres", "clock_nanosleep", "exit_group", "epoll_wait",
+	       "epoll_ctl", "tgkill", "utimes", "mbind", "set_mempolicy", "get_mempolicy", "mq_open",
+	       "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr", "waitid",
+	       "ioprio_set", "ioprio_get", "inotify_init", "inotify_add_watch", "inotify_rm_watch", "openat",
+	       "mkdirat", "mknodat", "fchownat", "futimesat", "newfstatat", "unlinkat", "renameat", "linkat",
+	       "symlinkat", "readlinkat", "fchmodat", "faccessat", "pselect6", "ppoll", "set_robust_list",
+	       "get_robust_list", "splice", "tee", "sync_file_range", "vmsplice", "utimensat", "epoll_pwait",
+	       "signalfd", "timerfd_create", "eventfd", "fallocate", "timerfd_settime", "timerfd_gettime",
+	       "accept4", "signalfd4", "eventfd2", "epoll_create1", "dup3", "pipe2", "inotify_init1",
+	       "preadv", "pwritev", "rt_tgsigqueueinfo", "recvmmsg", "prlimit64", "syncfs", "sendmmsg",
+	       "getcpu", "sched_setattr", "sched_getattr", "renameat2", "seccomp", "getrandom",
+	       "memfd_create", "execveat", "membarrier", "mlock2", "copy_file_range", "preadv2", "pwritev2",
+	       "pkey_mprotect", "pkey_alloc", "pkey_free", "statx", "io_pgetevents", "rseq",
+	       "pidfd_send_signal", "pidfd_open", "close_range", "openat2", "faccessat2", "process_madvise",
+	       "epoll_pwait2", "landlock_create_ruleset", "landlock_add_rule", "landlock_restrict_self",
+	       "memfd_secret", "process_mrelease", "futex_waitv", "set_mempolicy_home_node", "cachestat",
+	       "fchmodat2", "map_shadow_stack", "futex_wake", "futex_wait", "futex_requeue", "statmount",
+	       "listmount", "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules", "mseal",
+	       "setxattrat", "getxattrat", "listxattrat", "removexattrat", "uretprobe"),
+	 G_ALWAYS, "ordinary programs"},
 };
 
 static bool gate_open(const struct jail_priv *p, enum gate g)
@@ -255,23 +257,25 @@ static bool gate_open(const struct jail_priv *p, enum gate g)
 }
 
 static const enum jail_param_id never_grantable[] = {
-	JP_ALLOW_MOUNT_DEVFS, JP_ALLOW_MOUNT_FDESCFS, JP_ALLOW_MOUNT_LINSYSFS, JP_ALLOW_MOUNT_ZFS,
-	JP_ALLOW_MOUNT_FUSEFS, JP_ALLOW_QUOTAS, JP_ALLOW_READ_MSGBUF, JP_ALLOW_ADJTIME,
-	JP_ALLOW_SETTIME, JP_ALLOW_ROUTING, JP_ALLOW_SETAUDIT, JP_ALLOW_NFSD, JP_ALLOW_VMM,
-	JP_ALLOW_VMM_PPT, JP_ALLOW_EXTATTR,
+	JP_ALLOW_MOUNT_DEVFS,  JP_ALLOW_MOUNT_FDESCFS, JP_ALLOW_MOUNT_LINSYSFS, JP_ALLOW_MOUNT_ZFS,
+	JP_ALLOW_MOUNT_FUSEFS, JP_ALLOW_QUOTAS,	       JP_ALLOW_READ_MSGBUF,	JP_ALLOW_ADJTIME,
+	JP_ALLOW_SETTIME,      JP_ALLOW_ROUTING,       JP_ALLOW_SETAUDIT,	JP_ALLOW_NFSD,
+	JP_ALLOW_VMM,	       JP_ALLOW_VMM_PPT,       JP_ALLOW_EXTATTR,
 };
 
 int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, struct jail_err *e)
 {
-	struct jail_priv v = { 0 };
+	struct jail_priv v = {0};
 	bool any_mount;
 
 	for (size_t i = 0; i < ARRAY_SIZE(never_grantable); i++)
 		if (jail_params_bool(p, never_grantable[i]))
-			return jail_err_set(e, -EPERM, "%s: cannot be granted on Linux (see jail(8), PRIVILEGES)",
+			return jail_err_set(e, -EPERM,
+					    "%s: cannot be granted on Linux (see jail(8), PRIVILEGES)",
 					    jail_param_defs[never_grantable[i]].name);
 	any_mount = jail_params_bool(p, JP_ALLOW_MOUNT_TMPFS) || jail_params_bool(p, JP_ALLOW_MOUNT_PROCFS) ||
-		    jail_params_bool(p, JP_ALLOW_MOUNT_LINPROCFS) || jail_params_bool(p, JP_ALLOW_MOUNT_NULLFS);
+		    jail_params_bool(p, JP_ALLOW_MOUNT_LINPROCFS) ||
+		    jail_params_bool(p, JP_ALLOW_MOUNT_NULLFS);
 	v.mount = jail_params_bool(p, JP_ALLOW_MOUNT) && any_mount;
 	v.set_hostname = jail_params_bool(p, JP_ALLOW_SET_HOSTNAME);
 	v.raw_sockets = jail_params_bool(p, JP_ALLOW_RAW_SOCKETS);
@@ -288,7 +292,8 @@ int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, st
 	if (jail_params_bool(p, JP_ALLOW_SYSVIPC))
 		v.sysvmsg_off = v.sysvsem_off = v.sysvshm_off = false;
 	/* One family shared with the host and the other disabled: deny the other. */
-	if (!strcmp(jail_params_str(p, JP_IP4), "inherit") || !strcmp(jail_params_str(p, JP_IP6), "inherit")) {
+	if (!strcmp(jail_params_str(p, JP_IP4), "inherit") ||
+	    !strcmp(jail_params_str(p, JP_IP6), "inherit")) {
 		v.inet4_off = !strcmp(jail_params_str(p, JP_IP4), "disable");
 		v.inet6_off = !strcmp(jail_params_str(p, JP_IP6), "disable");
 	}
@@ -326,7 +331,7 @@ static int add_allowlist(scmp_filter_ctx ctx, const struct jail_priv *p)
 /* Default-allow filter of argument rules; every rule here denies. */
 static int add_arg_rules(scmp_filter_ctx ctx, const struct jail_priv *p)
 {
-	static const int inet_types_ok[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
+	static const int inet_types_ok[] = {SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET};
 	int r;
 
 	/* Terminal injection, with the command masked to 32 bits (CVE-2019-10063). */
@@ -348,19 +353,19 @@ static int add_arg_rules(scmp_filter_ctx ctx, const struct jail_priv *p)
 			continue;
 		err = af == AF_PACKET ? EPERM : EAFNOSUPPORT;
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(err), SCMP_SYS(socket), 1,
-				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af));
+				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af, 0));
 		if (r < 0)
 			return r;
 	}
 	if (!p->socket_af) {
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
-				     SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_MAX));
+				     SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_MAX, 0));
 		if (r < 0)
 			return r;
 	}
 	if (!p->raw_sockets && p->socket_af) {
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
-				     SCMP_A0(SCMP_CMP_EQ, AF_PACKET));
+				     SCMP_A0(SCMP_CMP_EQ, AF_PACKET, 0));
 		if (r < 0)
 			return r;
 	}
@@ -377,7 +382,7 @@ static int add_arg_rules(scmp_filter_ctx ctx, const struct jail_priv *p)
 				continue;
 			int err = off ? EAFNOSUPPORT : t == SOCK_RAW ? EPERM : ESOCKTNOSUPPORT;
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(err), SCMP_SYS(socket), 2,
-					     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af),
+					     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af, 0),
 					     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, (scmp_datum_t)t));
 			if (r < 0)
 				return r;
@@ -386,9 +391,9 @@ static int add_arg_rules(scmp_filter_ctx ctx, const struct jail_priv *p)
 
 	/* Namespaces: clone with a CLONE_NEW* flag, unless child jails are allowed. */
 	if (!p->children) {
-		static const unsigned long nsflags[] = { CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC,
-							 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
-							 CLONE_NEWCGROUP };
+		static const unsigned long nsflags[] = {CLONE_NEWNS,	CLONE_NEWUTS, CLONE_NEWIPC,
+							CLONE_NEWUSER,	CLONE_NEWPID, CLONE_NEWNET,
+							CLONE_NEWCGROUP};
 		for (size_t i = 0; i < ARRAY_SIZE(nsflags); i++) {
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
 					     SCMP_A0(SCMP_CMP_MASKED_EQ, nsflags[i], nsflags[i]));
@@ -439,12 +444,24 @@ static uint64_t cache_key(const struct jail_priv *p)
 {
 	uint64_t h = 1469598103934665603ULL;
 	const struct scmp_version *v = seccomp_version();
-	unsigned sw[] = { p->set_hostname, p->raw_sockets, p->mount, p->socket_af, p->children,
-			  p->proc_debug, p->sysvmsg_off, p->sysvsem_off, p->sysvshm_off, p->inet4_off,
-			  p->inet6_off, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
-			  seccomp_arch_native(), 2 /* format */ };
-#define MIX(ptr, n)                                                                                \
-	for (size_t _i = 0; _i < (n); _i++)                                                        \
+	unsigned sw[] = {p->set_hostname,
+			 p->raw_sockets,
+			 p->mount,
+			 p->socket_af,
+			 p->children,
+			 p->proc_debug,
+			 p->sysvmsg_off,
+			 p->sysvsem_off,
+			 p->sysvshm_off,
+			 p->inet4_off,
+			 p->inet6_off,
+			 v ? v->major : 0,
+			 v ? v->minor : 0,
+			 v ? v->micro : 0,
+			 seccomp_arch_native(),
+			 2 /* format */};
+#define MIX(ptr, n)                         \
+	for (size_t _i = 0; _i < (n); _i++) \
 		h = (h ^ ((const unsigned char *)(ptr))[_i]) * 1099511628211ULL;
 	MIX(sw, sizeof(sw));
 	for (size_t i = 0; i < ARRAY_SIZE(sys_table); i++) {
@@ -493,7 +510,7 @@ static int cache_read(const char *file, struct jail_seccomp *out)
 
 static void cache_write(const char *dir, const char *file, const struct jail_seccomp *s)
 {
-	struct cache_hdr h = { CACHE_MAGIC, s->allow_len, s->args_len };
+	struct cache_hdr h = {CACHE_MAGIC, s->allow_len, s->args_len};
 	char tmp[PATH_MAX + 96];
 	int fd;
 
@@ -576,7 +593,7 @@ out:
 
 static int load_prog(void *insns, unsigned short len, struct jail_err *e, const char *what)
 {
-	struct sock_fprog prog = { .len = len, .filter = insns };
+	struct sock_fprog prog = {.len = len, .filter = insns};
 
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		return jail_err_sys(e, -errno, "seccomp: loading the %s filter", what);
@@ -603,8 +620,8 @@ int jail_priv_lockdown(const struct jail_priv *priv, const struct jail_seccomp *
 
 int jail_priv_setcaps(const struct jail_priv *priv, bool root, struct jail_err *e)
 {
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct d[2] = { { 0 } };
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct d[2] = {{0}};
 	uint64_t c = root ? priv->caps : 0;
 
 	d[0].effective = d[0].permitted = (uint32_t)c;
@@ -614,10 +631,21 @@ int jail_priv_setcaps(const struct jail_priv *priv, bool root, struct jail_err *
 	return 0;
 }
 
+/* What add_arg_rules() does, in words, for the table. */
+static const char *const arg_rules[] = {
+	"ioctl TIOCSTI and TIOCLINUX: EPERM always (command compared on its low 32 bits)",
+	"socket: families other than unix, inet, inet6 and netlink: EAFNOSUPPORT unless allow.socket_af",
+	"socket: packet sockets and inet/inet6 SOCK_RAW: EPERM unless allow.raw_sockets",
+	"socket: inet or inet6 when ip4 or ip6 is disable while the other is inherit: EAFNOSUPPORT",
+	"clone with any CLONE_NEW* flag: EPERM unless children.max > 0",
+	"any system call of another ABI (i386, x32): the process is killed",
+};
+
 void jail_priv_print_table(FILE *out, bool man)
 {
 	if (man) {
-		fprintf(out, ".Ss Capabilities\n.Bl -column \"CAP_CHECKPOINT_RESTORE\" \"allow.unprivileged_proc_debug\"\n");
+		fprintf(out, ".Ss Capabilities\n.Bl -column \"CAP_CHECKPOINT_RESTORE\" "
+			     "\"allow.unprivileged_proc_debug\"\n");
 		fprintf(out, ".It Sy Capability Ta Sy Kept when Ta Sy Why\n");
 		for (size_t i = 0; i < ARRAY_SIZE(cap_table); i++)
 			fprintf(out, ".It Dv %s Ta %s Ta %s\n", cap_table[i].name,
@@ -632,6 +660,9 @@ void jail_priv_print_table(FILE *out, bool man)
 			for (const char *const *c = sys_table[i].calls; *c; c++)
 				fprintf(out, "%s%s", *c, c[1] ? ", " : "\n");
 		}
+		fprintf(out, ".El\n.Ss Argument rules\n.Bl -bullet\n");
+		for (size_t i = 0; i < ARRAY_SIZE(arg_rules); i++)
+			fprintf(out, ".It\n%s\n", arg_rules[i]);
 		fprintf(out, ".El\n");
 		return;
 	}
@@ -650,4 +681,7 @@ void jail_priv_print_table(FILE *out, bool man)
 			fprintf(out, "%s%s", *c, c[1] ? "," : "");
 		fprintf(out, "  (%s)\n", sys_table[i].why);
 	}
+	fprintf(out, "\nARGUMENT RULES\n");
+	for (size_t i = 0; i < ARRAY_SIZE(arg_rules); i++)
+		fprintf(out, "- %s\n", arg_rules[i]);
 }

@@ -88,11 +88,10 @@ static int bind_host_file(const char *src, int dirfd, const char *name, bool cre
 
 static int setup_dev(int rootfd, const struct jail_root_opts *o, struct jail_err *e)
 {
-	static const char *const devs[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const char *const devs[] = {"null", "zero", "full", "random", "urandom", "tty"};
 	static const char *const links[][2] = {
-		{ "ptmx", "pts/ptmx" },	       { "fd", "/proc/self/fd" },
-		{ "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
-		{ "stderr", "/proc/self/fd/2" },
+		{"ptmx", "pts/ptmx"},	       {"fd", "/proc/self/fd"},	      {"stdin", "/proc/self/fd/0"},
+		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
 	};
 	_cleanup_close_ int target = open_mountpoint(rootfd, o->path, "dev", true, e);
 	_cleanup_close_ int dev = -1;
@@ -101,7 +100,7 @@ static int setup_dev(int rootfd, const struct jail_root_opts *o, struct jail_err
 
 	if (target < 0)
 		return target;
-	dev = new_fs("tmpfs", (const char *[]){ "mode", "0755", "size", "1m", "nr_inodes", "256", NULL },
+	dev = new_fs("tmpfs", (const char *[]){"mode", "0755", "size", "1m", "nr_inodes", "256", NULL},
 		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
 	if (dev < 0)
 		return dev;
@@ -117,14 +116,15 @@ static int setup_dev(int rootfd, const struct jail_root_opts *o, struct jail_err
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
 			return jail_err_sys(e, -errno, "/dev/%s", links[i][0]);
-	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0 || mkdirat(dev, "mqueue", 0755) < 0)
+	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0 ||
+	    mkdirat(dev, "mqueue", 0755) < 0)
 		return jail_err_sys(e, -errno, "populating /dev");
 
 	_cleanup_close_ int pts = openat(dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_close_ int ptsfs = new_fs("devpts",
-					   (const char *[]){ "newinstance", NULL, "ptmxmode", "0666", "mode",
-							     "0620", "gid", "5", NULL },
-					   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+	_cleanup_close_ int ptsfs = new_fs(
+		"devpts",
+		(const char *[]){"newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL},
+		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
 	if (ptsfs < 0)
 		return ptsfs;
 	r = attach(ptsfs, pts, "devpts", e);
@@ -132,7 +132,7 @@ static int setup_dev(int rootfd, const struct jail_root_opts *o, struct jail_err
 		return r;
 
 	_cleanup_close_ int shm = openat(dev, "shm", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_close_ int shmfs = new_fs("tmpfs", (const char *[]){ "mode", "1777", NULL },
+	_cleanup_close_ int shmfs = new_fs("tmpfs", (const char *[]){"mode", "1777", NULL},
 					   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (shmfs < 0)
 		return shmfs;
@@ -142,8 +142,8 @@ static int setup_dev(int rootfd, const struct jail_root_opts *o, struct jail_err
 
 	if (o->ipc_new) {
 		_cleanup_close_ int mq = openat(dev, "mqueue", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		_cleanup_close_ int mqfs = new_fs("mqueue", NULL,
-						  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+		_cleanup_close_ int mqfs =
+			new_fs("mqueue", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 		if (mqfs < 0)
 			return mqfs;
 		r = attach(mqfs, mq, "/dev/mqueue", e);
@@ -151,7 +151,7 @@ static int setup_dev(int rootfd, const struct jail_root_opts *o, struct jail_err
 			return r;
 	}
 	/* Read-only from here on: nothing in the jail adds device files. */
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 	if (sys_mount_setattr(dev, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
 		return jail_err_sys(e, -errno, "making /dev read-only");
 	return 0;
@@ -161,7 +161,7 @@ static int readonly_subdir(int procfd, const char *name, struct jail_err *e)
 {
 	_cleanup_close_ int target = openat(procfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	_cleanup_close_ int tree = -1;
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 
 	if (target < 0)
 		return 0;
@@ -176,12 +176,12 @@ static int readonly_subdir(int procfd, const char *name, struct jail_err *e)
 static int setup_proc(int rootfd, const struct jail_root_opts *o, struct jail_err *e)
 {
 	static const char *const masked_files[] = {
-		"kcore",	 "keys",	   "key-users",	  "kallsyms",	"timer_list",
-		"sched_debug",	 "sysrq-trigger", "latency_stats", "timer_stats", "kpagecount",
-		"kpageflags",	 "kpagecgroup",	  "kmsg",	  "config.gz",	"vmallocinfo",
+		"kcore",       "keys",		"key-users",	 "kallsyms",	"timer_list",
+		"sched_debug", "sysrq-trigger", "latency_stats", "timer_stats", "kpagecount",
+		"kpageflags",  "kpagecgroup",	"kmsg",		 "config.gz",	"vmallocinfo",
 	};
-	static const char *const masked_dirs[] = { "acpi", "scsi", "asound", "driver" };
-	static const char *const ro_dirs[] = { "sys", "bus", "irq", "fs" };
+	static const char *const masked_dirs[] = {"acpi", "scsi", "asound", "driver"};
+	static const char *const ro_dirs[] = {"sys", "bus", "irq", "fs"};
 	_cleanup_close_ int target = open_mountpoint(rootfd, o->path, "proc", true, e);
 	_cleanup_close_ int proc = -1;
 	int r;
@@ -200,13 +200,13 @@ static int setup_proc(int rootfd, const struct jail_root_opts *o, struct jail_er
 			return r;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(masked_dirs); i++) {
-		_cleanup_close_ int t = openat(proc, masked_dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		_cleanup_close_ int t =
+			openat(proc, masked_dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 		if (t < 0)
 			continue;
-		_cleanup_close_ int empty = new_fs("tmpfs", (const char *[]){ "size", "0", "mode", "0555", NULL },
-						   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-							   MOUNT_ATTR_NOEXEC,
-						   e);
+		_cleanup_close_ int empty = new_fs(
+			"tmpfs", (const char *[]){"size", "0", "mode", "0555", NULL},
+			MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 		if (empty < 0)
 			return empty;
 		r = attach(empty, t, masked_dirs[i], e);
@@ -223,10 +223,10 @@ static int setup_proc(int rootfd, const struct jail_root_opts *o, struct jail_er
 
 static int setup_sys(int rootfd, const struct jail_root_opts *o, struct jail_err *e)
 {
-	_cleanup_close_ int target = open_in_root(rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW,
-						  RESOLVE_STRICT);
+	_cleanup_close_ int target =
+		open_in_root(rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, RESOLVE_STRICT);
 	const unsigned attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-	struct jail_err ignored = { 0 };
+	struct jail_err ignored = {0};
 	_cleanup_close_ int sys = -1;
 
 	if (target < 0)
@@ -234,7 +234,7 @@ static int setup_sys(int rootfd, const struct jail_root_opts *o, struct jail_err
 	/* A fresh sysfs needs a network namespace of our own; else bind the host's. */
 	sys = new_fs("sysfs", NULL, attrs, &ignored);
 	if (sys < 0) {
-		struct mount_attr ro = { .attr_set = attrs };
+		struct mount_attr ro = {.attr_set = attrs};
 		sys = sys_open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		if (sys < 0)
 			return jail_err_sys(e, -errno, "bind /sys");
@@ -247,7 +247,7 @@ static int setup_sys(int rootfd, const struct jail_root_opts *o, struct jail_err
 int jail_root_setup(const struct jail_root_opts *o, struct jail_err *e)
 {
 	_cleanup_close_ int rootfd = -1;
-	struct mount_attr nodev = { .attr_set = MOUNT_ATTR_NODEV };
+	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};
 	int r;
 
 	if (sys_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)

@@ -13,15 +13,15 @@
 #include <unistd.h>
 
 #ifndef MS_RDONLY
-#define MS_RDONLY 1
-#define MS_NOSUID 2
-#define MS_NODEV 4
-#define MS_NOEXEC 8
+#define MS_RDONLY  1
+#define MS_NOSUID  2
+#define MS_NODEV   4
+#define MS_NOEXEC  8
 #define MS_REMOUNT 32
-#define MS_BIND 4096
-#define MS_REC 16384
+#define MS_BIND	   4096
+#define MS_REC	   16384
 #define MS_PRIVATE (1 << 18)
-#define MS_SLAVE (1 << 19)
+#define MS_SLAVE   (1 << 19)
 #endif
 #ifndef MNT_DETACH
 #define MNT_DETACH 2
@@ -61,8 +61,8 @@ static inline int sys_open_tree(int dfd, const char *path, unsigned int flags)
 {
 	return (int)syscall(SYS_open_tree, dfd, path, flags);
 }
-static inline int sys_mount_setattr(int dfd, const char *path, unsigned int flags,
-				    struct mount_attr *attr, size_t size)
+static inline int sys_mount_setattr(int dfd, const char *path, unsigned int flags, struct mount_attr *attr,
+				    size_t size)
 {
 	return (int)syscall(SYS_mount_setattr, dfd, path, flags, attr, size);
 }
@@ -86,7 +86,7 @@ static inline int sys_close_range(unsigned int first, unsigned int last, unsigne
 /* Open a path inside a jail root: never leaves it, never follows /proc magic links. */
 static inline int open_in_root(int rootfd, const char *path, int flags, unsigned long long resolve)
 {
-	struct open_how how = { .flags = (unsigned long long)flags, .mode = 0, .resolve = resolve };
+	struct open_how how = {.flags = (unsigned long long)flags, .mode = 0, .resolve = resolve};
 	return sys_openat2(rootfd, path, &how, sizeof(how));
 }
 

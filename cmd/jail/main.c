@@ -20,16 +20,15 @@
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: jail [-dhilqv] [-J jid_file] [-u username] [-U username]\n"
-		"            -[cmr] param=value ... [command=command ...]\n"
-		"       jail [-dqv] [-f conf_file] -[cmr] [jail]\n"
-		"       jail [-qv] [-f conf_file] -[rR] ['*' | jail ...]\n"
-		"       jail [-dhilqv] [-J jid_file] [-u username] [-U username]\n"
-		"            [-n jailname] [-s securelevel]\n"
-		"            path hostname ip[,...] command ...\n"
-		"       jail [-f conf_file] -e separator\n"
-		"       jail --privileges[=man]\n");
+	fprintf(stderr, "usage: jail [-dhilqv] [-J jid_file] [-u username] [-U username]\n"
+			"            -[cmr] param=value ... [command=command ...]\n"
+			"       jail [-dqv] [-f conf_file] -[cmr] [jail]\n"
+			"       jail [-qv] [-f conf_file] -[rR] ['*' | jail ...]\n"
+			"       jail [-dhilqv] [-J jid_file] [-u username] [-U username]\n"
+			"            [-n jailname] [-s securelevel]\n"
+			"            path hostname ip[,...] command ...\n"
+			"       jail [-f conf_file] -e separator\n"
+			"       jail --privileges[=man]\n");
 	exit(EX_USAGE);
 }
 
@@ -46,12 +45,13 @@ static int set(struct jail_params *p, const char *arg, struct jail_err *e)
 
 int main(int argc, char **argv)
 {
-	struct jail_params p = { 0 };
-	struct jail_err e = { 0 };
-	struct jail_run_opts o = { 0 };
+	struct jail_params p = {0};
+	struct jail_err e = {0};
+	struct jail_run_opts o = {0};
 	bool create = false, modify = false, remove = false;
 	int c, ret;
 
+	jail_proctitle_init(argc, argv);
 	if (argc > 1 && !strncmp(argv[1], "--privileges", 12)) {
 		jail_priv_print_table(stdout, !strcmp(argv[1], "--privileges=man"));
 		return 0;
@@ -74,16 +74,16 @@ int main(int argc, char **argv)
 			ret = set(&p, "exec.clean", &e);
 			goto checked;
 		case 'n':
-			ret = jail_params_set(&p, JP_NAME, (const char *[]){ optarg }, 1, false, &e);
+			ret = jail_params_set(&p, JP_NAME, (const char *[]){optarg}, 1, false, &e);
 			goto checked;
 		case 's':
-			ret = jail_params_set(&p, JP_SECURELEVEL, (const char *[]){ optarg }, 1, false, &e);
+			ret = jail_params_set(&p, JP_SECURELEVEL, (const char *[]){optarg}, 1, false, &e);
 			goto checked;
 		case 'U':
-			ret = jail_params_set(&p, JP_EXEC_JAIL_USER, (const char *[]){ optarg }, 1, false, &e);
+			ret = jail_params_set(&p, JP_EXEC_JAIL_USER, (const char *[]){optarg}, 1, false, &e);
 			goto checked;
 		case 'u':
-			ret = jail_params_set(&p, JP_EXEC_JAIL_USER, (const char *[]){ optarg }, 1, false, &e);
+			ret = jail_params_set(&p, JP_EXEC_JAIL_USER, (const char *[]){optarg}, 1, false, &e);
 			if (ret == 0)
 				ret = set(&p, "exec.system_jail_user", &e);
 			goto checked;
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 			usage();
 		}
 		continue;
-checked:
+	checked:
 		if (ret < 0)
 			return die(&e);
 	}
@@ -125,20 +125,22 @@ checked:
 			usage();
 		char hn[512];
 		snprintf(hn, sizeof(hn), "host.hostname=%s", argv[1]);
-		ret = jail_params_set(&p, JP_PATH, (const char *[]){ argv[0] }, 1, false, &e);
+		ret = jail_params_set(&p, JP_PATH, (const char *[]){argv[0]}, 1, false, &e);
 		if (ret == 0)
 			ret = set(&p, hn, &e);
 		if (ret == 0 && argv[2][0]) {
 			/* Each address goes to ip4.addr or ip6.addr by its form. */
 			char *copy = strdup(argv[2]), *save = NULL;
-			for (char *a = strtok_r(copy, ",", &save); a && ret == 0; a = strtok_r(NULL, ",", &save)) {
+			for (char *a = strtok_r(copy, ",", &save); a && ret == 0;
+			     a = strtok_r(NULL, ",", &save)) {
 				enum jail_param_id id = strchr(a, ':') ? JP_IP6_ADDR : JP_IP4_ADDR;
-				ret = jail_params_set(&p, id, (const char *[]){ a }, 1, true, &e);
+				ret = jail_params_set(&p, id, (const char *[]){a}, 1, true, &e);
 			}
 			free(copy);
 		}
 		if (ret == 0)
-			ret = jail_params_set(&p, JP_COMMAND, (const char *const *)argv + 3, (size_t)argc - 3, false, &e);
+			ret = jail_params_set(&p, JP_COMMAND, (const char *const *)argv + 3, (size_t)argc - 3,
+					      false, &e);
 		if (ret < 0)
 			return die(&e);
 	} else {
@@ -156,7 +158,8 @@ checked:
 				const char *first = argv[i] + 8;
 				ret = jail_params_set(&p, JP_COMMAND, &first, 1, false, &e);
 				if (ret == 0 && i + 1 < argc)
-					ret = jail_params_set(&p, JP_COMMAND, (const char *const *)argv + i + 1,
+					ret = jail_params_set(&p, JP_COMMAND,
+							      (const char *const *)argv + i + 1,
 							      (size_t)(argc - i - 1), true, &e);
 				if (ret < 0)
 					return die(&e);

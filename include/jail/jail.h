@@ -11,7 +11,7 @@
 struct jail_params;
 
 struct jail_run_opts {
-	bool verbose;	/* report each step on stdout, as jail -v */
+	bool verbose; /* report each step on stdout, as jail -v */
 	bool quiet;
 };
 
@@ -21,6 +21,12 @@ struct jail_run_opts {
  * killed by signal N), or a negative errno with e filled when the jail could
  * not be made — in which case nothing it made is left behind.
  */
+/*
+ * Give libjail the program's argv so that a jail's init can hide the host
+ * command line it was cloned with (it shows as "init" inside the jail).
+ */
+void jail_proctitle_init(int argc, char **argv);
+
 int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_err *e);
 
 #endif

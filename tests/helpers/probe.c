@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 		return result(clock_settime(CLOCK_REALTIME, &ts));
 	}
 	if (!strcmp(v, "syslog"))
-		return result(syscall(SYS_syslog, 3 /* READ_ALL */, (char[64]){ 0 }, 64));
+		return result(syscall(SYS_syslog, 3 /* READ_ALL */, (char[64]){0}, 64));
 	if (!strcmp(v, "sethostname"))
 		return result(sethostname("probe", 5));
 	if (!strcmp(v, "mount"))
@@ -122,7 +122,7 @@ int main(int argc, char **argv)
 		return result(syscall(SYS_semget, 0, 1, 0600));
 	if (!strcmp(v, "bind")) {
 		/* bind ADDR PORT on IPv4 */
-		struct sockaddr_in sa = { .sin_family = AF_INET };
+		struct sockaddr_in sa = {.sin_family = AF_INET};
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (argc < 4 || fd < 0)
 			return result(-1);

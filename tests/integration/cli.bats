@@ -5,6 +5,7 @@
 load ../lib/common
 
 setup_file() { common_setup_file; }
+setup() { common_setup; }
 teardown_file() { common_teardown_file; }
 teardown() { assert_clean; }
 
@@ -196,6 +197,7 @@ teardown() { assert_clean; }
 
 @test "the privilege table in jail.8 is the one the code applies" {
 	"$JAIL" --privileges=man > "$BATS_TEST_TMPDIR/table"
-	run grep -c -F -x -f "$BATS_TEST_TMPDIR/table" "$BATS_TEST_DIRNAME/../../man/jail.8"
-	[ "$output" -eq "$(wc -l < "$BATS_TEST_TMPDIR/table")" ]
+	sed -n '/^\.\\" BEGIN PRIVILEGES/,/^\.\\" END PRIVILEGES/p' "$BATS_TEST_DIRNAME/../../man/jail.8" | sed '1d;$d' > "$BATS_TEST_TMPDIR/man"
+	[ -s "$BATS_TEST_TMPDIR/table" ]
+	diff -u "$BATS_TEST_TMPDIR/table" "$BATS_TEST_TMPDIR/man"
 }

@@ -4,6 +4,7 @@
 load ../lib/common
 
 setup_file() { common_setup_file; }
+setup() { common_setup; }
 teardown_file() { common_teardown_file; }
 teardown() { assert_clean; }
 
@@ -59,10 +60,17 @@ teardown() { assert_clean; }
 	run jrun -- /bin/sh -c 'ps -o pid,comm | tail -n +2; ls -d /proc/[0-9]* | wc -l'
 	kill $hostpid
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" =~ ^\ *1\  ]]
+	[[ "${lines[0]}" =~ ^\ *1\ init$ ]]
 	[[ "$output" != *"sleep"* ]]
 	# init, the shell, ps (or ls): never more than 4 pids
 	[ "${lines[-1]}" -le 4 ]
+}
+
+@test "pid: init shows no host command line" {
+	run jrun name=secretname -- /bin/sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; cat /proc/1/comm'
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"$ROOT"* && "$output" != *secretname* && "$output" != *path=* ]]
+	[ "${lines[-1]}" = "init" ]
 }
 
 @test "pid: kill -TERM -1 inside reaches only the jail" {

@@ -23,10 +23,15 @@ jail_cgroups() {
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'jail.*' 2>/dev/null
 }
 
+# The jail cgroups that exist before a test (other jails on the machine) are not its leftovers.
+common_setup() {
+	jail_cgroups | sort > "$BATS_TEST_TMPDIR/cgroups.before"
+}
+
 # Nothing of any jail remains: no cgroup, no state file, no process of ours.
 assert_clean() {
 	local cg st
-	cg=$(jail_cgroups)
+	cg=$(jail_cgroups | sort | comm -23 - "$BATS_TEST_TMPDIR/cgroups.before")
 	[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
 	st=$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
 	[ -z "$st" ] || { echo "leftover state: $st"; return 1; }

@@ -1,0 +1,28 @@
+#!/bin/sh
+# make lint: formatting, static analysis, and a warning-free clang build.
+set -u
+cd "$(dirname "$0")/.."
+status=0
+srcs=$(git ls-files '*.c' '*.h' | grep -v '^tests/fuzz/corpus/')
+
+echo "== clang-format"
+clang-format --dry-run -Werror $srcs || status=1
+
+echo "== cppcheck"
+cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+	--suppress=missingIncludeSystem -Iinclude -Ilib $(git ls-files 'lib/*.c' 'lib/*/*.c' 'cmd/*/*.c') || status=1
+
+echo "== clang-tidy"
+flags="-std=gnu11 -Iinclude -Ilib $(pkg-config --cflags libseccomp jansson libmnl 2>/dev/null)"
+clang-tidy --quiet --warnings-as-errors='*' \
+	--checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-macro-parentheses,-bugprone-narrowing-conversions,-bugprone-assignment-in-if-condition,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,-clang-analyzer-unix.Malloc' \
+	$(git ls-files 'lib/*.c' 'lib/*/*.c' 'cmd/*/*.c') -- $flags 2>&1 | grep -v 'warnings generated' || true
+clang-tidy --quiet --warnings-as-errors='*' \
+	--checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-macro-parentheses,-bugprone-narrowing-conversions,-bugprone-assignment-in-if-condition,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,-clang-analyzer-unix.Malloc' \
+	$(git ls-files 'lib/*.c' 'lib/*/*.c' 'cmd/*/*.c') -- $flags >/dev/null 2>&1 || status=1
+
+echo "== clang -Werror build"
+make -s CC=clang BUILD=build-clang all || status=1
+
+[ $status -eq 0 ] && echo "lint: clean" || echo "lint: problems found"
+exit $status
