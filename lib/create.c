@@ -238,6 +238,17 @@ static int prepare(struct run *r, struct jail_err *e)
 	if (ret < 0)
 		return ret;
 	r->spec.argv = cmd->v;
+	/* What jls reports: the resolved path and the hostname the jail starts with. */
+	ret = jail_params_set(p, JP_PATH, (const char *const[]){ r->path }, 1, false, e);
+	if (ret < 0)
+		return ret;
+	if (!jail_params_isset(p, JP_HOSTNAME)) {
+		char hn[256] = "";
+		gethostname(hn, sizeof(hn) - 1);
+		ret = jail_params_set(p, JP_HOSTNAME, (const char *const[]){ hn }, 1, false, e);
+		if (ret < 0)
+			return ret;
+	}
 	r->spec.hostname = jail_params_str(p, JP_HOSTNAME);
 	r->spec.domainname = jail_params_str(p, JP_DOMAINNAME);
 	r->spec.new_uts = !strcmp(jail_params_str(p, JP_HOST), "new");

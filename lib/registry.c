@@ -166,3 +166,156 @@ int jail_registry_remove(struct jail_registry *r, const struct jail_state *st)
 	unlinkat(r->dirfd, link, 0);
 	return 0;
 }
+
+static int params_from_json(json_t *o, struct jail_params *p, struct jail_err *e)
+{
+	const char *key;
+	json_t *arr;
+
+	if (!json_is_object(o))
+		return 0;
+	json_object_foreach(o, key, arr)
+	{
+		bool neg;
+		int id = jail_param_lookup(key, &neg);
+		size_t n = json_array_size(arr);
+		const char *vals[1024];
+		if (id < 0 || neg || n > 1024)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			vals[i] = json_string_value(json_array_get(arr, i));
+			if (!vals[i])
+				return jail_err_set(e, -EINVAL, "state: %s: not a string", key);
+		}
+		if (n == 0) {
+			p->val[id].set = true;
+			continue;
+		}
+		int r = jail_params_set(p, (enum jail_param_id)id, vals, n, false, e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, struct jail_err *e)
+{
+	char f[32];
+	json_error_t je;
+	json_int_t ipid = 0, istart = 0, cpid = 0, cstart = 0;
+	const char *name = NULL, *leaf = "", *parent = "";
+	json_t *params = NULL, *o;
+	int fd, ret;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(f, sizeof(f), "%d.json", jid);
+	fd = openat(r->dirfd, f, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : jail_err_sys(e, -errno, "%s/%s", r->dir, f);
+	o = json_loadfd(fd, 0, &je);
+	close(fd);
+	if (!o)
+		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
+	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?I, s?I, s?I, s?s, s?s, s?o}", "jid", &st->jid, "name",
+			   &name, "init_pid", &ipid, "init_start", &istart, "creator_pid", &cpid, "creator_start",
+			   &cstart, "cgroup_leaf", &leaf, "cgroup_parent", &parent, "params", &params) < 0) {
+		json_decref(o);
+		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
+	}
+	snprintf(st->name, sizeof(st->name), "%s", name);
+	snprintf(st->cg_leaf, sizeof(st->cg_leaf), "%s", leaf);
+	snprintf(st->cg_parent, sizeof(st->cg_parent), "%s", parent);
+	st->init_pid = (pid_t)ipid;
+	st->init_start = (unsigned long long)istart;
+	st->creator_pid = (pid_t)cpid;
+	st->creator_start = (unsigned long long)cstart;
+	ret = params_from_json(params, &st->params, e);
+	json_decref(o);
+	if (ret < 0)
+		jail_state_free(st);
+	return ret;
+}
+
+void jail_state_free(struct jail_state *st)
+{
+	jail_params_free(&st->params);
+}
+
+int jail_registry_find(struct jail_registry *r, const char *key, struct jail_state *st, struct jail_err *e)
+{
+	char link[300], target[32];
+	ssize_t n;
+	int ret;
+
+	snprintf(link, sizeof(link), "n.%s", key);
+	n = readlinkat(r->dirfd, link, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		ret = jail_registry_load(r, atoi(target), st, e);
+		if (ret != -ENOENT)
+			return ret;
+	}
+	if (str_is_digits(key) && strlen(key) < 10) {
+		ret = jail_registry_load(r, atoi(key), st, e);
+		if (ret != -ENOENT)
+			return ret;
+	}
+	return jail_err_set(e, -ENOENT, "jail \"%s\" not found", key);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int jail_registry_list(struct jail_registry *r, int **jids, struct jail_err *e)
+{
+	int fd = openat(r->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	int n = 0, cap = 0;
+	int *v = NULL;
+
+	*jids = NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return jail_err_sys(e, -errno, "%s", r->dir);
+	}
+	while ((de = readdir(d))) {
+		char *dot = strchr(de->d_name, '.');
+		if (!dot || strcmp(dot, ".json") != 0 || dot == de->d_name)
+			continue;
+		*dot = '\0';
+		if (!str_is_digits(de->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			int *nv = realloc(v, (size_t)cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				closedir(d);
+				return jail_err_set(e, -ENOMEM, "out of memory");
+			}
+			v = nv;
+		}
+		v[n++] = atoi(de->d_name);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(v, (size_t)n, sizeof(*v), cmp_int);
+	*jids = v;
+	return n;
+}
+
+static bool pid_alive(pid_t pid, unsigned long long start)
+{
+	return pid > 0 && start != 0 && proc_starttime(pid) == start;
+}
+
+enum jail_status jail_state_status(const struct jail_state *st)
+{
+	if (st->init_pid > 0)
+		return pid_alive(st->init_pid, st->init_start) ? JAIL_ALIVE : JAIL_DYING;
+	return pid_alive(st->creator_pid, st->creator_start) ? JAIL_CREATING : JAIL_DYING;
+}

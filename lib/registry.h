@@ -42,4 +42,19 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, str
 /* Remove the state file and name link of a jail. */
 int jail_registry_remove(struct jail_registry *r, const struct jail_state *st);
 
+/* Read one jail's state; -ENOENT if there is no such JID. Free with jail_state_free. */
+int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, struct jail_err *e);
+/* Find a jail by name or JID: "jail \"x\" not found" when there is none. */
+int jail_registry_find(struct jail_registry *r, const char *key, struct jail_state *st, struct jail_err *e);
+/* All JIDs in the registry, ascending. Returns the count; *jids is malloc'd. */
+int jail_registry_list(struct jail_registry *r, int **jids, struct jail_err *e);
+void jail_state_free(struct jail_state *st);
+
+enum jail_status {
+	JAIL_ALIVE,    /* its init runs */
+	JAIL_CREATING, /* being made: no init yet, its creator runs */
+	JAIL_DYING,    /* init and creator gone: to be cleaned by jail -r */
+};
+enum jail_status jail_state_status(const struct jail_state *st);
+
 #endif
