@@ -50,38 +50,15 @@ static void hide_title(void)
 	}
 }
 
-static void report(int sock, int type, const struct jail_err *e, int fd)
-{
-	struct jail_init_msg m = {.type = type};
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {&m, sizeof(m)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-
-	if (e)
-		m.err = *e;
-	if (fd >= 0) {
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-}
-
 static void __attribute__((noreturn)) fail(int sock, const struct jail_err *e)
 {
-	report(sock, JAIL_INIT_ERROR, e, -1);
+	jail_msg_send(sock, JAIL_MSG_ERROR, 0, 0, e, -1);
 	_exit(1);
 }
 
 static int loopback_up(struct jail_err *e)
 {
-	struct ifreq ifr = {0};
+	struct ifreq ifr = { 0 };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -98,63 +75,6 @@ static int loopback_up(struct jail_err *e)
 	return jail_err_sys(e, -errno, "bringing up loopback");
 }
 
-static int open_pty(int *master, char *slave, size_t len, struct jail_err *e)
-{
-	int unlock = 0, n;
-
-	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*master < 0)
-		return jail_err_sys(e, -errno, "/dev/ptmx");
-	if (ioctl(*master, TIOCSPTLCK, &unlock) < 0 || ioctl(*master, TIOCGPTN, &n) < 0)
-		return jail_err_sys(e, -errno, "pty");
-	snprintf(slave, len, "/dev/pts/%d", n);
-	return 0;
-}
-
-/* The command process: identity, terminal, environment, exec. */
-static void __attribute__((noreturn)) run_command(const struct jail_init_spec *s, int sock, const char *slave)
-{
-	struct jail_err e = {0};
-	const struct jail_user *u = &s->user;
-
-	if (setsid() < 0) {
-		jail_err_sys(&e, -errno, "setsid");
-		fail(sock, &e);
-	}
-	if (slave) {
-		int fd = open(slave, O_RDWR);
-		if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0) {
-			jail_err_sys(&e, -errno, "%s", slave);
-			fail(sock, &e);
-		}
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	if (setgroups((size_t)u->ngroups, u->groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 ||
-	    setresuid(u->uid, u->uid, u->uid) < 0) {
-		jail_err_sys(&e, -errno, "becoming user '%s'", u->name);
-		fail(sock, &e);
-	}
-	if (jail_priv_setcaps(&s->priv, u->uid == 0, &e) < 0)
-		fail(sock, &e);
-	if (!s->chdir_home || chdir(u->home) < 0) {
-		if (chdir("/") < 0) {
-			jail_err_sys(&e, -errno, "chdir /");
-			fail(sock, &e);
-		}
-	}
-	sigprocmask(SIG_SETMASK, &s->sigmask_restore, NULL);
-	/* Nothing of the host's follows the command: every fd above 2 goes. */
-	sys_close_range(3, (unsigned)sock - 1, 0);
-	sys_close_range((unsigned)sock + 1, ~0U, 0);
-	execve(s->exec_path, s->argv, s->envp);
-	jail_err_sys(&e, -errno, "exec %s", s->argv[0]);
-	fail(sock, &e);
-}
-
 static int status_code(int st)
 {
 	if (WIFEXITED(st))
@@ -164,11 +84,24 @@ static int status_code(int st)
 	return 1;
 }
 
-/* PID 1: forward signals to the command, reap everyone, end with the command. */
-static void __attribute__((noreturn)) init_loop(pid_t cmd, const sigset_t *set)
+static bool has_children(void)
+{
+	siginfo_t si = { 0 };
+
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+/*
+ * PID 1. Reaps everyone; reports the command's end to the creator; exits
+ * when the last process has gone unless the jail persists. A signal from
+ * outside the jail (si_pid 0: the sender is not in our pid namespace) ends
+ * the jail: TERM, INT, HUP end it, USR1/USR2 turn persist on/off (jail -m).
+ * Signals from inside are ignored, so jailed root cannot end a persistent
+ * jail by signalling its init.
+ */
+static void __attribute__((noreturn)) init_loop(pid_t cmd, int sock, bool persist, const sigset_t *set)
 {
 	int code = 0;
-	bool cmd_done = false;
 
 	for (;;) {
 		siginfo_t si;
@@ -176,35 +109,51 @@ static void __attribute__((noreturn)) init_loop(pid_t cmd, const sigset_t *set)
 		if (sig < 0)
 			continue;
 		if (sig != SIGCHLD) {
-			if (!cmd_done)
-				kill(cmd, sig);
+			if (si.si_pid != 0)
+				continue;
+			if (sig == SIGUSR1) {
+				persist = true;
+				continue;
+			}
+			if (sig == SIGUSR2) {
+				persist = false;
+				if (cmd <= 0 && !has_children())
+					_exit(code);
+				continue;
+			}
+			if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
+				kill(-1, SIGKILL);
+				_exit(128 + sig);
+			}
 			continue;
 		}
 		for (;;) {
 			int st;
 			pid_t p = waitpid(-1, &st, WNOHANG);
-			if (p == 0)
+			if (p <= 0)
 				break;
-			if (p < 0) {
-				if (errno == ECHILD && cmd_done)
-					_exit(code);
-				break;
-			}
 			if (p == cmd) {
-				cmd_done = true;
+				cmd = 0;
 				code = status_code(st);
-				/* The jail ends with its command: take the rest with it. */
-				kill(-1, SIGKILL);
+				/* Reap what died with it, then say whether anything is left. */
+				while (waitpid(-1, &st, WNOHANG) > 0)
+					;
+				if (sock >= 0) {
+					jail_msg_send(sock, JAIL_MSG_STATUS, code, has_children(), NULL, -1);
+					close(sock);
+					sock = -1;
+				}
 			}
 		}
+		if (cmd <= 0 && !persist && !has_children())
+			_exit(code);
 	}
 }
 
-void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault)
+void jail_init_child(struct jail_init_spec *s, int sock, const char *fault)
 {
-	struct jail_err e = {0};
+	struct jail_err e = { 0 };
 	int master = -1;
-	char slave[64];
 	char go;
 	sigset_t set;
 
@@ -235,7 +184,8 @@ void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault
 	}
 	if (s->new_net && loopback_up(&e) < 0)
 		fail(sock, &e);
-	if (s->use_pty && open_pty(&master, slave, sizeof(slave), &e) < 0)
+	if (s->exec.argv && s->exec.use_pty &&
+	    jail_pty_open(&master, s->exec.slave, sizeof(s->exec.slave), &e) < 0)
 		fail(sock, &e);
 	/* The parent says when the cgroups are joined; nothing of the jail's runs before. */
 	if (read(sock, &go, 1) != 1 || go != 'c')
@@ -253,28 +203,39 @@ void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault
 		fail(sock, &e);
 	}
 
+	/*
+	 * From here the jail exists on its own and outlives its creator; a creator
+	 * that dies before saying "r" closes the socket and init ends below.
+	 */
+	prctl(PR_SET_PDEATHSIG, 0);
 	/* Ready: the parent may report the jail created, then says "r" to run the command. */
-	report(sock, JAIL_INIT_READY, NULL, master);
+	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, master);
 	if (read(sock, &go, 1) != 1 || go != 'r')
 		_exit(1);
 	sigfillset(&set);
 	sigdelset(&set, SIGKILL);
 	sigdelset(&set, SIGSTOP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	pid_t cmd = fork();
-	if (cmd < 0) {
-		jail_err_sys(&e, -errno, "fork");
-		fail(sock, &e);
-	}
-	if (cmd == 0) {
-		if (master >= 0)
-			close(master);
-		run_command(s, sock, s->use_pty ? slave : NULL);
+	pid_t cmd = 0;
+	if (s->exec.argv) {
+		cmd = fork();
+		if (cmd < 0) {
+			jail_err_sys(&e, -errno, "fork");
+			fail(sock, &e);
+		}
+		if (cmd == 0) {
+			if (master >= 0)
+				close(master);
+			jail_exec_become(&s->exec, &s->priv, sock);
+		}
 	}
 	if (master >= 0)
 		close(master);
-	close(sock);
-	/* init needs only to signal the command; keep nothing else. */
+	if (cmd <= 0) {
+		close(sock);
+		sock = -1;
+	}
+	/* init needs only to signal; keep nothing else. */
 	struct jail_priv initpriv = s->priv;
 	initpriv.caps &= 1ULL << CAP_KILL;
 	jail_priv_setcaps(&initpriv, true, &e);
@@ -291,5 +252,5 @@ void jail_init_child(const struct jail_init_spec *s, int sock, const char *fault
 		close(1);
 		close(2);
 	}
-	init_loop(cmd, &set);
+	init_loop(cmd, sock, s->persist, &set);
 }

@@ -124,11 +124,15 @@ static json_t *params_json(const struct jail_params *p)
 int jail_registry_save(struct jail_registry *r, const struct jail_state *st, struct jail_err *e)
 {
 	char tmp[64], final[32];
-	json_t *o = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o}", "jid", st->jid, "name",
-			      st->name, "init_pid", (json_int_t)st->init_pid, "init_start",
-			      (json_int_t)st->init_start, "creator_pid", (json_int_t)st->creator_pid,
-			      "creator_start", (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf,
-			      "cgroup_parent", st->cg_parent, "params", params_json(&st->params));
+	json_t *cgs = json_array();
+	for (int i = 0; i < st->cg.n; i++)
+		json_array_append_new(cgs, json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
+						     st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
+	json_t *o = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid, "name", st->name,
+			      "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
+			      "creator_pid", (json_int_t)st->creator_pid, "creator_start",
+			      (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
+			      st->cg_parent, "cgroups", cgs, "params", params_json(&st->params));
 	_cleanup_free_ char *text = NULL;
 	int fd, ret;
 
@@ -204,7 +208,7 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	json_error_t je;
 	json_int_t ipid = 0, istart = 0, cpid = 0, cstart = 0;
 	const char *name = NULL, *leaf = "", *parent = "";
-	json_t *params = NULL, *o;
+	json_t *params = NULL, *cgs = NULL, *o;
 	int fd, ret;
 
 	memset(st, 0, sizeof(*st));
@@ -216,15 +220,27 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	close(fd);
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
-	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?I, s?I, s?I, s?s, s?s, s?o}", "jid", &st->jid, "name",
+	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid", &st->jid, "name",
 			   &name, "init_pid", &ipid, "init_start", &istart, "creator_pid", &cpid, "creator_start",
-			   &cstart, "cgroup_leaf", &leaf, "cgroup_parent", &parent, "params", &params) < 0) {
+			   &cstart, "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
+			   &params) < 0) {
 		json_decref(o);
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
 	}
 	snprintf(st->name, sizeof(st->name), "%s", name);
 	snprintf(st->cg_leaf, sizeof(st->cg_leaf), "%s", leaf);
 	snprintf(st->cg_parent, sizeof(st->cg_parent), "%s", parent);
+	for (size_t i = 0; i < json_array_size(cgs) && st->cg.n < JAIL_CGROUP_MAX; i++) {
+		const char *cp = NULL, *cc = "";
+		int v2 = 0;
+		if (json_unpack(json_array_get(cgs, i), "{s:s, s?s, s?b}", "path", &cp, "controllers", &cc, "v2",
+				&v2) < 0 || strncmp(cp, "/sys/fs/cgroup/", 15) != 0)
+			continue;
+		struct jail_cgroup_dir *d = &st->cg.d[st->cg.n++];
+		snprintf(d->path, sizeof(d->path), "%s", cp);
+		snprintf(d->controllers, sizeof(d->controllers), "%s", cc);
+		d->v2 = v2;
+	}
 	st->init_pid = (pid_t)ipid;
 	st->init_start = (unsigned long long)istart;
 	st->creator_pid = (pid_t)cpid;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "jail/err.h"
 #include "param.h"
 
@@ -22,6 +23,7 @@ struct jail_state {
 	unsigned long long creator_start;
 	char cg_leaf[300];
 	char cg_parent[PATH_MAX];
+	struct jail_cgroup cg; /* the directories made, so that anyone can remove them */
 	struct jail_params params;
 };
 

@@ -71,6 +71,9 @@ unsigned long long proc_starttime(pid_t pid)
 	if (!p)
 		return 0;
 	p++;
+	/* A zombie has ended already, whatever its start time says. */
+	if (p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X'))
+		return 0;
 	for (int field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	if (p)

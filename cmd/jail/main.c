@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "jail/jail.h"
+#include "lifecycle.h"
 #include "param.h"
 #include "priv.h"
+#include "registry.h"
 
 #define EX_USAGE 64
 
@@ -36,6 +38,48 @@ static int die(const struct jail_err *e)
 {
 	fprintf(stderr, "jail: %s\n", e->msg);
 	return e->exit ? e->exit : 1;
+}
+
+/* jail -r NAME|JID|'*' ...: each jail on its own; one failing does not stop the others. */
+static int remove_jails(int argc, char **argv, bool quiet)
+{
+	struct jail_registry reg;
+	struct jail_err e = { 0 };
+	int status = 0;
+
+	if (argc == 0)
+		usage();
+	if (jail_registry_open(&reg, &e) < 0)
+		return die(&e);
+	for (int i = 0; i < argc; i++) {
+		int *jids = NULL, n = 1;
+		bool all = !strcmp(argv[i], "*");
+		if (all) {
+			n = jail_registry_list(&reg, &jids, &e);
+			if (n < 0) {
+				status = die(&e);
+				continue;
+			}
+		}
+		for (int k = 0; k < n; k++) {
+			char key[32], name[256];
+			const char *which = argv[i];
+			if (all) {
+				snprintf(key, sizeof(key), "%d", jids[k]);
+				which = key;
+			}
+			jail_err_clear(&e);
+			if (jail_remove(&reg, which, name, sizeof(name), &e) < 0) {
+				status = die(&e);
+				continue;
+			}
+			if (!quiet)
+				printf("%s: removed\n", name);
+		}
+		free(jids);
+	}
+	jail_registry_close(&reg);
+	return status;
 }
 
 static int set(struct jail_params *p, const char *arg, struct jail_err *e)
@@ -93,10 +137,13 @@ int main(int argc, char **argv)
 		case 'q':
 			o.quiet = true;
 			break;
+		case 'i':
+			o.print_jid = true;
+			o.quiet = true;
+			break;
 		case 'v':
 			o.verbose = true;
 			break;
-		case 'i':
 		case 'J':
 		case 'f':
 		case 'p':
@@ -115,8 +162,15 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	if (remove && !create && !modify) {
+		if (geteuid() != 0) {
+			fprintf(stderr, "jail: must be run as root\n");
+			return 1;
+		}
+		return remove_jails(argc, argv, o.quiet);
+	}
 	if (modify || remove) {
-		fprintf(stderr, "jail: -%c: not supported yet\n", modify ? 'm' : 'r');
+		fprintf(stderr, "jail: -%s: not supported yet\n", modify ? "m" : "rc");
 		return 1;
 	}
 	if (!create) {
@@ -170,11 +224,7 @@ int main(int argc, char **argv)
 				return die(&e);
 		}
 	}
-	if (!jail_params_isset(&p, JP_COMMAND)) {
-		if (jail_params_bool(&p, JP_PERSIST)) {
-			fprintf(stderr, "jail: persist: persistent jails are not supported yet\n");
-			return 1;
-		}
+	if (!jail_params_isset(&p, JP_COMMAND) && !jail_params_bool(&p, JP_PERSIST)) {
 		fprintf(stderr, "jail: %s: no command specified\n",
 			jail_params_isset(&p, JP_NAME) ? jail_params_str(&p, JP_NAME) : "jail");
 		return 1;

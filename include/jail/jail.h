@@ -13,6 +13,7 @@ struct jail_params;
 struct jail_run_opts {
 	bool verbose; /* report each step on stdout, as jail -v */
 	bool quiet;
+	bool print_jid; /* -i: print only the new JID */
 };
 
 /*

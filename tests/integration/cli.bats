@@ -46,7 +46,7 @@ teardown() { assert_clean; }
 @test "SIGINT, SIGTERM and SIGHUP sent to jail reach the jailed program" {
 	for sig in INT TERM HUP; do
 		# a background job of a script starts with SIGINT ignored: undo that for the test
-		env --default-signal "$JAIL" -c path="$ROOT" command=/bin/sh -c "trap 'echo got-$sig; exit 3' $sig; sleep 5 & wait" > "$BATS_TEST_TMPDIR/out" &
+		env --default-signal "$JAIL" -c path="$ROOT" command=/bin/sh -c "trap 'echo got-$sig; kill \$!; exit 3' $sig; sleep 5 & wait" > "$BATS_TEST_TMPDIR/out" &
 		local pid=$!
 		sleep 0.3
 		kill -$sig $pid

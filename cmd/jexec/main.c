@@ -1,0 +1,74 @@
+/*
+ * jexec(8): run a command in a running jail.
+ *   jexec [-l] [-d dir] [-e name=value]... [-u user | -U user] jail [command ...]
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "registry.h"
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: jexec [-l] [-d working-directory] [-e name=value]\n"
+			"             [-u username | -U username] jail [command ...]\n");
+	exit(64);
+}
+
+int main(int argc, char **argv)
+{
+	struct jail_attach_opts o = { 0 };
+	struct jail_registry reg;
+	struct jail_err e = { 0 };
+	const char **env = calloc((size_t)argc + 1, sizeof(*env));
+	int c, ret;
+
+	if (!env)
+		return 1;
+	o.env = env;
+	while ((c = getopt(argc, argv, "+ld:e:u:U:")) != -1) {
+		switch (c) {
+		case 'l':
+			o.clean = true;
+			break;
+		case 'd':
+			o.dir = optarg;
+			break;
+		case 'e':
+			env[o.nenv++] = optarg;
+			break;
+		case 'u':
+			o.host_user = optarg;
+			break;
+		case 'U':
+			o.jail_user = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || (o.host_user && o.jail_user))
+		usage();
+	if (geteuid() != 0) {
+		fprintf(stderr, "jexec: must be run as root\n");
+		return 1;
+	}
+	o.argv = argc > 1 ? argv + 1 : NULL;
+	if (jail_registry_open(&reg, &e) < 0) {
+		fprintf(stderr, "jexec: %s\n", e.msg);
+		return 1;
+	}
+	ret = jail_attach_run(&reg, argv[0], &o, &e);
+	jail_registry_close(&reg);
+	free(env);
+	if (ret < 0) {
+		fprintf(stderr, "jexec: %s\n", e.msg);
+		return 1;
+	}
+	return ret;
+}
