@@ -129,7 +129,7 @@ int rootfs_walk(int rootfd, const char *path, rootfs_walk_fn fn, void *arg,
 			if (slash)
 				*slash = '\0';
 		}
-		if ((size_t)snprintf(next, sizeof(next), "%s/%s", target,
+		if ((size_t)snprintf(next, sizeof(next), "%s%s", target,
 				     todo) >= sizeof(next))
 			return jail_err_set(e, -ENAMETOOLONG,
 					    "%s: path too long", path);
