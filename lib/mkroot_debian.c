@@ -390,7 +390,7 @@ static int run_debootstrap(const struct mkroot_opts *o, char *const argv[],
 
 /* Copy a finished root into the cache atomically (tmp + rename). */
 static int cache_store(int cachefd, const char *key, int srcfd,
-		       struct jail_err *e)
+		       struct mkroot_stats *st, struct jail_err *e)
 {
 	char tmp[NAME_MAX + 1];
 	_cleanup_close_ int dfd = -1;
@@ -403,7 +403,7 @@ static int cache_store(int cachefd, const char *key, int srcfd,
 	dfd = openat(cachefd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return jail_err_sys(e, -errno, "cache %s", tmp);
-	r = mkroot_copy_tree(srcfd, dfd, NULL, 0, e);
+	r = mkroot_copy_tree(srcfd, dfd, st, 0, e);
 	if (r >= 0 && fchmod(dfd, 0755) < 0)
 		r = jail_err_sys(e, -errno, "cache %s", tmp);
 	if (r >= 0) {
@@ -510,7 +510,7 @@ int mkroot_debian(const char *dir, const struct mkroot_opts *o,
 		r = run_debootstrap(o, argv, e);
 		if (r >= 0) {
 			progress(o, "I: storing the root in the cache");
-			r = cache_store(cachefd, key, dst, e);
+			r = cache_store(cachefd, key, dst, st, e);
 		}
 	}
 	/* The FreeBSD rc convention over Debian's init scripts; the jail

@@ -65,14 +65,19 @@ struct prog {
 	int tty;
 	char verb[32];
 	unsigned count;
+	unsigned seen; /* per-package verbs already announced */
 };
+
+static const char *const pkg_verbs[] = { "Retrieving", "Validating",
+					 "Extracting", "Unpacking",
+					 "Configuring" };
 
 static void on_progress(void *arg, const char *line)
 {
 	struct prog *p = arg;
 	char verb[32] = "";
-	size_t len = strlen(line);
-	int per_pkg;
+	int per_pkg = 0;
+	unsigned bit = 0, i;
 
 	if (!strncmp(line, "E: ", 3) || !strncmp(line, "W: ", 3)) {
 		fprintf(stderr, "%s%s\n", p->tty ? "\r\033[K" : "", line);
@@ -81,10 +86,13 @@ static void on_progress(void *arg, const char *line)
 	if (strncmp(line, "I: ", 3))
 		return;
 	sscanf(line + 3, "%31s", verb);
-	per_pkg = (!strcmp(verb, "Retrieving") || !strcmp(verb, "Validating") ||
-		   !strcmp(verb, "Extracting") || !strcmp(verb, "Unpacking") ||
-		   !strcmp(verb, "Configuring")) &&
-		  !(len > 3 && !strcmp(line + len - 3, "..."));
+	for (i = 0; i < sizeof(pkg_verbs) / sizeof(pkg_verbs[0]); i++)
+		if (!strcmp(verb, pkg_verbs[i]))
+			bit = 1u << i;
+	/* "Unpacking required packages..." heads a phase; "Unpacking
+	 * dash..." is one package of it. */
+	per_pkg = bit && !strstr(line, " packages...") &&
+		  !strstr(line, " system...");
 	if (strcmp(verb, p->verb)) {
 		snprintf(p->verb, sizeof(p->verb), "%s", verb);
 		p->count = 0;
@@ -95,9 +103,11 @@ static void on_progress(void *arg, const char *line)
 		if (per_pkg)
 			fprintf(stderr, " [%u]", p->count);
 		fflush(stderr);
-	} else if (!per_pkg || p->count == 1) {
+	} else if (!per_pkg || !(p->seen & bit)) {
 		fprintf(stderr, "mkjail: %s%s\n", line + 3,
 			per_pkg ? " ..." : "");
+		if (per_pkg)
+			p->seen |= bit;
 	}
 }
 
