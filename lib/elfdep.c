@@ -113,6 +113,13 @@ static char *dup_str(const struct rd *r, uint64_t off, uint64_t max)
 	return strndup((const char *)s, (size_t)(nul - s));
 }
 
+/* Reject the file: free what was parsed so far and say why. */
+static int bad_info(struct elf_info *info, struct jail_err *e, const char *why)
+{
+	elf_info_free(info);
+	return jail_err_set(e, -ENOEXEC, "%s", why);
+}
+
 static int bad(struct jail_err *e, const char *why)
 {
 	return jail_err_set(e, -ENOEXEC, "%s", why);
@@ -133,19 +140,19 @@ int elf_parse(const void *buf, size_t len, struct elf_info *info,
 
 	memset(info, 0, sizeof(*info));
 	if (!elf_is_elf(buf, len))
-		return bad(e, "not an ELF file");
+		return bad_info(info, e, "not an ELF file");
 	if (len < EI_NIDENT)
-		return bad(e, "truncated ELF header");
+		return bad_info(info, e, "truncated ELF header");
 	if (r.b[EI_CLASS] != ELFCLASS32 && r.b[EI_CLASS] != ELFCLASS64)
-		return bad(e, "unknown ELF class");
+		return bad_info(info, e, "unknown ELF class");
 	if (r.b[EI_DATA] != ELFDATA2LSB && r.b[EI_DATA] != ELFDATA2MSB)
-		return bad(e, "unknown ELF byte order");
+		return bad_info(info, e, "unknown ELF byte order");
 	if (r.b[EI_VERSION] != EV_CURRENT)
-		return bad(e, "unknown ELF version");
+		return bad_info(info, e, "unknown ELF version");
 	r.is64 = r.b[EI_CLASS] == ELFCLASS64;
 	r.msb = r.b[EI_DATA] == ELFDATA2MSB;
 	if (!in_bounds(&r, 0, r.is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
-		return bad(e, "truncated ELF header");
+		return bad_info(info, e, "truncated ELF header");
 
 	info->elfclass = r.b[EI_CLASS];
 	info->type = (int)get(&r, 16, 2);
@@ -154,12 +161,12 @@ int elf_parse(const void *buf, size_t len, struct elf_info *info,
 	phentsize = get(&r, r.is64 ? 54 : 42, 2);
 	phnum = get(&r, r.is64 ? 56 : 44, 2);
 	if (phnum == PN_XNUM)
-		return bad(e, "too many program headers");
+		return bad_info(info, e, "too many program headers");
 	if (phnum && phentsize != (r.is64 ? sizeof(Elf64_Phdr)
 					  : sizeof(Elf32_Phdr)))
-		return bad(e, "bad program header size");
+		return bad_info(info, e, "bad program header size");
 	if (phnum && (phoff > len || !in_bounds(&r, phoff, phnum * phentsize)))
-		return bad(e, "program headers outside the file");
+		return bad_info(info, e, "program headers outside the file");
 
 	for (i = 0; i < phnum; i++) {
 		uint64_t ph = phoff + i * phentsize;
@@ -177,19 +184,17 @@ int elf_parse(const void *buf, size_t len, struct elf_info *info,
 		}
 		if (type == PT_INTERP) {
 			if (info->interp)
-				return bad(e, "two PT_INTERP segments");
+				return bad_info(info, e, "two PT_INTERP segments");
 			if (!in_bounds(&r, off, filesz) || filesz == 0 ||
 			    filesz > PATH_MAX)
-				return bad(e, "bad PT_INTERP segment");
+				return bad_info(info, e, "bad PT_INTERP segment");
 			info->interp = dup_str(&r, off, filesz);
 			if (!info->interp || !info->interp[0]) {
-				elf_info_free(info);
-				return bad(e, "bad PT_INTERP string");
+				return bad_info(info, e, "bad PT_INTERP string");
 			}
 		} else if (type == PT_DYNAMIC) {
 			if (!in_bounds(&r, off, filesz)) {
-				elf_info_free(info);
-				return bad(e, "PT_DYNAMIC outside the file");
+				return bad_info(info, e, "PT_DYNAMIC outside the file");
 			}
 			has_dyn = 1;
 			dyn_off = off;
@@ -212,8 +217,7 @@ int elf_parse(const void *buf, size_t len, struct elf_info *info,
 		switch (tag) {
 		case DT_NEEDED:
 			if (nneed >= ELF_MAX_NEEDED) {
-				elf_info_free(info);
-				return bad(e, "too many DT_NEEDED entries");
+				return bad_info(info, e, "too many DT_NEEDED entries");
 			}
 			need_idx[nneed++] = val;
 			break;
@@ -244,8 +248,7 @@ int elf_parse(const void *buf, size_t len, struct elf_info *info,
 		return 0;
 	if (!has_strtab || vaddr_to_off(loads, nloads, strtab, &stroff) < 0 ||
 	    stroff >= len) {
-		elf_info_free(info);
-		return bad(e, "DT_STRTAB outside the file");
+		return bad_info(info, e, "DT_STRTAB outside the file");
 	}
 	if (strsz == 0 || strsz > len - stroff)
 		strsz = len - stroff;
@@ -253,10 +256,8 @@ int elf_parse(const void *buf, size_t len, struct elf_info *info,
 #define STR(idx, dst)                                                          \
 	do {                                                                   \
 		if ((idx) >= strsz ||                                          \
-		    !((dst) = dup_str(&r, stroff + (idx), strsz - (idx)))) {   \
-			elf_info_free(info);                                   \
-			return bad(e, "bad dynamic string");                   \
-		}                                                              \
+		    !((dst) = dup_str(&r, stroff + (idx), strsz - (idx))))     \
+			return bad_info(info, e, "bad dynamic string");        \
 	} while (0)
 
 	if (has_soname)
