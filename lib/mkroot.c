@@ -712,9 +712,9 @@ int mkroot_mini(const char *dir, const char *const *programs,
 {
 	struct mini_ctx m = { 0 };
 	struct mkroot_build b;
-	char given[MKROOT_MAX_ITEMS][PATH_MAX];
+	_cleanup_free_ char(*given)[PATH_MAX] = NULL;
+	_cleanup_free_ char(*realbuf)[PATH_MAX] = NULL;
 	const char *real[MKROOT_MAX_ITEMS + 1];
-	static char realbuf[MKROOT_MAX_ITEMS][PATH_MAX];
 	_cleanup_close_ int hostfd = -1;
 	size_t np = 0, i;
 	int r;
@@ -722,6 +722,10 @@ int mkroot_mini(const char *dir, const char *const *programs,
 	if (!programs || !programs[0])
 		return jail_err_exit(e, 64),
 		       jail_err_set(e, -EINVAL, "no program given");
+	given = calloc(MKROOT_MAX_ITEMS, PATH_MAX);
+	realbuf = calloc(MKROOT_MAX_ITEMS, PATH_MAX);
+	if (!given || !realbuf)
+		return jail_err_set(e, -ENOMEM, "out of memory");
 	for (np = 0; programs[np]; np++) {
 		if (np >= MKROOT_MAX_ITEMS)
 			return jail_err_set(e, -E2BIG, "too many programs");
@@ -779,6 +783,10 @@ int mkroot_mini(const char *dir, const char *const *programs,
 		r = common_etc(&b, e);
 	if (r >= 0)
 		r = copy_host_content(&b, "/etc/localtime", NULL, e);
+	/* The host's cache names the same paths the libraries were copied
+	 * to, so ld.so in the jail finds those outside the default dirs. */
+	if (r >= 0)
+		r = copy_host_content(&b, "/etc/ld.so.cache", NULL, e);
 	for (i = 0; r >= 0 && o && o->files && o->files[i]; i++) {
 		char p[PATH_MAX];
 
