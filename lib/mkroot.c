@@ -205,7 +205,7 @@ int mkroot_mkdir(struct mkroot_build *b, const char *path, mode_t mode,
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+static int write_full(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
@@ -241,7 +241,7 @@ int mkroot_write(struct mkroot_build *b, const char *path, mode_t mode,
 		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return jail_err_sys(e, -errno, "%s", path);
-	r = write_all(fd, text, strlen(text));
+	r = write_full(fd, text, strlen(text));
 	if (r < 0)
 		return jail_err_sys(e, r, "%s", path);
 	if (fchmod(fd, mode) < 0)
