@@ -731,7 +731,8 @@ static int search_lib(struct walk *w, int idx, const char *name)
 	/* DT_RPATH of the object and its loaders, unless it has DT_RUNPATH. */
 	if (!w->objs[idx].info.runpath) {
 		for (i = idx; i >= 0; i = w->objs[i].parent) {
-			if (!w->objs[i].info.rpath)
+			/* An object's DT_RPATH counts only without DT_RUNPATH. */
+			if (!w->objs[i].info.rpath || w->objs[i].info.runpath)
 				continue;
 			dirname_of(w->objs[i].path, origin, sizeof(origin));
 			r = try_path_list(w, w->objs[i].info.rpath, origin);

@@ -158,6 +158,12 @@ build_prog() { # $1: rpath for the program
 	run "$MKJAIL" mini "$T/m" no-such-program-xyz
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no-such-program-xyz: not found in "* ]]
+	# a device as a data file: refused, and the half-built root removed
+	run "$MKJAIL" mini -f /dev/null "$T/m" /bin/true
+	[ "$status" -eq 1 ]
+	[ "$output" = "mkjail: $T/m: /dev/null: not a regular file, directory or symlink" ]
+	[ ! -e "$T/m" ]
+	[ -z "$(ls -A "$T" | grep tmp- || true)" ]
 }
 
 @test "existing non-empty DIR is refused unless --force, which replaces it" {
