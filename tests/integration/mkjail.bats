@@ -323,3 +323,54 @@ build_prog() { # $1: rpath for the program
 	run "$MKJAIL" check -S "$T/ng" /usr/sbin/nginx
 	[ "$status" -eq 0 ]
 }
+
+# A stand-in for debootstrap: records its arguments, prints progress lines
+# and fills the target (the argument before the mirror) with a tiny tree.
+fake_debootstrap() {
+	cat >"$T/debootstrap" <<-EOF
+	#!/bin/sh
+	echo "\$@" >>"$T/debootstrap.calls"
+	for a; do target=\$mirror; mirror=\$a; done
+	echo "I: Retrieving base-files 12.4"
+	echo "I: Unpacking required packages..."
+	mkdir -p "\$target/etc" "\$target/bin" "\$target/dev" "\$target/proc"
+	echo 12.99 >"\$target/etc/debian_version"
+	echo 'root:x:0:0:root:/root:/bin/sh' >"\$target/etc/passwd"
+	cp /bin/busybox "\$target/bin/sh"
+	echo "I: Base system installed successfully."
+	EOF
+	chmod 755 "$T/debootstrap"
+}
+
+@test "debian (fake debootstrap): options passed, rc added, second root from cache" {
+	fake_debootstrap
+	export MKJAIL_DEBOOTSTRAP="$T/debootstrap" MKJAIL_CACHE="$T/cache"
+	run "$MKJAIL" debian --suite bookworm --mirror http://192.0.2.1/debian --include nginx-light,curl "$T/d1"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Base system installed successfully."* ]]
+	[[ "$output" == *"$T/d1: debian root: "* ]]
+	args=$(cat "$T/debootstrap.calls")
+	[[ "$args" == "--variant=minbase --cache-dir=$T/cache/debs --include=nginx-light,curl bookworm $T/d1.tmp-"*" http://192.0.2.1/debian" ]]
+	[ "$(cat "$T/d1/etc/debian_version")" = 12.99 ]
+	[ -x "$T/d1/etc/rc" ] && grep -q 'init.d' "$T/d1/etc/rc.conf"
+	run "$MKJAIL" debian --suite bookworm --mirror http://192.0.2.1/debian --include nginx-light,curl "$T/d2"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"from cache"* ]]
+	[ "$(wc -l <"$T/debootstrap.calls")" -eq 1 ]
+	[ "$(cat "$T/d2/etc/debian_version")" = 12.99 ]
+	run "$MKJAIL" check "$T/d2"
+	[ "$status" -eq 0 ]
+	# another package set is another cache entry
+	"$MKJAIL" debian --suite bookworm --mirror http://192.0.2.1/debian "$T/d3" >/dev/null
+	[ "$(wc -l <"$T/debootstrap.calls")" -eq 2 ]
+}
+
+@test "debian: a failing debootstrap leaves no root and no cache entry" {
+	export MKJAIL_DEBOOTSTRAP=/bin/false MKJAIL_CACHE="$T/cache"
+	run "$MKJAIL" debian --suite bookworm --mirror http://192.0.2.1/debian "$T/d"
+	[ "$status" -eq 1 ]
+	[ "${lines[${#lines[@]}-1]}" = "mkjail: $T/d: debootstrap failed (exit 1)" ]
+	[ ! -e "$T/d" ]
+	[ -z "$(ls -A "$T" | grep tmp- || true)" ]
+	[ "$(ls "$T/cache")" = debs ]
+}
