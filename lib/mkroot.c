@@ -499,13 +499,14 @@ static int append(char *buf, size_t sz, const char *fmt, ...)
 	return (w < 0 || (size_t)w >= sz - n) ? -ENAMETOOLONG : 0;
 }
 
-/* passwd and group: root, then each requested host user and its group. */
+/* passwd and group: root (and in busybox roots daemon, tty, nobody), then
+ * each requested host user and its primary group. */
 static int write_users(struct mkroot_build *b, const char *const *users,
-		       const char *root_shell, int with_nobody,
+		       const char *root_shell, int busybox,
 		       struct jail_err *e)
 {
 	static char pw[65536], gr[65536];
-	gid_t gids[MKROOT_MAX_ITEMS + 2];
+	gid_t gids[MKROOT_MAX_ITEMS + 4];
 	size_t ng = 0, i, k;
 	int r = 0;
 
@@ -513,17 +514,20 @@ static int write_users(struct mkroot_build *b, const char *const *users,
 	append(pw, sizeof(pw), "root:x:0:0:root:/root:%s\n", root_shell);
 	append(gr, sizeof(gr), "root:x:0:\n");
 	gids[ng++] = 0;
-	if (with_nobody) {
+	if (busybox) {
 		append(pw, sizeof(pw),
 		       "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
 		       "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
-		append(gr, sizeof(gr), "daemon:x:1:\nnogroup:x:65534:\n");
+		/* tty: the group devpts gives terminals. */
+		append(gr, sizeof(gr), "daemon:x:1:\ntty:x:5:\nnogroup:x:65534:\n");
 		gids[ng++] = 1;
+		gids[ng++] = 5;
 		gids[ng++] = 65534;
 	}
 	for (i = 0; users && users[i]; i++) {
 		struct passwd *p;
 		struct group *g;
+		const char *shell;
 		int dup = 0;
 
 		if (i >= MKROOT_MAX_ITEMS)
@@ -533,13 +537,23 @@ static int write_users(struct mkroot_build *b, const char *const *users,
 		if (!p)
 			return jail_err_set(e, -ENOENT, "%s: no such user",
 					    users[i]);
-		if (p->pw_uid == 0 || (with_nobody && (p->pw_uid == 1 ||
+		if (p->pw_uid == 0 || (busybox && (p->pw_uid == 1 ||
 						       p->pw_uid == 65534)))
 			continue;
+		shell = p->pw_shell;
+		/* A busybox root has only busybox's shells: keep a login
+		 * refused where the host refuses it. */
+		if (busybox) {
+			const char *base = strrchr(shell, '/');
+
+			base = base ? base + 1 : shell;
+			shell = !strcmp(base, "nologin") ? "/usr/sbin/nologin"
+				: !strcmp(base, "false") ? "/bin/false"
+							 : "/bin/sh";
+		}
 		r |= append(pw, sizeof(pw), "%s:x:%u:%u:%s:%s:%s\n", p->pw_name,
 			    (unsigned)p->pw_uid, (unsigned)p->pw_gid,
-			    p->pw_gecos ? p->pw_gecos : "", p->pw_dir,
-			    p->pw_shell);
+			    p->pw_gecos ? p->pw_gecos : "", p->pw_dir, shell);
 		for (k = 0; k < ng; k++)
 			dup |= gids[k] == p->pw_gid;
 		if (dup)
@@ -962,6 +976,10 @@ int mkroot_busybox(const char *dir, const struct mkroot_opts *o,
 		r = mkroot_write(&b, "/etc/hostname", 0644, "jail\n", e);
 	if (r >= 0)
 		r = mkroot_mkdir(&b, "/var/log", 0755, e);
+	if (r >= 0)
+		r = mkroot_mkdir(&b, "/home", 0755, e);
+	if (r >= 0)
+		r = mkroot_mkdir(&b, "/mnt", 0755, e);
 	if (r >= 0)
 		r = mkroot_mkdir(&b, "/var/spool/cron/crontabs", 0755, e);
 	if (r >= 0)
