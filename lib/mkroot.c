@@ -85,7 +85,7 @@ int mkroot_begin(struct mkroot_build *b, const char *dir, int force,
 	if (!b->name[0] || !strcmp(b->name, ".") || !strcmp(b->name, ".."))
 		return jail_err_set(e, -EINVAL, "%s: not a usable directory name",
 				    dir);
-	if (strcmp(parent, ".")) {
+	if (strcmp(parent, ".") && access(parent, F_OK) < 0) {
 		_cleanup_close_ int top = open(parent[0] == '/' ? "/" : ".",
 					       O_PATH | O_DIRECTORY | O_CLOEXEC);
 
