@@ -30,6 +30,7 @@
 #include "jail/jail.h"
 #include "lifecycle.h"
 #include "param.h"
+#include "preflight.h"
 #include "priv.h"
 #include "registry.h"
 #include "sys.h"
@@ -146,6 +147,19 @@ static int prepare(struct run *r, struct jail_err *e)
 		x->argv = cmd->v;
 		x->use_pty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	}
+	/* Say everything the root lacks before anything is mounted (reader's story 7). */
+	const char *programs[] = { x->argv ? x->exec_path : NULL, NULL };
+	unsigned flags = (jail_params_bool(p, JP_MOUNT_DEVFS) ? JAIL_PREFLIGHT_DEV : 0) |
+			 (jail_params_bool(p, JP_MOUNT_PROCFS) ? JAIL_PREFLIGHT_PROC : 0);
+	ret = jail_preflight(r->rootfd, programs, flags, r->o ? r->o->problem : NULL,
+			     r->o ? r->o->problem_arg : NULL, e);
+	if (ret > 0) {
+		if (r->o && r->o->problem)
+			e->msg[0] = '\0';
+		return e->code < 0 ? e->code : -ENOENT;
+	}
+	if (ret < 0)
+		return ret;
 	/* What jls reports: the resolved path and the hostname the jail starts with. */
 	ret = jail_params_set(p, JP_PATH, (const char *const[]){ r->path }, 1, false, e);
 	if (ret < 0)
@@ -465,7 +479,7 @@ fail:
 	r.st.params = (struct jail_params){ 0 };
 	if (r.st.name[0] && e->msg[0] && r.reserved)
 		jail_err_prefix(e, "%s", r.st.name);
-	else if (jail_params_isset(p, JP_NAME))
+	else if (jail_params_isset(p, JP_NAME) && e->msg[0])
 		jail_err_prefix(e, "%s", jail_params_str(p, JP_NAME));
 	undo(&r);
 	return ret < 0 ? ret : -EIO;

@@ -4,5 +4,5 @@
 # /var/cache/jail/debootstrap (MKJAIL_CACHE overrides), so runs after the
 # first take seconds.
 .PHONY: check-slow
-check-slow: all
-	JAIL_BUILD=$(abspath $(BUILD)) bats --tap tests/slow
+check-slow: all $(BUILD)/tests/probe
+	BUILD=$(BUILD) UNIT=0 BATS_DIR=tests/slow sh scripts/check.sh

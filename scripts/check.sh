@@ -9,7 +9,10 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 
+BATS_DIR=${BATS_DIR:-tests/integration}
+UNIT=${UNIT:-1}
 for t in "$BUILD"/tests/test_*; do
+	[ "$UNIT" = 1 ] || break
 	[ -x "$t" ] || continue
 	echo "# unit: $t"
 	"$t" >>"$log" 2>&1 || status=1
@@ -20,7 +23,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "# integration tests need root; skipped" >&2
 	status=1
 else
-	set -- tests/integration/*.bats
+	set -- "$BATS_DIR"/*.bats
 	if [ -e "$1" ]; then
 		JAIL_BUILD="$top/$BUILD" bats --tap ${BATS_FILTER:+-f "$BATS_FILTER"} "$@" | tee -a "$log" | grep -E '^(not ok|# )' || true
 	fi

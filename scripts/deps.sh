@@ -8,7 +8,8 @@ PKGS="
   libseccomp-dev libmnl-dev libjansson-dev libcap-dev
   bats busybox-static debootstrap
   iproute2 util-linux procps psmisc kmod
-  hyperfine bubblewrap crun iperf3
+  hyperfine bubblewrap crun iperf3 time
+  nginx-light
 "
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: must run as root" >&2

@@ -36,8 +36,20 @@ static void usage(void)
 
 static int die(const struct jail_err *e)
 {
-	fprintf(stderr, "jail: %s\n", e->msg);
+	if (e->msg[0])
+		fprintf(stderr, "jail: %s\n", e->msg);
 	return e->exit ? e->exit : 1;
+}
+
+/* One line per problem the jail root has, before anything is made. */
+static void problem(void *arg, const char *line)
+{
+	const struct jail_params *p = arg;
+
+	if (jail_params_isset(p, JP_NAME))
+		fprintf(stderr, "jail: %s: %s\n", jail_params_str(p, JP_NAME), line);
+	else
+		fprintf(stderr, "jail: %s\n", line);
 }
 
 /* jail -r NAME|JID|'*' ...: each jail on its own; one failing does not stop the others. */
@@ -234,6 +246,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fflush(stdout);
+	o.problem = problem;
+	o.problem_arg = &p;
 	ret = jail_run(&p, &o, &e);
 	jail_params_free(&p);
 	if (ret < 0)

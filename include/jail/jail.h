@@ -14,6 +14,13 @@ struct jail_run_opts {
 	bool verbose; /* report each step on stdout, as jail -v */
 	bool quiet;
 	bool print_jid; /* -i: print only the new JID */
+	/*
+	 * Called once per problem the jail root has (a missing library and who
+	 * needs it, a missing /dev ...), found before anything is mounted. When
+	 * it was called, jail_run fails with an empty e->msg: all was said.
+	 */
+	void (*problem)(void *arg, const char *line);
+	void *problem_arg;
 };
 
 /*

@@ -201,3 +201,17 @@ teardown() { assert_clean; }
 	[ -s "$BATS_TEST_TMPDIR/table" ]
 	diff -u "$BATS_TEST_TMPDIR/table" "$BATS_TEST_TMPDIR/man"
 }
+
+@test "preflight: a root that cannot work is refused with one line per missing piece, before anything is made" {
+	local bad="$BATS_TEST_TMPDIR/bad"
+	mkdir -p "$bad/bin"
+	cp /usr/bin/ls "$bad/bin/ls"
+	run "$JAIL" -c name=bad path="$bad" command=/bin/ls
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"jail: bad: /dev: missing (mount point for mount.devfs)"* ]]
+	[[ "$output" == *"jail: bad: /proc: missing (mount point for mount.procfs)"* ]]
+	[[ "$output" == *"jail: bad: libc.so.6: missing (needed by /bin/ls)"* ]]
+	[[ "$output" == *"program interpreter of /bin/ls"* ]]
+	[ "$(echo "$output" | grep -vc '^jail: bad: ')" -eq 0 ]
+	[ ! -e "$JAIL_STATEDIR/n.bad" ]
+}
