@@ -25,4 +25,18 @@ int jail_cleanup(struct jail_registry *reg, const struct jail_state *st, struct 
  */
 int jail_remove(struct jail_registry *reg, const char *key, char *name, size_t namelen, struct jail_err *e);
 
+/*
+ * jail -m: change a running jail's parameters: host.hostname and
+ * host.domainname take effect at once, allow.* and the like for processes
+ * started afterwards (jexec), securelevel only upwards, persist at once.
+ * A create-only parameter that differs fails with -EROFS and
+ * "PARAM cannot be changed after creation" (jail -mr restarts then).
+ */
+int jail_modify(struct jail_registry *reg, const char *key, const struct jail_params *change, char *name,
+		size_t namelen, struct jail_err *e);
+
+/* The parameters a running jail was made with, merged with change (for -mr, -rc). */
+int jail_params_merged(struct jail_registry *reg, const char *key, const struct jail_params *change,
+		       struct jail_params *out, struct jail_err *e);
+
 #endif

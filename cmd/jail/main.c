@@ -94,6 +94,97 @@ static int remove_jails(int argc, char **argv, bool quiet)
 	return status;
 }
 
+static const char *jail_key(const struct jail_params *p)
+{
+	if (jail_params_isset(p, JP_NAME))
+		return jail_params_str(p, JP_NAME);
+	if (jail_params_isset(p, JP_JID))
+		return jail_params_str(p, JP_JID);
+	return NULL;
+}
+
+static void problem(void *arg, const char *line);
+
+/* -m, -cm, -rc, -mr, -cmr with name=value parameters. */
+static int change_or_restart(struct jail_params *p, bool create, bool modify, bool remove,
+			     struct jail_run_opts *o)
+{
+	struct jail_registry reg;
+	struct jail_err e = { 0 };
+	struct jail_state st;
+	char name[256];
+	const char *key = jail_key(p);
+	bool exists;
+	int ret;
+
+	if (!key) {
+		fprintf(stderr, "jail: -%s%s%s needs name= or jid=\n", remove ? "r" : "", create ? "c" : "",
+			modify ? "m" : "");
+		return 1;
+	}
+	if (jail_registry_open(&reg, &e) < 0)
+		return die(&e);
+	exists = jail_registry_find(&reg, key, &st, &e) == 0;
+	if (exists) {
+		exists = jail_state_status(&st) == JAIL_ALIVE;
+		jail_state_free(&st);
+	}
+	jail_err_clear(&e);
+	if (modify && !exists && !create) {
+		jail_registry_close(&reg);
+		fprintf(stderr, "jail: \"%s\" not found\n", key);
+		return 1;
+	}
+	if (modify && exists) {
+		ret = jail_modify(&reg, key, p, name, sizeof(name), &e);
+		if (ret == -EROFS && remove) {
+			/* -mr: a create-only parameter changed; restart with everything merged. */
+			struct jail_params merged = { 0 };
+			jail_err_clear(&e);
+			ret = jail_params_merged(&reg, key, p, &merged, &e);
+			if (ret == 0)
+				ret = jail_remove(&reg, key, name, sizeof(name), &e);
+			jail_registry_close(&reg);
+			if (ret < 0) {
+				jail_params_free(&merged);
+				return die(&e);
+			}
+			if (!o->quiet)
+				printf("%s: removed\n", name);
+			fflush(stdout);
+			o->problem = problem;
+			o->problem_arg = &merged;
+			ret = jail_run(&merged, o, &e);
+			jail_params_free(&merged);
+			return ret < 0 ? die(&e) : ret;
+		}
+		jail_registry_close(&reg);
+		if (ret < 0)
+			return die(&e);
+		if (!o->quiet)
+			printf("%s: updated\n", name);
+		return 0;
+	}
+	if (remove && exists) {
+		/* -rc: stop it, then create it anew from the given parameters. */
+		ret = jail_remove(&reg, key, name, sizeof(name), &e);
+		if (ret < 0) {
+			jail_registry_close(&reg);
+			return die(&e);
+		}
+		if (!o->quiet)
+			printf("%s: removed\n", name);
+	}
+	jail_registry_close(&reg);
+	if (!create && !remove)
+		return 0;
+	fflush(stdout);
+	o->problem = problem;
+	o->problem_arg = p;
+	ret = jail_run(p, o, &e);
+	return ret < 0 ? die(&e) : ret;
+}
+
 static int set(struct jail_params *p, const char *arg, struct jail_err *e)
 {
 	return jail_params_set_arg(p, arg, true, e);
@@ -181,11 +272,11 @@ int main(int argc, char **argv)
 		}
 		return remove_jails(argc, argv, o.quiet);
 	}
-	if (modify || remove) {
-		fprintf(stderr, "jail: -%s: not supported yet\n", modify ? "m" : "rc");
+	if (geteuid() != 0) {
+		fprintf(stderr, "jail: must be run as root (creating a jail needs host privileges)\n");
 		return 1;
 	}
-	if (!create) {
+	if (!create && !modify) {
 		/* Legacy form: path hostname ip[,ip...] command ... */
 		if (argc < 4 || argv[0][0] != '/')
 			usage();
@@ -236,6 +327,8 @@ int main(int argc, char **argv)
 				return die(&e);
 		}
 	}
+	if (modify || remove)
+		return change_or_restart(&p, create, modify, remove, &o);
 	if (!jail_params_isset(&p, JP_COMMAND) && !jail_params_bool(&p, JP_PERSIST)) {
 		fprintf(stderr, "jail: %s: no command specified\n",
 			jail_params_isset(&p, JP_NAME) ? jail_params_str(&p, JP_NAME) : "jail");
