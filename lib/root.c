@@ -252,11 +252,16 @@ int jail_root_setup(const struct jail_root_opts *o, struct jail_err *e)
 
 	if (sys_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return jail_err_sys(e, -errno, "making mounts private");
-	if (sys_mount(o->path, o->path, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return jail_err_sys(e, -errno, "path '%s': bind", o->path);
-	rootfd = open(o->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/*
+	 * A recursive bind of path over itself, kept by its fd: the fd names the
+	 * new mount even when path is "/", which a lookup would resolve to the
+	 * old root again.
+	 */
+	rootfd = sys_open_tree(AT_FDCWD, o->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (rootfd < 0)
-		return jail_err_sys(e, -errno, "path '%s'", o->path);
+		return jail_err_sys(e, -errno, "path '%s': bind", o->path);
+	if (sys_move_mount(rootfd, "", AT_FDCWD, o->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return jail_err_sys(e, -errno, "path '%s': bind", o->path);
 	/* Device nodes on the jail's own filesystems never work; /dev below is ours. */
 	if (sys_mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
 		return jail_err_sys(e, -errno, "path '%s': nodev", o->path);
