@@ -385,7 +385,18 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	if ((ret = fault(&r, "registry", e)) < 0)
 		goto fail;
 
-	snprintf(r.st.cg_leaf, sizeof(r.st.cg_leaf), "jail.%s", r.st.name);
+	/*
+	 * Names are unique within a registry; a registry other than the default
+	 * (tests, a second instance) tags its cgroups so that two never collide.
+	 */
+	if (strcmp(r.reg.dir, "/run/jail") != 0) {
+		unsigned h = 2166136261u;
+		for (const char *c = r.reg.dir; *c; c++)
+			h = (h ^ (unsigned char)*c) * 16777619u;
+		snprintf(r.st.cg_leaf, sizeof(r.st.cg_leaf), "jail.%s.%08x", r.st.name, h);
+	} else {
+		snprintf(r.st.cg_leaf, sizeof(r.st.cg_leaf), "jail.%s", r.st.name);
+	}
 	if (jail_params_str(p, JP_CGROUP_PARENT))
 		snprintf(r.st.cg_parent, sizeof(r.st.cg_parent), "%s", jail_params_str(p, JP_CGROUP_PARENT));
 	ret = jail_cgroup_create(&r.st.cg, r.st.cg_parent[0] ? r.st.cg_parent : NULL, r.st.cg_leaf, e);
