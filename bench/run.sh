@@ -11,6 +11,9 @@
 # Environment: BENCH_RUNS (total measured runs per peer, default 200),
 # BENCH_ROUNDS (default 4), BENCH_WARMUP (warm-up runs per peer and round,
 # default 5), BENCH_OUT (default bench/out), BUILD (default build).
+# Command lines are kept as strings and word-split on purpose (hyperfine -N
+# splits them the same way); cmd_* are read through eval.
+# shellcheck disable=SC2086,SC2034,SC2016
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,6 +45,7 @@ per=$(((runs + rounds - 1) / rounds)) # measured runs per peer and round
 command -v hyperfine >/dev/null || die "hyperfine not installed (apt-get install hyperfine)"
 command -v python3 >/dev/null || die "python3 not installed"
 [ -x "$jail" ] || die "$jail: not built (run make first)"
+case $jail in *[[:space:]]*) die "$jail: path must not contain blanks" ;; esac
 [ -x /bin/busybox ] || die "/bin/busybox missing (apt-get install busybox-static)"
 
 tmp=$(mktemp -d /tmp/jail-bench.XXXXXX)
