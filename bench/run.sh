@@ -177,7 +177,7 @@ done
 echo "  $(hyperfine --version)"
 for p in $active; do
 	if [ "$p" = jail ]; then
-		v="git $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')"
+		v="$jail, git $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')"
 	else
 		v=$($p --version 2>/dev/null | head -1)
 	fi
