@@ -10,7 +10,8 @@
 #
 # Environment: BENCH_RUNS (total measured runs per peer, default 200),
 # BENCH_ROUNDS (default 4), BENCH_WARMUP (warm-up runs per peer and round,
-# default 5), BENCH_OUT (default bench/out), BUILD (default build).
+# default 5), BENCH_PEERS (default "chroot jail bwrap unshare crun"),
+# BENCH_OUT (default bench/out), BUILD (default build).
 # Command lines are kept as strings and word-split on purpose (hyperfine -N
 # splits them the same way); cmd_* are read through eval.
 # shellcheck disable=SC2086,SC2034,SC2016
@@ -84,7 +85,10 @@ in_crun_ns() {
 		exec "$@"' sh "$@"
 }
 
-peers="chroot jail bwrap unshare crun"
+peers=${BENCH_PEERS:-chroot jail bwrap unshare crun}
+for p in $peers; do
+	case $p in chroot | jail | bwrap | unshare | crun) ;; *) die "BENCH_PEERS: unknown peer $p" ;; esac
+done
 cmd_chroot="chroot $root /bin/true"
 # The name only makes the jail's cgroup (jail.NAME) unique on the machine:
 # unnamed jails are named by JID, and test suites with private registries
