@@ -284,7 +284,7 @@ teardown() { assert_clean; }
 	"$JAIL" -c path="$ROOT" name=cgt command=/bin/sleep 30 &
 	local jp=$!
 	local dirs=""
-	for i in $(seq 50); do dirs=$(jail_cgroups | grep 'jail.cgt$' || true); [ -n "$dirs" ] && grep -q . $(echo "$dirs" | head -1)/cgroup.procs && break; sleep 0.05; done
+	for i in $(seq 50); do dirs=$(jail_cgroups | grep 'jail.cgt[.0-9a-f]*$' || true); [ -n "$dirs" ] && grep -q . $(echo "$dirs" | head -1)/cgroup.procs && break; sleep 0.05; done
 	local n_h n_j
 	n_h=$(awk '$3 ~ /^cgroup2?$/ {print $2}' /proc/self/mounts | sort -u | wc -l)
 	n_j=$(echo "$dirs" | grep -c .)
@@ -292,7 +292,7 @@ teardown() { assert_clean; }
 	for d in $dirs; do grep -q . "$d/cgroup.procs" || { echo "empty $d"; kill $jp; false; }; done
 	# nested under our own memory cgroup (the creator's), not at the root
 	mine=$(awk -F: '$2=="memory" {print $3}' /proc/self/cgroup)
-	echo "$dirs" | grep -q "/sys/fs/cgroup/memory${mine%/}/jail.cgt"
+	echo "$dirs" | grep -q "/sys/fs/cgroup/memory${mine%/}/jail.cgt."
 	kill -TERM $jp
 	wait $jp || true
 	[ "$n_j" -eq "$n_h" ]
