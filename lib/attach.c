@@ -61,9 +61,8 @@ fail:
 }
 
 /* The helper: joins the jail, forks the program into it, waits for it. */
-static void __attribute__((noreturn)) helper(const struct jail_state *st, int pidfd, struct jail_exec *x,
-					     const struct jail_priv *priv, const struct jail_seccomp *f, int sock,
-					     bool in_v2)
+static void __attribute__((noreturn)) helper(int pidfd, int *cgfds, int ncgfds, struct jail_exec *x,
+					     const struct jail_priv *priv, const struct jail_seccomp *f, int sock)
 {
 	struct jail_err e = { 0 };
 	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
@@ -72,14 +71,15 @@ static void __attribute__((noreturn)) helper(const struct jail_state *st, int pi
 
 	prctl(PR_SET_DUMPABLE, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Into the jail's cgroups first (v1 "tasks": only ourselves, no global lock). */
+	if (jail_cgroup_join_self(cgfds, ncgfds, &e) < 0)
+		goto fail;
 	/* Keep only the socket and the pidfd. */
 	int lo = sock < pidfd ? sock : pidfd, hi = sock < pidfd ? pidfd : sock;
 	sys_close_range(3, (unsigned)lo - 1, 0);
 	if (hi > lo + 1)
 		sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
 	sys_close_range((unsigned)hi + 1, ~0U, 0);
-	if (jail_cgroup_attach(&st->cg, getpid(), in_v2, &e) < 0)
-		goto fail;
 	/* The same namespace as ours (ip4=inherit, host=inherit) is joined as a no-op. */
 	if (setns(pidfd, flags) < 0) {
 		jail_err_sys(&e, -errno, "joining the jail's namespaces");
@@ -200,13 +200,26 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = (unsigned long long)cgfd;
 	}
+	int cgfds[JAIL_CGROUP_MAX];
+	int ncg = jail_cgroup_open_self_join(&st.cg, cgfd < 0, cgfds, JAIL_CGROUP_MAX, e);
+	if (ncg < 0) {
+		ret = ncg;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		goto out;
+	}
 	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0 && cgfd >= 0) {
 		ca.flags &= ~CLONE_INTO_CGROUP;
 		close(cgfd);
 		cgfd = -1;
-		pid = syscall(SYS_clone3, &ca, sizeof(ca));
+		for (int i = 0; i < ncg; i++)
+			close(cgfds[i]);
+		ncg = jail_cgroup_open_self_join(&st.cg, true, cgfds, JAIL_CGROUP_MAX, e);
+		pid = ncg < 0 ? -1 : syscall(SYS_clone3, &ca, sizeof(ca));
 	}
+	if (pid != 0)
+		for (int i = 0; i < ncg; i++)
+			close(cgfds[i]);
 	if (pid < 0) {
 		ret = jail_err_sys(e, -errno, "clone3");
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -214,7 +227,7 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 	}
 	if (pid == 0) {
 		close(sock[0]);
-		helper(&st, pidfd, x, &priv, &filters, sock[1], cgfd >= 0);
+		helper(pidfd, cgfds, ncg, x, &priv, &filters, sock[1]);
 	}
 	close(sock[1]);
 	sock[1] = -1;

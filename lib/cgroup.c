@@ -376,3 +376,37 @@ int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 	cg->n = 0;
 	return ret;
 }
+
+int jail_cgroup_open_self_join(const struct jail_cgroup *cg, bool v2, int *fds, int max, struct jail_err *e)
+{
+	int n = 0;
+
+	for (int i = 0; i < cg->n && n < max; i++) {
+		if (cg->d[i].v2 && !v2)
+			continue;
+		char f[PATH_MAX + 16];
+		snprintf(f, sizeof(f), "%s/%s", cg->d[i].path, cg->d[i].v2 ? "cgroup.procs" : "tasks");
+		int fd = open(f, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0) {
+			int r = -errno;
+			while (n > 0)
+				close(fds[--n]);
+			return jail_err_sys(e, r, "cgroup: %s", f);
+		}
+		fds[n++] = fd;
+	}
+	return n;
+}
+
+int jail_cgroup_join_self(int *fds, int n, struct jail_err *e)
+{
+	int ret = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (ret == 0 && write(fds[i], "0", 1) != 1)
+			ret = jail_err_sys(e, -errno, "cgroup: joining the jail's cgroups");
+		close(fds[i]);
+		fds[i] = -1;
+	}
+	return ret;
+}

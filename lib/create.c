@@ -209,7 +209,7 @@ static int spawn(struct run *r, struct jail_err *e)
 	struct clone_args ca = { 0 };
 	_cleanup_close_ int cgfd = jail_cgroup_v2_fd(&r->st.cg);
 	bool into = cgfd >= 0;
-	int one = 1;
+	int one = 1, n;
 	long pid;
 	int ret;
 
@@ -217,6 +217,11 @@ static int spawn(struct run *r, struct jail_err *e)
 		return jail_err_sys(e, -errno, "socketpair");
 	/* The command's first message carries its pid, as the host sees it. */
 	setsockopt(r->sock[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	/* v2 by CLONE_INTO_CGROUP; v1 by the child writing itself into "tasks". */
+	n = jail_cgroup_open_self_join(&r->st.cg, !into, r->spec.cgfds, JAIL_CGROUP_MAX, e);
+	if (n < 0)
+		return n;
+	r->spec.ncgfds = n;
 	ca.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_PIDFD;
 	if (r->spec.new_uts)
 		ca.flags |= CLONE_NEWUTS;
@@ -232,17 +237,28 @@ static int spawn(struct run *r, struct jail_err *e)
 	}
 	pid = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0 && into && (errno == EINVAL || errno == EOPNOTSUPP || errno == E2BIG)) {
-		into = false;
+		/* No CLONE_INTO_CGROUP here: the child joins v2 itself too. */
+		for (int i = 0; i < r->spec.ncgfds; i++)
+			close(r->spec.cgfds[i]);
+		n = jail_cgroup_open_self_join(&r->st.cg, true, r->spec.cgfds, JAIL_CGROUP_MAX, e);
+		if (n < 0) {
+			r->spec.ncgfds = 0;
+			return n;
+		}
+		r->spec.ncgfds = n;
 		ca.flags &= ~CLONE_INTO_CGROUP;
 		ca.cgroup = 0;
 		pid = syscall(SYS_clone3, &ca, sizeof(ca));
 	}
-	if (pid < 0)
-		return jail_err_sys(e, -errno, "clone3");
 	if (pid == 0) {
 		close(r->sock[0]);
 		jail_init_child(&r->spec, r->sock[1], r->fault);
 	}
+	for (int i = 0; i < r->spec.ncgfds; i++)
+		close(r->spec.cgfds[i]);
+	r->spec.ncgfds = 0;
+	if (pid < 0)
+		return jail_err_sys(e, -errno, "clone3");
 	r->pid = (pid_t)pid;
 	close(r->sock[1]);
 	r->sock[1] = -1;
@@ -251,20 +267,8 @@ static int spawn(struct run *r, struct jail_err *e)
 		ret = fault(r, "maps", e);
 	if (ret < 0)
 		return ret;
-	if (write(r->sock[0], "g", 1) != 1)
-		return jail_err_sys(e, -errno, "starting the jail");
-	/*
-	 * Joining v1 hierarchies waits for an RCU grace period in the kernel
-	 * (milliseconds): do it while the child builds its root. The child
-	 * starts nothing of the jail's until it has read "c".
-	 */
-	ret = jail_cgroup_attach(&r->st.cg, r->pid, into, e);
-	if (ret == 0)
-		ret = fault(r, "attach", e);
-	if (ret < 0)
-		return ret;
 	/* A child that failed already has closed its end; await_ready reads why. */
-	if (write(r->sock[0], "c", 1) != 1 && errno != EPIPE)
+	if (write(r->sock[0], "g", 1) != 1 && errno != EPIPE)
 		return jail_err_sys(e, -errno, "starting the jail");
 	return 0;
 }

@@ -158,6 +158,9 @@ void jail_init_child(struct jail_init_spec *s, int sock, const char *fault)
 	sigset_t set;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Into the jail's cgroups before anything else runs here. */
+	if (jail_cgroup_join_self(s->cgfds, s->ncgfds, &e) < 0)
+		fail(sock, &e);
 	hide_title();
 	/* Nothing of the host's stays open in the jail's init but stdio and the socket. */
 	sys_close_range(3, (unsigned)sock - 1, 0);
@@ -187,9 +190,6 @@ void jail_init_child(struct jail_init_spec *s, int sock, const char *fault)
 	if (s->exec.argv && s->exec.use_pty &&
 	    jail_pty_open(&master, s->exec.slave, sizeof(s->exec.slave), &e) < 0)
 		fail(sock, &e);
-	/* The parent says when the cgroups are joined; nothing of the jail's runs before. */
-	if (read(sock, &go, 1) != 1 || go != 'c')
-		_exit(1);
 	/* The cgroup namespace is rooted where the jail's cgroups are, so after joining them. */
 	if (unshare(CLONE_NEWCGROUP) < 0) {
 		jail_err_sys(&e, -errno, "cgroup namespace");

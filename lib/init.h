@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "cgroup.h"
 #include "exec.h"
 #include "jail/err.h"
 #include "priv.h"
@@ -22,6 +23,8 @@ struct jail_init_spec {
 	const char *hostname, *domainname;
 	bool new_uts, new_net, new_ipc;
 	bool persist;
+	int cgfds[JAIL_CGROUP_MAX]; /* "tasks" files the child writes itself into */
+	int ncgfds;
 };
 
 /* Runs in the cloned child; never returns. */
