@@ -28,6 +28,18 @@ date -s 2000-01-01 2>&1 | grep -q "not permitted" && echo "  date -s: refused"
 insmod /nonexistent.ko 2>/dev/null || echo "  insmod: refused"
 hostname evil 2>/dev/null || echo "  hostname: refused (allow.set_hostname is off)"'
 
+say "build/jail -c name=www path=... host.hostname=www.example.org persist   # a persistent jail"
+export JAIL_STATEDIR="$root/state"
+build/jail -c name=www path="$root/root" host.hostname=www.example.org persist
+if [ -x build/jls ]; then
+	say "build/jls"
+	build/jls
+fi
+say "build/jexec www /bin/sh -c 'hostname; ps -o pid,comm'"
+build/jexec www /bin/sh -c 'hostname; ps -o pid,comm'
+say "build/jail -r www"
+build/jail -r www
+
 say "hostname  # on the host, unchanged"
 hostname
 say "build/jail $root/root ftp.example.org \"\" /bin/sh -c 'hostname; exit 3'; echo \$?"
