@@ -93,17 +93,26 @@ static int open_thread(void *p)
 	return sock_open(&a->s);
 }
 
-int nl_open_netns(struct nl_sock **out, int netns_fd, struct jail_err *e)
+static int sock_open_netns(struct nl_sock **out, int netns_fd)
 {
 	struct open_arg a = {NULL};
+	int r = nl_netns_run(netns_fd, open_thread, &a);
+
+	if (r < 0)
+		return r;
+	*out = a.s;
+	return 0;
+}
+
+int nl_open_netns(struct nl_sock **out, int netns_fd, struct jail_err *e)
+{
 	int r;
 
 	if (netns_fd < 0)
 		return nl_open(out, e);
-	r = nl_netns_run(netns_fd, open_thread, &a);
+	r = sock_open_netns(out, netns_fd);
 	if (r < 0)
 		return jail_err_sys(e, r, "netlink socket in network namespace");
-	*out = a.s;
 	return 0;
 }
 
@@ -161,12 +170,38 @@ static int talk_error(const struct nlmsghdr *nlh, void *p)
 	return MNL_CB_ERROR;
 }
 
+/* End of a dump; its payload carries the dump's error, if any. */
+static int talk_done(const struct nlmsghdr *nlh, void *p)
+{
+	struct talk *t = p;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+		int err = *(const int *)mnl_nlmsg_get_payload(nlh);
+
+		if (err < 0) {
+			t->err = err;
+			return MNL_CB_ERROR;
+		}
+	}
+	return MNL_CB_STOP;
+}
+
+static int talk_overrun(const struct nlmsghdr *nlh, void *p)
+{
+	struct talk *t = p;
+
+	t->err = -ENOSPC;
+	return MNL_CB_ERROR;
+}
+
 /* Send nlh and process replies until the ack (or NLMSG_DONE of a dump). */
 static int talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 		void *data, struct talk *t)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = talk_error,
+		[NLMSG_DONE] = talk_done,
+		[NLMSG_OVERRUN] = talk_overrun,
 	};
 	unsigned seq = ++s->seq;
 
@@ -175,7 +210,10 @@ static int talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 	t->err = 0;
 	t->ext[0] = '\0';
 	nlh->nlmsg_seq = seq;
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+	/* NLM_F_DUMP shares bits with NLM_F_EXCL; it only means a dump on
+	 * RTM_GET* requests, which end with NLMSG_DONE instead of an ack. */
+	if ((nlh->nlmsg_type & 3) != 2 ||
+	    (nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
@@ -478,6 +516,22 @@ int nl_link_move(struct nl_sock *s, const char *ifname, int netns_fd,
 		return bad_name(e, newname);
 	if (netns_fd < 0)
 		return jail_err_set(e, -EBADF, "%s: move: no namespace", ifname);
+	/* The kernel moves first and renames afterwards, so a taken name
+	 * would leave the link moved under its old name: check first. */
+	if (newname) {
+		struct nl_sock *t_s;
+
+		r = sock_open_netns(&t_s, netns_fd);
+		if (r < 0)
+			return jail_err_sys(e, r, "%s: move", ifname);
+		r = nl_link_index(t_s, newname, NULL);
+		nl_close(t_s);
+		if (r > 0)
+			return jail_err_set(e, -EEXIST,
+					    "%s: move to namespace as %s: %s "
+					    "is taken there",
+					    ifname, newname, newname);
+	}
 	c.netns_fd = netns_fd;
 	c.newname = newname;
 	r = link_modify(s, ifname, &c, &t);
