@@ -751,6 +751,9 @@ static int addr_op(struct nl_sock *s, bool add, const char *ifname,
 				    ifname);
 	netaddr_str(a, true, as, sizeof(as));
 	idx = nl_link_index(s, ifname, e);
+	if (idx == -ENODEV)
+		return jail_err_set(e, idx, "%s: %s address %s: no such interface",
+				    ifname, add ? "add" : "delete", as);
 	if (idx < 0)
 		return idx;
 	r = talk(s, nl_msg_addr(buf, add, idx, a, flags), NULL, NULL, &t);
@@ -931,6 +934,12 @@ static int neigh_op(struct nl_sock *s, int type, const char *ifname,
 				    ifname);
 	netaddr_str(a, false, as, sizeof(as));
 	idx = nl_link_index(s, ifname, e);
+	if (idx == -ENODEV)
+		return jail_err_set(e, idx,
+				    "%s: %s proxy %s entry for %s: no such "
+				    "interface",
+				    ifname, what[w],
+				    a->family == AF_INET ? "ARP" : "NDP", as);
 	if (idx < 0)
 		return idx;
 	r = talk(s, nl_msg_neigh_proxy(buf, type, idx, a), NULL, NULL, &t);

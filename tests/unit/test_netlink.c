@@ -23,21 +23,13 @@
 
 #include "cleanup.h"
 #include "netlink.h"
+#include "nettest.h"
 #include "t.h"
 
 extern char **environ;
 
 static struct nl_sock *hs, *js; /* sockets in H and J */
 static int hfd = -1, jfd = -1;	/* namespace fds of H and J */
-
-static struct netaddr A(const char *lit, unsigned plen)
-{
-	struct netaddr a;
-
-	if (netaddr_from_literal(&a, lit, plen) < 0)
-		abort();
-	return a;
-}
 
 /* ---- links of the real namespace, to prove the test never touched it --- */
 
@@ -64,97 +56,6 @@ static int list_links(int netns_fd, char *buf)
 	r = nl_link_foreach(s, append_link, buf, &e);
 	nl_close(s);
 	return r;
-}
-
-/* ---- UDP sockets made inside a namespace ------------------------------- */
-
-struct udp {
-	const struct netaddr *a;
-	int port;
-};
-
-static void sockaddr_of(const struct netaddr *a, int port,
-			struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		in->sin_addr = a->u.in;
-		*len = sizeof(*in);
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		in6->sin6_addr = a->u.in6;
-		*len = sizeof(*in6);
-	}
-}
-
-static int udp_thread(void *p)
-{
-	struct udp *u = p;
-	struct sockaddr_storage ss;
-	struct timeval tv = {2, 0};
-	socklen_t len;
-	int fd = socket(u->a->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	sockaddr_of(u->a, u->port, &ss, &len);
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
-	return fd;
-}
-
-/* A UDP socket bound to a:port, created inside netns_fd (-1: here). */
-static int udp_open(int netns_fd, const struct netaddr *a, int port)
-{
-	struct udp u = {a, port};
-
-	return nl_netns_run(netns_fd, udp_thread, &u);
-}
-
-/*
- * Send "ping" from a socket bound to from (in from_ns) to to:port (a socket
- * bound there in to_ns), answer "pong" back to whatever source address
- * arrived. Returns 0 when both directions worked, else -errno of the first
- * step that failed.
- */
-static int udp_exchange(int from_ns, const struct netaddr *from, int to_ns,
-			const struct netaddr *to, int port)
-{
-	_cleanup_close_ int a = udp_open(from_ns, from, 0);
-	_cleanup_close_ int b = udp_open(to_ns, to, port);
-	struct sockaddr_storage ss, peer;
-	socklen_t len, plen = sizeof(peer);
-	char buf[16];
-	ssize_t n;
-
-	if (a < 0)
-		return a;
-	if (b < 0)
-		return b;
-	sockaddr_of(to, port, &ss, &len);
-	if (sendto(a, "ping", 4, 0, (struct sockaddr *)&ss, len) < 0)
-		return -errno;
-	n = recvfrom(b, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &plen);
-	if (n != 4 || memcmp(buf, "ping", 4) != 0)
-		return n < 0 ? -errno : -EPROTO;
-	if (sendto(b, "pong", 4, 0, (struct sockaddr *)&peer, plen) < 0)
-		return -errno;
-	n = recv(a, buf, sizeof(buf), 0);
-	if (n != 4 || memcmp(buf, "pong", 4) != 0)
-		return n < 0 ? -errno : -EPROTO;
-	return 0;
 }
 
 static bool link_exists(struct nl_sock *s, const char *name)
@@ -259,7 +160,8 @@ static void test_addresses_and_routes(void)
 	      "already assigned)",
 	      "duplicate address message carries the kernel's text");
 	ret = nl_addr_add(hs, "nope0", &h4, 0, &e);
-	T_STR(e.msg, "nope0: no such interface", "address on missing link");
+	T_STR(e.msg, "nope0: add address 192.0.2.1/24: no such interface",
+	      "address on missing link");
 
 	T_INT(udp_exchange(-1, &h4, jfd, &j4, 5001), 0,
 	      "UDP H 192.0.2.1 <-> J 192.0.2.2 over the veth");

@@ -1,0 +1,251 @@
+/*
+ * Proof of the ip4.addr/ip6.addr jail network design (lib/net.c,
+ * docs/networking.md) against the kernel, as root, in three throw-away
+ * network namespaces: H plays the host (the test unshares its own), J the
+ * jail, L another machine on the host's LAN interface lan0. The jail gets
+ * "lan0|192.0.2.27/24", "198.51.100.27" and "lan0|2001:db8::27/64"; UDP
+ * exchanges then prove host -> jail, jail -> host, LAN -> jail through proxy
+ * ARP and proxy NDP, and that the jail holds exactly its addresses. Teardown
+ * must leave no route, proxy entry or interface behind, and a failed setup
+ * must roll itself back. The machine's real namespace is never touched.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+
+#include "net.h"
+#include "nettest.h"
+#include "t.h"
+
+static int hfd = -1, jfd = -1, lfd = -1;
+static struct nl_sock *hs, *js, *ls;
+
+static int append_link(const struct nl_link *l, void *arg)
+{
+	char *buf = arg;
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, 4096 - n, "%d:%s:%x,", l->ifindex, l->name,
+		 l->flags & IFF_UP);
+	return 0;
+}
+
+static int list_links(int netns_fd, char *buf)
+{
+	struct nl_sock *s;
+	int r;
+
+	buf[0] = '\0';
+	r = nl_open_netns(&s, netns_fd, NULL);
+	if (r < 0)
+		return r;
+	r = nl_link_foreach(s, append_link, buf, NULL);
+	nl_close(s);
+	return r;
+}
+
+static int count_link(const struct nl_link *l, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int nlinks(struct nl_sock *s)
+{
+	int n = 0;
+
+	nl_link_foreach(s, count_link, &n, NULL);
+	return n;
+}
+
+/* L <-> H: a LAN with the host at .1 and another machine at .2. */
+static int make_lan(void)
+{
+	struct netaddr h4 = A("192.0.2.1", 24), l4 = A("192.0.2.2", 24);
+	struct netaddr h6 = A("2001:db8::1", 64), l6 = A("2001:db8::2", 64);
+	struct netaddr hlo4 = A("198.51.100.1", 32);
+	struct netaddr hlo6 = A("2001:db8:ffff::1", 128);
+	struct jail_err e = {0};
+	int r = 0;
+
+	r |= nl_veth_create(hs, "lan0", "eth0", lfd, &e);
+	r |= nl_link_set_up(hs, "lo", true, &e);
+	r |= nl_link_set_up(hs, "lan0", true, &e);
+	r |= nl_link_set_up(ls, "lo", true, &e);
+	r |= nl_link_set_up(ls, "eth0", true, &e);
+	r |= nl_addr_add(hs, "lan0", &h4, 0, &e);
+	r |= nl_addr_add(hs, "lan0", &h6, NL_ADDR_NODAD, &e);
+	r |= nl_addr_add(ls, "eth0", &l4, 0, &e);
+	r |= nl_addr_add(ls, "eth0", &l6, NL_ADDR_NODAD, &e);
+	/* The host's own addresses, as a real host has on some interface. */
+	r |= nl_addr_add(hs, "lo", &hlo4, 0, &e);
+	r |= nl_addr_add(hs, "lo", &hlo6, NL_ADDR_NODAD, &e);
+	if (r)
+		printf("# lan setup: %s\n", e.msg);
+	return r ? -1 : 0;
+}
+
+static int parse_all(struct netaddr *a, struct jail_err *e)
+{
+	int r = 0;
+
+	r |= netaddr_parse(&a[0], "lan0|192.0.2.27/24", AF_INET, e);
+	r |= netaddr_parse(&a[1], "198.51.100.27", AF_INET, e);
+	r |= netaddr_parse(&a[2], "lan0|2001:db8::27/64", AF_INET6, e);
+	return r;
+}
+
+int main(void)
+{
+	static char before[4096], after[4096];
+	struct netaddr addrs[3];
+	struct netaddr hlo4 = A("198.51.100.1", 32), l4 = A("192.0.2.2", 24);
+	struct netaddr hlo6 = A("2001:db8:ffff::1", 128);
+	struct netaddr l6 = A("2001:db8::2", 64), h4 = A("192.0.2.1", 24);
+	struct jail_err e = {0};
+	struct net_jail j;
+	struct nl_route rt;
+	char val[16];
+	int real, r;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (geteuid() != 0) {
+		printf("ok 1 # SKIP needs root (network namespaces)\n");
+		T_DONE();
+	}
+	real = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	T_INT(list_links(real, before), 0, "list the real namespace's links");
+	if (unshare(CLONE_NEWNET) < 0) {
+		T_OK(0, "unshare(CLONE_NEWNET): %s", strerror(errno));
+		T_DONE();
+	}
+	hfd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	jfd = nl_netns_new(&e);
+	lfd = nl_netns_new(&e);
+	T_OK(hfd >= 0 && jfd >= 0 && lfd >= 0, "namespaces H, J, L");
+	nl_open(&hs, &e);
+	nl_open_netns(&js, jfd, &e);
+	nl_open_netns(&ls, lfd, &e);
+	T_OK(hs && js && ls, "netlink sockets in H, J, L");
+	if (!hs || !js || !ls)
+		T_DONE();
+	T_INT(make_lan(), 0, "LAN between H (lan0) and L");
+	T_INT(parse_all(addrs, &e), 0, "parse the jail's addresses");
+
+	j = (struct net_jail){
+		.host_netns_fd = -1,
+		.jail_netns_fd = jfd,
+		.host_if = "vjail7",
+		.jail_if = "eth0",
+		.interface = NULL,
+		.addrs = addrs,
+		.naddrs = 3,
+	};
+	r = net_jail_setup(&j, &e);
+	T_INT(r, 0, "net_jail_setup: %s", e.msg);
+
+	/* Exactly the jail's addresses: it can bind them and nothing else. */
+	for (int i = 0; i < 3; i++) {
+		int fd = udp_open(jfd, &addrs[i], 0);
+
+		T_OK(fd >= 0, "J owns %s", i == 0 ? "192.0.2.27" :
+					    i == 1 ? "198.51.100.27" :
+						     "2001:db8::27");
+		if (fd >= 0)
+			close(fd);
+	}
+	T_INT(udp_open(jfd, &h4, 0), -EADDRNOTAVAIL,
+	      "J does not own the host's 192.0.2.1");
+	T_INT(nlinks(js), 2, "J has two links: lo and eth0");
+	T_OK(nl_link_index(hs, "eth0", NULL) == -ENODEV,
+	     "the jail end never appears in H");
+
+	T_INT(udp_exchange(-1, &hlo4, jfd, &addrs[0], 6001), 0,
+	      "host 198.51.100.1 <-> jail 192.0.2.27");
+	T_INT(udp_exchange(-1, &hlo4, jfd, &addrs[1], 6002), 0,
+	      "host 198.51.100.1 <-> jail 198.51.100.27");
+	T_INT(udp_exchange(jfd, &addrs[1], -1, &hlo4, 6003), 0,
+	      "jail 198.51.100.27 -> host 198.51.100.1 and back");
+	T_INT(udp_exchange(-1, &hlo6, jfd, &addrs[2], 6004), 0,
+	      "host 2001:db8:ffff::1 <-> jail 2001:db8::27");
+	T_INT(udp_exchange(jfd, &addrs[2], -1, &hlo6, 6005), 0,
+	      "jail 2001:db8::27 -> host 2001:db8:ffff::1 and back");
+	T_INT(udp_exchange(lfd, &l4, jfd, &addrs[0], 6006), 0,
+	      "LAN 192.0.2.2 <-> jail 192.0.2.27 via proxy ARP on lan0");
+	T_INT(udp_exchange(jfd, &addrs[0], lfd, &l4, 6007), 0,
+	      "jail 192.0.2.27 -> LAN 192.0.2.2 and back");
+	T_INT(udp_exchange(lfd, &l6, jfd, &addrs[2], 6008), 0,
+	      "LAN 2001:db8::2 <-> jail 2001:db8::27 via proxy NDP on lan0");
+	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[0], &e), 0,
+	      "proxy ARP entry for 192.0.2.27 on lan0");
+	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[2], &e), 0,
+	      "proxy NDP entry for 2001:db8::27 on lan0");
+	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[1], &e), -ENOENT,
+	      "no proxy entry for 198.51.100.27 (no interface given)");
+	nl_sysctl_get(-1, "net/ipv6/conf/lan0/accept_ra", val, sizeof(val),
+		      &e);
+	T_STR(val, "2", "lan0 keeps accepting router advertisements");
+	nl_sysctl_get(-1, "net/ipv4/conf/all/forwarding", val, sizeof(val),
+		      &e);
+	T_STR(val, "0", "global IPv4 forwarding left off");
+	nl_sysctl_get(-1, "net/ipv6/conf/all/forwarding", val, sizeof(val),
+		      &e);
+	T_STR(val, "0", "global IPv6 forwarding left off");
+
+	r = net_jail_setup(&j, &e);
+	T_INT(r, -EEXIST, "second setup with the same veth name fails");
+	T_OK(strstr(e.msg, "vjail7: create veth with peer eth0: File exists") ==
+		     e.msg,
+	     "message: %s", e.msg);
+	T_OK(nl_link_index(hs, "vjail7", NULL) > 0,
+	     "the failed second setup did not remove the first jail's veth");
+
+	T_INT(net_jail_teardown(&j, &e), 0, "net_jail_teardown: %s", e.msg);
+	T_INT(nl_link_index(hs, "vjail7", NULL), -ENODEV, "vjail7 gone");
+	T_INT(nlinks(js), 1, "J holds only lo");
+	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[0], &e), -ENOENT,
+	      "proxy ARP entry gone");
+	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[2], &e), -ENOENT,
+	      "proxy NDP entry gone");
+	nl_route_host(&rt, &addrs[1], NULL);
+	T_INT(nl_route_del(hs, &rt, &e), -ESRCH, "no route to 198.51.100.27");
+	nl_route_host(&rt, &addrs[2], NULL);
+	T_INT(nl_route_del(hs, &rt, &e), -ESRCH, "no route to 2001:db8::27");
+	T_INT(net_jail_teardown(&j, &e), 0, "second teardown is harmless");
+
+	/* A setup that fails half-way takes its veth away again. */
+	{
+		struct netaddr bad[2];
+
+		netaddr_parse(&bad[0], "192.0.2.28", AF_INET, &e);
+		netaddr_parse(&bad[1], "nope0|192.0.2.29", AF_INET, &e);
+		j.host_if = "vjail8";
+		j.addrs = bad;
+		j.naddrs = 2;
+		r = net_jail_setup(&j, &e);
+		T_INT(r, -ENODEV, "setup with a missing interface fails");
+		T_STR(e.msg,
+		      "nope0: add proxy ARP entry for 192.0.2.29: no such "
+		      "interface",
+		      "message names interface and address");
+		T_INT(nl_link_index(hs, "vjail8", NULL), -ENODEV,
+		      "rolled back: vjail8 gone");
+		nl_route_host(&rt, &bad[0], NULL);
+		T_INT(nl_route_del(hs, &rt, &e), -ESRCH,
+		      "rolled back: no route to 192.0.2.28");
+		T_INT(nlinks(js), 1, "rolled back: J holds only lo");
+	}
+
+	nl_link_del(hs, "lan0", &e);
+	nl_close(hs);
+	nl_close(js);
+	nl_close(ls);
+	close(jfd);
+	close(lfd);
+	close(hfd);
+	T_INT(list_links(real, after), 0, "list the real links again");
+	T_STR(after, before, "real namespace's links unchanged");
+	close(real);
+	T_DONE();
+}
