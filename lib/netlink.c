@@ -632,7 +632,7 @@ int nl_veth_create(struct nl_sock *s, const char *name, const char *peer,
 }
 
 struct nlmsghdr *nl_msg_link_new(void *buf, const char *kind, const char *name,
-				 int parent_ifindex)
+				 int parent_ifindex, int netns_fd)
 {
 	struct nlmsghdr *nlh =
 		put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
@@ -643,6 +643,8 @@ struct nlmsghdr *nl_msg_link_new(void *buf, const char *kind, const char *name,
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (parent_ifindex > 0)
 		mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)parent_ifindex);
+	if (netns_fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns_fd);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
 	if (strcmp(kind, "macvlan") == 0) {
@@ -659,7 +661,7 @@ struct nlmsghdr *nl_msg_link_new(void *buf, const char *kind, const char *name,
 }
 
 static int link_new(struct nl_sock *s, const char *kind, const char *name,
-		    const char *parent, struct jail_err *e)
+		    const char *parent, int netns_fd, struct jail_err *e)
 {
 	char buf[NL_MSG_BUFSIZE];
 	struct talk t = {0};
@@ -674,7 +676,8 @@ static int link_new(struct nl_sock *s, const char *kind, const char *name,
 		if (pidx < 0)
 			return pidx;
 	}
-	r = talk(s, nl_msg_link_new(buf, kind, name, pidx), NULL, NULL, &t);
+	r = talk(s, nl_msg_link_new(buf, kind, name, pidx, netns_fd), NULL,
+		 NULL, &t);
 	if (r < 0 && parent)
 		return fail(e, r, &t, "%s: create %s on %s", name, kind,
 			    parent);
@@ -685,19 +688,19 @@ static int link_new(struct nl_sock *s, const char *kind, const char *name,
 
 int nl_bridge_create(struct nl_sock *s, const char *name, struct jail_err *e)
 {
-	return link_new(s, "bridge", name, NULL, e);
+	return link_new(s, "bridge", name, NULL, -1, e);
 }
 
 int nl_macvlan_create(struct nl_sock *s, const char *name, const char *parent,
-		      struct jail_err *e)
+		      int netns_fd, struct jail_err *e)
 {
-	return link_new(s, "macvlan", name, parent, e);
+	return link_new(s, "macvlan", name, parent, netns_fd, e);
 }
 
 int nl_ipvlan_create(struct nl_sock *s, const char *name, const char *parent,
-		     struct jail_err *e)
+		     int netns_fd, struct jail_err *e)
 {
-	return link_new(s, "ipvlan", name, parent, e);
+	return link_new(s, "ipvlan", name, parent, netns_fd, e);
 }
 
 /* --- addresses ----------------------------------------------------------- */

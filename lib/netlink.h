@@ -108,11 +108,13 @@ int nl_bridge_create(struct nl_sock *s, const char *name, struct jail_err *e);
 /* Enslave ifname to bridge master; master NULL releases it. */
 int nl_link_set_master(struct nl_sock *s, const char *ifname,
 		       const char *master, struct jail_err *e);
-/* macvlan in bridge mode / ipvlan in l2 mode on parent. */
+/* macvlan in bridge mode / ipvlan in l2 mode on parent (a link in s's
+ * namespace), created directly in netns_fd (-1: s's namespace) so a jail
+ * can get one named "eth0" without a clash on the host. */
 int nl_macvlan_create(struct nl_sock *s, const char *name, const char *parent,
-		      struct jail_err *e);
+		      int netns_fd, struct jail_err *e);
 int nl_ipvlan_create(struct nl_sock *s, const char *name, const char *parent,
-		     struct jail_err *e);
+		     int netns_fd, struct jail_err *e);
 
 /* --- addresses -------------------------------------------------------- */
 
@@ -167,9 +169,10 @@ int nl_neigh_proxy_get(struct nl_sock *s, const char *ifname,
 
 struct nlmsghdr *nl_msg_veth(void *buf, const char *name, const char *peer,
 			     int peer_netns_fd);
-/* kind "bridge", "macvlan" (bridge mode), "ipvlan" (l2); parent 0 = none */
+/* kind "bridge", "macvlan" (bridge mode), "ipvlan" (l2); parent 0 = none;
+ * netns_fd -1 = the socket's namespace */
 struct nlmsghdr *nl_msg_link_new(void *buf, const char *kind, const char *name,
-				 int parent_ifindex);
+				 int parent_ifindex, int netns_fd);
 struct nlmsghdr *nl_msg_addr(void *buf, bool add, int ifindex,
 			     const struct netaddr *a, unsigned flags);
 struct nlmsghdr *nl_msg_route(void *buf, bool add, const struct nl_route *r,

@@ -318,28 +318,36 @@ static void test_move_bridge_vlans(void)
 	T_STR(e.msg, "nobr: no such interface", "missing bridge message");
 
 	/* macvlan, ipvlan on a parent */
-	ret = nl_macvlan_create(hs, "mv0", "vt0", &e);
+	ret = nl_macvlan_create(hs, "mv0", "vt0", -1, &e);
 	if (ret == -EOPNOTSUPP && run_modprobe("macvlan") != 0) {
 		printf("ok %d # SKIP macvlan not available in this kernel\n",
 		       ++t_n);
 	} else {
 		if (ret == -EOPNOTSUPP)
-			ret = nl_macvlan_create(hs, "mv0", "vt0", &e);
+			ret = nl_macvlan_create(hs, "mv0", "vt0", -1, &e);
 		T_INT(ret, 0, "macvlan mv0 on vt0: %s", e.msg);
 		nl_link_get(hs, "mv0", &l, &e);
 		T_STR(l.kind, "macvlan", "mv0 is a macvlan");
+		ret = nl_macvlan_create(hs, "lo", "vt0", jfd, &e);
+		T_INT(ret, -EEXIST, "macvlan named lo in J clashes");
+		ret = nl_macvlan_create(hs, "mvj", "vt0", jfd, &e);
+		T_INT(ret, 0, "macvlan mvj on H's vt0 made inside J: %s",
+		      e.msg);
+		T_OK(link_exists(js, "mvj") && !link_exists(hs, "mvj"),
+		     "mvj is in J only");
+		T_INT(nl_link_del(js, "mvj", &e), 0, "delete mvj in J");
 	}
-	ret = nl_macvlan_create(hs, "mv1", "nope0", &e);
+	ret = nl_macvlan_create(hs, "mv1", "nope0", -1, &e);
 	T_STR(e.msg, "nope0: no such interface", "macvlan missing parent");
 
-	ret = nl_ipvlan_create(hs, "iv0", "vt0", &e);
+	ret = nl_ipvlan_create(hs, "iv0", "vt0", -1, &e);
 	if (ret == -EOPNOTSUPP && run_modprobe("ipvlan") != 0) {
 		printf("ok %d # SKIP ipvlan not in this kernel (modprobe "
 		       "ipvlan failed): %s\n",
 		       ++t_n, e.msg);
 	} else {
 		if (ret == -EOPNOTSUPP)
-			ret = nl_ipvlan_create(hs, "iv0", "vt0", &e);
+			ret = nl_ipvlan_create(hs, "iv0", "vt0", -1, &e);
 		T_INT(ret, 0, "ipvlan iv0 on vt0: %s", e.msg);
 		nl_link_get(hs, "iv0", &l, &e);
 		T_STR(l.kind, "ipvlan", "iv0 is an ipvlan");
@@ -407,7 +415,7 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (geteuid() != 0) {
-		printf("ok 1 # SKIP needs root (network namespaces)\n");
+		printf("ok %d # SKIP needs root (network namespaces)\n", ++t_n);
 		T_DONE();
 	}
 	real = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

@@ -108,27 +108,31 @@ static void test_veth(void)
 
 static void test_link_new(void)
 {
-	struct nlmsghdr *nlh = nl_msg_link_new(buf, "macvlan", "mv0", 4);
+	struct nlmsghdr *nlh = nl_msg_link_new(buf, "macvlan", "mv0", 4, 6);
 	const struct nlattr *a, *info, *data;
 
 	a = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINK);
 	T_INT(a ? mnl_attr_get_u32(a) : 0, 4, "macvlan: parent ifindex");
+	a = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_NET_NS_FD);
+	T_INT(a ? mnl_attr_get_u32(a) : 0, 6, "macvlan: made in netns fd 6");
 	info = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
 	data = info ? nested_of(info, IFLA_INFO_DATA) : NULL;
 	a = data ? nested_of(data, IFLA_MACVLAN_MODE) : NULL;
 	T_INT(a ? mnl_attr_get_u32(a) : 0, MACVLAN_MODE_BRIDGE,
 	      "macvlan: bridge mode");
 
-	nlh = nl_msg_link_new(buf, "ipvlan", "iv0", 4);
+	nlh = nl_msg_link_new(buf, "ipvlan", "iv0", 4, -1);
 	info = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
 	data = info ? nested_of(info, IFLA_INFO_DATA) : NULL;
 	a = data ? nested_of(data, IFLA_IPVLAN_MODE) : NULL;
 	T_OK(a && mnl_attr_get_payload_len(a) == 2, "ipvlan: mode is a u16");
 	T_INT(a ? mnl_attr_get_u16(a) : 99, IPVLAN_MODE_L2, "ipvlan: l2");
 
-	nlh = nl_msg_link_new(buf, "bridge", "br0", 0);
+	nlh = nl_msg_link_new(buf, "bridge", "br0", 0, -1);
 	T_OK(attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINK) == NULL,
 	     "bridge: no parent");
+	T_OK(attr_of(nlh, sizeof(struct ifinfomsg), IFLA_NET_NS_FD) == NULL,
+	     "bridge: no netns attribute");
 	info = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
 	a = info ? nested_of(info, IFLA_INFO_KIND) : NULL;
 	T_STR(a ? mnl_attr_get_str(a) : NULL, "bridge", "bridge: kind");
