@@ -6,9 +6,11 @@
  * each piece is in docs/networking.md.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "net.h"
 #include "netlink.h"
@@ -291,4 +293,116 @@ int net_jail_teardown(const struct net_jail *j, struct jail_err *e)
 		return first.code;
 	}
 	return 0;
+}
+
+/* --- vnet conveniences ----------------------------------------------------- */
+
+/* The caller's namespace as an fd, for moves that need one explicitly. */
+static int self_netns(int fd, int *owned)
+{
+	*owned = -1;
+	if (fd >= 0)
+		return fd;
+	*owned = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	return *owned >= 0 ? *owned : -errno;
+}
+
+int net_vnet_attach(int host_netns_fd, int jail_netns_fd, const char *ifname,
+		    struct jail_err *e)
+{
+	struct nl_sock *hs = NULL;
+	int r;
+
+	r = nl_open_netns(&hs, host_netns_fd, e);
+	if (r < 0)
+		return r;
+	r = nl_link_move(hs, ifname, jail_netns_fd, NULL, e);
+	nl_close(hs);
+	if (r < 0)
+		return jail_err_prefix(e, "vnet.interface");
+	return 0;
+}
+
+int net_vnet_detach(int host_netns_fd, int jail_netns_fd, const char *ifname,
+		    struct jail_err *e)
+{
+	struct nl_sock *js = NULL;
+	int owned, fd, r;
+
+	fd = self_netns(host_netns_fd, &owned);
+	if (fd < 0)
+		return jail_err_sys(e, fd, "vnet.interface: %s: host namespace",
+				    ifname);
+	r = nl_open_netns(&js, jail_netns_fd, e);
+	if (r == 0)
+		r = nl_link_move(js, ifname, fd, ifname, e);
+	nl_close(js);
+	if (owned >= 0)
+		close(owned);
+	if (r < 0)
+		return jail_err_prefix(e, "vnet.interface");
+	return 0;
+}
+
+static int jail_up(int jail_netns_fd, const char *jail_if, struct jail_err *e)
+{
+	struct nl_sock *js = NULL;
+	int r;
+
+	r = nl_open_netns(&js, jail_netns_fd, e);
+	if (r == 0)
+		r = nl_link_set_up(js, "lo", true, e);
+	if (r == 0)
+		r = nl_link_set_up(js, jail_if, true, e);
+	nl_close(js);
+	return r;
+}
+
+int net_veth_bridge(int host_netns_fd, int jail_netns_fd, const char *host_if,
+		    const char *jail_if, const char *bridge,
+		    struct jail_err *e)
+{
+	struct nl_sock *hs = NULL;
+	int r;
+
+	r = nl_open_netns(&hs, host_netns_fd, e);
+	if (r < 0)
+		return r;
+	r = nl_veth_create(hs, host_if, jail_if, jail_netns_fd, e);
+	if (r < 0) {
+		nl_close(hs);
+		return r;
+	}
+	r = nl_link_set_master(hs, host_if, bridge, e);
+	if (r == 0)
+		r = nl_link_set_up(hs, host_if, true, e);
+	if (r == 0)
+		r = jail_up(jail_netns_fd, jail_if, e);
+	if (r < 0)
+		nl_link_del(hs, host_if, NULL);
+	nl_close(hs);
+	return r;
+}
+
+int net_vlan_jail(int host_netns_fd, int jail_netns_fd, const char *parent,
+		  const char *jail_if, bool ipvlan, struct jail_err *e)
+{
+	struct nl_sock *hs = NULL;
+	int r;
+
+	r = nl_open_netns(&hs, host_netns_fd, e);
+	if (r < 0)
+		return r;
+	if (ipvlan)
+		r = nl_ipvlan_create(hs, jail_if, parent, jail_netns_fd, e);
+	else
+		r = nl_macvlan_create(hs, jail_if, parent, jail_netns_fd, e);
+	nl_close(hs);
+	if (r == 0)
+		r = jail_up(jail_netns_fd, jail_if, e);
+	if (r < 0 && nl_open_netns(&hs, jail_netns_fd, NULL) == 0) {
+		nl_link_del(hs, jail_if, NULL);
+		nl_close(hs);
+	}
+	return r;
 }

@@ -96,6 +96,62 @@ static int parse_all(struct netaddr *a, struct jail_err *e)
 	return r;
 }
 
+/* vnet jails: moving interfaces in and out, bridge and macvlan helpers. */
+static void test_vnet(void)
+{
+	struct netaddr br4 = A("203.0.113.1", 24), j4 = A("203.0.113.2", 24);
+	struct netaddr mv4 = A("192.0.2.50", 24), l4 = A("192.0.2.2", 24);
+	struct jail_err e = {0};
+	struct nl_link l, br;
+	int r;
+
+	T_INT(nl_veth_create(hs, "vn0", "vn1", -1, &e), 0, "veth vn0/vn1 in H");
+	T_INT(net_vnet_attach(-1, jfd, "vn1", &e), 0, "vnet.interface=vn1");
+	T_OK(nl_link_index(js, "vn1", NULL) > 0 &&
+		     nl_link_index(hs, "vn1", NULL) == -ENODEV,
+	     "vn1 moved into J");
+	T_INT(net_vnet_detach(-1, jfd, "vn1", &e), 0, "vn1 given back");
+	T_OK(nl_link_index(hs, "vn1", NULL) > 0 &&
+		     nl_link_index(js, "vn1", NULL) == -ENODEV,
+	     "vn1 back in H");
+	r = net_vnet_attach(-1, jfd, "nope0", &e);
+	T_INT(r, -ENODEV, "attaching a missing interface fails");
+	T_STR(e.msg, "vnet.interface: nope0: no such interface",
+	      "vnet.interface message");
+	nl_link_del(hs, "vn0", &e);
+
+	T_INT(nl_bridge_create(hs, "br7", &e), 0, "bridge br7");
+	T_INT(nl_link_set_up(hs, "br7", true, &e), 0, "br7 up");
+	T_INT(nl_addr_add(hs, "br7", &br4, 0, &e), 0, "br7 203.0.113.1/24");
+	r = net_veth_bridge(-1, jfd, "vb7", "eth1", "br7", &e);
+	T_INT(r, 0, "veth vb7 in br7, eth1 in J: %s", e.msg);
+	nl_link_get(hs, "vb7", &l, &e);
+	nl_link_get(hs, "br7", &br, &e);
+	T_INT(l.master, br.ifindex, "vb7 enslaved to br7");
+	T_INT(nl_addr_add(js, "eth1", &j4, 0, &e), 0, "J eth1 203.0.113.2/24");
+	T_INT(udp_exchange(-1, &br4, jfd, &j4, 6101), 0,
+	      "UDP host bridge <-> J over the bridged veth");
+	r = net_veth_bridge(-1, jfd, "vb8", "eth2", "nobr", &e);
+	T_INT(r, -ENODEV, "missing bridge fails");
+	T_INT(nl_link_index(hs, "vb8", NULL), -ENODEV,
+	      "and leaves no veth behind");
+
+	r = net_vlan_jail(-1, jfd, "lan0", "mv0", false, &e);
+	T_INT(r, 0, "macvlan mv0 on lan0 born in J: %s", e.msg);
+	nl_link_get(js, "mv0", &l, &e);
+	T_STR(l.kind, "macvlan", "J's mv0 is a macvlan");
+	T_OK(l.flags & IFF_UP, "J's mv0 is up");
+	T_INT(nl_addr_add(js, "mv0", &mv4, 0, &e), 0, "J mv0 192.0.2.50/24");
+	T_INT(udp_exchange(jfd, &mv4, lfd, &l4, 6102), 0,
+	      "UDP J macvlan 192.0.2.50 <-> LAN 192.0.2.2");
+
+	T_INT(nl_link_del(js, "mv0", &e), 0, "delete mv0");
+	T_INT(nl_link_del(hs, "vb7", &e), 0, "delete vb7 (and J's eth1)");
+	T_INT(nl_link_del(hs, "br7", &e), 0, "delete br7");
+	T_INT(nl_link_del(hs, "vn0", &e), -ENODEV, "vn0 already gone");
+	T_INT(nlinks(js), 1, "J holds only lo again");
+}
+
 int main(void)
 {
 	static char before[4096], after[4096];
@@ -237,7 +293,9 @@ int main(void)
 		T_INT(nlinks(js), 1, "rolled back: J holds only lo");
 	}
 
+	test_vnet();
 	nl_link_del(hs, "lan0", &e);
+	T_INT(nlinks(hs), 1, "H holds only lo at the end");
 	nl_close(hs);
 	nl_close(js);
 	nl_close(ls);
