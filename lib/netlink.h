@@ -14,9 +14,24 @@
  * caller stranded in a jail's namespace. nl_netns_run() exposes the same
  * trick for other work (sysctls, test sockets).
  *
- * The plumbing for an ip4.addr/ip6.addr jail (no vnet) is implemented by
- * lib/net.c (net_jail_setup/net_jail_teardown) and documented in
- * docs/networking.md; this file is the mechanism underneath.
+ * Design for an ip4.addr/ip6.addr jail (implemented by lib/net.c as
+ * net_jail_setup/net_jail_teardown, reasoned in docs/networking.md, proven
+ * by tests/unit/test_netjail.c):
+ *   - the jail has its own netns; veth vjail<JID> (host) <-> eth0, the peer
+ *     created directly in the jail's netns;
+ *   - jail end: lo up, each jail address as /32 or /128 (NODAD), default
+ *     via 169.254.0.1 onlink (IPv4) and via fe80::1 (IPv6);
+ *   - host end: 169.254.0.1/32 scope host (answers the jail's gateway ARP,
+ *     never used as the host's source) and fe80::1/64 NODAD; one host route
+ *     A/32 or A/128 dev vjail<JID> per jail address, so the host reaches the
+ *     jail and the jail reaches the host through its default route;
+ *   - with interface=IF or IF|A: a proxy neighbour entry for A on IF, plus
+ *     per-interface sysctls (IPv4 IF forwarding; IPv6 IF proxy_ndp,
+ *     forwarding, accept_ra 1->2, force_forwarding) and forwarding on
+ *     vjail<JID>; nothing global (ip_forward, all.forwarding) is changed;
+ *   - teardown: proxy entries, host routes, delete vjail<JID> (takes the
+ *     jail end, its addresses and routes along); the netns goes with the
+ *     jail's last process. Idempotent.
  */
 #ifndef JAIL_NETLINK_H
 #define JAIL_NETLINK_H

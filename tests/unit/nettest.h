@@ -89,8 +89,9 @@ static inline int udp_open(int netns_fd, const struct netaddr *a, int port)
  * arrived. Returns 0 when both directions worked, else -errno of the first
  * step that failed.
  */
-static inline int udp_exchange(int from_ns, const struct netaddr *from, int to_ns,
-			const struct netaddr *to, int port)
+static inline int udp_exchange_seen(int from_ns, const struct netaddr *from,
+				    int to_ns, const struct netaddr *to,
+				    int port, struct sockaddr_storage *seen)
 {
 	_cleanup_close_ int a = udp_open(from_ns, from, 0);
 	_cleanup_close_ int b = udp_open(to_ns, to, port);
@@ -109,12 +110,21 @@ static inline int udp_exchange(int from_ns, const struct netaddr *from, int to_n
 	n = recvfrom(b, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &plen);
 	if (n != 4 || memcmp(buf, "ping", 4) != 0)
 		return n < 0 ? -errno : -EPROTO;
+	if (seen)
+		*seen = peer;
 	if (sendto(b, "pong", 4, 0, (struct sockaddr *)&peer, plen) < 0)
 		return -errno;
 	n = recv(a, buf, sizeof(buf), 0);
 	if (n != 4 || memcmp(buf, "pong", 4) != 0)
 		return n < 0 ? -errno : -EPROTO;
 	return 0;
+}
+
+/* The same without reporting the source address the receiver saw. */
+static inline int udp_exchange(int from_ns, const struct netaddr *from,
+			       int to_ns, const struct netaddr *to, int port)
+{
+	return udp_exchange_seen(from_ns, from, to_ns, to, port, NULL);
 }
 
 #endif

@@ -186,6 +186,14 @@ int main(void)
 	T_OK(hs && js && ls, "netlink sockets in H, J, L");
 	if (!hs || !js || !ls)
 		T_DONE();
+	/* A hardened host: strict reverse-path filter, ARP replies only for
+	 * addresses on the receiving interface. The design must cope. */
+	T_INT(nl_sysctl_set(-1, "net/ipv4/conf/all/rp_filter", "1", NULL, 0,
+			    &e),
+	      0, "H: all.rp_filter=1");
+	T_INT(nl_sysctl_set(-1, "net/ipv4/conf/all/arp_ignore", "1", NULL, 0,
+			    &e),
+	      0, "H: all.arp_ignore=1");
 	T_INT(make_lan(), 0, "LAN between H (lan0) and L");
 	T_INT(parse_all(addrs, &e), 0, "parse the jail's addresses");
 
@@ -219,6 +227,20 @@ int main(void)
 
 	T_INT(udp_exchange(-1, &hlo4, jfd, &addrs[0], 6001), 0,
 	      "host 198.51.100.1 <-> jail 192.0.2.27");
+	{
+		struct netaddr any = A("0.0.0.0", 0);
+		struct sockaddr_storage seen;
+		char src[INET6_ADDRSTRLEN] = "";
+
+		T_INT(udp_exchange_seen(-1, &any, jfd, &addrs[0], 6009, &seen),
+		      0, "host (unbound) <-> jail 192.0.2.27");
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&seen)->sin_addr,
+			  src, sizeof(src));
+		T_OK(strcmp(src, "198.51.100.1") == 0 ||
+			     strcmp(src, "192.0.2.1") == 0,
+		     "jail sees a real host address (%s), not 169.254.0.1",
+		     src);
+	}
 	T_INT(udp_exchange(-1, &hlo4, jfd, &addrs[1], 6002), 0,
 	      "host 198.51.100.1 <-> jail 198.51.100.27");
 	T_INT(udp_exchange(jfd, &addrs[1], -1, &hlo4, 6003), 0,
