@@ -119,6 +119,12 @@ static int host_sysctls(const struct net_jail *j, struct jail_err *e)
 	if (v4) {
 		r = sysctl_opt(fd, "net/ipv4/conf", j->host_if, "forwarding",
 			       "1", false, e);
+		/* Strict reverse-path check on the jail's link: a packet
+		 * from the jail whose source is not one of its addresses
+		 * (a jail root that added an address) is dropped. */
+		if (r == 0)
+			r = sysctl_opt(fd, "net/ipv4/conf", j->host_if,
+				       "rp_filter", "1", false, e);
 		if (r < 0)
 			return r;
 	}

@@ -227,8 +227,13 @@ static int talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 				continue;
 			return -errno;
 		}
+		errno = 0;
 		r = mnl_cb_run2(s->rbuf, (size_t)n, seq, s->portid, talk_data,
 				t, ctl, ARRAY_SIZE(ctl));
+		/* A reply left over from an earlier, abandoned exchange: one
+		 * datagram never mixes sequence numbers, so drop it whole. */
+		if (r == MNL_CB_ERROR && errno == ESRCH && !t->err)
+			continue;
 		if (r == MNL_CB_ERROR)
 			return t->err ? t->err : (errno ? -errno : -EIO);
 		if (r == MNL_CB_STOP)

@@ -27,8 +27,9 @@
  *     jail and the jail reaches the host through its default route;
  *   - with interface=IF or IF|A: a proxy neighbour entry for A on IF, plus
  *     per-interface sysctls (IPv4 IF forwarding; IPv6 IF proxy_ndp,
- *     forwarding, accept_ra 1->2, force_forwarding) and forwarding on
- *     vjail<JID>; nothing global (ip_forward, all.forwarding) is changed;
+ *     forwarding, accept_ra 1->2, force_forwarding) and forwarding plus
+ *     strict rp_filter on vjail<JID>; nothing global (ip_forward,
+ *     all.forwarding) is changed;
  *   - teardown: proxy entries, host routes, delete vjail<JID> (takes the
  *     jail end, its addresses and routes along); the netns goes with the
  *     jail's last process. Idempotent.

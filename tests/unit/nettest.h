@@ -87,7 +87,8 @@ static inline int udp_open(int netns_fd, const struct netaddr *a, int port)
  * Send "ping" from a socket bound to from (in from_ns) to to:port (a socket
  * bound there in to_ns), answer "pong" back to whatever source address
  * arrived. Returns 0 when both directions worked, else -errno of the first
- * step that failed.
+ * step that failed: -EAGAIN when the ping never arrived, -ETIMEDOUT when
+ * only the answer was lost.
  */
 static inline int udp_exchange_seen(int from_ns, const struct netaddr *from,
 				    int to_ns, const struct netaddr *to,
@@ -114,7 +115,10 @@ static inline int udp_exchange_seen(int from_ns, const struct netaddr *from,
 		*seen = peer;
 	if (sendto(b, "pong", 4, 0, (struct sockaddr *)&peer, plen) < 0)
 		return -errno;
+	/* -ETIMEDOUT: the ping arrived, the answer did not come back. */
 	n = recv(a, buf, sizeof(buf), 0);
+	if (n < 0 && errno == EAGAIN)
+		return -ETIMEDOUT;
 	if (n != 4 || memcmp(buf, "pong", 4) != 0)
 		return n < 0 ? -errno : -EPROTO;
 	return 0;

@@ -255,6 +255,26 @@ int main(void)
 	      "jail 192.0.2.27 -> LAN 192.0.2.2 and back");
 	T_INT(udp_exchange(lfd, &l6, jfd, &addrs[2], 6008), 0,
 	      "LAN 2001:db8::2 <-> jail 2001:db8::27 via proxy NDP on lan0");
+	{
+		/* A jailed root adding an address it was not given gets
+		 * nowhere: the host drops the spoofed source. */
+		struct netaddr spoof = A("192.0.2.99", 32);
+
+		/* Not thanks to the host's global setting: net.c sets
+		 * rp_filter on the jail's veth itself. */
+		nl_sysctl_set(-1, "net/ipv4/conf/all/rp_filter", "0", NULL, 0,
+			      &e);
+
+		T_INT(nl_addr_add(js, "eth0", &spoof, 0, &e), 0,
+		      "J adds 192.0.2.99 itself");
+		T_INT(udp_exchange(jfd, &spoof, -1, &hlo4, 6010), -EAGAIN,
+		      "spoofed source 192.0.2.99 never reaches the host");
+		T_INT(udp_exchange(jfd, &spoof, lfd, &l4, 6011), -EAGAIN,
+		      "nor the LAN");
+		nl_addr_del(js, "eth0", &spoof, &e);
+		nl_sysctl_set(-1, "net/ipv4/conf/all/rp_filter", "1", NULL, 0,
+			      &e);
+	}
 	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[0], &e), 0,
 	      "proxy ARP entry for 192.0.2.27 on lan0");
 	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[2], &e), 0,
