@@ -13,12 +13,13 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <time.h>
 
 #include "net.h"
 #include "nettest.h"
 #include "t.h"
 
-static int hfd = -1, jfd = -1, lfd = -1;
+static int hfd = -1, jfd = -1, lfd = -1, j2fd = -1;
 static struct nl_sock *hs, *js, *ls;
 
 static int append_link(const struct nl_link *l, void *arg)
@@ -94,6 +95,95 @@ static int parse_all(struct netaddr *a, struct jail_err *e)
 	r |= netaddr_parse(&a[1], "198.51.100.27", AF_INET, e);
 	r |= netaddr_parse(&a[2], "lan0|2001:db8::27/64", AF_INET6, e);
 	return r;
+}
+
+/* A second jail next to the first: the shared 169.254.0.1/fe80::1 gateway
+ * addresses must not collide, jails reach each other through the host, and
+ * removing the first leaves the second working. */
+static struct netaddr j2addrs[2];
+static struct net_jail j2;
+
+static void second_jail_begin(void)
+{
+	struct netaddr hlo4 = A("198.51.100.1", 32);
+	struct netaddr j1 = A("198.51.100.27", 32);
+	struct netaddr j16 = A("2001:db8::27", 128);
+	struct jail_err e = {0};
+
+	netaddr_parse(&j2addrs[0], "198.51.100.28", AF_INET, &e);
+	netaddr_parse(&j2addrs[1], "2001:db8:2::28", AF_INET6, &e);
+	j2 = (struct net_jail){
+		.host_netns_fd = -1,
+		.jail_netns_fd = j2fd,
+		.host_if = "vjail9",
+		.jail_if = "eth0",
+		.addrs = j2addrs,
+		.naddrs = 2,
+	};
+	T_INT(net_jail_setup(&j2, &e), 0, "second jail set up: %s", e.msg);
+	T_INT(udp_exchange(j2fd, &j2addrs[0], jfd, &j1, 6201), 0,
+	      "jail 2 198.51.100.28 <-> jail 1 198.51.100.27 via the host");
+	T_INT(udp_exchange(j2fd, &j2addrs[1], jfd, &j16, 6202), 0,
+	      "jail 2 2001:db8:2::28 <-> jail 1 2001:db8::27 via the host");
+	T_INT(udp_exchange(-1, &hlo4, j2fd, &j2addrs[0], 6203), 0,
+	      "host <-> jail 2");
+}
+
+static void second_jail_end(void)
+{
+	struct netaddr gw = A(NET_JAIL_GW4, 32);
+	struct netaddr hlo4 = A("198.51.100.1", 32);
+	struct netaddr hlo6 = A("2001:db8:ffff::1", 128);
+	struct jail_err e = {0};
+	int fd;
+
+	fd = udp_open(-1, &gw, 0);
+	T_OK(fd >= 0, "after jail 1 is gone, 169.254.0.1 is still local "
+		      "for jail 2's gateway ARP");
+	if (fd >= 0)
+		close(fd);
+	T_INT(udp_exchange(j2fd, &j2addrs[0], -1, &hlo4, 6204), 0,
+	      "jail 2 -> host still works");
+	T_INT(udp_exchange(j2fd, &j2addrs[1], -1, &hlo6, 6205), 0,
+	      "jail 2 -> host still works over IPv6");
+	T_INT(net_jail_teardown(&j2, &e), 0, "second jail torn down");
+	fd = udp_open(-1, &gw, 0);
+	T_INT(fd, -EADDRNOTAVAIL, "no jail left: 169.254.0.1 gone from H");
+	if (fd >= 0)
+		close(fd);
+	{
+		struct nl_sock *s2 = NULL;
+
+		nl_open_netns(&s2, j2fd, &e);
+		T_INT(s2 ? nlinks(s2) : -1, 1, "J2 holds only lo");
+		nl_close(s2);
+	}
+	close(j2fd);
+}
+
+/* How long a jail's network takes to build and remove (printed, and the
+ * loop proves repeated cycles leave nothing behind). */
+static void time_cycles(struct net_jail *j)
+{
+	struct jail_err e = {0};
+	struct timespec t0, t1;
+	int fails = 0, n = 20;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < n; i++) {
+		if (net_jail_setup(j, &e) < 0 || net_jail_teardown(j, &e) < 0)
+			fails++;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	T_INT(fails, 0, "%d setup/teardown cycles: %s", n, e.msg);
+	printf("# net_jail_setup+teardown (3 addresses, proxies): %.2f ms "
+	       "per cycle\n",
+	       ((double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e6) /
+		       n);
+	T_INT(nl_link_index(hs, j->host_if, NULL), -ENODEV,
+	      "nothing left after the cycles");
+	T_INT(nlinks(js), 1, "J holds only lo after the cycles");
 }
 
 /* vnet jails: moving interfaces in and out, bridge and macvlan helpers. */
@@ -299,7 +389,12 @@ int main(void)
 	T_OK(nl_link_index(hs, "vjail7", NULL) > 0,
 	     "the failed second setup did not remove the first jail's veth");
 
+	j2fd = nl_netns_new(&e);
+	T_OK(j2fd >= 0, "namespace J2 for a second jail");
+	second_jail_begin();
+
 	T_INT(net_jail_teardown(&j, &e), 0, "net_jail_teardown: %s", e.msg);
+	second_jail_end();
 	T_INT(nl_link_index(hs, "vjail7", NULL), -ENODEV, "vjail7 gone");
 	T_INT(nlinks(js), 1, "J holds only lo");
 	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[0], &e), -ENOENT,
@@ -311,6 +406,8 @@ int main(void)
 	nl_route_host(&rt, &addrs[2], NULL);
 	T_INT(nl_route_del(hs, &rt, &e), -ESRCH, "no route to 2001:db8::27");
 	T_INT(net_jail_teardown(&j, &e), 0, "second teardown is harmless");
+
+	time_cycles(&j);
 
 	/* A setup that fails half-way takes its veth away again. */
 	{
