@@ -191,6 +191,12 @@ static void test_addresses_and_routes(void)
 	T_INT(ret, -ESRCH, "deleting it again -ESRCH");
 	T_STR(e.msg, "delete route default via 192.0.2.1: No such process",
 	      "missing route message");
+	nl_route_default(&r, AF_INET, NULL, "eth0");
+	T_OK(!r.onlink, "device-only default route is not onlink");
+	T_INT(nl_route_add(js, &r, &e), 0, "J default dev eth0: %s", e.msg);
+	T_INT(udp_exchange(-1, &hlo4, jfd, &jail4, 5008), 0,
+	      "UDP H 203.0.113.1 <-> J 198.51.100.7 via device default");
+	T_INT(nl_route_del(js, &r, &e), 0, "delete J device default route");
 	nl_route_host(&r, &jail4, "vt0");
 	T_INT(nl_route_del(hs, &r, &e), 0, "delete host route");
 	T_INT(udp_exchange(-1, &hlo4, jfd, &jail4, 5006), -ENETUNREACH,
