@@ -187,7 +187,7 @@ static int jail_side(const struct net_jail *j, struct nl_sock *js,
 /* On the host: the veth end with the gateway addresses, a host route per
  * jail address, proxy entries on the published interface. */
 static int host_side(const struct net_jail *j, struct nl_sock *hs,
-		     struct jail_err *e)
+		     size_t *nroutes, size_t *nproxies, struct jail_err *e)
 {
 	struct netaddr gw;
 	struct nl_route rt;
@@ -206,22 +206,75 @@ static int host_side(const struct net_jail *j, struct nl_sock *hs,
 		netaddr_from_literal(&gw, NET_JAIL_GW6, 64);
 		r = nl_addr_add(hs, j->host_if, &gw, NL_ADDR_NODAD, e);
 	}
+	/* EEXIST here usually means another jail has the same address. */
 	for (size_t i = 0; r == 0 && i < j->naddrs; i++) {
 		nl_route_host(&rt, &j->addrs[i], j->host_if);
 		r = nl_route_add(hs, &rt, e);
+		if (r == 0)
+			*nroutes = i + 1;
 	}
 	for (size_t i = 0; r == 0 && i < j->naddrs; i++) {
 		const char *pif = proxy_if(j, &j->addrs[i]);
 
 		if (pif)
 			r = nl_neigh_proxy_add(hs, pif, &j->addrs[i], e);
+		if (r == 0)
+			*nproxies = i + 1;
 	}
 	return r;
+}
+
+static bool gone(int r)
+{
+	return r == -ENOENT || r == -ENODEV || r == -ESRCH ||
+	       r == -EADDRNOTAVAIL;
+}
+
+/* Remove the proxy entries of the first nproxies addresses, the host routes
+ * of the first nroutes, then the veth. A rolled-back setup passes what it
+ * made, so it never removes an entry another jail owns. */
+static int remove_upto(const struct net_jail *j, size_t nroutes,
+		       size_t nproxies, struct jail_err *e)
+{
+	struct jail_err first = {0}, tmp = {0};
+	struct nl_sock *hs = NULL;
+	struct nl_route rt;
+	int r;
+
+	r = nl_open_netns(&hs, j->host_netns_fd, e);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < nproxies; i++) {
+		const char *pif = proxy_if(j, &j->addrs[i]);
+
+		if (!pif)
+			continue;
+		r = nl_neigh_proxy_del(hs, pif, &j->addrs[i], &tmp);
+		if (r < 0 && !gone(r) && !first.code)
+			first = tmp;
+	}
+	for (size_t i = 0; i < nroutes; i++) {
+		nl_route_host(&rt, &j->addrs[i], j->host_if);
+		r = nl_route_del(hs, &rt, &tmp);
+		if (r < 0 && !gone(r) && !first.code)
+			first = tmp;
+	}
+	r = nl_link_del(hs, j->host_if, &tmp);
+	if (r < 0 && !gone(r) && !first.code)
+		first = tmp;
+	nl_close(hs);
+	if (first.code) {
+		if (e)
+			*e = first;
+		return first.code;
+	}
+	return 0;
 }
 
 int net_jail_setup(const struct net_jail *j, struct jail_err *e)
 {
 	struct socks s = {NULL, NULL};
+	size_t nroutes = 0, nproxies = 0;
 	int r;
 
 	r = check(j, e);
@@ -243,62 +296,21 @@ int net_jail_setup(const struct net_jail *j, struct jail_err *e)
 	}
 	r = jail_side(j, s.j, e);
 	if (r == 0)
-		r = host_side(j, s.h, e);
+		r = host_side(j, s.h, &nroutes, &nproxies, e);
 	if (r == 0)
 		r = host_sysctls(j, e);
 	socks_close(&s);
-	if (r < 0) {
-		struct jail_err ignored = {0};
-
-		net_jail_teardown(j, &ignored);
-	}
+	if (r < 0)
+		remove_upto(j, nroutes, nproxies, NULL);
 	return r;
-}
-
-static bool gone(int r)
-{
-	return r == -ENOENT || r == -ENODEV || r == -ESRCH ||
-	       r == -EADDRNOTAVAIL;
 }
 
 int net_jail_teardown(const struct net_jail *j, struct jail_err *e)
 {
-	struct jail_err first = {0}, tmp = {0};
-	struct nl_sock *hs = NULL;
-	struct nl_route rt;
-	int r;
-
 	if (!j->host_if || !netaddr_ifname_valid(j->host_if) ||
-	    j->naddrs > NET_JAIL_MAX_ADDRS)
+	    j->naddrs > NET_JAIL_MAX_ADDRS || (j->naddrs && !j->addrs))
 		return check(j, e);
-	r = nl_open_netns(&hs, j->host_netns_fd, e);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < j->naddrs; i++) {
-		const char *pif = proxy_if(j, &j->addrs[i]);
-
-		if (!pif)
-			continue;
-		r = nl_neigh_proxy_del(hs, pif, &j->addrs[i], &tmp);
-		if (r < 0 && !gone(r) && !first.code)
-			first = tmp;
-	}
-	for (size_t i = 0; i < j->naddrs; i++) {
-		nl_route_host(&rt, &j->addrs[i], j->host_if);
-		r = nl_route_del(hs, &rt, &tmp);
-		if (r < 0 && !gone(r) && !first.code)
-			first = tmp;
-	}
-	r = nl_link_del(hs, j->host_if, &tmp);
-	if (r < 0 && !gone(r) && !first.code)
-		first = tmp;
-	nl_close(hs);
-	if (first.code) {
-		if (e)
-			*e = first;
-		return first.code;
-	}
-	return 0;
+	return remove_upto(j, j->naddrs, j->naddrs, e);
 }
 
 /* --- vnet conveniences ----------------------------------------------------- */

@@ -127,6 +127,32 @@ static void second_jail_begin(void)
 	      "jail 2 2001:db8:2::28 <-> jail 1 2001:db8::27 via the host");
 	T_INT(udp_exchange(-1, &hlo4, j2fd, &j2addrs[0], 6203), 0,
 	      "host <-> jail 2");
+
+	/* A third jail wanting jail 1's address fails, and its rollback
+	 * must not take jail 1's proxy entry or route with it. */
+	{
+		struct netaddr dup;
+		struct net_jail j3 = j2;
+		int j3fd = nl_netns_new(&e), r;
+
+		netaddr_parse(&dup, "lan0|192.0.2.27", AF_INET, &e);
+		j3.jail_netns_fd = j3fd;
+		j3.host_if = "vjail10";
+		j3.addrs = &dup;
+		j3.naddrs = 1;
+		r = net_jail_setup(&j3, &e);
+		T_INT(r, -EEXIST, "a second jail with 192.0.2.27 fails");
+		T_OK(strstr(e.msg, "add route 192.0.2.27/32 dev vjail10: File "
+				   "exists") == e.msg,
+		     "message: %s", e.msg);
+		T_INT(nl_link_index(hs, "vjail10", NULL), -ENODEV,
+		      "its veth is gone");
+		T_INT(nl_neigh_proxy_get(hs, "lan0", &dup, &e), 0,
+		      "jail 1's proxy entry survives the rollback");
+		T_INT(udp_exchange(-1, &hlo4, jfd, &dup, 6206), 0,
+		      "jail 1's route survives the rollback");
+		close(j3fd);
+	}
 }
 
 static void second_jail_end(void)
