@@ -187,6 +187,63 @@ static void second_jail_end(void)
 	close(j2fd);
 }
 
+/* Single-family jails, published through `interface=lan0` rather than the
+ * IF| prefix: the other family gets no gateway and no default route. */
+static void single_family(void)
+{
+	struct netaddr hlo4 = A("198.51.100.1", 32), l4 = A("192.0.2.2", 24);
+	struct netaddr hlo6 = A("2001:db8:ffff::1", 128);
+	struct netaddr l6 = A("2001:db8::2", 64);
+	struct netaddr any4 = A("0.0.0.0", 0), any6 = A("::", 0);
+	struct jail_err e = {0};
+	struct net_jail k;
+	struct netaddr a;
+	int kfd = nl_netns_new(&e), fd;
+
+	for (int v6 = 0; v6 <= 1; v6++) {
+		jail_err_clear(&e);
+		netaddr_parse(&a, v6 ? "2001:db8::30" : "192.0.2.30",
+			      AF_UNSPEC, &e);
+		k = (struct net_jail){
+			.host_netns_fd = -1,
+			.jail_netns_fd = kfd,
+			.host_if = "vjail11",
+			.jail_if = "eth0",
+			.interface = "lan0",
+			.addrs = &a,
+			.naddrs = 1,
+		};
+		T_INT(net_jail_setup(&k, &e), 0, "IPv%d-only jail: %s",
+		      v6 ? 6 : 4, e.msg);
+		T_INT(nl_neigh_proxy_get(hs, "lan0", &a, &e), 0,
+		      "interface=lan0 publishes %s", v6 ? "2001:db8::30"
+							 : "192.0.2.30");
+		T_INT(udp_exchange(-1, v6 ? &hlo6 : &hlo4, kfd, &a, 6301 + v6),
+		      0, "host <-> IPv%d-only jail", v6 ? 6 : 4);
+		T_INT(udp_exchange(lfd, v6 ? &l6 : &l4, kfd, &a, 6303 + v6), 0,
+		      "LAN <-> IPv%d-only jail", v6 ? 6 : 4);
+		/* The jail has no route at all in the other family. */
+		fd = udp_open(kfd, v6 ? &any4 : &any6, 0);
+		if (fd >= 0) {
+			struct sockaddr_storage ss;
+			socklen_t len;
+			struct netaddr dst = v6 ? hlo4 : hlo6;
+
+			sockaddr_of(&dst, 9, &ss, &len);
+			T_OK(sendto(fd, "x", 1, 0, (struct sockaddr *)&ss,
+				    len) < 0 &&
+				     errno == ENETUNREACH,
+			     "IPv%d-only jail has no IPv%d route", v6 ? 6 : 4,
+			     v6 ? 4 : 6);
+			close(fd);
+		}
+		T_INT(net_jail_teardown(&k, &e), 0, "teardown: %s", e.msg);
+		T_INT(nl_neigh_proxy_get(hs, "lan0", &a, &e), -ENOENT,
+		      "proxy entry removed");
+	}
+	close(kfd);
+}
+
 /* How long a jail's network takes to build and remove (printed, and the
  * loop proves repeated cycles leave nothing behind). */
 static void time_cycles(struct net_jail *j)
@@ -434,6 +491,7 @@ int main(void)
 	T_INT(net_jail_teardown(&j, &e), 0, "second teardown is harmless");
 
 	time_cycles(&j);
+	single_family();
 
 	/* A setup that fails half-way takes its veth away again. */
 	{
