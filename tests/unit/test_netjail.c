@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "net.h"
@@ -242,6 +244,76 @@ static void single_family(void)
 		      "proxy entry removed");
 	}
 	close(kfd);
+}
+
+/*
+ * DESIGN.md gives every jail a user namespace, so the jail's network
+ * namespace is owned by it. A forked child makes such a pair and waits on
+ * a pipe while the parent takes its netns fd; the plumbing must still work.
+ */
+static int userns_netns(void)
+{
+	int p[2], q[2], fd = -1;
+	char path[64], c;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(q, O_CLOEXEC) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		close(q[1]);
+		c = unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0 ? 'y' : 'n';
+		if (write(p[1], &c, 1) != 1 || read(q[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	close(q[0]);
+	if (pid > 0 && read(p[0], &c, 1) == 1 && c == 'y') {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	close(q[1]); /* releases the child */
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return fd;
+}
+
+static void userns_jail(void)
+{
+	struct netaddr hlo4 = A("198.51.100.1", 32);
+	struct netaddr hlo6 = A("2001:db8:ffff::1", 128);
+	struct netaddr a[2] = {A("198.51.100.40", 32), A("2001:db8:4::40", 128)};
+	struct jail_err e = {0};
+	struct net_jail k = {
+		.host_netns_fd = -1,
+		.host_if = "vjail12",
+		.jail_if = "eth0",
+		.addrs = a,
+		.naddrs = 2,
+	};
+	int ufd = userns_netns();
+
+	T_OK(ufd >= 0, "netns owned by a new user namespace");
+	if (ufd < 0)
+		return;
+	k.jail_netns_fd = ufd;
+	T_INT(net_jail_setup(&k, &e), 0, "setup in a userns-owned netns: %s",
+	      e.msg);
+	T_INT(udp_exchange(-1, &hlo4, ufd, &a[0], 6401), 0,
+	      "host <-> userns jail over IPv4");
+	T_INT(udp_exchange(ufd, &a[1], -1, &hlo6, 6402), 0,
+	      "userns jail <-> host over IPv6");
+	T_INT(net_jail_teardown(&k, &e), 0, "teardown: %s", e.msg);
+	T_INT(nl_link_index(hs, "vjail12", NULL), -ENODEV, "vjail12 gone");
+	close(ufd);
 }
 
 /* How long a jail's network takes to build and remove (printed, and the
@@ -492,6 +564,7 @@ int main(void)
 
 	time_cycles(&j);
 	single_family();
+	userns_jail();
 
 	/* A setup that fails half-way takes its veth away again. */
 	{
