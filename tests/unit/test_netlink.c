@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -413,6 +414,17 @@ static void test_teardown(void)
 	T_INT(n, 1, "H holds only lo");
 }
 
+/* A hung kernel exchange must fail the suite, not stall it. */
+static void on_alarm(int sig)
+{
+	static const char msg[] = "not ok - timed out after 60 s\n";
+
+	(void)sig;
+	if (write(1, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
 int main(void)
 {
 	static char before[4096], after[4096];
@@ -420,6 +432,8 @@ int main(void)
 	int real = -1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGALRM, on_alarm);
+	alarm(60);
 	if (geteuid() != 0) {
 		printf("ok %d # SKIP needs root (network namespaces)\n", ++t_n);
 		T_DONE();
