@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 
 #include "cleanup.h"
 #include "lifecycle.h"
+#include "net.h"
 #include "priv.h"
 #include "sys.h"
 #include "util.h"
@@ -28,6 +30,57 @@ static bool same_jail(const struct jail_state *a, const struct jail_state *b)
 {
 	return a->jid == b->jid && !strcmp(a->name, b->name) && a->init_start == b->init_start &&
 	       a->creator_start == b->creator_start;
+}
+
+int jail_net_addrs(const struct jail_params *p, struct netaddr *out, size_t max, struct jail_err *e)
+{
+	static const struct {
+		enum jail_param_id id;
+		int family;
+	} lists[] = { { JP_IP4_ADDR, AF_INET }, { JP_IP6_ADDR, AF_INET6 } };
+	size_t n = 0;
+
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		const struct jail_param_val *v = jail_params_get(p, lists[l].id);
+		for (size_t i = 0; i < v->n; i++) {
+			if (n == max)
+				return jail_err_set(e, -E2BIG, "%s: too many addresses", jail_param_defs[lists[l].id].name);
+			int r = netaddr_parse(&out[n], v->v[i], lists[l].family, e);
+			if (r < 0)
+				return r;
+			n++;
+		}
+	}
+	return (int)n;
+}
+
+unsigned long long jail_netns_self(void)
+{
+	struct stat sb;
+
+	return stat("/proc/self/ns/net", &sb) == 0 ? (unsigned long long)sb.st_ino : 0;
+}
+
+/* Undo net_jail_setup from the parameters alone (works after a crash too). */
+static void net_teardown(const struct jail_state *st)
+{
+	static struct netaddr addrs[NET_JAIL_MAX_ADDRS];
+	int n;
+
+	if (!st->host_if[0])
+		return;
+	/* The veth and its routes die with the jail's namespace anyway; proxy
+	 * entries live on the host's interface and need us. Only from the
+	 * namespace the jail was made in: another one has its own vjail names. */
+	if (st->host_netns && st->host_netns != jail_netns_self())
+		return;
+	n = jail_net_addrs(&st->params, addrs, NET_JAIL_MAX_ADDRS, NULL);
+	if (n < 0)
+		n = 0;
+	struct net_jail nj = { .host_netns_fd = -1, .jail_netns_fd = -1, .host_if = st->host_if,
+			       .jail_if = "eth0", .interface = jail_params_str(&st->params, JP_INTERFACE),
+			       .addrs = addrs, .naddrs = (size_t)n };
+	net_jail_teardown(&nj, NULL);
 }
 
 int jail_cleanup(struct jail_registry *reg, const struct jail_state *st, struct jail_err *e)
@@ -41,6 +94,7 @@ int jail_cleanup(struct jail_registry *reg, const struct jail_state *st, struct 
 		return ret;
 	ret = jail_registry_load(reg, st->jid, &cur, NULL);
 	if (ret == 0 && same_jail(&cur, st)) {
+		net_teardown(&cur);
 		ret = jail_cgroup_destroy(&cg, e);
 		jail_registry_remove(reg, &cur);
 	} else {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "jail/err.h"
+#include "netaddr.h"
 #include "registry.h"
 
 /*
@@ -16,6 +17,11 @@
  * described by st is touched: an entry reused by a new jail is left alone.
  */
 int jail_cleanup(struct jail_registry *reg, const struct jail_state *st, struct jail_err *e);
+
+/* The jail's ip4.addr then ip6.addr, parsed. Returns the count. */
+int jail_net_addrs(const struct jail_params *p, struct netaddr *out, size_t max, struct jail_err *e);
+/* The inode of the caller's network namespace. */
+unsigned long long jail_netns_self(void);
 
 /*
  * jail -r: SIGTERM every process of the jail, wait stop.timeout seconds
