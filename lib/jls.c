@@ -569,6 +569,9 @@ static int ns_pids(const struct jail_state *st, pid_t *pids, int max)
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)st->init_pid);
 	if (st->init_pid <= 0 || stat(path, &ns) < 0)
 		return 0;
+	/* An init in our own namespace is no jail's: never list the whole host. */
+	if (stat("/proc/self/ns/pid", &s) == 0 && s.st_ino == ns.st_ino && s.st_dev == ns.st_dev)
+		return 0;
 	DIR *d = opendir("/proc");
 	if (!d)
 		return -errno;
