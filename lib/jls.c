@@ -23,8 +23,8 @@
 #include "jls.h"
 #include "util.h"
 
-#define CMDLINE_MAX 4096 /* bytes of a command line shown by -p */
-#define PROCS_MAX 65536	 /* processes of one jail listed by -p */
+#define CMDLINE_MAX 4096  /* bytes of a command line shown by -p */
+#define PROCS_MAX   65536 /* processes of one jail listed by -p */
 
 /* jail(8)'s own parameters and Linux-only knobs the kernel of FreeBSD lacks. */
 static bool jls_knows(const struct jail_param_def *d)
@@ -57,7 +57,7 @@ static int add_id(struct jls_out *o, int id, struct jail_err *e)
 int jls_params_add(struct jls_out *o, const char *name, struct jail_err *e)
 {
 	if (!strcmp(name, "all")) {
-		int all[JP__COUNT], n = 0;
+		int all[JP__COUNT] = {0}, n = 0;
 		for (int i = 0; i < JP__COUNT; i++)
 			if (jls_knows(&jail_param_defs[i]) && !(jail_param_defs[i].flags & JPF_UNIMPL))
 				all[n++] = i;
@@ -365,7 +365,8 @@ static bool skipped(const struct jail_state *st, bool dying, int id)
 	/* host.hostname when host=inherit, ip4.addr when ip4 is not new, ... */
 	for (int i = 0; i < JP__COUNT; i++) {
 		const struct jail_param_def *pd = &jail_param_defs[i];
-		if (strlen(pd->name) != (size_t)(dot - d->name) || strncmp(pd->name, d->name, (size_t)(dot - d->name)))
+		if (strlen(pd->name) != (size_t)(dot - d->name) ||
+		    strncmp(pd->name, d->name, (size_t)(dot - d->name)) != 0)
 			continue;
 		if (pd->type != JPT_IPMODE && pd->type != JPT_NEWINH && pd->type != JPT_SYSV)
 			return false;
@@ -542,7 +543,8 @@ static int cgroup_pids(const struct jail_state *st, pid_t *pids, int max)
 	char buf[65536];
 
 	if (!st->cg_leaf[0] ||
-	    jail_cgroup_open(&cg, st->cg_parent[0] ? st->cg_parent : NULL, st->cg_leaf, st->creator_pid, &e) < 0 ||
+	    jail_cgroup_open(&cg, st->cg_parent[0] ? st->cg_parent : NULL, st->cg_leaf, st->creator_pid, &e) <
+		    0 ||
 	    cg.n == 0)
 		return -ENOENT;
 	_cleanup_close_ int dfd = open(cg.d[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -574,7 +576,7 @@ static int ns_pids(const struct jail_state *st, pid_t *pids, int max)
 		return 0;
 	DIR *d = opendir("/proc");
 	if (!d)
-		return -errno;
+		return errno ? -errno : -EIO;
 	while ((de = readdir(d)) && n < max) {
 		if (!str_is_digits(de->d_name))
 			continue;
@@ -588,7 +590,7 @@ static int ns_pids(const struct jail_state *st, pid_t *pids, int max)
 
 int jls_procs(const struct jail_state *st, struct jls_proc **procs, struct jail_err *e)
 {
-	_cleanup_free_ pid_t *pids = malloc(PROCS_MAX * sizeof(*pids));
+	_cleanup_free_ pid_t *pids = calloc(PROCS_MAX, sizeof(*pids));
 	pid_t ns[32];
 	int n, level = 0, out = 0;
 
@@ -652,8 +654,8 @@ void jls_proc(struct jls_out *o, const struct jail_state *st, const struct jls_p
 
 	snprintf(uidbuf, sizeof(uidbuf), "%u", (unsigned)p->uid);
 	if (!o->json) {
-		fprintf(o->f, "%6d %-15s %7d %7d %-8s %s\n", st->jid, st->name, (int)p->pid, (int)p->jpid, user,
-			p->cmd);
+		fprintf(o->f, "%6d %-15s %7d %7d %-8s %s\n", st->jid, st->name, (int)p->pid, (int)p->jpid,
+			user, p->cmd);
 		o->count++;
 		return;
 	}

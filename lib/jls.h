@@ -31,8 +31,8 @@ enum jls_flags {
 
 struct jls_out {
 	FILE *f;
-	unsigned flags; /* JLS_* */
-	bool json;	/* --libxo json */
+	unsigned flags;		    /* JLS_* */
+	bool json;		    /* --libxo json */
 	int params[JLS_PARAMS_MAX]; /* parameter mode: what to print, in order */
 	int nparams;
 	int count; /* jails (or processes) emitted so far */

@@ -21,8 +21,8 @@
 #include "registry.h"
 #include "util.h"
 
-#define JID_MAX 999999
-#define STATE_MAX (64 * 1024 * 1024) /* bytes of one state file */
+#define JID_MAX	  999999
+#define STATE_MAX (64L * 1024 * 1024) /* bytes of one state file */
 
 int jail_registry_open(struct jail_registry *r, struct jail_err *e)
 {
@@ -231,9 +231,10 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	o = json_loadb(buf, len, 0, &je);
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
-	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?I, s?I, s?I, s?s, s?s, s?o}", "jid", &st->jid, "name",
-			   &name, "init_pid", &ipid, "init_start", &istart, "creator_pid", &cpid, "creator_start",
-			   &cstart, "cgroup_leaf", &leaf, "cgroup_parent", &parent, "params", &params) < 0) {
+	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?I, s?I, s?I, s?s, s?s, s?o}", "jid", &st->jid,
+			   "name", &name, "init_pid", &ipid, "init_start", &istart, "creator_pid", &cpid,
+			   "creator_start", &cstart, "cgroup_leaf", &leaf, "cgroup_parent", &parent, "params",
+			   &params) < 0) {
 		json_decref(o);
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
 	}

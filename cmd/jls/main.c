@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 	struct jail_err e = {0};
 	struct jail_state st;
 	const char *jname = NULL;
-	bool want_dying = false, check = false, procs = false, dying;
+	bool want_dying = false, check = false, procs = false, dying = false;
 	unsigned pf = 0;
 	int c, ret = 0;
 

@@ -66,16 +66,16 @@ int main(void)
 	struct jail_err e = {0};
 
 	mkstate(&a, 3, "www",
-		(const char *[]){"path=/srv/www", "host.hostname=www.example.org", "ip4.addr=192.0.2.10,192.0.2.11",
-				 "ip6.addr=2001:db8::1", NULL});
+		(const char *[]){"path=/srv/www", "host.hostname=www.example.org",
+				 "ip4.addr=192.0.2.10,192.0.2.11", "ip6.addr=2001:db8::1", NULL});
 	mkstate(&b, 12, "a-rather-long-jail-name",
 		(const char *[]){"path=/srv/"
 				 "0123456789012345678901234567890123456789012345678901234567890123456789"
 				 "0123456789",
 				 "host.hostname=h23456789012345678901234567890123456789", NULL});
 	mkstate(&c, 7, "q",
-		(const char *[]){"path=/", "host.hostname=a b", "meta=it's", "env=say \"hi\"", "host.domainname=",
-				 "persist", "allow.mount", "host=inherit", NULL});
+		(const char *[]){"path=/", "host.hostname=a b", "meta=it's", "env=say \"hi\"",
+				 "host.domainname=", "persist", "allow.mount", "host=inherit", NULL});
 
 	/* The default table, header and rows exactly as FreeBSD prints them. */
 	T_STR(one(JLS_DEFAULT, false, &a, false, NULL),
@@ -115,29 +115,38 @@ int main(void)
 
 	/* Parameters: space-separated, empty list "-", empty string "". */
 	T_STR(one(0, false, &a, false, (const char *[]){"jid", "name", "ip4.addr", "persist", "meta", NULL}),
-	      "3 www 192.0.2.10,192.0.2.11 false \"\"\n", "params: list comma-separated, bool word, empty \"\"");
+	      "3 www 192.0.2.10,192.0.2.11 false \"\"\n",
+	      "params: list comma-separated, bool word, empty \"\"");
 	T_STR(one(0, false, &b, false, (const char *[]){"ip4.addr", "dying", NULL}), "- false\n",
 	      "params: an empty list prints -");
-	T_STR(one(0, false, &b, true, (const char *[]){"dying", NULL}), "true\n", "params: dying of a dying jail");
-	T_STR(one(JLS_QUOTED, false, &b, false, (const char *[]){"ip4.addr", NULL}), "\"\"\n", "-q: empty list \"\"");
+	T_STR(one(0, false, &b, true, (const char *[]){"dying", NULL}), "true\n",
+	      "params: dying of a dying jail");
+	T_STR(one(JLS_QUOTED, false, &b, false, (const char *[]){"ip4.addr", NULL}), "\"\"\n",
+	      "-q: empty list \"\"");
 	T_STR(one(JLS_NAMEVAL, false, &b, false, (const char *[]){"ip4.addr", "name", NULL}),
 	      "ip4.addr= name=a-rather-long-jail-name\n", "-n: empty list prints nothing after =");
-	T_STR(one(0, false, &c, false, (const char *[]){"host.hostname", "meta", "env", "host.domainname", NULL}),
+	T_STR(one(0, false, &c, false,
+		  (const char *[]){"host.hostname", "meta", "env", "host.domainname", NULL}),
 	      "a b it's say \"hi\" \"\"\n", "params without -q: no quotes but for the empty string");
 	T_STR(one(JLS_QUOTED, false, &c, false,
 		  (const char *[]){"host.hostname", "meta", "env", "host.domainname", "path", NULL}),
 	      "\"a b\" \"it's\" 'say \"hi\"' \"\" /\n", "-q: blanks and ' in \", \" in ', empty \"\"");
-	T_STR(one(JLS_NAMEVAL, false, &c, false, (const char *[]){"persist", "allow.mount", "allow.raw_sockets", NULL}),
-	      "persist allow.mount allow.noraw_sockets\n", "-n: booleans as name and noname (last component)");
+	T_STR(one(JLS_NAMEVAL, false, &c, false,
+		  (const char *[]){"persist", "allow.mount", "allow.raw_sockets", NULL}),
+	      "persist allow.mount allow.noraw_sockets\n",
+	      "-n: booleans as name and noname (last component)");
 	T_STR(one(JLS_NAMEVAL | JLS_QUOTED | JLS_SKIP, false, &c, false,
-		  (const char *[]){"jid", "dying", "parent", "host", "host.hostname", "cpuset.id", "path", "persist", NULL}),
+		  (const char *[]){"jid", "dying", "parent", "host", "host.hostname", "cpuset.id", "path",
+				   "persist", NULL}),
 	      "jid=7 host=inherit path=/ persist\n",
 	      "-s: read-only params and host.* under host=inherit left out");
 	T_STR(one(JLS_NAMEVAL | JLS_QUOTED | JLS_SKIP, false, &a, false,
 		  (const char *[]){"ip4", "ip4.addr", "ip6", "ip6.addr", "host.hostname", NULL}),
-	      "ip4=new ip4.addr=192.0.2.10,192.0.2.11 ip6=new ip6.addr=2001:db8::1 host.hostname=www.example.org\n",
+	      "ip4=new ip4.addr=192.0.2.10,192.0.2.11 ip6=new ip6.addr=2001:db8::1 "
+	      "host.hostname=www.example.org\n",
 	      "-s: addresses imply ip4=new and are kept");
-	T_STR(one(JLS_NAMEVAL | JLS_QUOTED | JLS_SKIP, false, &b, false, (const char *[]){"ip4", "ip4.addr", NULL}),
+	T_STR(one(JLS_NAMEVAL | JLS_QUOTED | JLS_SKIP, false, &b, false,
+		  (const char *[]){"ip4", "ip4.addr", NULL}),
 	      "ip4=disable\n", "-s: ip4.addr left out when ip4 is not new");
 	T_STR(one(JLS_HEADER, false, &a, false, (const char *[]){"jid", "host.hostname", NULL}),
 	      "jid host.hostname\n3 www.example.org\n", "-h: a header line of the names");
@@ -151,8 +160,7 @@ int main(void)
 	T_INT(jls_params_add(&o, "jid", &e), 0, "repeat accepted");
 	T_INT(o.nparams, 1, "a repeat is listed once");
 	T_INT(jls_params_add(&o, "all", &e), 0, "all");
-	T_STR(jail_param_defs[o.params[1]].name, "devfs_ruleset",
-	      "all: top-level names first, sorted");
+	T_STR(jail_param_defs[o.params[1]].name, "devfs_ruleset", "all: top-level names first, sorted");
 	bool order = true, seen_dot = false;
 	for (int i = 1; i < o.nparams; i++) {
 		const char *n = jail_param_defs[o.params[i]].name;
@@ -179,17 +187,21 @@ int main(void)
 	      "\"hostname\":\"www.example.org\",\"path\":\"/srv/www\"}]}}\n",
 	      "json default");
 	T_STR(one(JLS_DEFAULT | JLS_JAIL_NAME, true, &b, false, NULL),
-	      "{\"__version\": \"2\", \"jail-information\": {\"jail\": [{\"name\":\"a-rather-long-jail-name\","
+	      "{\"__version\": \"2\", \"jail-information\": {\"jail\": "
+	      "[{\"name\":\"a-rather-long-jail-name\","
 	      "\"ipv4\":\"\",\"hostname\":\"h23456789012345678901234567890123456789\",\"path\":\"/srv/"
 	      "01234567890123456789012345678901234567890123456789012345678901234567890123456789\"}]}}\n",
 	      "json -N: full values, no truncation");
 	T_STR(one(JLS_VERBOSE, true, &a, false, NULL),
-	      "{\"__version\": \"2\", \"jail-information\": {\"jail\": [{\"jid\":3,\"hostname\":\"www.example.org\","
+	      "{\"__version\": \"2\", \"jail-information\": {\"jail\": "
+	      "[{\"jid\":3,\"hostname\":\"www.example.org\","
 	      "\"path\":\"/srv/www\",\"name\":\"www\",\"state\":\"ACTIVE\",\"cpusetid\":0, \"ipv4_addrs\": "
 	      "[\"192.0.2.10\",\"192.0.2.11\"], \"ipv6_addrs\": [\"2001:db8::1\"]}]}}\n",
 	      "json -v");
-	T_STR(one(JLS_NAMEVAL, true, &c, false, (const char *[]){"name", "env", "persist", "ip4.addr", "jid", NULL}),
-	      "{\"__version\": \"2\", \"jail-information\": {\"jail\": [{\"name\":\"q\",\"env\":\"say \\\"hi\\\"\","
+	T_STR(one(JLS_NAMEVAL, true, &c, false,
+		  (const char *[]){"name", "env", "persist", "ip4.addr", "jid", NULL}),
+	      "{\"__version\": \"2\", \"jail-information\": {\"jail\": [{\"name\":\"q\",\"env\":\"say "
+	      "\\\"hi\\\"\","
 	      "\"persist\":true, \"ip4.addr\": [],\"jid\":\"7\"}]}}\n",
 	      "json params: strings escaped, -n booleans bare, addresses a list");
 
@@ -204,7 +216,8 @@ int main(void)
 	out_open(&o, JLS_DEFAULT, true);
 	jls_begin(&o);
 	jls_end(&o);
-	T_STR(out_close(&o), "{\"__version\": \"2\", \"jail-information\": {\"jail\": []}}\n", "json: no jails");
+	T_STR(out_close(&o), "{\"__version\": \"2\", \"jail-information\": {\"jail\": []}}\n",
+	      "json: no jails");
 
 	jail_state_free(&a);
 	jail_state_free(&b);
