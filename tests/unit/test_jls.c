@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jls.h"
 #include "t.h"
@@ -218,6 +219,40 @@ int main(void)
 	jls_end(&o);
 	T_STR(out_close(&o), "{\"__version\": \"2\", \"jail-information\": {\"jail\": []}}\n",
 	      "json: no jails");
+
+	/* -p lines. */
+	struct jls_proc pr = {.pid = 4242, .jpid = 2, .uid = 0, .cmd = (char *)"/bin/sleep 30"};
+	out_open(&o, 0, false);
+	jls_procs_begin(&o);
+	jls_proc(&o, &a, &pr);
+	pr.uid = 4000000000u;
+	jls_proc(&o, &b, &pr);
+	jls_procs_end(&o);
+	T_STR(out_close(&o),
+	      "   JID NAME                PID    JPID USER     COMMAND\n"
+	      "     3 www                4242       2 root     /bin/sleep 30\n"
+	      "    12 a-rather-long-jail-name    4242       2 4000000000 /bin/sleep 30\n",
+	      "-p: columns, user name or number, long names not cut");
+	pr.uid = 0;
+	pr.cmd = (char *)"say \"hi\"";
+	out_open(&o, 0, true);
+	jls_procs_begin(&o);
+	jls_proc(&o, &a, &pr);
+	jls_proc(&o, &a, &pr);
+	jls_procs_end(&o);
+	T_STR(out_close(&o),
+	      "{\"__version\": \"2\", \"process-information\": {\"process\": [{\"jid\":3,\"name\":\"www\","
+	      "\"pid\":4242,\"jpid\":2,\"user\":\"root\",\"command\":\"say \\\"hi\\\"\"}, {\"jid\":3,"
+	      "\"name\":\"www\",\"pid\":4242,\"jpid\":2,\"user\":\"root\",\"command\":\"say "
+	      "\\\"hi\\\"\"}]}}\n",
+	      "-p json");
+
+	/* A "jail" whose init shares our pid namespace is no jail: never list the host. */
+	struct jls_proc *procs = NULL;
+	a.init_pid = getpid();
+	T_INT(jls_procs(&a, &procs, &e), 0,
+	      "-p: an init in the host's pid namespace has no processes to list");
+	jls_procs_free(procs, 0);
 
 	jail_state_free(&a);
 	jail_state_free(&b);
