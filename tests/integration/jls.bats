@@ -312,3 +312,30 @@ assert [(x["jid"], x["name"], x["jpid"], x["command"]) for x in p] == [(2, "jlsk
 	for i in $(seq 1 200); do remove_fake "$((100 + i))" "fake$i"; done
 	[ "$best" -lt 50000 ]
 }
+
+@test "-p finds processes by the jail's cgroup, also once its creator is gone" {
+	start_jail jlslambda
+	# A host process put into the jail's cgroups: only the cgroup shows it.
+	sleep 30 </dev/null >/dev/null 2>&1 3>&- &
+	local extra=$!
+	echo "$extra" >> "$BATS_TEST_TMPDIR/pids"
+	local d
+	for d in $(jail_cgroups | grep -E '/jail\.jlslambda$'); do
+		echo "$extra" > "$d/cgroup.procs"
+	done
+	run "$JLS" -p jlslambda
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "$output" == *" $extra "* ]]
+	# A persistent jail outlives its creator: the cgroup is found from the init.
+	python3 - "$JAIL_STATEDIR/1.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+d["creator_pid"] = 999999
+json.dump(d, open(p, "w"))
+PY
+	run "$JLS" -p jlslambda
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "$output" == *" $extra "* ]]
+	[[ "$output" == *" 2 root     /bin/sleep 30"* ]]
+}
