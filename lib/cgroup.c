@@ -188,8 +188,7 @@ static void devices_restrict(const char *dir)
 		write_file_at(dfd, "devices.allow", allow[i]);
 }
 
-static int build_dirs(struct jail_cgroup *cg, const char *parent, const char *leaf, pid_t creator,
-		      bool create, struct jail_err *e)
+static int build_dirs(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e)
 {
 	struct hier h[JAIL_CGROUP_MAX];
 	int nh = find_hiers(h, JAIL_CGROUP_MAX);
@@ -203,7 +202,7 @@ static int build_dirs(struct jail_cgroup *cg, const char *parent, const char *le
 
 		if (parent) {
 			snprintf(base, sizeof(base), "%s", parent);
-		} else if (own_path(creator, &h[i], base, sizeof(base)) < 0) {
+		} else if (own_path(0, &h[i], base, sizeof(base)) < 0) {
 			continue;
 		}
 		int len = snprintf(d->path, sizeof(d->path), "%s%s%s/%s", h[i].mnt, base[0] == '/' ? "" : "/",
@@ -212,7 +211,7 @@ static int build_dirs(struct jail_cgroup *cg, const char *parent, const char *le
 			continue;
 		snprintf(d->controllers, sizeof(d->controllers), "%s", h[i].v2 ? "" : h[i].opts);
 		d->v2 = h[i].v2;
-		if (create) {
+		{
 			int r = mkdir_p(d->path, strstr(d->controllers, "cpuset") != NULL);
 			if (r == -EEXIST) {
 				/* A leftover of a crashed jail is reused only when empty. */
@@ -231,41 +230,17 @@ static int build_dirs(struct jail_cgroup *cg, const char *parent, const char *le
 				cpuset_inherit(d->path);
 			if (strstr(d->controllers, "devices"))
 				devices_restrict(d->path);
-		} else if (access(d->path, F_OK) < 0) {
-			continue;
 		}
 		cg->n++;
 	}
-	if (cg->n == 0 && create)
+	if (cg->n == 0)
 		return jail_err_set(e, -ENOENT, "cgroup: no writable cgroup hierarchy found");
 	return 0;
 }
 
 int jail_cgroup_create(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e)
 {
-	return build_dirs(cg, parent, leaf, 0, true, e);
-}
-
-int jail_cgroup_open(struct jail_cgroup *cg, const char *parent, const char *leaf, pid_t creator,
-		     struct jail_err *e)
-{
-	return build_dirs(cg, parent, leaf, creator, false, e);
-}
-
-int jail_cgroup_attach(const struct jail_cgroup *cg, pid_t pid, bool skip_v2, struct jail_err *e)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	for (int i = 0; i < cg->n; i++) {
-		if (skip_v2 && cg->d[i].v2)
-			continue;
-		_cleanup_close_ int dfd = open(cg->d[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		int r = dfd < 0 ? -errno : write_file_at(dfd, "cgroup.procs", buf);
-		if (r < 0)
-			return jail_err_sys(e, r, "cgroup: joining %s", cg->d[i].path);
-	}
-	return 0;
+	return build_dirs(cg, parent, leaf, e);
 }
 
 int jail_cgroup_v2_fd(const struct jail_cgroup *cg)

@@ -28,11 +28,6 @@ struct jail_cgroup {
 
 /* Create the jail's cgroup named leaf in every writable hierarchy. */
 int jail_cgroup_create(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e);
-/* Find an existing jail cgroup set again (for jail -r, jexec). */
-int jail_cgroup_open(struct jail_cgroup *cg, const char *parent, const char *leaf, pid_t creator,
-		     struct jail_err *e);
-/* Move pid into every directory of cg (v2 skipped when done by CLONE_INTO_CGROUP). */
-int jail_cgroup_attach(const struct jail_cgroup *cg, pid_t pid, bool skip_v2, struct jail_err *e);
 /*
  * Open, for writing, the "tasks" file of each v1 directory (and of the v2
  * one with v2 true, where it has to be cgroup.procs). The process that
@@ -44,7 +39,6 @@ int jail_cgroup_attach(const struct jail_cgroup *cg, pid_t pid, bool skip_v2, st
 int jail_cgroup_open_self_join(const struct jail_cgroup *cg, bool v2, int *fds, int max, struct jail_err *e);
 /* Write "0" to each fd and close them all. */
 int jail_cgroup_join_self(int *fds, int n, struct jail_err *e);
-
 /* An O_PATH fd of the v2 directory for clone3(CLONE_INTO_CGROUP), or -ENOENT. */
 int jail_cgroup_v2_fd(const struct jail_cgroup *cg);
 /* Count processes in the jail's cgroup (first hierarchy). */

@@ -29,6 +29,8 @@
 #include "init.h"
 #include "jail/jail.h"
 #include "lifecycle.h"
+#include "net.h"
+#include "netaddr.h"
 #include "param.h"
 #include "preflight.h"
 #include "priv.h"
@@ -54,6 +56,10 @@ struct run {
 	char path[PATH_MAX];
 	struct jail_init_spec spec;
 	const char *fault;
+	struct netaddr addrs[NET_JAIL_MAX_ADDRS];
+	int naddrs;
+	struct net_jail net;
+	bool net_up;
 };
 
 /* Test hook: JAIL_FAULT=STEP makes that step fail, to prove the unwinding. */
@@ -77,11 +83,13 @@ static int check_params(struct jail_params *p, struct jail_err *e)
 			continue;
 		return jail_err_set(e, -ENOTSUP, "%s: not supported yet", d->name);
 	}
-	if (jail_params_get(p, JP_IP4_ADDR)->n > 0 || jail_params_get(p, JP_IP6_ADDR)->n > 0)
-		return jail_err_set(
-			e, -ENOTSUP,
-			"ip4.addr/ip6.addr: jail addresses need the networking support, "
-			"which is not implemented yet (use ip4=inherit or leave the address empty)");
+	for (int f = 0; f < 2; f++) {
+		enum jail_param_id mode = f ? JP_IP6 : JP_IP4, list = f ? JP_IP6_ADDR : JP_IP4_ADDR;
+		if (jail_params_get(p, list)->n > 0 && jail_params_isset(p, mode) &&
+		    strcmp(jail_params_str(p, mode), "new") != 0)
+			return jail_err_set(e, -EINVAL, "%s: addresses need %s=new, not %s", jail_param_defs[list].name,
+					    jail_param_defs[mode].name, jail_params_str(p, mode));
+	}
 	bool in4 = !strcmp(jail_params_str(p, JP_IP4), "inherit");
 	bool in6 = !strcmp(jail_params_str(p, JP_IP6), "inherit");
 	bool new4 = !strcmp(jail_params_str(p, JP_IP4), "new");
@@ -171,11 +179,22 @@ static int prepare(struct run *r, struct jail_err *e)
 		if (ret < 0)
 			return ret;
 	}
+	r->naddrs = jail_net_addrs(p, r->addrs, NET_JAIL_MAX_ADDRS, e);
+	if (r->naddrs < 0)
+		return r->naddrs;
+	/* ip4.addr implies ip4=new, as on FreeBSD (jls shows it). */
+	for (int f = 0; f < 2; f++) {
+		enum jail_param_id mode = f ? JP_IP6 : JP_IP4, list = f ? JP_IP6_ADDR : JP_IP4_ADDR;
+		if (jail_params_get(p, list)->n > 0 && !jail_params_isset(p, mode) &&
+		    (ret = jail_params_set(p, mode, (const char *const[]){ "new" }, 1, false, e)) < 0)
+			return ret;
+	}
 	r->spec.persist = jail_params_bool(p, JP_PERSIST);
 	r->spec.hostname = jail_params_str(p, JP_HOSTNAME);
 	r->spec.domainname = jail_params_str(p, JP_DOMAINNAME);
 	r->spec.new_uts = !strcmp(jail_params_str(p, JP_HOST), "new");
-	r->spec.new_net = strcmp(jail_params_str(p, JP_IP4), "inherit") && strcmp(jail_params_str(p, JP_IP6), "inherit");
+	r->spec.new_net = r->naddrs > 0 ||
+			  (strcmp(jail_params_str(p, JP_IP4), "inherit") && strcmp(jail_params_str(p, JP_IP6), "inherit"));
 	r->spec.new_ipc = !jail_params_bool(p, JP_ALLOW_SYSVIPC) && strcmp(jail_params_str(p, JP_SYSVMSG), "inherit") &&
 			  strcmp(jail_params_str(p, JP_SYSVSEM), "inherit") &&
 			  strcmp(jail_params_str(p, JP_SYSVSHM), "inherit");
@@ -270,6 +289,24 @@ static int spawn(struct run *r, struct jail_err *e)
 	/* A child that failed already has closed its end; await_ready reads why. */
 	if (write(r->sock[0], "g", 1) != 1 && errno != EPIPE)
 		return jail_err_sys(e, -errno, "starting the jail");
+	/* The jail's addresses, while the child builds its root; its command waits for "r". */
+	if (r->naddrs > 0) {
+		char nsfile[64];
+		snprintf(nsfile, sizeof(nsfile), "/proc/%d/ns/net", (int)r->pid);
+		_cleanup_close_ int jfd = open(nsfile, O_RDONLY | O_CLOEXEC);
+		if (jfd < 0)
+			return jail_err_sys(e, -errno, "%s", nsfile);
+		r->net = (struct net_jail){ .host_netns_fd = -1, .jail_netns_fd = jfd, .host_if = r->st.host_if,
+					    .jail_if = "eth0", .interface = jail_params_str(r->p, JP_INTERFACE),
+					    .addrs = r->addrs, .naddrs = (size_t)r->naddrs };
+		ret = net_jail_setup(&r->net, e);
+		r->net.jail_netns_fd = -1;
+		if (ret < 0)
+			return ret;
+		r->net_up = true;
+		if ((ret = fault(r, "net", e)) < 0)
+			return ret;
+	}
 	return 0;
 }
 
@@ -295,6 +332,44 @@ static int await_ready(struct run *r, int *ptmx, struct jail_err *e)
 	}
 }
 
+/* A short tag of a registry directory, for names that must differ between registries. */
+static unsigned tag(const char *dir)
+{
+	unsigned h = 2166136261u;
+
+	for (const char *c = dir; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return h;
+}
+
+/* Under the registry lock: no other live jail has any of our addresses. */
+static int check_addresses_free(struct run *r, struct jail_err *e)
+{
+	static struct netaddr other[NET_JAIL_MAX_ADDRS];
+	int *jids = NULL, n = jail_registry_list(&r->reg, &jids, e), ret = 0;
+
+	for (int k = 0; k < n && ret == 0; k++) {
+		struct jail_state st;
+		if (jail_registry_load(&r->reg, jids[k], &st, NULL) < 0)
+			continue;
+		int m = jail_state_status(&st) == JAIL_DYING ? 0 : jail_net_addrs(&st.params, other, NET_JAIL_MAX_ADDRS, NULL);
+		for (int i = 0; i < r->naddrs && ret == 0; i++)
+			for (int j = 0; j < m; j++) {
+				if (other[j].family != r->addrs[i].family ||
+				    memcmp(other[j].u.bytes, r->addrs[i].u.bytes, other[j].family == AF_INET ? 4 : 16))
+					continue;
+				char buf[NETADDR_STRLEN];
+				ret = jail_err_set(e, -EADDRINUSE, "%s: %s: address already in use by jail \"%s\"",
+						   r->addrs[i].family == AF_INET ? "ip4.addr" : "ip6.addr",
+						   netaddr_str(&r->addrs[i], true, buf, sizeof(buf)), st.name);
+				break;
+			}
+		jail_state_free(&st);
+	}
+	free(jids);
+	return ret;
+}
+
 static void undo(struct run *r)
 {
 	if (r->pid > 0) {
@@ -304,6 +379,9 @@ static void undo(struct run *r)
 			;
 		r->pid = 0;
 	}
+	if (r->net_up)
+		net_jail_teardown(&r->net, NULL);
+	r->net_up = false;
 	if (r->st.cg.n > 0)
 		jail_cgroup_destroy(&r->st.cg, NULL);
 	if (r->reserved)
@@ -381,11 +459,22 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	ret = jail_registry_lock(&r.reg, e);
 	if (ret < 0)
 		goto fail;
-	ret = jail_registry_reserve(&r.reg, &r.st, jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, e);
+	if (r.naddrs > 0)
+		ret = check_addresses_free(&r, e);
+	if (ret == 0)
+		ret = jail_registry_reserve(&r.reg, &r.st, jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, e);
 	jail_registry_unlock(&r.reg);
 	if (ret < 0)
 		goto fail;
 	r.reserved = true;
+	r.st.host_netns = jail_netns_self();
+	if (r.naddrs > 0) {
+		/* vjail<JID>; another registry's jails get their own prefix (IFNAMSIZ is 16). */
+		if (!strcmp(r.reg.dir, "/run/jail"))
+			snprintf(r.st.host_if, sizeof(r.st.host_if), "vjail%d", r.st.jid);
+		else
+			snprintf(r.st.host_if, sizeof(r.st.host_if), "vt%04x%d", tag(r.reg.dir) & 0xffff, r.st.jid);
+	}
 	if ((ret = fault(&r, "registry", e)) < 0)
 		goto fail;
 
@@ -394,10 +483,7 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	 * (tests, a second instance) tags its cgroups so that two never collide.
 	 */
 	if (strcmp(r.reg.dir, "/run/jail") != 0) {
-		unsigned h = 2166136261u;
-		for (const char *c = r.reg.dir; *c; c++)
-			h = (h ^ (unsigned char)*c) * 16777619u;
-		snprintf(r.st.cg_leaf, sizeof(r.st.cg_leaf), "jail.%s.%08x", r.st.name, h);
+		snprintf(r.st.cg_leaf, sizeof(r.st.cg_leaf), "jail.%s.%08x", r.st.name, tag(r.reg.dir));
 	} else {
 		snprintf(r.st.cg_leaf, sizeof(r.st.cg_leaf), "jail.%s", r.st.name);
 	}

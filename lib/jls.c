@@ -536,36 +536,13 @@ static char *cmdline(pid_t pid)
 	return strdup(buf);
 }
 
-/*
- * The jail's cgroup set: found from its creator as jail -r finds it, or,
- * once the creator is gone (a persistent jail), from where its init lives:
- * the parent of any line of /proc/INIT/cgroup that ends in the jail's leaf.
- */
+/* The jail's cgroup set, as the registry recorded it when the jail was made. */
 static int find_cgroup(const struct jail_state *st, struct jail_cgroup *cg)
 {
-	struct jail_err e = {0};
-	char path[64], buf[8192];
-
-	if (!st->cg_leaf[0])
+	if (st->cg.n == 0)
 		return -ENOENT;
-	if (jail_cgroup_open(cg, st->cg_parent[0] ? st->cg_parent : NULL, st->cg_leaf, st->creator_pid, &e) ==
-		    0 &&
-	    cg->n > 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)st->init_pid);
-	if (st->init_pid <= 0 || read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-		return -ENOENT;
-	for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *cgpath = strchr(line, ':'), *slash;
-		cgpath = cgpath ? strchr(cgpath + 1, ':') : NULL;
-		if (!cgpath || !(slash = strrchr(++cgpath, '/')) || strcmp(slash + 1, st->cg_leaf) != 0)
-			continue;
-		*slash = '\0';
-		if (jail_cgroup_open(cg, *cgpath ? cgpath : "/", st->cg_leaf, 0, &e) == 0 && cg->n > 0)
-			return 0;
-	}
-	return -ENOENT;
+	*cg = st->cg;
+	return 0;
 }
 
 static int cgroup_pids(const struct jail_state *st, pid_t *pids, int max)

@@ -53,7 +53,7 @@ enum jp_flags {
 	X(IP6_SADDRSEL, "ip6.saddrsel", JPT_BOOL, 0, "true")                                          \
 	X(VNET, "vnet", JPT_NEWINH, JPF_CREATE_ONLY | JPF_UNIMPL, "inherit")                          \
 	X(VNET_INTERFACE, "vnet.interface", JPT_LIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                  \
-	X(INTERFACE, "interface", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)                          \
+	X(INTERFACE, "interface", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                          \
 	X(IP_HOSTNAME, "ip_hostname", JPT_BOOL, JPF_PSEUDO | JPF_UNIMPL, "false")                     \
 	X(SECURELEVEL, "securelevel", JPT_INT, 0, "-1")                                               \
 	X(ENFORCE_STATFS, "enforce_statfs", JPT_INT, 0, "2")                                          \
