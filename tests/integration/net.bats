@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# Jail addresses (issue 5). Every test runs inside a throw-away network
+# namespace made by unshare -n: its "host" has loopback, the documentation
+# address 198.51.100.1 on lo, and whatever the test adds; nothing routes off
+# the machine. Addresses come from 192.0.2.0/24, 198.51.100.0/24 and 2001:db8::/32.
+
+load ../lib/common
+
+JEXEC=$BUILD/jexec
+JLS=$BUILD/jls
+
+setup_file() { common_setup_file; }
+teardown_file() { common_teardown_file; }
+setup() { common_setup; }
+teardown() { [ "$status" -eq 0 ] || echo "$output"; assert_clean; }
+
+# Run the test's script in a fresh network namespace.
+innet() {
+	unshare -n env JAIL="$JAIL" JEXEC="$JEXEC" JLS="$JLS" ROOT="$ROOT" JAIL_STATEDIR="$JAIL_STATEDIR" \
+		bash -c 'set -e; trap "\"$JAIL\" -q -r \"*\" 2>/dev/null" EXIT; ip link set lo up; ip addr add 198.51.100.1/32 dev lo; '"$1"
+}
+
+@test "a daemon in the jail answers on the jail's address, port 80, while the host's listener has port 80 on its own" {
+	run innet '
+		"$JAIL" -q -c name=web path="$ROOT" ip4.addr=192.0.2.27 persist
+		mkdir -p /tmp/hostwww.$$; echo host-page > /tmp/hostwww.$$/index.html
+		busybox httpd -f -p 198.51.100.1:80 -h /tmp/hostwww.$$ & hp=$!
+		sleep 0.2
+		"$JEXEC" web /bin/sh -c "mkdir -p /tmp/www; echo jail-page > /tmp/www/index.html; httpd -p 80 -h /tmp/www"
+		busybox wget -q -O - http://192.0.2.27/
+		busybox wget -q -O - http://198.51.100.1/
+		kill $hp; rm -rf /tmp/hostwww.$$
+		"$JAIL" -r web'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "jail-page" ]
+	[ "${lines[1]}" = "host-page" ]
+	[ "${lines[2]}" = "web: removed" ]
+}
+
+@test "the jail holds exactly its addresses, sees no host interface, cannot bind another address" {
+	run innet '
+		ip link add hostside0 type veth peer name hostside1
+		"$JAIL" -q -c name=a path="$ROOT" ip4.addr=192.0.2.27 ip6.addr=2001:db8::27 persist
+		"$JEXEC" a /bin/sh -c "ls /sys/class/net | tr \"\n\" \" \"; echo; ip -o addr show | awk \"{print \\\$4}\" | sort | tr \"\n\" \" \"; echo"
+		"$JEXEC" a /bin/probe bind 192.0.2.28 8080 || true
+		"$JEXEC" a /bin/probe bind 198.51.100.1 8080 || true
+		"$JEXEC" a /bin/probe bind 192.0.2.27 80 || true
+		"$JEXEC" a /bin/sh -c "ip addr add 192.0.2.99/32 dev eth0 2>&1 || true"
+		"$JAIL" -q -r a'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "eth0 lo " ]
+	[[ "${lines[1]}" == "127.0.0.1/8 192.0.2.27/32 2001:db8::27/128 ::1/128 fe80::"* ]]
+	[ "${lines[2]}" = "EADDRNOTAVAIL" ]
+	[ "${lines[3]}" = "EADDRNOTAVAIL" ]
+	[ "${lines[4]}" = "ok" ]
+	[[ "${lines[5]}" == *"Operation not permitted"* ]]
+}
+
+@test "the host reaches the jail and the jail reaches the host, IPv4 and IPv6" {
+	run innet '
+		ip addr add 2001:db8::1/128 dev lo
+		"$JAIL" -q -c name=a path="$ROOT" ip4.addr=192.0.2.27 ip6.addr=2001:db8::27 persist
+		(echo from-jail | "$JEXEC" a nc -l -p 7000 >/dev/null) &
+		sleep 0.3
+		echo ping4 | busybox nc -w 2 192.0.2.27 7000 && echo host-to-jail-4
+		busybox nc -l -p 7001 >/tmp/got.$$ &
+		sleep 0.2
+		"$JEXEC" a /bin/sh -c "echo hi | nc -w 2 198.51.100.1 7001" && sleep 0.2 && cat /tmp/got.$$; rm -f /tmp/got.$$
+		"$JEXEC" a /bin/sh -c "ping -c1 -W2 2001:db8::1 >/dev/null 2>&1 && echo ping6-raw-ok || echo ping6-refused"
+		"$JAIL" -q -r a'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"host-to-jail-4"* ]]
+	[[ "$output" == *$'\nhi'* ]]
+	[[ "$output" == *"ping6-refused"* ]]
+}
+
+@test "ping needs allow.raw_sockets" {
+	run innet '
+		"$JAIL" -q -c name=a path="$ROOT" ip4.addr=192.0.2.27 persist
+		"$JAIL" -q -c name=b path="$ROOT" ip4.addr=192.0.2.28 allow.raw_sockets persist
+		"$JEXEC" a /bin/sh -c "ping -c1 -W1 198.51.100.1 >/dev/null 2>&1 && echo a-pings || echo a-refused"
+		"$JEXEC" b /bin/sh -c "ping -c1 -W1 198.51.100.1 >/dev/null 2>&1 && echo b-pings || echo b-refused"
+		"$JAIL" -q -r a b'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "a-refused" ]
+	[ "${lines[1]}" = "b-pings" ]
+}
+
+@test "two jails with addresses reach each other through the host" {
+	run innet '
+		"$JAIL" -q -c name=a path="$ROOT" ip4.addr=192.0.2.27 persist
+		"$JAIL" -q -c name=b path="$ROOT" ip4.addr=192.0.2.28 persist
+		("$JEXEC" b /bin/sh -c "echo from-b | nc -l -p 7000" >/dev/null) &
+		sleep 0.3
+		"$JEXEC" a /bin/sh -c "nc -w 2 192.0.2.28 7000 </dev/null"
+		"$JAIL" -q -r a b'
+	[ "$status" -eq 0 ]
+	[ "$output" = "from-b" ]
+}
+
+@test "an address in use by another jail is refused, naming the jail; the other keeps working" {
+	run innet '
+		"$JAIL" -q -c name=ftp path="$ROOT" ip4.addr=192.0.2.27 persist
+		"$JAIL" -c name=www path="$ROOT" ip4.addr=192.0.2.27/24 persist || echo "status $?"
+		"$JEXEC" ftp /bin/probe bind 192.0.2.27 21 || true
+		"$JAIL" -q -r ftp'
+	[ "${lines[0]}" = 'jail: www: ip4.addr: 192.0.2.27/24: address already in use by jail "ftp"' ]
+	[ "${lines[1]}" = "status 1" ]
+	[ "${lines[2]}" = "ok" ]
+}
+
+@test "bad addresses: one line, config-error status, nothing made" {
+	run "$JAIL" -c name=x path="$ROOT" ip4.addr=192.0.2.300 persist
+	[ "$status" -eq 78 ]
+	[ "$output" = "jail: x: ip4.addr: not an IPv4 address: 192.0.2.300" ]
+	run "$JAIL" -c name=x path="$ROOT" ip6.addr=192.0.2.1 persist
+	[ "$status" -eq 78 ]
+	run "$JAIL" -c name=x path="$ROOT" ip4=inherit ip4.addr=192.0.2.1 persist
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: x: ip4.addr: addresses need ip4=new, not inherit" ]
+}
+
+@test "interface=IF: the host answers ARP and NDP for the jail's addresses on IF" {
+	run innet '
+		ip link add lan0 type veth peer name lan1
+		ip link set lan0 up
+		"$JAIL" -q -c name=a path="$ROOT" ip4.addr=192.0.2.27 ip6.addr=2001:db8::27 interface=lan0 persist
+		ip neigh show proxy dev lan0 | awk "{print \$1}" | sort | tr "\n" " "; echo
+		"$JAIL" -q -r a
+		ip neigh show proxy dev lan0 | wc -l
+		"$JAIL" -q -c name=b path="$ROOT" ip4.addr="lan0|192.0.2.29/24" persist
+		ip neigh show proxy dev lan0 | awk "{print \$1}"
+		"$JAIL" -q -r b'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "192.0.2.27 2001:db8::27 " ]
+	[ "${lines[1]}" = "0" ]
+	[ "${lines[2]}" = "192.0.2.29" ]
+}
+
+@test "the legacy form takes the ip argument; jls shows the address" {
+	run innet '
+		"$JAIL" -n legacy "$ROOT" legacy.example.org 192.0.2.30,2001:db8::30 /bin/sh -c "ip -o addr show eth0 | awk \"{print \\\$4}\" | head -2 | tr \"\n\" \" \""'
+	[ "$status" -eq 0 ]
+	[ "$output" = "192.0.2.30/32 2001:db8::30/128 " ]
+	run innet '
+		"$JAIL" -q -c name=shown path="$ROOT" host.hostname=shown.example.org ip4.addr=192.0.2.31,192.0.2.32 persist
+		"$JLS"; "$JLS" -v; "$JAIL" -q -r shown'
+	[ "${lines[1]}" = "     $(readlink "$JAIL_STATEDIR/n.shown" 2>/dev/null || echo 1)  192.0.2.31      shown.example.org             $ROOT" ] || [[ "${lines[1]}" == *"192.0.2.31      shown.example.org"* ]]
+	[[ "$output" == *"192.0.2.32"* ]]
+}
+
+@test "after removal no route, neighbour entry, interface or namespace is left" {
+	run innet '
+		ip link add lan0 type veth peer name lan1; ip link set lan0 up
+		before_links=$(ip -o link | wc -l); before_routes=$(ip route | wc -l)
+		"$JAIL" -q -c name=a path="$ROOT" ip4.addr=192.0.2.27 ip6.addr=2001:db8::27 interface=lan0 persist
+		"$JAIL" -q -c name=b path="$ROOT" ip4.addr=192.0.2.28 command=/bin/true
+		"$JAIL" -q -r a
+		echo "$before_links $(ip -o link | wc -l)"
+		echo "$before_routes $(ip route | wc -l)"
+		ip neigh show proxy | wc -l
+		ip -6 route | grep -c 2001:db8 || true'
+	[ "$status" -eq 0 ]
+	read -r b a <<<"${lines[0]}"; [ "$b" = "$a" ]
+	read -r b a <<<"${lines[1]}"; [ "$b" = "$a" ]
+	[ "${lines[2]}" = "0" ]
+	[ "${lines[3]}" = "0" ]
+}
