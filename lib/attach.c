@@ -181,7 +181,7 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 	ret = jail_exec_find(x, rootfd, where ? where : "/", x->argv[0], e);
 	if (ret < 0)
 		goto out;
-	x->use_pty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	x->use_pty = !o->no_tty && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
 		ret = jail_err_sys(e, -errno, "socketpair");
@@ -250,7 +250,8 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 			break;
 		}
 	}
-	struct jail_relay rl = { .sock = sock[0], .watch_pidfd = hpidfd, .ptmx = ptmx, .signal_pidfd = -1 };
+	struct jail_relay rl = { .sock = sock[0], .watch_pidfd = hpidfd, .ptmx = ptmx, .signal_pidfd = -1,
+				 .timeout_ms = o->timeout_ms };
 	sock[0] = -1;
 	if (ret == 0)
 		jail_relay_run(&rl);
@@ -262,7 +263,9 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 	while (waitid(P_PIDFD, (id_t)hpidfd, &si, WEXITED) < 0 && errno == EINTR)
 		;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (ret == 0 && rl.failed) {
+	if (ret == 0 && rl.timed_out) {
+		ret = jail_err_set(e, -ETIMEDOUT, "%s: timed out", x->argv[0]);
+	} else if (ret == 0 && rl.failed) {
 		*e = rl.err;
 		ret = e->code < 0 ? e->code : -EIO;
 	}

@@ -18,6 +18,8 @@ struct jail_attach_opts {
 	const char *const *env;	  /* -e NAME=VALUE ... */
 	int nenv;
 	char **argv;		  /* NULL: the user's shell */
+	long timeout_ms;	  /* > 0: kill the program after this long (exec.timeout) */
+	bool no_tty;		  /* pass stdio as is, no pty (exec.* commands) */
 };
 
 /* Returns the program's exit status (128+N on signal N) or -errno with e filled. */

@@ -28,6 +28,7 @@
 #include "cleanup.h"
 #include "init.h"
 #include "jail/jail.h"
+#include "hooks.h"
 #include "lifecycle.h"
 #include "net.h"
 #include "netaddr.h"
@@ -110,7 +111,8 @@ static int check_params(struct jail_params *p, struct jail_err *e)
 					    "they cannot mix new and inherit",
 					    m, s, h);
 	}
-	if (!jail_params_get(p, JP_COMMAND)->n && !jail_params_bool(p, JP_PERSIST))
+	if (!jail_params_get(p, JP_COMMAND)->n && !jail_params_bool(p, JP_PERSIST) &&
+	    !jail_params_get(p, JP_EXEC_START)->n)
 		return jail_err_set(e, -EINVAL, "no command specified (command=, exec.start or persist)");
 	return 0;
 }
@@ -456,6 +458,18 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	if (jail_params_isset(p, JP_NAME))
 		snprintf(r.st.name, sizeof(r.st.name), "%s", jail_params_str(p, JP_NAME));
 	r.st.params = *p; /* shallow: the state file is written from it */
+	/*
+	 * With exec.* commands the init starts with nothing and a temporary
+	 * persist (as FreeBSD's jail(8) does); the commands, command= among
+	 * them, then run in the jail one after the other through the jexec path.
+	 */
+	bool hooked = jail_hooks_any(p);
+	struct jail_hook_ctx hc = { .reg = &r.reg, .p = p, .path = r.path };
+	int hook_status = 0;
+	if (hooked) {
+		r.spec.exec.argv = NULL;
+		r.spec.persist = true;
+	}
 	ret = jail_registry_lock(&r.reg, e);
 	if (ret < 0)
 		goto fail;
@@ -476,6 +490,10 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 			snprintf(r.st.host_if, sizeof(r.st.host_if), "vt%04x%d", tag(r.reg.dir) & 0xffff, r.st.jid);
 	}
 	if ((ret = fault(&r, "registry", e)) < 0)
+		goto fail;
+	hc.jid = r.st.jid;
+	hc.name = r.st.name;
+	if (hooked && (ret = jail_hooks_run(&hc, JP_EXEC_PREPARE, &hook_status, e)) < 0)
 		goto fail;
 
 	/*
@@ -500,6 +518,10 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	r.spec.exec.sigmask = old;
 
+	if (hooked && (ret = jail_hooks_run(&hc, JP_EXEC_PRESTART, &hook_status, e)) < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		goto fail;
+	}
 	ret = spawn(&r, e);
 	if (ret == 0)
 		ret = await_ready(&r, &ptmx, e);
@@ -523,6 +545,42 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 		printf("%s: created\n", r.st.name);
 	fflush(stdout);
 
+	if (hooked) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		ret = jail_hooks_run(&hc, JP_EXEC_CREATED, &hook_status, e);
+		if (ret == 0)
+			ret = jail_hooks_run(&hc, JP_EXEC_START, &hook_status, e);
+		int cmd_status = 0;
+		if (ret == 0 && jail_params_get(p, JP_COMMAND)->n)
+			ret = jail_hooks_run(&hc, JP_COMMAND, &cmd_status, e);
+		if (ret == 0)
+			ret = jail_hooks_run(&hc, JP_EXEC_POSTSTART, &hook_status, e);
+		if (ret < 0) {
+			/* A failed step takes the jail away again. */
+			r.st.params = (struct jail_params){ 0 };
+			goto fail;
+		}
+		/* The temporary persist ends: without persist the jail lives while it has processes. */
+		if (!jail_params_bool(p, JP_PERSIST)) {
+			sys_pidfd_send_signal(r.pidfd, SIGUSR2, NULL, 0);
+			struct pollfd pf = { r.pidfd, POLLIN, 0 };
+			if (poll(&pf, 1, 200) > 0) {
+				siginfo_t si;
+				waitid(P_PIDFD, (id_t)r.pidfd, &si, WEXITED);
+				r.pid = 0;
+				jail_cleanup(&r.reg, &r.st, NULL);
+				r.st.cg.n = 0;
+				r.reserved = false;
+				r.st.params = (struct jail_params){ 0 };
+				undo(&r);
+				return cmd_status;
+			}
+			watch_in_background(&r);
+		}
+		r.st.params = (struct jail_params){ 0 };
+		release(&r);
+		return cmd_status;
+	}
 	if (!r.spec.exec.argv) {
 		/* persist without a command: the jail is made, nothing to wait for. */
 		sigprocmask(SIG_SETMASK, &old, NULL);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -343,12 +344,29 @@ void jail_relay_run(struct jail_relay *rl)
 		cfmakeraw(&raw);
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	}
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!rl->got_status) {
+		int wait_ms = -1;
+		if (rl->timeout_ms > 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long spent = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+			if (spent >= rl->timeout_ms) {
+				/* exec.timeout: the helper and with it the program go. */
+				rl->timed_out = true;
+				sys_pidfd_send_signal(rl->watch_pidfd, SIGKILL, NULL, 0);
+				if (cmdfd >= 0)
+					sys_pidfd_send_signal(cmdfd, SIGKILL, NULL, 0);
+				break;
+			}
+			wait_ms = (int)(rl->timeout_ms - spent);
+		}
 		struct pollfd pf[5] = {
 			{ rl->watch_pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 },	   { rl->ptmx, POLLIN, 0 },
 			{ in_open ? STDIN_FILENO : -1, POLLIN, 0 }, { rl->sock, POLLIN, 0 },
 		};
-		if (poll(pf, 5, -1) < 0) {
+		if (poll(pf, 5, wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;

@@ -74,6 +74,8 @@ struct jail_relay {
 	int watch_pidfd; /* the process whose exit ends the relay */
 	int ptmx;	 /* pty master or -1 */
 	int signal_pidfd; /* where forwarded signals go until the command's pid is known */
+	long timeout_ms;  /* > 0: SIGKILL the watched process after this long */
+	bool timed_out;
 	/* results */
 	bool got_status;
 	int status;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hooks.h"
 #include "lifecycle.h"
 #include "net.h"
 #include "priv.h"
@@ -137,7 +138,8 @@ static int term_all_but_init(const struct jail_state *st)
 	return n;
 }
 
-int jail_remove(struct jail_registry *reg, const char *key, char *name, size_t namelen, struct jail_err *e)
+int jail_remove(struct jail_registry *reg, const char *key, bool hooks, char *name, size_t namelen,
+		struct jail_err *e)
 {
 	struct jail_state st;
 	int ret, pidfd = -1;
@@ -159,6 +161,16 @@ int jail_remove(struct jail_registry *reg, const char *key, char *name, size_t n
 			pidfd = -1;
 		}
 	}
+	struct jail_hook_ctx hc = { .reg = reg, .p = &st.params, .jid = st.jid, .name = st.name,
+				    .path = jail_params_str(&st.params, JP_PATH) };
+	int hs, hret = 0;
+	struct jail_err he = { 0 };
+	if (hooks && pidfd >= 0) {
+		/* A failing stop command is reported; the jail goes all the same. */
+		hret = jail_hooks_run(&hc, JP_EXEC_PRESTOP, &hs, &he);
+		if (hret == 0)
+			hret = jail_hooks_run(&hc, JP_EXEC_STOP, &hs, &he);
+	}
 	if (pidfd >= 0) {
 		long timeout = jail_params_isset(&st.params, JP_STOP_TIMEOUT)
 				       ? jail_params_int(&st.params, JP_STOP_TIMEOUT)
@@ -178,6 +190,14 @@ int jail_remove(struct jail_registry *reg, const char *key, char *name, size_t n
 		close(pidfd);
 	}
 	ret = jail_cleanup(reg, &st, e);
+	if (hooks && ret == 0 && hret == 0)
+		hret = jail_hooks_run(&hc, JP_EXEC_POSTSTOP, &hs, &he);
+	if (hooks && ret == 0 && hret == 0)
+		hret = jail_hooks_run(&hc, JP_EXEC_RELEASE, &hs, &he);
+	if (ret == 0 && hret < 0) {
+		*e = he;
+		ret = hret;
+	}
 	jail_state_free(&st);
 	return ret;
 }

@@ -27,9 +27,12 @@ unsigned long long jail_netns_self(void);
  * jail -r: SIGTERM every process of the jail, wait stop.timeout seconds
  * (0: no SIGTERM), SIGKILL what is left (through the PID namespace and the
  * cgroup), then clean up. A jail whose init is already gone is cleaned up.
+ * With hooks: exec.prestop (host) and exec.stop (in the jail) first,
+ * exec.poststop and exec.release (host) after, from the jail's parameters.
  * name gets the removed jail's name.
  */
-int jail_remove(struct jail_registry *reg, const char *key, char *name, size_t namelen, struct jail_err *e);
+int jail_remove(struct jail_registry *reg, const char *key, bool hooks, char *name, size_t namelen,
+		struct jail_err *e);
 
 /*
  * jail -m: change a running jail's parameters: host.hostname and

@@ -101,21 +101,21 @@ enum jp_flags {
 	X(META, "meta", JPT_STRING, 0, NULL)                                                          \
 	X(ENV, "env", JPT_STRING, 0, NULL)                                                            \
 	X(COMMAND, "command", JPT_CMDLIST, JPF_PSEUDO, NULL)                                          \
-	X(EXEC_PREPARE, "exec.prepare", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                   \
-	X(EXEC_PRESTART, "exec.prestart", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                 \
-	X(EXEC_CREATED, "exec.created", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                   \
-	X(EXEC_START, "exec.start", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                       \
-	X(EXEC_POSTSTART, "exec.poststart", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)               \
-	X(EXEC_PRESTOP, "exec.prestop", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                   \
-	X(EXEC_STOP, "exec.stop", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                         \
-	X(EXEC_POSTSTOP, "exec.poststop", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                 \
-	X(EXEC_RELEASE, "exec.release", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                   \
+	X(EXEC_PREPARE, "exec.prepare", JPT_CMDLIST, JPF_PSEUDO, NULL)                   \
+	X(EXEC_PRESTART, "exec.prestart", JPT_CMDLIST, JPF_PSEUDO, NULL)                 \
+	X(EXEC_CREATED, "exec.created", JPT_CMDLIST, JPF_PSEUDO, NULL)                   \
+	X(EXEC_START, "exec.start", JPT_CMDLIST, JPF_PSEUDO, NULL)                       \
+	X(EXEC_POSTSTART, "exec.poststart", JPT_CMDLIST, JPF_PSEUDO, NULL)               \
+	X(EXEC_PRESTOP, "exec.prestop", JPT_CMDLIST, JPF_PSEUDO, NULL)                   \
+	X(EXEC_STOP, "exec.stop", JPT_CMDLIST, JPF_PSEUDO, NULL)                         \
+	X(EXEC_POSTSTOP, "exec.poststop", JPT_CMDLIST, JPF_PSEUDO, NULL)                 \
+	X(EXEC_RELEASE, "exec.release", JPT_CMDLIST, JPF_PSEUDO, NULL)                   \
 	X(EXEC_CLEAN, "exec.clean", JPT_BOOL, JPF_PSEUDO, "false")                                    \
 	X(EXEC_JAIL_USER, "exec.jail_user", JPT_STRING, JPF_PSEUDO, NULL)                             \
 	X(EXEC_SYSTEM_JAIL_USER, "exec.system_jail_user", JPT_BOOL, JPF_PSEUDO | JPF_UNIMPL, "false") \
 	X(EXEC_SYSTEM_USER, "exec.system_user", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)            \
-	X(EXEC_TIMEOUT, "exec.timeout", JPT_INT, JPF_PSEUDO | JPF_UNIMPL, NULL)                       \
-	X(EXEC_CONSOLELOG, "exec.consolelog", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)              \
+	X(EXEC_TIMEOUT, "exec.timeout", JPT_INT, JPF_PSEUDO, NULL)                       \
+	X(EXEC_CONSOLELOG, "exec.consolelog", JPT_STRING, JPF_PSEUDO, NULL)              \
 	X(EXEC_FIB, "exec.fib", JPT_INT, JPF_PSEUDO | JPF_NEVER, NULL)                                \
 	X(STOP_TIMEOUT, "stop.timeout", JPT_INT, JPF_PSEUDO, "10")                                    \
 	X(MOUNT, "mount", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                                 \

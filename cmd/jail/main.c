@@ -53,7 +53,7 @@ static void problem(void *arg, const char *line)
 }
 
 /* jail -r NAME|JID|'*' ...: each jail on its own; one failing does not stop the others. */
-static int remove_jails(int argc, char **argv, bool quiet)
+static int remove_jails(int argc, char **argv, bool quiet, bool hooks)
 {
 	struct jail_registry reg;
 	struct jail_err e = { 0 };
@@ -81,7 +81,7 @@ static int remove_jails(int argc, char **argv, bool quiet)
 				which = key;
 			}
 			jail_err_clear(&e);
-			if (jail_remove(&reg, which, name, sizeof(name), &e) < 0) {
+			if (jail_remove(&reg, which, hooks, name, sizeof(name), &e) < 0) {
 				status = die(&e);
 				continue;
 			}
@@ -143,7 +143,7 @@ static int change_or_restart(struct jail_params *p, bool create, bool modify, bo
 			jail_err_clear(&e);
 			ret = jail_params_merged(&reg, key, p, &merged, &e);
 			if (ret == 0)
-				ret = jail_remove(&reg, key, name, sizeof(name), &e);
+				ret = jail_remove(&reg, key, true, name, sizeof(name), &e);
 			jail_registry_close(&reg);
 			if (ret < 0) {
 				jail_params_free(&merged);
@@ -167,7 +167,7 @@ static int change_or_restart(struct jail_params *p, bool create, bool modify, bo
 	}
 	if (remove && exists) {
 		/* -rc: stop it, then create it anew from the given parameters. */
-		ret = jail_remove(&reg, key, name, sizeof(name), &e);
+		ret = jail_remove(&reg, key, true, name, sizeof(name), &e);
 		if (ret < 0) {
 			jail_registry_close(&reg);
 			return die(&e);
@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 	struct jail_params p = {0};
 	struct jail_err e = {0};
 	struct jail_run_opts o = {0};
-	bool create = false, modify = false, remove = false;
+	bool create = false, modify = false, remove = false, remove_no_hooks = false;
 	int c, ret;
 
 	jail_proctitle_init(argc, argv);
@@ -212,8 +212,11 @@ int main(int argc, char **argv)
 			modify = true;
 			break;
 		case 'r':
+			remove = true;
+			break;
 		case 'R':
 			remove = true;
+			remove_no_hooks = true;
 			break;
 		case 'd':
 			break;
@@ -270,7 +273,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "jail: must be run as root\n");
 			return 1;
 		}
-		return remove_jails(argc, argv, o.quiet);
+		return remove_jails(argc, argv, o.quiet, !remove_no_hooks);
 	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "jail: must be run as root (creating a jail needs host privileges)\n");
@@ -329,7 +332,8 @@ int main(int argc, char **argv)
 	}
 	if (modify || remove)
 		return change_or_restart(&p, create, modify, remove, &o);
-	if (!jail_params_isset(&p, JP_COMMAND) && !jail_params_bool(&p, JP_PERSIST)) {
+	if (!jail_params_isset(&p, JP_COMMAND) && !jail_params_bool(&p, JP_PERSIST) &&
+	    !jail_params_isset(&p, JP_EXEC_START)) {
 		fprintf(stderr, "jail: %s: no command specified\n",
 			jail_params_isset(&p, JP_NAME) ? jail_params_str(&p, JP_NAME) : "jail");
 		return 1;

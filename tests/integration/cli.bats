@@ -109,13 +109,6 @@ teardown() { assert_clean; }
 	[ "${lines[1]}" = "/home/user" ]
 }
 
-@test "legacy form: an address is refused until networking exists, and nothing is made" {
-	run "$JAIL" "$ROOT" ftp.example.org 192.0.2.27 /bin/sh
-	[ "$status" -eq 1 ]
-	[[ "$output" == "jail: ip4.addr/ip6.addr: jail addresses need the networking support"* ]]
-	[ "${#lines[@]}" -eq 1 ]
-}
-
 @test "booleans: FreeBSD spellings" {
 	run jrun allow.set_hostname=true -- /bin/hostname x
 	[ "$status" -eq 0 ]

@@ -320,7 +320,7 @@ assert [(x["jid"], x["name"], x["jpid"], x["command"]) for x in p] == [(2, "jlsk
 	local extra=$!
 	echo "$extra" >> "$BATS_TEST_TMPDIR/pids"
 	local d
-	for d in $(jail_cgroups | grep -E '/jail\.jlslambda$'); do
+	for d in $(jail_cgroups | grep -E '/jail\.jlslambda(\.[0-9a-f]+)?$'); do
 		echo "$extra" > "$d/cgroup.procs"
 	done
 	run "$JLS" -p jlslambda

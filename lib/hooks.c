@@ -1,0 +1,181 @@
+/*
+ * exec.* commands. Host commands are forked and exec'd with the caller's
+ * environment plus JID, JNAME and JPATH (unless exec.clean); jail commands
+ * go through the jexec path, so they get exactly the jail's namespaces,
+ * cgroups and privileges. Each has exec.timeout seconds when that is set.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "cleanup.h"
+#include "hooks.h"
+#include "sys.h"
+
+static const enum jail_param_id hook_ids[] = {
+	JP_EXEC_PREPARE, JP_EXEC_PRESTART, JP_EXEC_CREATED, JP_EXEC_START, JP_EXEC_POSTSTART,
+	JP_EXEC_PRESTOP, JP_EXEC_STOP,	   JP_EXEC_POSTSTOP, JP_EXEC_RELEASE,
+};
+
+bool jail_hooks_any(const struct jail_params *p)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(hook_ids); i++)
+		if (jail_params_get(p, hook_ids[i])->n > 0)
+			return true;
+	return false;
+}
+
+int jail_hook_argv(const char *cmd, char *buf, size_t buflen, char **argv, int max)
+{
+	int n = 0;
+
+	if (strlen(cmd) + 1 > buflen)
+		return -E2BIG;
+	strcpy(buf, cmd);
+	if (strpbrk(cmd, "!\"$&'()*;<>?[\\]`{|}~")) {
+		argv[0] = "/bin/sh";
+		argv[1] = "-c";
+		argv[2] = buf;
+		argv[3] = NULL;
+		return 3;
+	}
+	for (char *save = NULL, *w = strtok_r(buf, " \t\n", &save); w && n < max - 1;
+	     w = strtok_r(NULL, " \t\n", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	return n;
+}
+
+static bool in_jail(enum jail_param_id id)
+{
+	return id == JP_EXEC_START || id == JP_EXEC_STOP || id == JP_COMMAND;
+}
+
+static long timeout_ms(const struct jail_params *p)
+{
+	return jail_params_isset(p, JP_EXEC_TIMEOUT) ? jail_params_int(p, JP_EXEC_TIMEOUT) * 1000 : -1;
+}
+
+static int run_host(const struct jail_hook_ctx *c, const char *cmd, char **argv, int *status, struct jail_err *e)
+{
+	char jid[16];
+	int pidfd = -1;
+	pid_t pid;
+
+	snprintf(jid, sizeof(jid), "%d", c->jid);
+	pid = fork();
+	if (pid < 0)
+		return jail_err_sys(e, -errno, "fork");
+	if (pid == 0) {
+		if (!jail_params_bool(c->p, JP_EXEC_CLEAN)) {
+			setenv("JID", jid, 1);
+			setenv("JNAME", c->name, 1);
+			setenv("JPATH", c->path ? c->path : "/", 1);
+		}
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "jail: %s: %s: %s\n", c->name, argv[0], strerror(errno));
+		_exit(127);
+	}
+	pidfd = sys_pidfd_open(pid, 0);
+	long t = timeout_ms(c->p);
+	if (t >= 0 && pidfd >= 0) {
+		struct pollfd pf = { pidfd, POLLIN, 0 };
+		int r;
+		while ((r = poll(&pf, 1, (int)t)) < 0 && errno == EINTR)
+			;
+		if (r == 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			close(pidfd);
+			*status = 128 + SIGKILL;
+			return jail_err_set(e, -ETIMEDOUT, "%s: timed out", cmd);
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return jail_err_sys(e, -errno, "waitpid");
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return 0;
+}
+
+/* In the jail, through the jexec path; output to exec.consolelog if set. */
+static int run_jail(const struct jail_hook_ctx *c, char **argv, int *status, struct jail_err *e)
+{
+	const char *log = jail_params_str(c->p, JP_EXEC_CONSOLELOG);
+	struct jail_attach_opts o = { .clean = jail_params_bool(c->p, JP_EXEC_CLEAN),
+				      .jail_user = jail_params_str(c->p, JP_EXEC_JAIL_USER),
+				      .argv = argv,
+				      .timeout_ms = timeout_ms(c->p),
+				      .no_tty = true };
+	int saved[2] = { -1, -1 }, ret;
+	char key[16];
+
+	if (log) {
+		int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return jail_err_sys(e, -errno, "exec.consolelog: %s", log);
+		fflush(stdout);
+		fflush(stderr);
+		saved[0] = dup(STDOUT_FILENO);
+		saved[1] = dup(STDERR_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	snprintf(key, sizeof(key), "%d", c->jid);
+	ret = jail_attach_run(c->reg, key, &o, e);
+	if (log) {
+		dup2(saved[0], STDOUT_FILENO);
+		dup2(saved[1], STDERR_FILENO);
+		close(saved[0]);
+		close(saved[1]);
+	}
+	if (ret < 0)
+		return ret;
+	*status = ret;
+	return 0;
+}
+
+int jail_hooks_run(const struct jail_hook_ctx *c, enum jail_param_id id, int *status, struct jail_err *e)
+{
+	const struct jail_param_val *v = jail_params_get(c->p, id);
+	char buf[8192], *argv[256];
+	int ret;
+
+	*status = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		/* command= is already a word list; exec.* strings follow FreeBSD's rule. */
+		char **args;
+		if (id == JP_COMMAND) {
+			args = v->v;
+			i = v->n;
+		} else {
+			if (!v->v[i][0])
+				continue;
+			if (jail_hook_argv(v->v[i], buf, sizeof(buf), argv, (int)ARRAY_SIZE(argv)) <= 0)
+				return jail_err_set(e, -E2BIG, "%s: command too long", jail_param_defs[id].name);
+			args = argv;
+		}
+		const char *what = id == JP_COMMAND ? v->v[0] : v->v[i];
+		ret = in_jail(id) ? run_jail(c, args, status, e) : run_host(c, what, args, status, e);
+		if (ret < 0)
+			return ret;
+		if (*status != 0 && id != JP_COMMAND)
+			return jail_err_set(e, -ECANCELED, "%s: %s: failed", jail_param_defs[id].name, what);
+	}
+	return 0;
+}

@@ -1,0 +1,44 @@
+/*
+ * The exec.* parameters: commands jail(8) runs around a jail's life, on the
+ * host (exec.prepare, prestart, created, poststart, prestop, poststop,
+ * release) or inside the jail (exec.start, exec.stop, and command), with
+ * FreeBSD's rules for how a string is run and which environment it gets.
+ */
+#ifndef JAIL_HOOKS_H
+#define JAIL_HOOKS_H
+
+#include <stdbool.h>
+
+#include "jail/err.h"
+#include "param.h"
+#include "registry.h"
+
+struct jail_hook_ctx {
+	struct jail_registry *reg;
+	const struct jail_params *p;
+	int jid;
+	const char *name;
+	const char *path;
+};
+
+/* Whether the jail has any exec.* command that runs inside it or around it. */
+bool jail_hooks_any(const struct jail_params *p);
+
+/*
+ * Run each command of list id, in order; the first that fails (non-zero
+ * exit, or exec.timeout reached: "CMD: timed out") stops the list. Host
+ * steps run on the host with JID, JNAME and JPATH in the environment; jail
+ * steps (exec.start, exec.stop, command) run in the jail as jexec would,
+ * as exec.jail_user, with output appended to exec.consolelog when set.
+ * Returns 0, or -errno with e filled; *status gets a failed command's status.
+ */
+int jail_hooks_run(const struct jail_hook_ctx *c, enum jail_param_id id, int *status, struct jail_err *e);
+
+/*
+ * FreeBSD's rule: a string holding any of !"$&'()*;<>?[\]`{|}~ runs as
+ * /bin/sh -c STRING, otherwise it is split on white space. argv points into
+ * buf; at most max-1 words.
+ */
+int jail_hook_argv(const char *cmd, char *buf, size_t buflen, char **argv, int max);
+
+#endif
