@@ -168,7 +168,7 @@ teardown() { assert_clean; }
 @test "errors: a name in use is refused and the other jail is untouched" {
 	"$JAIL" -c name=busy path="$ROOT" command=/bin/sleep 3 &
 	local pid=$!
-	for i in $(seq 40); do [ -e "$JAIL_STATEDIR/n.busy" ] && break; sleep 0.05; done
+	for i in $(seq 40); do [ -L "$JAIL_STATEDIR/n.busy" ] && break; sleep 0.05; done
 	run "$JAIL" -c name=busy path="$ROOT" command=/bin/true
 	kill -0 $pid
 	local alive=$?
@@ -206,5 +206,5 @@ teardown() { assert_clean; }
 	[[ "$output" == *"jail: bad: libc.so.6: missing (needed by /bin/ls)"* ]]
 	[[ "$output" == *"program interpreter of /bin/ls"* ]]
 	[ "$(echo "$output" | grep -vc '^jail: bad: ')" -eq 0 ]
-	[ ! -e "$JAIL_STATEDIR/n.bad" ]
+	[ ! -L "$JAIL_STATEDIR/n.bad" ]
 }

@@ -59,8 +59,8 @@ jid_of() { readlink "$JAIL_STATEDIR/n.$1"; }
 	run "$JEXEC" d /bin/sh -c 'ps -o comm | grep -c sleep'
 	[ "$output" = "1" ]
 	sleep 2
-	for i in $(seq 40); do [ -e "$JAIL_STATEDIR/n.d" ] || break; sleep 0.05; done
-	[ ! -e "$JAIL_STATEDIR/n.d" ]
+	for i in $(seq 40); do [ -L "$JAIL_STATEDIR/n.d" ] || break; sleep 0.05; done
+	[ ! -L "$JAIL_STATEDIR/n.d" ]
 }
 
 @test "jexec: by name and by JID, exit status, stdin and stdout" {
