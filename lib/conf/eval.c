@@ -1,0 +1,643 @@
+/*
+ * jail.conf evaluator: FreeBSD's load_config() over the raw blocks. For each
+ * real jail it adds the implied "name" (or "jid" for an all-digit block
+ * name), merges wildcard blocks and its own block by file position (same
+ * parameter with or without "no" replaces, "+=" appends, "name"/"jid" are
+ * immutable), then expands variables per jail in FreeBSD's order (a
+ * parameter whose value still needs expanding is moved in front of its
+ * user, which is visible in `jail -e`). Every produced byte is counted
+ * against JCONF_MAX_TOTAL so a small file cannot expand without bound.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "conf/conf_int.h"
+
+#define WP_VAR 0x1u
+#define WP_IMMUTABLE 0x2u
+#define WP_BAD 0x4u
+
+/* A value being expanded: s holds the output so far; raw is non-NULL while
+ * variables of the raw string remain (vnext onward). */
+struct wstr {
+	char *s;
+	size_t len, cap;
+	const struct rstr *raw;
+	size_t vnext, litdone;
+};
+
+struct wparam {
+	char *name;
+	size_t nlen;
+	unsigned flags;
+	unsigned long gen;
+	struct wstr *vals;
+	size_t nvals, cap;
+	const char *file;
+	int line;
+	struct wparam *hnext;
+};
+
+struct wjail {
+	const struct rblock *b;
+	struct wparam **ps;
+	size_t np, cap;
+	bool has_name;
+	struct jail_err *err;	/* the output jail's error */
+	struct wparam **hash;
+	size_t hsize;
+};
+
+struct ectx {
+	size_t used;
+	struct jail_err *e;
+};
+
+/* Names of jail(8)'s known parameters (config.c intparams): a variable may
+ * not be named like one, and "name"/"jid" cannot be redefined. */
+static const char *const known_params[] = {
+	"allow.dying", "command", "depend", "exec.clean", "exec.consolelog",
+	"exec.fib", "exec.jail_user", "exec.poststart", "exec.poststop",
+	"exec.prepare", "exec.prestart", "exec.prestop", "exec.release",
+	"exec.created", "exec.start", "exec.stop", "exec.system_jail_user",
+	"exec.system_user", "exec.timeout", "interface", "ip_hostname",
+	"mount", "mount.devfs", "mount.fdescfs", "mount.procfs",
+	"mount.fstab", "stop.timeout", "vnet.interface", "zfs.dataset",
+	"allow.chflags", "allow.mount", "allow.raw_sockets",
+	"allow.set_hostname", "allow.socket_af", "allow.sysvipc",
+	"devfs_ruleset", "host.hostname", "ip4.addr", "ip6.addr", "jid",
+	"name", "path", "persist", "securelevel", "vnet",
+};
+
+bool jconf_equalopts(const char *a, const char *b)
+{
+	const char *p;
+
+	if (!strcmp(a, b))
+		return true;
+	if (!strncmp(a, "no", 2) && !strcmp(a + 2, b))
+		return true;
+	if (!strncmp(b, "no", 2) && !strcmp(a, b + 2))
+		return true;
+	while ((p = strchr(a, '.')) && !strncmp(a, b, (size_t)(p + 1 - a))) {
+		b += p + 1 - a;
+		a = p + 1;
+		if (!strncmp(a, "no", 2) && !strcmp(a + 2, b))
+			return true;
+		if (!strncmp(b, "no", 2) && !strcmp(a, b + 2))
+			return true;
+	}
+	return false;
+}
+
+int jconf_is_wild(const char *name)
+{
+	for (const char *w = strchr(name, '*'); w; w = strchr(w + 1, '*'))
+		if ((w == name || w[-1] == '.') && (w[1] == '\0' || w[1] == '.'))
+			return 1;
+	return 0;
+}
+
+int jconf_wild_match(const char *jname, const char *pattern)
+{
+	const char *jc = jname, *wc = pattern, *jd, *wd;
+
+	/* A non-final "*" matches one component, a final one the rest. */
+	while ((jd = strchr(jc, '.')) && (wd = strchr(wc, '.'))) {
+		if (strncmp(jc, wc, (size_t)(jd - jc + 1)) &&
+		    strncmp(wc, "*.", 2))
+			return 0;
+		jc = jd + 1;
+		wc = wd + 1;
+	}
+	return !strcmp(jc, wc) || !strcmp(wc, "*");
+}
+
+static int charge(struct ectx *x, size_t n, const char *file, int line)
+{
+	if (n > JCONF_MAX_TOTAL - x->used)
+		return jconf_err(x->e, -E2BIG, file, line,
+				 "configuration expands beyond %u bytes",
+				 JCONF_MAX_TOTAL);
+	x->used += n;
+	return 0;
+}
+
+/* Record a per-jail error (FreeBSD's jail_warnx + JF_FAILED); first wins. */
+static void jail_fail(struct wjail *w, const char *file, int line,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void jail_fail(struct wjail *w, const char *file, int line,
+		      const char *fmt, ...)
+{
+	char msg[JAIL_ERR_MAX];
+	va_list ap;
+
+	if (w->err->code)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	jconf_err(w->err, -EINVAL, file, line, "%s: %s", w->b->name, msg);
+}
+
+static void wstr_free(struct wstr *s)
+{
+	free(s->s);
+}
+
+static void wparam_free(struct wparam *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	for (size_t i = 0; i < p->nvals; i++)
+		wstr_free(&p->vals[i]);
+	free(p->vals);
+	free(p);
+}
+
+static int wstr_append(struct ectx *x, struct wstr *s, const char *src,
+		       size_t n, const struct wparam *p)
+{
+	size_t need = s->len + n + 1, ncap;
+	char *b;
+
+	if (s->len + n > JCONF_MAX_VALUE)
+		return jconf_err(x->e, -E2BIG, p->file, p->line,
+				 "%s: value too long after expansion "
+				 "(limit %u bytes)", p->name, JCONF_MAX_VALUE);
+	if (charge(x, n, p->file, p->line) < 0)
+		return -E2BIG;
+	if (need > s->cap) {
+		ncap = s->cap ? s->cap : 32;
+		while (ncap < need)
+			ncap *= 2;
+		if (!(b = realloc(s->s, ncap)))
+			return jail_err_set(x->e, -ENOMEM, "out of memory");
+		s->s = b;
+		s->cap = ncap;
+	}
+	memcpy(s->s + s->len, src, n);
+	s->len += n;
+	s->s[s->len] = '\0';
+	return 0;
+}
+
+/* All variables done: add the rest of the literal. */
+static int wstr_finish(struct ectx *x, struct wstr *s, const struct wparam *p)
+{
+	const struct rstr *raw = s->raw;
+
+	s->raw = NULL;
+	return wstr_append(x, s, raw->lit + s->litdone, raw->len - s->litdone,
+			   p);
+}
+
+/* A copy of a raw string for one jail (each jail expands on its own). */
+static int wstr_init(struct ectx *x, struct wstr *s, const struct rstr *raw,
+		     const struct wparam *p)
+{
+	memset(s, 0, sizeof(*s));
+	if (charge(x, 32, p->file, p->line) < 0)
+		return -E2BIG;
+	if (raw->nvars) {
+		s->raw = raw;
+		return wstr_append(x, s, "", 0, p);
+	}
+	return wstr_append(x, s, raw->lit, raw->len, p);
+}
+
+static int add_vals(struct ectx *x, struct wparam *p, const struct rstr *vals,
+		    size_t n)
+{
+	if (p->nvals + n > JCONF_MAX_VALUES)
+		return jconf_err(x->e, -E2BIG, p->file, p->line,
+				 "%s: too many values (limit %u)", p->name,
+				 JCONF_MAX_VALUES);
+	if (p->nvals + n > p->cap) {
+		size_t ncap = p->cap ? p->cap : 4;
+		struct wstr *v;
+
+		while (ncap < p->nvals + n)
+			ncap *= 2;
+		if (!(v = reallocarray(p->vals, ncap, sizeof(*v))))
+			return jail_err_set(x->e, -ENOMEM, "out of memory");
+		p->vals = v;
+		p->cap = ncap;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int r = wstr_init(x, &p->vals[p->nvals], &vals[i], p);
+
+		p->nvals++;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static bool plain_equal(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t d = la > lb ? la - lb : lb - la;
+
+	/* equalopts() can only hold for equal lengths or a "no" apart. */
+	if (d != 0 && d != 2)
+		return false;
+	return jconf_equalopts(a, b);
+}
+
+/*
+ * FreeBSD's add_param(). implied: the jail name's own "name"/"jid".
+ * Per-jail errors are recorded in w->err; < 0 only for fatal errors.
+ */
+static int wadd(struct ectx *x, struct wjail *w, const char *name,
+		unsigned rflags, bool implied, const struct rstr *vals,
+		size_t nvals, const char *file, int line)
+{
+	size_t nlen = strlen(name);
+	struct wparam *dp = NULL, *np;
+	bool isvar = rflags & RP_VAR;
+
+	for (size_t i = 0; i < w->np && !dp; i++)
+		if (plain_equal(w->ps[i]->name, w->ps[i]->nlen, name, nlen))
+			dp = w->ps[i];
+	if (dp) {
+		if (isvar != !!(dp->flags & WP_VAR)) {
+			jail_fail(w, file, line, "variable \"$%s\" cannot have "
+				  "the same name as a parameter.", name);
+			return 0;
+		}
+		if (dp->flags & WP_IMMUTABLE) {
+			jail_fail(w, file, line,
+				  "cannot redefine parameter \"%s\".",
+				  dp->name);
+			return 0;
+		}
+		if (strcmp(dp->name, name)) {
+			char *n = strdup(name);
+
+			if (!n)
+				return jail_err_set(x->e, -ENOMEM,
+						    "out of memory");
+			free(dp->name);
+			dp->name = n;
+			dp->nlen = nlen;
+		}
+		if (!(rflags & RP_APPEND) || nvals == 0) {
+			for (size_t i = 0; i < dp->nvals; i++)
+				wstr_free(&dp->vals[i]);
+			dp->nvals = 0;
+		}
+		dp->file = file;
+		dp->line = line;
+		return add_vals(x, dp, vals, nvals);
+	}
+
+	if (w->np >= JCONF_MAX_PARAMS)
+		return jconf_err(x->e, -E2BIG, file, line,
+				 "%s: too many parameters (limit %u)",
+				 w->b->name, JCONF_MAX_PARAMS);
+	if (w->np == w->cap) {
+		size_t ncap = w->cap ? w->cap * 2 : 16;
+		struct wparam **ps = reallocarray(w->ps, ncap, sizeof(*ps));
+
+		if (!ps)
+			return jail_err_set(x->e, -ENOMEM, "out of memory");
+		w->ps = ps;
+		w->cap = ncap;
+	}
+	if (!(np = calloc(1, sizeof(*np))) || !(np->name = strdup(name))) {
+		free(np);
+		return jail_err_set(x->e, -ENOMEM, "out of memory");
+	}
+	np->nlen = nlen;
+	np->flags = isvar ? WP_VAR : 0;
+	np->file = file;
+	np->line = line;
+	w->ps[w->np++] = np;
+	if (charge(x, 64 + nlen, file, line) < 0)
+		return -E2BIG;
+	if (implied) {
+		np->flags |= WP_IMMUTABLE;
+		w->has_name |= !strcmp(name, "name");
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(known_params); i++) {
+			if (!jconf_equalopts(name, known_params[i]))
+				continue;
+			if (isvar) {
+				jail_fail(w, file, line, "variable \"$%s\" cannot "
+					  "have the same name as a parameter.",
+					  name);
+				return 0;
+			}
+			if (!strcmp(known_params[i], "name") ||
+			    !strcmp(known_params[i], "jid"))
+				np->flags |= WP_IMMUTABLE;
+			w->has_name |= !strcmp(known_params[i], "name");
+			break;
+		}
+	}
+	return add_vals(x, np, vals, nvals);
+}
+
+static int wadd_block(struct ectx *x, struct wjail *w, const struct rblock *b)
+{
+	for (size_t i = 0; i < b->nparams; i++) {
+		const struct rparam *p = &b->params[i];
+		int r = wadd(x, w, p->name, p->flags, false, p->vals, p->nvals,
+			     p->file, p->line);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int wadd_implied(struct ectx *x, struct wjail *w, const char *pname)
+{
+	struct rstr v = { .lit = w->b->name, .len = strlen(w->b->name) };
+
+	return wadd(x, w, pname, RP_APPEND, true, &v, 1, w->b->file,
+		    w->b->line);
+}
+
+static size_t hash_name(const char *s)
+{
+	size_t h = 14695981039346656037ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static int hash_build(struct wjail *w, struct ectx *x)
+{
+	size_t n = 16;
+
+	while (n < w->np * 2)
+		n *= 2;
+	if (!(w->hash = calloc(n, sizeof(*w->hash))))
+		return jail_err_set(x->e, -ENOMEM, "out of memory");
+	w->hsize = n;
+	for (size_t i = 0; i < w->np; i++) {
+		size_t h = hash_name(w->ps[i]->name) & (n - 1);
+
+		w->ps[i]->hnext = w->hash[h];
+		w->hash[h] = w->ps[i];
+	}
+	return 0;
+}
+
+static struct wparam *hash_find(const struct wjail *w, const char *name)
+{
+	struct wparam *p = w->hash[hash_name(name) & (w->hsize - 1)];
+
+	while (p && strcmp(p->name, name))
+		p = p->hnext;
+	return p;
+}
+
+static bool pending(const struct wparam *p)
+{
+	for (size_t i = 0; i < p->nvals; i++)
+		if (p->vals[i].raw)
+			return true;
+	return false;
+}
+
+/* Values 1.. of a list variable become values of their own after s. */
+static int insert_rest(struct ectx *x, struct wparam *p, size_t si,
+		       const struct wparam *vp)
+{
+	size_t extra = vp->nvals - 1;
+	struct wstr *v;
+
+	if (p->nvals + extra > JCONF_MAX_VALUES)
+		return jconf_err(x->e, -E2BIG, p->file, p->line,
+				 "%s: too many values (limit %u)", p->name,
+				 JCONF_MAX_VALUES);
+	if (!(v = reallocarray(p->vals, p->nvals + extra, sizeof(*v))))
+		return jail_err_set(x->e, -ENOMEM, "out of memory");
+	p->vals = v;
+	p->cap = p->nvals + extra;
+	memmove(v + si + 1 + extra, v + si + 1,
+		(p->nvals - si - 1) * sizeof(*v));
+	for (size_t k = 0; k < extra; k++) {
+		struct wstr *n = &v[si + 1 + k];
+		const struct wstr *src = &vp->vals[k + 1];
+
+		memset(n, 0, sizeof(*n));
+		p->nvals++;
+		if (charge(x, 32, p->file, p->line) < 0 ||
+		    wstr_append(x, n, src->s, src->len, p) < 0)
+			return x->e->code;
+	}
+	return 0;
+}
+
+/* FreeBSD's variable resolution loop in load_config(). */
+static int resolve(struct ectx *x, struct wjail *w)
+{
+	unsigned long pgen = 0;
+	int r;
+
+	if ((r = hash_build(w, x)) < 0)
+		return r;
+	for (size_t pi = 0; pi < w->np; pi++) {
+		struct wparam *p = w->ps[pi];
+
+		p->gen = ++pgen;
+find_vars:
+		for (size_t si = 0; si < p->nvals; si++) {
+			while (p->vals[si].raw) {
+				struct wstr *s = &p->vals[si];
+				const struct rvar *v = &s->raw->vars[s->vnext];
+				struct wparam *vp = hash_find(w, v->name);
+
+				if (!vp || vp->nvals == 0) {
+					jail_fail(w, p->file, p->line,
+						  "%s: variable \"%s\" not found",
+						  p->name, v->name);
+					goto bad_var;
+				}
+				if (vp->flags & WP_BAD)
+					goto bad_var;
+				if (vp->gen == pgen) {
+					jail_fail(w, p->file, p->line,
+						  "%s: variable loop", v->name);
+					goto bad_var;
+				}
+				if (pending(vp)) {
+					size_t vi = pi + 1;
+
+					while (w->ps[vi] != vp)
+						vi++;
+					memmove(w->ps + pi + 1, w->ps + pi,
+						(vi - pi) * sizeof(*w->ps));
+					w->ps[pi] = vp;
+					vp->gen = pgen;
+					p = vp;
+					goto find_vars;
+				}
+				if (vp->nvals > 1 &&
+				    (s->raw->len > 0 || s->len > 0 ||
+				     s->vnext + 1 < s->raw->nvars)) {
+					jail_fail(w, p->file, p->line,
+						  "%s: array cannot be "
+						  "substituted inline", p->name);
+					goto bad_var;
+				}
+				if (wstr_append(x, s, s->raw->lit + s->litdone,
+						v->pos - s->litdone, p) < 0 ||
+				    wstr_append(x, s, vp->vals[0].s,
+						vp->vals[0].len, p) < 0)
+					return x->e->code;
+				s->litdone = v->pos;
+				if (++s->vnext == s->raw->nvars &&
+				    wstr_finish(x, s, p) < 0)
+					return x->e->code;
+				if (vp->nvals > 1) {
+					if (insert_rest(x, p, si, vp) < 0)
+						return x->e->code;
+					si += vp->nvals - 1;
+				}
+				continue;
+bad_var:
+				for (size_t k = 0; k < w->np; k++)
+					if (w->ps[k]->gen == pgen)
+						w->ps[k]->flags |= WP_BAD;
+				if (++s->vnext == s->raw->nvars &&
+				    wstr_finish(x, s, p) < 0)
+					return x->e->code;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Hand the finished parameters (not variables) to the output jail. */
+static int export_jail(struct ectx *x, struct wjail *w, struct jconf_jail *j)
+{
+	if (!(j->name = strdup(w->b->name)))
+		return jail_err_set(x->e, -ENOMEM, "out of memory");
+	j->file = w->b->file;
+	j->line = w->b->line;
+	j->params = calloc(w->np ? w->np : 1, sizeof(*j->params));
+	if (!j->params)
+		return jail_err_set(x->e, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < w->np; i++) {
+		struct wparam *p = w->ps[i];
+		struct jconf_param *o;
+
+		if (p->flags & WP_VAR)
+			continue;
+		o = &j->params[j->nparams++];
+		o->name = TAKE_PTR(p->name);
+		o->file = p->file;
+		o->line = p->line;
+		if (p->nvals == 0)
+			continue;
+		if (!(o->vals = calloc(p->nvals, sizeof(char *))))
+			return jail_err_set(x->e, -ENOMEM, "out of memory");
+		for (size_t k = 0; k < p->nvals; k++)
+			o->vals[k] = TAKE_PTR(p->vals[k].s);
+		o->nvals = p->nvals;
+	}
+	return 0;
+}
+
+static void wjail_free(struct wjail *w)
+{
+	for (size_t i = 0; i < w->np; i++)
+		wparam_free(w->ps[i]);
+	free(w->ps);
+	free(w->hash);
+}
+
+static int eval_jail(struct ectx *x, const struct rconf *rc, size_t bi,
+		     struct jconf_jail *out)
+{
+	const struct rblock *b = rc->blocks[bi];
+	struct wjail w = { .b = b, .err = &out->err };
+	bool did_self = false;
+	char *ep;
+	int r;
+
+	r = wadd_implied(x, &w, strtol(b->name, &ep, 10) && !*ep ? "jid"
+								  : "name");
+	for (size_t wi = 0; r >= 0 && wi < rc->nblocks; wi++) {
+		const struct rblock *wb = rc->blocks[wi];
+
+		if (!jconf_is_wild(wb->name))
+			continue;
+		if (bi < wi && !did_self) {
+			r = wadd_block(x, &w, b);
+			did_self = true;
+		}
+		if (r >= 0 && jconf_wild_match(b->name, wb->name))
+			r = wadd_block(x, &w, wb);
+	}
+	if (r >= 0 && !did_self)
+		r = wadd_block(x, &w, b);
+	if (r >= 0 && !w.has_name)
+		r = wadd_implied(x, &w, "name");
+	if (r >= 0)
+		r = resolve(x, &w);
+	if (r >= 0)
+		r = export_jail(x, &w, out);
+	wjail_free(&w);
+	return r;
+}
+
+int jconf_eval(struct rconf *rc, struct jconf *c, struct jail_err *e)
+{
+	struct ectx x = { .e = e };
+	size_t n = 0;
+
+	c->files = TAKE_PTR(rc->files);
+	c->nfiles = rc->nfiles;
+	rc->nfiles = 0;
+	for (size_t i = 0; i < rc->nblocks; i++)
+		n += !jconf_is_wild(rc->blocks[i]->name);
+	c->jails = calloc(n ? n : 1, sizeof(*c->jails));
+	if (!c->jails)
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < rc->nblocks; i++) {
+		int r;
+
+		if (jconf_is_wild(rc->blocks[i]->name))
+			continue;
+		r = eval_jail(&x, rc, i, &c->jails[c->njails++]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void jconf_free(struct jconf *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->njails; i++) {
+		struct jconf_jail *j = &c->jails[i];
+
+		for (size_t k = 0; k < j->nparams; k++) {
+			for (size_t v = 0; v < j->params[k].nvals; v++)
+				free(j->params[k].vals[v]);
+			free(j->params[k].vals);
+			free(j->params[k].name);
+		}
+		free(j->params);
+		free(j->name);
+	}
+	free(c->jails);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	free(c);
+}
