@@ -34,6 +34,7 @@
 #define JCONF_MAX_FILES 1024		/* files read, main + includes */
 #define JCONF_MAX_INCLUDE_DEPTH 32	/* as FreeBSD */
 #define JCONF_MAX_NESTING 64		/* nested jail blocks */
+#define JCONF_MAX_BLOCKS 65536		/* jail and wildcard blocks */
 #define JCONF_MAX_VALUE (1u << 20)	/* bytes of one value after expansion */
 #define JCONF_MAX_VALUES 65536		/* values of one parameter */
 #define JCONF_MAX_PARAMS 4096		/* parameters + variables of one jail */

@@ -39,9 +39,12 @@ struct wparam {
 	unsigned long gen;
 	struct wstr *vals;
 	size_t nvals, cap;
+	size_t npend;		/* values with variables left */
+	size_t idx;		/* insertion order, during the merge */
 	const char *file;
 	int line;
-	struct wparam *hnext;
+	struct wparam *hnext;	/* exact-name chain, during expansion */
+	struct wparam *cnext;	/* canonical-name chain, during the merge */
 };
 
 struct wjail {
@@ -52,12 +55,18 @@ struct wjail {
 	struct jail_err *err;	/* the output jail's error */
 	struct wparam **hash;
 	size_t hsize;
+	struct wparam **chash;
+	size_t csize;
 };
 
 struct ectx {
 	size_t used;
+	size_t work;
 	struct jail_err *e;
 };
+
+/* Bound on cheap evaluation steps, so no input makes evaluation slow. */
+#define JCONF_MAX_WORK (1u << 26)
 
 /* Names of jail(8)'s known parameters (config.c intparams): a variable may
  * not be named like one, and "name"/"jid" cannot be redefined. */
@@ -117,6 +126,15 @@ int jconf_wild_match(const char *jname, const char *pattern)
 		wc = wd + 1;
 	}
 	return !strcmp(jc, wc) || !strcmp(wc, "*");
+}
+
+static int work(struct ectx *x, size_t n, const char *file, int line)
+{
+	if (n > JCONF_MAX_WORK - x->work)
+		return jconf_err(x->e, -E2BIG, file, line,
+				 "configuration too complex to evaluate");
+	x->work += n;
+	return 0;
 }
 
 static int charge(struct ectx *x, size_t n, const char *file, int line)
@@ -190,24 +208,26 @@ static int wstr_append(struct ectx *x, struct wstr *s, const char *src,
 }
 
 /* All variables done: add the rest of the literal. */
-static int wstr_finish(struct ectx *x, struct wstr *s, const struct wparam *p)
+static int wstr_finish(struct ectx *x, struct wstr *s, struct wparam *p)
 {
 	const struct rstr *raw = s->raw;
 
 	s->raw = NULL;
+	p->npend--;
 	return wstr_append(x, s, raw->lit + s->litdone, raw->len - s->litdone,
 			   p);
 }
 
 /* A copy of a raw string for one jail (each jail expands on its own). */
 static int wstr_init(struct ectx *x, struct wstr *s, const struct rstr *raw,
-		     const struct wparam *p)
+		     struct wparam *p)
 {
 	memset(s, 0, sizeof(*s));
 	if (charge(x, 32, p->file, p->line) < 0)
 		return -E2BIG;
 	if (raw->nvars) {
 		s->raw = raw;
+		p->npend++;
 		return wstr_append(x, s, "", 0, p);
 	}
 	return wstr_append(x, s, raw->lit, raw->len, p);
@@ -251,6 +271,50 @@ static bool plain_equal(const char *a, size_t la, const char *b, size_t lb)
 	return jconf_equalopts(a, b);
 }
 
+/* Hash of a name with every leading "no" of each component removed:
+ * names that equalopts() calls equal hash alike. */
+static size_t canon_hash(const char *s)
+{
+	size_t h = 14695981039346656037ull;
+	bool start = true;
+
+	while (*s) {
+		if (start) {
+			while (s[0] == 'n' && s[1] == 'o')
+				s += 2;
+			start = false;
+			if (!*s)
+				break;
+		}
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+		start = *s++ == '.';
+	}
+	return h;
+}
+
+static int chash_grow(struct ectx *x, struct wjail *w)
+{
+	size_t n = w->csize ? w->csize : 8;
+	struct wparam **t;
+
+	while (n < 2 * (w->np + 1))
+		n *= 2;
+	if (n == w->csize)
+		return 0;
+	if (!(t = calloc(n, sizeof(*t))))
+		return jail_err_set(x->e, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < w->np; i++) {
+		size_t h = canon_hash(w->ps[i]->name) & (n - 1);
+
+		w->ps[i]->cnext = t[h];
+		t[h] = w->ps[i];
+	}
+	free(w->chash);
+	w->chash = t;
+	w->csize = n;
+	return 0;
+}
+
 /*
  * FreeBSD's add_param(). implied: the jail name's own "name"/"jid".
  * Per-jail errors are recorded in w->err; < 0 only for fatal errors.
@@ -262,10 +326,22 @@ static int wadd(struct ectx *x, struct wjail *w, const char *name,
 	size_t nlen = strlen(name);
 	struct wparam *dp = NULL, *np;
 	bool isvar = rflags & RP_VAR;
+	size_t h;
+	int r;
 
-	for (size_t i = 0; i < w->np && !dp; i++)
-		if (plain_equal(w->ps[i]->name, w->ps[i]->nlen, name, nlen))
-			dp = w->ps[i];
+	if ((r = work(x, 1, file, line)) < 0)
+		return r;
+	if ((r = chash_grow(x, w)) < 0)
+		return r;
+	h = canon_hash(name) & (w->csize - 1);
+	/* The first in list order, as FreeBSD's TAILQ_FOREACH finds it. */
+	for (struct wparam *q = w->chash[h]; q; q = q->cnext) {
+		if ((r = work(x, 1, file, line)) < 0)
+			return r;
+		if ((!dp || q->idx < dp->idx) &&
+		    plain_equal(q->name, q->nlen, name, nlen))
+			dp = q;
+	}
 	if (dp) {
 		if (isvar != !!(dp->flags & WP_VAR)) {
 			jail_fail(w, file, line, "variable \"$%s\" cannot have "
@@ -292,6 +368,7 @@ static int wadd(struct ectx *x, struct wjail *w, const char *name,
 			for (size_t i = 0; i < dp->nvals; i++)
 				wstr_free(&dp->vals[i]);
 			dp->nvals = 0;
+			dp->npend = 0;
 		}
 		dp->file = file;
 		dp->line = line;
@@ -319,6 +396,9 @@ static int wadd(struct ectx *x, struct wjail *w, const char *name,
 	np->flags = isvar ? WP_VAR : 0;
 	np->file = file;
 	np->line = line;
+	np->idx = w->np;
+	np->cnext = w->chash[h];
+	w->chash[h] = np;
 	w->ps[w->np++] = np;
 	if (charge(x, 64 + nlen, file, line) < 0)
 		return -E2BIG;
@@ -402,14 +482,6 @@ static struct wparam *hash_find(const struct wjail *w, const char *name)
 	return p;
 }
 
-static bool pending(const struct wparam *p)
-{
-	for (size_t i = 0; i < p->nvals; i++)
-		if (p->vals[i].raw)
-			return true;
-	return false;
-}
-
 /* Values 1.. of a list variable become values of their own after s. */
 static int insert_rest(struct ectx *x, struct wparam *p, size_t si,
 		       const struct wparam *vp)
@@ -459,6 +531,9 @@ find_vars:
 				const struct rvar *v = &s->raw->vars[s->vnext];
 				struct wparam *vp = hash_find(w, v->name);
 
+				if (work(x, 1, p->file, p->line) < 0)
+					return x->e->code;
+
 				if (!vp || vp->nvals == 0) {
 					jail_fail(w, p->file, p->line,
 						  "%s: variable \"%s\" not found",
@@ -472,7 +547,7 @@ find_vars:
 						  "%s: variable loop", v->name);
 					goto bad_var;
 				}
-				if (pending(vp)) {
+				if (vp->npend) {
 					size_t vi = pi + 1;
 
 					while (w->ps[vi] != vp)
@@ -508,9 +583,10 @@ find_vars:
 				}
 				continue;
 bad_var:
-				for (size_t k = 0; k < w->np; k++)
-					if (w->ps[k]->gen == pgen)
-						w->ps[k]->flags |= WP_BAD;
+				/* The chain being expanded sits at pi onward. */
+				for (size_t k = pi; k < w->np &&
+				     w->ps[k]->gen == pgen; k++)
+					w->ps[k]->flags |= WP_BAD;
 				if (++s->vnext == s->raw->nvars &&
 				    wstr_finish(x, s, p) < 0)
 					return x->e->code;
@@ -557,9 +633,11 @@ static void wjail_free(struct wjail *w)
 		wparam_free(w->ps[i]);
 	free(w->ps);
 	free(w->hash);
+	free(w->chash);
 }
 
-static int eval_jail(struct ectx *x, const struct rconf *rc, size_t bi,
+static int eval_jail(struct ectx *x, const struct rconf *rc,
+		     const size_t *wild, size_t nwild, size_t bi,
 		     struct jconf_jail *out)
 {
 	const struct rblock *b = rc->blocks[bi];
@@ -570,11 +648,12 @@ static int eval_jail(struct ectx *x, const struct rconf *rc, size_t bi,
 
 	r = wadd_implied(x, &w, strtol(b->name, &ep, 10) && !*ep ? "jid"
 								  : "name");
-	for (size_t wi = 0; r >= 0 && wi < rc->nblocks; wi++) {
+	for (size_t k = 0; r >= 0 && k < nwild; k++) {
+		size_t wi = wild[k];
 		const struct rblock *wb = rc->blocks[wi];
 
-		if (!jconf_is_wild(wb->name))
-			continue;
+		if ((r = work(x, 1, b->file, b->line)) < 0)
+			break;
 		if (bi < wi && !did_self) {
 			r = wadd_block(x, &w, b);
 			did_self = true;
@@ -597,7 +676,8 @@ static int eval_jail(struct ectx *x, const struct rconf *rc, size_t bi,
 int jconf_eval(struct rconf *rc, struct jconf *c, struct jail_err *e)
 {
 	struct ectx x = { .e = e };
-	size_t n = 0;
+	_cleanup_free_ size_t *wild = NULL;
+	size_t n = 0, nwild = 0;
 
 	c->files = TAKE_PTR(rc->files);
 	c->nfiles = rc->nfiles;
@@ -605,14 +685,18 @@ int jconf_eval(struct rconf *rc, struct jconf *c, struct jail_err *e)
 	for (size_t i = 0; i < rc->nblocks; i++)
 		n += !jconf_is_wild(rc->blocks[i]->name);
 	c->jails = calloc(n ? n : 1, sizeof(*c->jails));
-	if (!c->jails)
+	wild = calloc(rc->nblocks - n + 1, sizeof(*wild));
+	if (!c->jails || !wild)
 		return jail_err_set(e, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < rc->nblocks; i++)
+		if (jconf_is_wild(rc->blocks[i]->name))
+			wild[nwild++] = i;
 	for (size_t i = 0; i < rc->nblocks; i++) {
 		int r;
 
 		if (jconf_is_wild(rc->blocks[i]->name))
 			continue;
-		r = eval_jail(&x, rc, i, &c->jails[c->njails++]);
+		r = eval_jail(&x, rc, wild, nwild, i, &c->jails[c->njails++]);
 		if (r < 0)
 			return r;
 	}

@@ -134,6 +134,11 @@ static struct rblock *rconf_addblock(struct rconf *rc, char *name,
 {
 	struct rblock *b;
 
+	if (rc->nblocks >= JCONF_MAX_BLOCKS) {
+		free(name);
+		return jconf_err(e, -E2BIG, file, line, "too many jail blocks "
+				 "(limit %u)", JCONF_MAX_BLOCKS), NULL;
+	}
 	if (grow(&rc->blocks, &rc->cap, rc->nblocks + 1, sizeof(*rc->blocks)) < 0 ||
 	    !(b = calloc(1, sizeof(*b)))) {
 		free(name);
@@ -360,7 +365,7 @@ static int add_param(struct pctx *x, struct pfile *f, struct rblock *cur,
 				return jail_err_set(e, -ENOMEM, "out of memory");
 			cur = rconf_addblock(rc, star, f->fname, p->line, e);
 			if (!cur)
-				return -ENOMEM;
+				return e->code;
 		}
 	}
 	if (grow(&cur->params, &cur->cap, cur->nparams + 1,
@@ -464,7 +469,7 @@ static int parse_conf(struct pctx *x, struct pfile *f, struct rblock *cur,
 				return jail_err_set(e, -ENOMEM, "out of memory");
 			b = rconf_addblock(x->rc, bname, f->fname, t.line, e);
 			if (!b)
-				return -ENOMEM;
+				return e->code;
 			if ((r = parse_conf(x, f, b, depth + 1, e)) < 0)
 				return r;
 			if ((r = peek(f, e)) < 0)

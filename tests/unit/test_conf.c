@@ -547,6 +547,33 @@ static void test_limits(void)
 		      "nesting text");
 		free(conf);
 	}
+	/* Blocks, parameters per jail, evaluation work */
+	{
+		size_t n = 0, cap = 1 << 20;
+
+		conf = malloc(cap);
+		for (int i = 0; i <= 65536; i++)
+			n += (size_t)sprintf(conf + n, "a{}");
+		T_INT(jconf_parse_buf(conf, n, "t", &c, &e), -E2BIG, "block limit");
+		T_STR(e.msg, "t:1: too many jail blocks (limit 65536)",
+		      "block limit text");
+		n = (size_t)sprintf(conf, "a {\n");
+		for (int i = 0; i < 4096; i++)
+			n += (size_t)sprintf(conf + n, "p%d;", i);
+		n += (size_t)sprintf(conf + n, "}");
+		T_INT(jconf_parse_buf(conf, n, "t", &c, &e), -E2BIG,
+		      "parameter limit");
+		T_STR(e.msg, "t:2: a: too many parameters (limit 4096)",
+		      "parameter limit text");
+		n = 0;
+		for (int i = 0; i < 30000; i++)
+			n += (size_t)sprintf(conf + n, "*{}a{}");
+		T_INT(jconf_parse_buf(conf, n, "t", &c, &e), -E2BIG,
+		      "work limit");
+		T_STR(e.msg, "t:1: configuration too complex to evaluate",
+		      "work limit text");
+		free(conf);
+	}
 	T_INT(jconf_parse_buf_opts(".include \"x\";", 13, "t", JCONF_NO_INCLUDE,
 				   &c, &e), -EPERM, "includes can be refused");
 }
