@@ -334,8 +334,10 @@ static int wadd(struct ectx *x, struct wjail *w, const char *name,
 	if ((r = chash_grow(x, w)) < 0)
 		return r;
 	h = canon_hash(name) & (w->csize - 1);
-	/* The first in list order, as FreeBSD's TAILQ_FOREACH finds it. */
-	for (struct wparam *q = w->chash[h]; q; q = q->cnext) {
+	/* The first in list order, as FreeBSD's TAILQ_FOREACH finds it. An
+	 * implied name/jid is only added when that parameter is not yet set,
+	 * so FreeBSD does not look it up by name (a "$name" may exist). */
+	for (struct wparam *q = implied ? NULL : w->chash[h]; q; q = q->cnext) {
 		if ((r = work(x, 1, file, line)) < 0)
 			return r;
 		if ((!dp || q->idx < dp->idx) &&
@@ -402,6 +404,8 @@ static int wadd(struct ectx *x, struct wjail *w, const char *name,
 	w->ps[w->np++] = np;
 	if (charge(x, 64 + nlen, file, line) < 0)
 		return -E2BIG;
+	if ((r = add_vals(x, np, vals, nvals)) < 0)
+		return r;
 	if (implied) {
 		np->flags |= WP_IMMUTABLE;
 		w->has_name |= !strcmp(name, "name");
@@ -422,7 +426,7 @@ static int wadd(struct ectx *x, struct wjail *w, const char *name,
 			break;
 		}
 	}
-	return add_vals(x, np, vals, nvals);
+	return 0;
 }
 
 static int wadd_block(struct ectx *x, struct wjail *w, const struct rblock *b)
@@ -464,7 +468,8 @@ static int hash_build(struct wjail *w, struct ectx *x)
 	if (!(w->hash = calloc(n, sizeof(*w->hash))))
 		return jail_err_set(x->e, -ENOMEM, "out of memory");
 	w->hsize = n;
-	for (size_t i = 0; i < w->np; i++) {
+	/* Backwards, so the first of equal names heads its chain. */
+	for (size_t i = w->np; i-- > 0;) {
 		size_t h = hash_name(w->ps[i]->name) & (n - 1);
 
 		w->ps[i]->hnext = w->hash[h];

@@ -303,6 +303,10 @@ static void test_merge(void)
 		T_OK(!jconf_jail_param(&c->jails[0], "path"), "absent param");
 		jconf_free(c);
 	}
+	T_STR(run("1 { $name = x; p = $name; }"),
+	      "p=x|name=1\nJERR: jail.conf:1: 1: variable \"$name\" cannot "
+	      "have the same name as a parameter.\n",
+	      "a $name variable in a numeric block: name still backfilled");
 	T_STR(run("basejail { jid = 5; persist; }"),
 	      "name=basejail|persist\n", "explicit jid is not printed by -e");
 	T_STR(run("a { jid = 5; jid = 6; }"),
