@@ -164,6 +164,20 @@ static void test_strings(void)
 	      "white space splits strings");
 	T_STR(run("a { x = \"a b\", c\"d e\"; }"),
 	      "name=a|x=\"a b\",\"cd e\"\n", "list of quoted strings");
+	T_STR(run("a { v = V; x = \"a$v\"c'd'; y = $v.b; z = 'a''b'; }"),
+	      "name=a|v=V|x=aVcd|y=V.b|z=ab\n", "pieces join around variables");
+	T_STR(run("a { x = \"\\777\"; y = \"a\\xg\"; }"),
+	      "name=a|x=\xff|y=a\n", "octal wraps to a byte; bare \\x is NUL");
+	T_STR(run("a { x = \"${}\"; }"),
+	      "name=a|x=\"\"\nJERR: jail.conf:1: a: x: variable \"\" not found\n",
+	      "empty braced variable");
+	T_STR(run("a { x = 1; } \\"), "ERR: jail.conf:1: unexpected EOF",
+	      "lone backslash at the end");
+	T_STR(run("a { x = \"${a\\}b}\"; }"),
+	      "name=a|x=\"\"\nJERR: jail.conf:1: a: x: variable \"a}b\" not found\n",
+	      "escapes inside braced variable names");
+	T_STR(run("a { x = \"a$v\nb\"; v = 1; }"), "name=a|x=a1\nb|v=1\n",
+	      "newline after a variable in double quotes (no reorder: v is final)");
 	T_STR(run("a { x = \"\\$y\", '$y', a$, \"$\", \"a$ b\", \"$1\"; }"),
 	      "name=a|x=$y,$y,a$,$,\"a$ b\",$1\n", "literal dollars");
 }
