@@ -279,13 +279,11 @@ static size_t canon_hash(const char *s)
 	bool start = true;
 
 	while (*s) {
-		if (start) {
+		if (start)
 			while (s[0] == 'n' && s[1] == 'o')
 				s += 2;
-			start = false;
-			if (!*s)
-				break;
-		}
+		if (!*s)
+			break;
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
 		start = *s++ == '.';
 	}

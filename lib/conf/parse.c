@@ -381,13 +381,15 @@ static int parse_param(struct pctx *x, struct pfile *f, struct ctoken *name,
 		       struct rblock *cur, int depth, struct jail_err *e)
 {
 	struct rparam p = {
-		.name = TAKE_PTR(name->text),
+		.name = name->text,
 		.flags = name->type == CT_VAR ? RP_VAR : 0,
 		.file = f->fname,
 		.line = name->line,
 	};
 	bool nameval = false;
 	int r;
+
+	name->text = NULL;
 
 	if ((r = peek(f, e)) < 0)
 		goto out;
