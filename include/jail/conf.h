@@ -37,6 +37,7 @@
 #define JCONF_MAX_BLOCKS 65536		/* jail and wildcard blocks */
 #define JCONF_MAX_VALUE (1u << 20)	/* bytes of one value after expansion */
 #define JCONF_MAX_VALUES 65536		/* values of one parameter */
+#define JCONF_MAX_VAR_DEPTH 256	/* chain of variables using variables */
 #define JCONF_MAX_PARAMS 4096		/* parameters + variables of one jail */
 #define JCONF_MAX_TOTAL (64u << 20)	/* bytes produced by merge+expansion */
 

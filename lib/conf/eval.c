@@ -525,6 +525,7 @@ static int resolve(struct ectx *x, struct wjail *w)
 		return r;
 	for (size_t pi = 0; pi < w->np; pi++) {
 		struct wparam *p = w->ps[pi];
+		size_t depth = 0;
 
 		p->gen = ++pgen;
 find_vars:
@@ -552,6 +553,14 @@ find_vars:
 				}
 				if (vp->npend) {
 					size_t vi = pi + 1;
+
+					if (++depth > JCONF_MAX_VAR_DEPTH)
+						return jconf_err(x->e, -E2BIG,
+							p->file, p->line,
+							"%s: %s: variables nested "
+							"too deeply (limit %u)",
+							w->b->name, p->name,
+							JCONF_MAX_VAR_DEPTH);
 
 					while (w->ps[vi] != vp)
 						vi++;

@@ -592,6 +592,30 @@ static void test_limits(void)
 		      "work limit text");
 		free(conf);
 	}
+	/* Variable chains: 256 moves deep is fine, 257 is not. */
+	for (int lim = 257; lim <= 258; lim++) {
+		size_t n = 0;
+
+		conf = malloc(1 << 16);
+		n += (size_t)sprintf(conf, "a {\n");
+		for (int i = 0; i < lim; i++)
+			n += (size_t)sprintf(conf + n, "$v%d = \"$v%d\";\n", i,
+					     i + 1);
+		n += (size_t)sprintf(conf + n, "$v%d = end;\n x = $v0; }\n", lim);
+		if (lim == 257) {
+			T_INT(jconf_parse_buf(conf, n, "t", &c, &e), 0,
+			      "variable chain of 256");
+			T_STR(c->jails[0].params[1].vals[0], "end",
+			      "chain expanded");
+			jconf_free(c);
+		} else {
+			T_INT(jconf_parse_buf(conf, n, "t", &c, &e), -E2BIG,
+			      "variable chain of 257");
+			T_STR(e.msg, "t:258: a: v256: variables nested too deeply "
+			      "(limit 256)", "variable depth text");
+		}
+		free(conf);
+	}
 	T_INT(jconf_parse_buf_opts(".include \"x\";", 13, "t", JCONF_NO_INCLUDE,
 				   &c, &e), -EPERM, "includes can be refused");
 }
