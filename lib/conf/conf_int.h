@@ -42,6 +42,7 @@ struct ctoken {
 	size_t raw;	/* offset of the token's source text */
 	size_t rawlen;
 	int line;
+	int endline;	/* line after the token, which yacc's messages use */
 };
 
 void clex_init(struct clex *l, const char *buf, size_t len, const char *fname);

@@ -200,6 +200,7 @@ static int peek(struct pfile *f, struct jail_err *e)
 	r = clex_next(&f->lex, &f->tok, e);
 	if (r < 0)
 		return r;
+	f->tok.endline = f->lex.line;
 	f->have = true;
 	return 0;
 }
@@ -228,10 +229,10 @@ static int syntax_error(struct pfile *f, const struct ctoken *t,
 	if (t->type == CT_EOF)
 		return jconf_err(e, -EINVAL, f->fname, f->lex.line,
 				 "unexpected EOF");
-	if (n > 64)
-		n = 64;
-	return jconf_err(e, -EINVAL, f->fname, t->line, "%.*s: syntax error",
-			 (int)n, f->lex.buf + t->raw);
+	if (n > JAIL_ERR_MAX)
+		n = JAIL_ERR_MAX;
+	return jconf_err(e, -EINVAL, f->fname, t->endline,
+			 "%.*s: syntax error", (int)n, f->lex.buf + t->raw);
 }
 
 /* string := (STR | VAR) { STR1 | VAR1 } */

@@ -121,6 +121,9 @@ static void test_syntax_errors(void)
 	T_STR(run("a {\n x = 1; "), "ERR: jail.conf:2: unexpected EOF",
 	      "missing brace");
 	T_STR(run("}"), "ERR: jail.conf:1: }: syntax error", "stray brace");
+	T_STR(run("a { x = 1 \"l1\nl2\" }"),
+	      "ERR: jail.conf:2: \"l1\nl2\": syntax error",
+	      "syntax error at the line where the token ends, as yacc's");
 	T_STR(run("a { x = ; }"), "ERR: jail.conf:1: ;: syntax error",
 	      "missing value");
 	T_STR(run("a { x = 1,; }"), "ERR: jail.conf:1: ;: syntax error",
