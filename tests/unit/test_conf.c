@@ -138,6 +138,9 @@ static void test_syntax_errors(void)
 	      "form feed is not white space");
 	T_STR(run_named("a { x = 1; }\0", 13, "j.conf"),
 	      "ERR: j.conf:1: NUL character", "NUL byte rejected");
+	T_STR(run("a { x = 1; } \xc3\xa9"),
+	      "ERR: jail.conf:1: \xc3: syntax error",
+	      "a stray non-ASCII byte is a syntax error (FreeBSD reads EOF)");
 	T_STR(run(""), "", "empty file");
 	T_STR(run(";;; a { ;; x; ; }"), "name=a|x\n", "empty statements");
 }
