@@ -15,12 +15,19 @@
  * or the last value is "true" case-insensitively, or a non-zero integer).
  *
  * Errors: syntax, file and limit errors make the parse functions fail with
- * e->exit = 78 and e->msg "FILE:LINE: message" ("STDIN" for "-"). Errors
- * FreeBSD reports per jail (variable "x" not found, variable loop, array
- * cannot be substituted inline, cannot redefine parameter "name") do not fail
- * the parse: they are stored in that jail's err (err.code != 0, exit 78,
- * msg "FILE:LINE: JAIL: PARAM: ...") so the other jails can carry on, as
- * jail(8) does. jconf_first_error() turns them into a whole-file error.
+ * e->exit = 78 and e->msg "FILE:LINE: message" ("STDIN" for "-"), the
+ * message worded as FreeBSD's ("unterminated string", "}: syntax error",
+ * "unexpected EOF", "maximum include depth exceeded", ...). Errors FreeBSD
+ * reports per jail do not fail the parse: they are stored in that jail's err
+ * (err.code != 0, exit 78) so the other jails can carry on, as jail(8) does;
+ * the text is FreeBSD's jail_warnx() line after a location, e.g.
+ *   jail.conf:3: www: path: variable "root" not found
+ *   jail.conf:3: www: x: variable loop
+ *   jail.conf:3: www: x: array cannot be substituted inline
+ *   jail.conf:3: www: cannot redefine parameter "name".
+ *   jail.conf:3: www: variable "$path" cannot have the same name as a parameter.
+ * Only the first error of a jail is kept. jconf_first_error() turns them
+ * into a whole-file error for callers that want to stop.
  */
 #ifndef JAIL_CONF_H
 #define JAIL_CONF_H

@@ -485,7 +485,9 @@ static struct wparam *hash_find(const struct wjail *w, const char *name)
 	return p;
 }
 
-/* Values 1.. of a list variable become values of their own after s. */
+/* Values 1.. of a list variable become values of their own after s. (This
+ * is what FreeBSD's config.c means to do; there the code then removes a
+ * variable from the wrong, empty list and crashes.) */
 static int insert_rest(struct ectx *x, struct wparam *p, size_t si,
 		       const struct wparam *vp)
 {

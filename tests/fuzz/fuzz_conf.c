@@ -3,6 +3,7 @@
  * bytes (includes refused, so no file is read), then exercise every use of
  * the result. A failed parse must leave a message and a config exit status.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (jconf_parse_buf_opts((const char *)data, size, "fuzz.conf",
 				 JCONF_NO_INCLUDE, &c, &e) < 0) {
-		if (!e.msg[0] || (e.exit != 78 && e.code != -12))
+		if (!e.msg[0] || (e.exit != 78 && e.code != -ENOMEM))
 			abort();
 		return 0;
 	}
