@@ -61,7 +61,9 @@ struct jconf_param {
 
 struct jconf_jail {
 	char *name;		/* block name, "parent.child" when nested */
-	struct jconf_param *params; /* in FreeBSD's order; "name" first */
+	struct jconf_param *params; /* FreeBSD's order: "name" first (for an
+				     * all-digit block "jid" first and an
+				     * implied "name" last) */
 	size_t nparams;
 	const char *file;	/* where the block starts */
 	int line;
