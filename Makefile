@@ -73,9 +73,13 @@ demo:
 bench: all
 	sh bench/run.sh
 
+UNITDIR  ?= /lib/systemd/system
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
-	install -m 755 $(CMD_BINS) $(DESTDIR)$(SBINDIR)/
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR)
+	install -m 755 $(CMD_BINS) scripts/jail-rc $(DESTDIR)$(SBINDIR)/
+	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/jail.service > $(DESTDIR)$(UNITDIR)/jail.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/jail.service
+	[ -e $(DESTDIR)/etc/default/jail ] || { install -d $(DESTDIR)/etc/default && install -m 644 etc/jail.default $(DESTDIR)/etc/default/jail; }
 	for m in man/*.8; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
 	for m in man/*.5; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
 

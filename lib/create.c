@@ -542,7 +542,7 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	if (o && o->print_jid)
 		printf("%d\n", r.st.jid);
 	else if (announce)
-		printf("%s: created\n", r.st.name);
+		printf("%s: created\n", o && o->label ? o->label : r.st.name);
 	fflush(stdout);
 
 	if (hooked) {

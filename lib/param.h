@@ -123,7 +123,7 @@ enum jp_flags {
 	X(MOUNT_DEVFS, "mount.devfs", JPT_BOOL, JPF_PSEUDO, "true")                                   \
 	X(MOUNT_FDESCFS, "mount.fdescfs", JPT_BOOL, JPF_PSEUDO, "true")                               \
 	X(MOUNT_PROCFS, "mount.procfs", JPT_BOOL, JPF_PSEUDO, "true")                                 \
-	X(DEPEND, "depend", JPT_LIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                                  \
+	X(DEPEND, "depend", JPT_LIST, JPF_PSEUDO, NULL)                                  \
 	X(CGROUP_PARENT, "cgroup.parent", JPT_STRING, JPF_CREATE_ONLY, NULL)
 
 enum jail_param_id {

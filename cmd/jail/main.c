@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jail/conf.h"
 #include "jail/jail.h"
 #include "lifecycle.h"
 #include "param.h"
@@ -53,7 +54,7 @@ static void problem(void *arg, const char *line)
 }
 
 /* jail -r NAME|JID|'*' ...: each jail on its own; one failing does not stop the others. */
-static int remove_jails(int argc, char **argv, bool quiet, bool hooks)
+static int remove_jails(int argc, char **argv, bool quiet, bool hooks, const char *label)
 {
 	struct jail_registry reg;
 	struct jail_err e = { 0 };
@@ -86,7 +87,7 @@ static int remove_jails(int argc, char **argv, bool quiet, bool hooks)
 				continue;
 			}
 			if (!quiet)
-				printf("%s: removed\n", name);
+				printf("%s: removed\n", label ? label : name);
 		}
 		free(jids);
 	}
@@ -185,6 +186,164 @@ static int change_or_restart(struct jail_params *p, bool create, bool modify, bo
 	return ret < 0 ? die(&e) : ret;
 }
 
+/* A jail of jail.conf as a parameter set; unknown names fail like the command line's. */
+static int conf_params(const struct jconf_jail *j, struct jail_params *p, struct jail_err *e)
+{
+	for (size_t i = 0; i < j->nparams; i++) {
+		const struct jconf_param *cp = &j->params[i];
+		bool neg;
+		int id, r;
+		if (cp->nvals == 0) {
+			r = jail_params_set_arg(p, cp->name, false, e);
+		} else if ((id = jail_param_lookup(cp->name, &neg)) < 0) {
+			r = jail_err_set(e, -ENOENT, "unknown parameter: %s", cp->name);
+		} else if (neg) {
+			r = jail_err_set(e, -EINVAL, "%s: a \"no\" parameter takes no value", cp->name);
+		} else {
+			r = jail_params_set(p, (enum jail_param_id)id, (const char *const *)cp->vals, cp->nvals, false, e);
+		}
+		if (r < 0) {
+			jail_err_exit(e, 78);
+			return jail_err_prefix(e, "%s:%d", cp->file, cp->line);
+		}
+	}
+	return 0;
+}
+
+/* Order the selected jails so that each comes after what it depends on (cycles fail). */
+static int depend_order(const struct jconf *c, size_t *sel, size_t nsel, size_t **out, size_t *nout,
+			struct jail_err *e)
+{
+	size_t n = c->njails, k = 0;
+	unsigned char *mark = calloc(n, 1); /* 0 new, 1 visiting, 2 done */
+	size_t *stack = calloc(n + 1, sizeof(*stack)), *iter = calloc(n + 1, sizeof(*iter));
+	size_t *res = calloc(n, sizeof(*res));
+	int ret = 0;
+
+	if (!mark || !stack || !iter || !res) {
+		ret = jail_err_set(e, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t s0 = 0; s0 < nsel && ret == 0; s0++) {
+		size_t top = 0;
+		if (mark[sel[s0]])
+			continue;
+		stack[top] = sel[s0];
+		iter[top] = 0;
+		mark[sel[s0]] = 1;
+		while (top != (size_t)-1 && ret == 0) {
+			const struct jconf_jail *j = &c->jails[stack[top]];
+			const struct jconf_param *d = jconf_jail_param(j, "depend");
+			if (d && iter[top] < d->nvals) {
+				const char *dn = d->vals[iter[top]++];
+				const struct jconf_jail *dj = jconf_find(c, dn);
+				if (!dj) {
+					ret = jail_err_set(e, -ENOENT, "%s: depend: \"%s\" not found", j->name, dn);
+					break;
+				}
+				size_t di = (size_t)(dj - c->jails);
+				if (mark[di] == 1) {
+					ret = jail_err_set(e, -ELOOP, "%s: dependency loop", j->name);
+					break;
+				}
+				if (mark[di] == 0) {
+					mark[di] = 1;
+					stack[++top] = di;
+					iter[top] = 0;
+				}
+				continue;
+			}
+			mark[stack[top]] = 2;
+			res[k++] = stack[top];
+			top--;
+		}
+	}
+out:
+	free(mark);
+	free(stack);
+	free(iter);
+	if (ret < 0) {
+		free(res);
+		return ret;
+	}
+	*out = res;
+	*nout = k;
+	return 0;
+}
+
+static int change_or_restart(struct jail_params *p, bool create, bool modify, bool remove,
+			     struct jail_run_opts *o);
+
+/*
+ * jail [-f conf] -c|-m|-r|-cm|-rc [name ...] and jail [-f conf] -e sep:
+ * the jails of jail.conf, in depend order (reverse for -r); one failing
+ * does not stop the others.
+ */
+static int conf_command(const char *file, char **names, int nnames, bool create, bool modify, bool remove,
+			struct jail_run_opts *o, const char *esep)
+{
+	struct jconf *c = NULL;
+	struct jail_err e = { 0 };
+	size_t *sel = NULL, nsel = 0, *ord = NULL, nord = 0;
+	int status = 0;
+
+	if (jconf_parse_file(file, &c, &e) < 0)
+		return die(&e);
+	if (esep) {
+		char *text = NULL;
+		int r = jconf_format_e_all(c, esep, &text, &e);
+		if (r == 0)
+			fputs(text, stdout);
+		free(text);
+		jconf_free(c);
+		return r < 0 ? die(&e) : 0;
+	}
+	if (jconf_select(c, names, (size_t)nnames, &sel, &nsel, &e) < 0 ||
+	    depend_order(c, sel, nsel, &ord, &nord, &e) < 0) {
+		free(sel);
+		jconf_free(c);
+		return die(&e);
+	}
+	for (size_t k = 0; k < nord; k++) {
+		/* dependencies first when starting, dependents first when stopping */
+		const struct jconf_jail *j = &c->jails[ord[remove && !create ? nord - 1 - k : k]];
+		struct jail_params p = { 0 };
+		jail_err_clear(&e);
+		if (j->err.code) {
+			status = die(&j->err);
+			continue;
+		}
+		if (conf_params(j, &p, &e) < 0) {
+			jail_err_prefix(&e, "%s", j->name);
+			status = die(&e);
+			jail_params_free(&p);
+			continue;
+		}
+		int r;
+		if (remove && !create && !modify) {
+			char *one[] = { j->name };
+			r = remove_jails(1, one, o->quiet, true, j->name);
+		} else if (modify || remove) {
+			r = change_or_restart(&p, create, modify, remove, o);
+		} else {
+			struct jail_run_opts jo = *o;
+			jo.label = j->name;
+			jo.problem = problem;
+			jo.problem_arg = &p;
+			fflush(stdout);
+			r = jail_run(&p, &jo, &e);
+			r = r < 0 ? die(&e) : r;
+		}
+		if (r != 0)
+			status = r > 0 ? r : 1;
+		jail_params_free(&p);
+	}
+	free(sel);
+	free(ord);
+	jconf_free(c);
+	return status;
+}
+
 static int set(struct jail_params *p, const char *arg, struct jail_err *e)
 {
 	return jail_params_set_arg(p, arg, true, e);
@@ -196,6 +355,8 @@ int main(int argc, char **argv)
 	struct jail_err e = {0};
 	struct jail_run_opts o = {0};
 	bool create = false, modify = false, remove = false, remove_no_hooks = false;
+	const char *conf_file = "/etc/jail.conf", *esep = NULL;
+	bool conf_given = false;
 	int c, ret;
 
 	jail_proctitle_init(argc, argv);
@@ -250,11 +411,20 @@ int main(int argc, char **argv)
 		case 'v':
 			o.verbose = true;
 			break;
-		case 'J':
 		case 'f':
-		case 'p':
-		case 'C':
+			conf_file = optarg;
+			conf_given = true;
+			break;
 		case 'e':
+			esep = optarg;
+			break;
+		case 'p':
+			/* Jails start one after another here: any limit is met. */
+			if (atoi(optarg) < 0)
+				usage();
+			break;
+		case 'J':
+		case 'C':
 			fprintf(stderr, "jail: -%c: not supported yet\n", c);
 			return 1;
 		default:
@@ -268,12 +438,52 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	bool any_eq = false;
+	for (int i = 0; i < argc; i++)
+		if (strchr(argv[i], '='))
+			any_eq = true;
+	if (esep)
+		return conf_command(conf_file, argv, argc, false, false, false, &o, esep);
+	if ((create || modify) && !any_eq) {
+		if (geteuid() != 0) {
+			fprintf(stderr, "jail: must be run as root\n");
+			return 1;
+		}
+		return conf_command(conf_file, argv, argc, create, modify, remove, &o, NULL);
+	}
+	if (remove && !create && !modify && conf_given && argc > 0 && !any_eq) {
+		/* -f conf -r NAME: the names the file knows as it names them, the rest from the registry. */
+		struct jconf *cf = NULL;
+		struct jail_err ce = { 0 };
+		int status = 0;
+		if (jconf_parse_file(conf_file, &cf, &ce) < 0)
+			return die(&ce);
+		bool all_known = true;
+		for (int i = 0; i < argc; i++)
+			if (!jconf_find(cf, argv[i]))
+				all_known = false;
+		if (all_known) {
+			/* One call: the file's depend order, reversed. */
+			status = conf_command(conf_file, argv, argc, false, false, true, &o, NULL);
+		} else {
+			for (int i = 0; i < argc; i++) {
+				char *one[] = { argv[i] };
+				int r = jconf_find(cf, argv[i])
+						? conf_command(conf_file, one, 1, false, false, true, &o, NULL)
+						: remove_jails(1, one, o.quiet, !remove_no_hooks, NULL);
+				if (r)
+					status = r;
+			}
+		}
+		jconf_free(cf);
+		return status;
+	}
 	if (remove && !create && !modify) {
 		if (geteuid() != 0) {
 			fprintf(stderr, "jail: must be run as root\n");
 			return 1;
 		}
-		return remove_jails(argc, argv, o.quiet, !remove_no_hooks);
+		return remove_jails(argc, argv, o.quiet, !remove_no_hooks, NULL);
 	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "jail: must be run as root (creating a jail needs host privileges)\n");
@@ -304,14 +514,6 @@ int main(int argc, char **argv)
 		if (ret < 0)
 			return die(&e);
 	} else {
-		bool any_eq = false;
-		for (int i = 0; i < argc; i++)
-			if (strchr(argv[i], '='))
-				any_eq = true;
-		if (argc > 0 && !any_eq) {
-			fprintf(stderr, "jail: jail.conf: not supported yet\n");
-			return 1;
-		}
 		for (int i = 0; i < argc; i++) {
 			/* command= takes the rest of the command line. */
 			if (!strncmp(argv[i], "command=", 8)) {
