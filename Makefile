@@ -62,7 +62,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBJAIL)
 
 unit: $(UNIT_BINS)
 check: all $(UNIT_BINS)
-	BUILD=$(BUILD) sh scripts/check.sh
+	$(MAKE) -s fuzz
+	BUILD=$(BUILD) FUZZ_BIN=$(FUZZ_BUILD)/fuzz_conf FUZZ_TIME=$${FUZZ_TIME:-60} sh scripts/check.sh
 
 lint:
 	sh scripts/lint.sh

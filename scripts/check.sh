@@ -19,6 +19,20 @@ for t in "$BUILD"/tests/test_*; do
 done
 grep -E '^(not )?ok ' "$log" | grep '^not ok' || true
 
+# A short libFuzzer pass over the jail.conf parser (ASan/UBSan build).
+if [ "$UNIT" = 1 ] && [ -n "${FUZZ_BIN:-}" ] && [ -x "$FUZZ_BIN" ]; then
+	echo "# fuzz: $FUZZ_BIN for ${FUZZ_TIME:-60} s"
+	fdir=$(dirname "$FUZZ_BIN")
+	mkdir -p "$fdir/corpus"
+	if "$FUZZ_BIN" -max_total_time="${FUZZ_TIME:-60}" -max_len=4096 -dict=tests/fuzz/conf.dict \
+		-artifact_prefix="$fdir/" "$fdir/corpus" tests/fuzz/corpus >"$fdir/fuzz.log" 2>&1; then
+		echo "ok - fuzz_conf ran ${FUZZ_TIME:-60} s without a crash" >>"$log"
+	else
+		tail -30 "$fdir/fuzz.log"
+		echo "not ok - fuzz_conf found a crash (see $fdir/fuzz.log)" | tee -a "$log"
+	fi
+fi
+
 if [ "$(id -u)" -ne 0 ]; then
 	echo "# integration tests need root; skipped" >&2
 	status=1
