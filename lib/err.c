@@ -56,8 +56,14 @@ int jail_err_prefix(struct jail_err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(e->msg))
-		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", old);
+	/* What does not fit is cut: a message is one line, not a log. */
+	if (n >= 0 && (size_t)n + 2 < sizeof(e->msg)) {
+		size_t room = sizeof(e->msg) - (size_t)n - 2;
+		e->msg[n] = ':';
+		e->msg[n + 1] = ' ';
+		strncpy(e->msg + n + 2, old, room);
+		e->msg[sizeof(e->msg) - 1] = '\0';
+	}
 	return e->code;
 }
 

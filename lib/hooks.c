@@ -113,7 +113,7 @@ static int run_host(const struct jail_hook_ctx *c, const char *cmd, char **argv,
 }
 
 /* In the jail, through the jexec path; output to exec.consolelog if set. */
-static int run_jail(const struct jail_hook_ctx *c, char **argv, int *status, struct jail_err *e)
+static int run_jail(const struct jail_hook_ctx *c, const char *cmd, char **argv, int *status, struct jail_err *e)
 {
 	const char *log = jail_params_str(c->p, JP_EXEC_CONSOLELOG);
 	struct jail_attach_opts o = { .clean = jail_params_bool(c->p, JP_EXEC_CLEAN),
@@ -144,6 +144,8 @@ static int run_jail(const struct jail_hook_ctx *c, char **argv, int *status, str
 		close(saved[0]);
 		close(saved[1]);
 	}
+	if (ret == -ETIMEDOUT)
+		return jail_err_set(e, ret, "%s: timed out", cmd);
 	if (ret < 0)
 		return ret;
 	*status = ret;
@@ -171,7 +173,7 @@ int jail_hooks_run(const struct jail_hook_ctx *c, enum jail_param_id id, int *st
 			args = argv;
 		}
 		const char *what = id == JP_COMMAND ? v->v[0] : v->v[i];
-		ret = in_jail(id) ? run_jail(c, args, status, e) : run_host(c, what, args, status, e);
+		ret = in_jail(id) ? run_jail(c, what, args, status, e) : run_host(c, what, args, status, e);
 		if (ret < 0)
 			return ret;
 		if (*status != 0 && id != JP_COMMAND)

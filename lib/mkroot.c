@@ -77,10 +77,10 @@ int mkroot_begin(struct mkroot_build *b, const char *dir, int force,
 
 		memcpy(parent, b->dir, pl);
 		parent[pl] = '\0';
-		snprintf(b->name, sizeof(b->name), "%s", slash + 1);
+		snprintf(b->name, sizeof(b->name), "%.*s", (int)sizeof(b->name) - 1, slash + 1);
 	} else {
 		strcpy(parent, ".");
-		snprintf(b->name, sizeof(b->name), "%s", b->dir);
+		snprintf(b->name, sizeof(b->name), "%.*s", (int)sizeof(b->name) - 1, b->dir);
 	}
 	if (!b->name[0] || !strcmp(b->name, ".") || !strcmp(b->name, ".."))
 		return jail_err_set(e, -EINVAL, "%s: not a usable directory name",

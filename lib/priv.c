@@ -439,37 +439,46 @@ static int export(scmp_filter_ctx ctx, void **insns, unsigned short *len)
 	return 0;
 }
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 1099511628211ULL;
+	return h;
+}
+
 /* FNV-1a over everything the programs depend on: the table, the switches, libseccomp. */
 static uint64_t cache_key(const struct jail_priv *p)
 {
-	uint64_t h = 1469598103934665603ULL;
 	const struct scmp_version *v = seccomp_version();
-	unsigned sw[] = {p->set_hostname,
-			 p->raw_sockets,
-			 p->mount,
-			 p->socket_af,
-			 p->children,
-			 p->proc_debug,
-			 p->sysvmsg_off,
-			 p->sysvsem_off,
-			 p->sysvshm_off,
-			 p->inet4_off,
-			 p->inet6_off,
-			 v ? v->major : 0,
-			 v ? v->minor : 0,
-			 v ? v->micro : 0,
-			 seccomp_arch_native(),
-			 2 /* format */};
-#define MIX(ptr, n)                         \
-	for (size_t _i = 0; _i < (n); _i++) \
-		h = (h ^ ((const unsigned char *)(ptr))[_i]) * 1099511628211ULL;
-	MIX(sw, sizeof(sw));
+	uint64_t h = 1469598103934665603ULL;
+	unsigned sw[16];
+
+	memset(sw, 0, sizeof(sw));
+	sw[0] = p->set_hostname;
+	sw[1] = p->raw_sockets;
+	sw[2] = p->mount;
+	sw[3] = p->socket_af;
+	sw[4] = p->children;
+	sw[5] = p->proc_debug;
+	sw[6] = p->sysvmsg_off;
+	sw[7] = p->sysvsem_off;
+	sw[8] = p->sysvshm_off;
+	sw[9] = p->inet4_off;
+	sw[10] = p->inet6_off;
+	sw[11] = v ? v->major : 0;
+	sw[12] = v ? v->minor : 0;
+	sw[13] = v ? v->micro : 0;
+	sw[14] = seccomp_arch_native();
+	sw[15] = 2; /* format */
+	h = fnv(h, sw, sizeof(sw));
 	for (size_t i = 0; i < ARRAY_SIZE(sys_table); i++) {
-		MIX(&sys_table[i].gate, sizeof(sys_table[i].gate));
+		unsigned g = (unsigned)sys_table[i].gate;
+		h = fnv(h, &g, sizeof(g));
 		for (const char *const *c = sys_table[i].calls; *c; c++)
-			MIX(*c, strlen(*c) + 1);
+			h = fnv(h, *c, strlen(*c) + 1);
 	}
-#undef MIX
 	return h;
 }
 
