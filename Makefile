@@ -38,6 +38,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit integration lint demo bench install uninstall clean format
+# Keep intermediate objects: nothing is printed after the test summary.
 all: $(LIBJAIL) $(CMD_BINS)
 
 $(BUILD)/%.o: %.c
@@ -73,6 +74,7 @@ demo:
 
 bench: all
 	sh bench/run.sh
+	sh bench/persist.sh
 
 UNITDIR  ?= /lib/systemd/system
 install: all
@@ -105,3 +107,4 @@ check: $(BUILD)/tests/probe
 man: $(BUILD)/jail
 	sh scripts/man.sh $(BUILD)/jail
 .PHONY: man
+.SECONDARY:
