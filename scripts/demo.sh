@@ -40,6 +40,28 @@ build/jexec www /bin/sh -c 'hostname; ps -o pid,comm'
 say "build/jail -r www"
 build/jail -r www
 
+# Two jails from a jail.conf, one depending on the other, each with an address
+# of its own, in a throw-away network namespace so nothing touches the host's.
+cat >"$root/jail.conf" <<CONF
+path = "$root/root";
+persist;
+exec.poststart = 'echo started \$JNAME';
+db  { host.hostname = db.example.org;  ip4.addr = 192.0.2.11; }
+www { host.hostname = www.example.org; ip4.addr = 192.0.2.10; depend = db;
+      exec.start = "/bin/sh -c 'mkdir -p /tmp/www; echo hello from www.example.org > /tmp/www/index.html; httpd -p 80 -h /tmp/www'"; }
+CONF
+say "cat jail.conf"
+cat "$root/jail.conf"
+say "build/jail -f jail.conf -c   # db first (www depends on it); then jls, a page from www's address"
+unshare -n sh -c '
+	ip link set lo up
+	ip addr add 198.51.100.1/32 dev lo   # the "host" address of this namespace
+	build/jail -f "$1/jail.conf" -c
+	build/jls
+	echo "\$ wget -q -O - http://192.0.2.10/"
+	timeout 5 busybox wget -q -O - http://192.0.2.10/
+	build/jail -f "$1/jail.conf" -r www db' sh "$root"
+
 say "hostname  # on the host, unchanged"
 hostname
 say "build/jail $root/root ftp.example.org \"\" /bin/sh -c 'hostname; exit 3'; echo \$?"
