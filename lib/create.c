@@ -59,6 +59,7 @@ struct run {
 	const char *fault;
 	struct netaddr addrs[NET_JAIL_MAX_ADDRS];
 	int naddrs;
+	struct jail_mount mounts[JAIL_MOUNTS_MAX];
 	struct net_jail net;
 	bool net_up;
 };
@@ -117,6 +118,43 @@ static int check_params(struct jail_params *p, struct jail_err *e)
 	return 0;
 }
 
+
+/* mount (fstab lines) then mount.fstab (a file of them), as FreeBSD orders them. */
+static int parse_mounts(struct run *r, struct jail_err *e)
+{
+	const struct jail_param_val *lines = jail_params_get(r->p, JP_MOUNT);
+	const char *fstab = jail_params_str(r->p, JP_MOUNT_FSTAB);
+	int n = 0, ret;
+
+	for (size_t i = 0; i < lines->n; i++) {
+		if (n == JAIL_MOUNTS_MAX)
+			return jail_err_set(e, -E2BIG, "mount: more than %d mounts", JAIL_MOUNTS_MAX);
+		ret = jail_mount_parse(lines->v[i], r->path, "mount", (int)i + 1, &r->mounts[n++], e);
+		if (ret < 0)
+			return ret;
+	}
+	if (fstab) {
+		_cleanup_fclose_ FILE *f = fopen(fstab, "re");
+		char line[1024];
+		int lineno = 0;
+		if (!f)
+			return jail_err_sys(e, -errno, "mount.fstab: %s", fstab);
+		while (fgets(line, sizeof(line), f)) {
+			char *p = line + strspn(line, " \t");
+			lineno++;
+			if (*p == '#' || *p == '\n' || *p == '\0')
+				continue;
+			if (n == JAIL_MOUNTS_MAX)
+				return jail_err_set(e, -E2BIG, "mount.fstab: more than %d mounts", JAIL_MOUNTS_MAX);
+			ret = jail_mount_parse(p, r->path, "mount.fstab", lineno, &r->mounts[n++], e);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	r->spec.root.mounts = r->mounts;
+	r->spec.root.nmounts = n;
+	return 0;
+}
 
 static int prepare(struct run *r, struct jail_err *e)
 {
@@ -200,6 +238,9 @@ static int prepare(struct run *r, struct jail_err *e)
 	r->spec.new_ipc = !jail_params_bool(p, JP_ALLOW_SYSVIPC) && strcmp(jail_params_str(p, JP_SYSVMSG), "inherit") &&
 			  strcmp(jail_params_str(p, JP_SYSVSEM), "inherit") &&
 			  strcmp(jail_params_str(p, JP_SYSVSHM), "inherit");
+	ret = parse_mounts(r, e);
+	if (ret < 0)
+		return ret;
 	r->spec.root.path = r->path;
 	r->spec.root.devfs = jail_params_bool(p, JP_MOUNT_DEVFS);
 	r->spec.root.procfs = jail_params_bool(p, JP_MOUNT_PROCFS);

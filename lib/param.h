@@ -118,8 +118,8 @@ enum jp_flags {
 	X(EXEC_CONSOLELOG, "exec.consolelog", JPT_STRING, JPF_PSEUDO, NULL)              \
 	X(EXEC_FIB, "exec.fib", JPT_INT, JPF_PSEUDO | JPF_NEVER, NULL)                                \
 	X(STOP_TIMEOUT, "stop.timeout", JPT_INT, JPF_PSEUDO, "10")                                    \
-	X(MOUNT, "mount", JPT_CMDLIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                                 \
-	X(MOUNT_FSTAB, "mount.fstab", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)                      \
+	X(MOUNT, "mount", JPT_CMDLIST, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                                 \
+	X(MOUNT_FSTAB, "mount.fstab", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                      \
 	X(MOUNT_DEVFS, "mount.devfs", JPT_BOOL, JPF_PSEUDO, "true")                                   \
 	X(MOUNT_FDESCFS, "mount.fdescfs", JPT_BOOL, JPF_PSEUDO, "true")                               \
 	X(MOUNT_PROCFS, "mount.procfs", JPT_BOOL, JPF_PSEUDO, "true")                                 \

@@ -346,6 +346,23 @@ static int conf_command(const char *file, char **names, int nnames, bool create,
 
 static int set(struct jail_params *p, const char *arg, struct jail_err *e)
 {
+	/* A list parameter given again on the command line adds to it, as FreeBSD's jail(8). */
+	const char *eq = strchr(arg, '=');
+	if (eq && eq > arg && eq[-1] != '+') {
+		char name[128];
+		bool neg;
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+		int id = jail_param_lookup(name, &neg);
+		if (id >= 0 && !neg && jail_params_isset(p, (enum jail_param_id)id) &&
+		    (jail_param_defs[id].type == JPT_LIST || jail_param_defs[id].type == JPT_CMDLIST)) {
+			char *plus = NULL;
+			if (asprintf(&plus, "%s+=%s", name, eq + 1) < 0)
+				return jail_err_set(e, -ENOMEM, "out of memory");
+			int r = jail_params_set_arg(p, plus, true, e);
+			free(plus);
+			return r;
+		}
+	}
 	return jail_params_set_arg(p, arg, true, e);
 }
 
