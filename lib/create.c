@@ -32,6 +32,7 @@
 #include "lifecycle.h"
 #include "net.h"
 #include "netaddr.h"
+#include "mkroot.h"
 #include "param.h"
 #include "preflight.h"
 #include "priv.h"
@@ -60,6 +61,7 @@ struct run {
 	struct netaddr addrs[NET_JAIL_MAX_ADDRS];
 	int naddrs;
 	struct jail_mount mounts[JAIL_MOUNTS_MAX];
+	struct mkroot_thin thin;
 	struct net_jail net;
 	bool net_up;
 };
@@ -167,13 +169,26 @@ static int prepare(struct run *r, struct jail_err *e)
 	ret = check_params(p, e);
 	if (ret < 0)
 		return ret;
+	if (jail_params_str(p, JP_THIN)) {
+		/* thin=DIR (mkjail thin): the jail's root is DIR/root, an overlay mounted in the jail. */
+		ret = mkroot_thin_read(jail_params_str(p, JP_THIN), &r->thin, e);
+		if (ret < 0)
+			return jail_err_prefix(e, "thin");
+		if (path && strcmp(path, r->thin.root) != 0)
+			return jail_err_set(e, -EINVAL, "thin: path '%s' is not the thin root '%s'", path, r->thin.root);
+		path = r->thin.root;
+		r->spec.root.lower = r->thin.base;
+		r->spec.root.upper = r->thin.upper;
+		r->spec.root.work = r->thin.work;
+	}
 	if (!path)
 		path = "/";
 	if (!realpath(path, r->path))
 		return jail_err_sys(e, -errno, "path '%s'", path);
 	if (stat(r->path, &sb) < 0 || !S_ISDIR(sb.st_mode))
 		return jail_err_set(e, -ENOTDIR, "path '%s': Not a directory", path);
-	r->rootfd = open(r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* Programs and users are looked up in the root; a thin root is empty until its overlay is up: its base. */
+	r->rootfd = open(r->spec.root.lower ? r->spec.root.lower : r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (r->rootfd < 0)
 		return jail_err_sys(e, -errno, "path '%s'", path);
 

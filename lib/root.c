@@ -361,6 +361,17 @@ int jail_root_setup(const struct jail_root_opts *o, struct jail_err *e)
 
 	if (sys_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return jail_err_sys(e, -errno, "making mounts private");
+	if (o->lower) {
+		/* A thin jail: its root is the shared base with its own writable layer over it. */
+		_cleanup_close_ int ov = new_fs("overlay",
+						(const char *[]){ "lowerdir", o->lower, "upperdir", o->upper, "workdir",
+								  o->work, "userxattr", NULL, NULL },
+						0, e);
+		if (ov < 0)
+			return jail_err_prefix(e, "thin");
+		if (sys_move_mount(ov, "", AT_FDCWD, o->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return jail_err_sys(e, -errno, "thin: mounting the overlay on %s", o->path);
+	}
 	/*
 	 * A recursive bind of path over itself, kept by its fd: the fd names the
 	 * new mount even when path is "/", which a lookup would resolve to the

@@ -37,6 +37,8 @@ struct jail_root_opts {
 	bool ipc_new; /* /dev/mqueue can be mounted */
 	const struct jail_mount *mounts;
 	int nmounts;
+	/* thin jail (mkjail thin): an overlay of lower (read-only base) and upper is mounted on path */
+	const char *lower, *upper, *work;
 };
 
 int jail_root_setup(const struct jail_root_opts *o, struct jail_err *e);
