@@ -39,6 +39,7 @@
 #include "registry.h"
 #include "sys.h"
 #include "util.h"
+#include "vnet.h"
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
@@ -64,6 +65,7 @@ struct run {
 	struct mkroot_thin thin;
 	struct net_jail net;
 	bool net_up;
+	bool vnet, vnet_up;
 };
 
 /* Test hook: JAIL_FAULT=STEP makes that step fail, to prove the unwinding. */
@@ -114,6 +116,9 @@ static int check_params(struct jail_params *p, struct jail_err *e)
 					    "they cannot mix new and inherit",
 					    m, s, h);
 	}
+	int vr = jail_vnet_check(p, e);
+	if (vr < 0)
+		return vr;
 	if (!jail_params_get(p, JP_COMMAND)->n && !jail_params_bool(p, JP_PERSIST) &&
 	    !jail_params_get(p, JP_EXEC_START)->n)
 		return jail_err_set(e, -EINVAL, "no command specified (command=, exec.start or persist)");
@@ -248,7 +253,8 @@ static int prepare(struct run *r, struct jail_err *e)
 	r->spec.hostname = jail_params_str(p, JP_HOSTNAME);
 	r->spec.domainname = jail_params_str(p, JP_DOMAINNAME);
 	r->spec.new_uts = !strcmp(jail_params_str(p, JP_HOST), "new");
-	r->spec.new_net = r->naddrs > 0 ||
+	r->vnet = jail_vnet_wanted(p);
+	r->spec.new_net = r->naddrs > 0 || r->vnet ||
 			  (strcmp(jail_params_str(p, JP_IP4), "inherit") && strcmp(jail_params_str(p, JP_IP6), "inherit"));
 	r->spec.new_ipc = !jail_params_bool(p, JP_ALLOW_SYSVIPC) && strcmp(jail_params_str(p, JP_SYSVMSG), "inherit") &&
 			  strcmp(jail_params_str(p, JP_SYSVSEM), "inherit") &&
@@ -347,8 +353,18 @@ static int spawn(struct run *r, struct jail_err *e)
 	/* A child that failed already has closed its end; await_ready reads why. */
 	if (write(r->sock[0], "g", 1) != 1 && errno != EPIPE)
 		return jail_err_sys(e, -errno, "starting the jail");
-	/* The jail's addresses, while the child builds its root; its command waits for "r". */
-	if (r->naddrs > 0) {
+	/* The jail's network, while the child builds its root; its command waits for "r". */
+	if (r->vnet) {
+		char nsfile[64];
+		snprintf(nsfile, sizeof(nsfile), "/proc/%d/ns/net", (int)r->pid);
+		_cleanup_close_ int jfd = open(nsfile, O_RDONLY | O_CLOEXEC);
+		if (jfd < 0)
+			return jail_err_sys(e, -errno, "%s", nsfile);
+		ret = jail_vnet_setup(r->p, jfd, r->st.host_if, e);
+		if (ret < 0)
+			return ret;
+		r->vnet_up = true;
+	} else if (r->naddrs > 0) {
 		char nsfile[64];
 		snprintf(nsfile, sizeof(nsfile), "/proc/%d/ns/net", (int)r->pid);
 		_cleanup_close_ int jfd = open(nsfile, O_RDONLY | O_CLOEXEC);
@@ -430,6 +446,16 @@ static int check_addresses_free(struct run *r, struct jail_err *e)
 
 static void undo(struct run *r)
 {
+	if (r->vnet_up && r->pid > 0) {
+		/* Interfaces moved in go back while the jail's namespace is still there. */
+		char nsfile[64];
+		snprintf(nsfile, sizeof(nsfile), "/proc/%d/ns/net", (int)r->pid);
+		int jfd = open(nsfile, O_RDONLY | O_CLOEXEC);
+		jail_vnet_teardown(r->p, jfd, r->st.host_if);
+		if (jfd >= 0)
+			close(jfd);
+		r->vnet_up = false;
+	}
 	if (r->pid > 0) {
 		sys_pidfd_send_signal(r->pidfd, SIGKILL, NULL, 0);
 		siginfo_t si;
@@ -538,7 +564,7 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 		goto fail;
 	r.reserved = true;
 	r.st.host_netns = jail_netns_self();
-	if (r.naddrs > 0) {
+	if (r.naddrs > 0 || r.vnet) {
 		/* vjail<JID>; another registry's jails get their own prefix (IFNAMSIZ is 16). */
 		if (!strcmp(r.reg.dir, "/run/jail"))
 			snprintf(r.st.host_if, sizeof(r.st.host_if), "vjail%d", r.st.jid);

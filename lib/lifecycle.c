@@ -23,6 +23,7 @@
 #include "hooks.h"
 #include "lifecycle.h"
 #include "net.h"
+#include "vnet.h"
 #include "priv.h"
 #include "sys.h"
 #include "util.h"
@@ -70,6 +71,10 @@ static void net_teardown(const struct jail_state *st)
 
 	if (!st->host_if[0])
 		return;
+	if (jail_vnet_wanted(&st->params)) {
+		jail_vnet_teardown(&st->params, -1, st->host_if);
+		return;
+	}
 	/* The veth and its routes die with the jail's namespace anyway; proxy
 	 * entries live on the host's interface and need us. Only from the
 	 * namespace the jail was made in: another one has its own vjail names. */
@@ -170,6 +175,16 @@ int jail_remove(struct jail_registry *reg, const char *key, bool hooks, char *na
 		hret = jail_hooks_run(&hc, JP_EXEC_PRESTOP, &hs, &he);
 		if (hret == 0)
 			hret = jail_hooks_run(&hc, JP_EXEC_STOP, &hs, &he);
+	}
+	if (pidfd >= 0 && jail_vnet_wanted(&st.params)) {
+		/* vnet.interface goes back to the host before the jail's namespace dies. */
+		char nsfile[64];
+		snprintf(nsfile, sizeof(nsfile), "/proc/%d/ns/net", (int)st.init_pid);
+		int jfd = open(nsfile, O_RDONLY | O_CLOEXEC);
+		if (jfd >= 0) {
+			jail_vnet_teardown(&st.params, jfd, NULL);
+			close(jfd);
+		}
 	}
 	if (pidfd >= 0) {
 		long timeout = jail_params_isset(&st.params, JP_STOP_TIMEOUT)

@@ -51,8 +51,13 @@ enum jp_flags {
 	X(IP6, "ip6", JPT_IPMODE, JPF_CREATE_ONLY, "disable")                                         \
 	X(IP6_ADDR, "ip6.addr", JPT_LIST, JPF_CREATE_ONLY, NULL)                                      \
 	X(IP6_SADDRSEL, "ip6.saddrsel", JPT_BOOL, 0, "true")                                          \
-	X(VNET, "vnet", JPT_NEWINH, JPF_CREATE_ONLY | JPF_UNIMPL, "inherit")                          \
-	X(VNET_INTERFACE, "vnet.interface", JPT_LIST, JPF_PSEUDO | JPF_UNIMPL, NULL)                  \
+	X(VNET, "vnet", JPT_NEWINH, JPF_CREATE_ONLY, "inherit")                          \
+	X(VNET_INTERFACE, "vnet.interface", JPT_LIST, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                  \
+	X(VNET_BRIDGE, "vnet.bridge", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                   \
+	X(VNET_MACVLAN, "vnet.macvlan", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                 \
+	X(VNET_IPVLAN, "vnet.ipvlan", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                   \
+	X(VNET_DEFAULTROUTER, "vnet.defaultrouter", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)     \
+	X(VNET_DEFAULTROUTER6, "vnet.defaultrouter6", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)   \
 	X(INTERFACE, "interface", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                          \
 	X(IP_HOSTNAME, "ip_hostname", JPT_BOOL, JPF_PSEUDO | JPF_UNIMPL, "false")                     \
 	X(SECURELEVEL, "securelevel", JPT_INT, 0, "-1")                                               \

@@ -58,6 +58,7 @@ enum gate {
 	G_SYSVMSG,	/* sysvmsg != disable */
 	G_SYSVSEM,	/* sysvsem != disable */
 	G_SYSVSHM,	/* sysvshm != disable */
+	G_VNET,		/* vnet = new */
 };
 
 static const char *const gate_names[] = {
@@ -75,6 +76,7 @@ static const char *const gate_names[] = {
 	[G_SYSVMSG] = "sysvmsg = new|inherit",
 	[G_SYSVSEM] = "sysvsem = new|inherit",
 	[G_SYSVSHM] = "sysvshm = new|inherit",
+	[G_VNET] = "vnet = new",
 };
 
 struct cap_rule {
@@ -101,8 +103,8 @@ static const struct cap_rule cap_table[] = {
 	{CAP_NET_BIND_SERVICE, "CAP_NET_BIND_SERVICE", G_RESERVED,
 	 "ports below 1024 (own network stack only)"},
 	{CAP_NET_BROADCAST, "CAP_NET_BROADCAST", G_ALWAYS, "broadcast and multicast on the jail's stack"},
-	{CAP_NET_ADMIN, "CAP_NET_ADMIN", G_NEVER,
-	 "the jail may not change its addresses or routes (vnet will)"},
+	{CAP_NET_ADMIN, "CAP_NET_ADMIN", G_VNET,
+	 "a vnet jail configures its own stack; others may not change their addresses"},
 	{CAP_NET_RAW, "CAP_NET_RAW", G_RAW_SOCKETS, "raw and packet sockets (ping, traceroute)"},
 	{CAP_IPC_LOCK, "CAP_IPC_LOCK", G_MLOCK, "mlock beyond RLIMIT_MEMLOCK"},
 	{CAP_IPC_OWNER, "CAP_IPC_OWNER", G_ALWAYS, "SysV IPC of the jail's own key space"},
@@ -252,6 +254,8 @@ static bool gate_open(const struct jail_priv *p, enum gate g)
 		return !p->sysvsem_off;
 	case G_SYSVSHM:
 		return !p->sysvshm_off;
+	case G_VNET:
+		return p->vnet;
 	}
 	return false;
 }
@@ -286,6 +290,7 @@ int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, st
 	v.suser = jail_params_bool(p, JP_ALLOW_SUSER);
 	v.proc_debug = jail_params_bool(p, JP_ALLOW_UNPRIV_DEBUG);
 	v.children = jail_params_int(p, JP_CHILDREN_MAX) > 0;
+	v.vnet = !strcmp(jail_params_str(p, JP_VNET), "new");
 	v.sysvmsg_off = !strcmp(jail_params_str(p, JP_SYSVMSG), "disable");
 	v.sysvsem_off = !strcmp(jail_params_str(p, JP_SYSVSEM), "disable");
 	v.sysvshm_off = !strcmp(jail_params_str(p, JP_SYSVSHM), "disable");

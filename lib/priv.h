@@ -15,7 +15,7 @@
 /* The switches of the table, computed once from the parameters. */
 struct jail_priv {
 	bool set_hostname, raw_sockets, mount, chflags, mlock, reserved_ports, socket_af, suser, children,
-		proc_debug;
+		proc_debug, vnet;
 	bool sysvmsg_off, sysvsem_off, sysvshm_off;
 	bool inet4_off, inet6_off; /* family denied (ip4/ip6=disable on a shared stack) */
 	uint64_t caps;		   /* capability set the jail's root keeps */

@@ -169,3 +169,73 @@ innet() {
 	[ "${lines[2]}" = "0" ]
 	[ "${lines[3]}" = "0" ]
 }
+
+# FreeBSD jail_basic_test "list": vnet.interface moves host interfaces in (epair -> veth here).
+@test "vnet: vnet.interface moves interfaces in, the jail configures them, jail -r gives them back" {
+	run innet '
+		ip link add ve0 type veth peer name ve1
+		"$JAIL" -c name=basejail path="$ROOT" vnet persist vnet.interface=ve0,ve1
+		"$JEXEC" basejail ip link show ve0 >/dev/null && echo has-ve0
+		"$JEXEC" basejail ip link show ve1 >/dev/null && echo has-ve1
+		ip link show ve0 >/dev/null 2>&1 || echo host-lost-ve0
+		"$JEXEC" basejail /bin/sh -c "ip addr add 192.0.2.5/24 dev ve0 && echo configured"
+		"$JAIL" -r basejail
+		ip link show ve0 >/dev/null && ip link show ve1 >/dev/null && echo both-back'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'basejail: created\nhas-ve0\nhas-ve1\nhost-lost-ve0\nconfigured\nbasejail: removed\nboth-back' ]
+}
+
+@test "vnet: a non-vnet jail may not configure its stack; a vnet jail may" {
+	run innet '
+		"$JAIL" -q -c name=a path="$ROOT" persist
+		"$JAIL" -q -c name=v path="$ROOT" vnet persist
+		"$JEXEC" a /bin/sh -c "ip addr add 192.0.2.7/32 dev lo 2>&1 || true"
+		"$JEXEC" v /bin/sh -c "ip addr add 192.0.2.7/32 dev lo && echo vnet-ok"'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"Operation not permitted"* ]]
+	[ "${lines[1]}" = "vnet-ok" ]
+}
+
+@test "vnet.bridge: jails on one bridge reach each other and the host; a jail on another bridge does not" {
+	run innet '
+		ip link add br0 type bridge; ip link set br0 up; ip addr add 192.0.2.1/24 dev br0
+		ip link add br9 type bridge; ip link set br9 up
+		"$JAIL" -q -c name=b1 path="$ROOT" vnet vnet.bridge=br0 ip4.addr=192.0.2.10/24 ip6.addr=2001:db8::10/64 vnet.defaultrouter=192.0.2.1 allow.raw_sockets persist
+		"$JAIL" -q -c name=b2 path="$ROOT" vnet vnet.bridge=br0 ip4.addr=192.0.2.11/24 ip6.addr=2001:db8::11/64 allow.raw_sockets persist
+		"$JAIL" -q -c name=b3 path="$ROOT" vnet vnet.bridge=br9 ip4.addr=192.0.2.12/24 allow.raw_sockets persist
+		"$JEXEC" b1 /bin/sh -c "ip -o -4 addr show eth0 | awk \"{print \\\$4}\"; ip route | grep default"
+		busybox ping -c1 -W2 192.0.2.10 >/dev/null && echo host-to-b1
+		"$JEXEC" b1 ping -c1 -W2 192.0.2.11 >/dev/null && echo b1-to-b2
+		"$JEXEC" b1 ping -c1 -W3 2001:db8::11 >/dev/null && echo b1-to-b2-v6
+		"$JEXEC" b2 ping -c1 -W2 192.0.2.1 >/dev/null && echo b2-to-host
+		"$JEXEC" b3 ping -c1 -W1 192.0.2.10 >/dev/null 2>&1 && echo b3-reaches || echo b3-isolated
+		"$JAIL" -q -r b1 b2 b3
+		ip -o link | grep -c "vt\|vjail" || true'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'192.0.2.10/24\ndefault via 192.0.2.1 dev eth0 onlink \nhost-to-b1\nb1-to-b2\nb1-to-b2-v6\nb2-to-host\nb3-isolated\n0' ]
+}
+
+@test "vnet.macvlan: an interface on a host parent, born in the jail" {
+	run innet '
+		ip link add up0 type veth peer name up1; ip link set up0 up; ip link set up1 up
+		"$JAIL" -q -c name=m path="$ROOT" vnet vnet.macvlan=up0 ip4.addr=198.51.100.20/24 persist
+		"$JEXEC" m /bin/sh -c "ip -o -4 addr show eth0 | awk \"{print \\\$4}\"; grep -c DEVTYPE=macvlan /sys/class/net/eth0/uevent || true"
+		"$JAIL" -q -r m'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "198.51.100.20/24" ]
+}
+
+@test "vnet: bad combinations are refused before anything is made" {
+	run "$JAIL" -c name=x path="$ROOT" vnet ip4.addr=192.0.2.9 persist
+	[ "$status" -eq 1 ]
+	[[ "$output" == "jail: x: ip4.addr: a vnet jail configures its own addresses"* ]]
+	run "$JAIL" -c name=x path="$ROOT" vnet.interface=eth9 persist
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: x: vnet.interface, vnet.bridge ...: need vnet" ]
+	run "$JAIL" -c name=x path="$ROOT" vnet vnet.bridge=a vnet.macvlan=b ip4.addr=192.0.2.9/24 persist
+	[ "$output" = "jail: x: vnet.bridge, vnet.macvlan, vnet.ipvlan: choose one" ]
+	run innet '"$JAIL" -c name=x path="$ROOT" vnet vnet.interface=nosuch0 persist'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"nosuch0"* ]]
+	[ ! -L "$JAIL_STATEDIR/n.x" ]
+}
