@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/sched.h>
+#include <arpa/inet.h>
+#include <netdb.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -125,6 +127,40 @@ static int check_params(struct jail_params *p, struct jail_err *e)
 	return 0;
 }
 
+
+/* ip_hostname (-h): every address the host's resolver gives for host.hostname joins ip4.addr/ip6.addr. */
+static int resolve_hostname(struct jail_params *p, struct jail_err *e)
+{
+	const char *hn = jail_params_str(p, JP_HOSTNAME);
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int r;
+
+	if (!jail_params_bool(p, JP_IP_HOSTNAME))
+		return 0;
+	if (!hn || !jail_params_isset(p, JP_HOSTNAME))
+		return jail_err_set(e, -EINVAL, "ip_hostname: needs host.hostname");
+	r = getaddrinfo(hn, NULL, &hints, &res);
+	if (r != 0)
+		return jail_err_set(e, -ENOENT, "ip_hostname: %s: %s", hn, gai_strerror(r));
+	for (struct addrinfo *a = res; a && r == 0; a = a->ai_next) {
+		char buf[INET6_ADDRSTRLEN];
+		const void *src = a->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
+							  : (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr;
+		enum jail_param_id id = a->ai_family == AF_INET ? JP_IP4_ADDR : JP_IP6_ADDR;
+		if ((a->ai_family != AF_INET && a->ai_family != AF_INET6) ||
+		    !inet_ntop(a->ai_family, src, buf, sizeof(buf)))
+			continue;
+		const struct jail_param_val *have = jail_params_get(p, id);
+		bool dup = false;
+		for (size_t i = 0; i < have->n; i++)
+			if (!strcmp(have->v[i], buf))
+				dup = true;
+		if (!dup)
+			r = jail_params_set(p, id, (const char *const[]){ buf }, 1, true, e);
+	}
+	freeaddrinfo(res);
+	return r;
+}
 
 /* mount (fstab lines) then mount.fstab (a file of them), as FreeBSD orders them. */
 static int parse_mounts(struct run *r, struct jail_err *e)
@@ -239,6 +275,9 @@ static int prepare(struct run *r, struct jail_err *e)
 		if (ret < 0)
 			return ret;
 	}
+	ret = resolve_hostname(p, e);
+	if (ret < 0)
+		return ret;
 	r->naddrs = jail_net_addrs(p, r->addrs, NET_JAIL_MAX_ADDRS, e);
 	if (r->naddrs < 0)
 		return r->naddrs;

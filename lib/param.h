@@ -59,7 +59,7 @@ enum jp_flags {
 	X(VNET_DEFAULTROUTER, "vnet.defaultrouter", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)     \
 	X(VNET_DEFAULTROUTER6, "vnet.defaultrouter6", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)   \
 	X(INTERFACE, "interface", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                          \
-	X(IP_HOSTNAME, "ip_hostname", JPT_BOOL, JPF_PSEUDO | JPF_UNIMPL, "false")                     \
+	X(IP_HOSTNAME, "ip_hostname", JPT_BOOL, JPF_PSEUDO | JPF_CREATE_ONLY, "false")                     \
 	X(SECURELEVEL, "securelevel", JPT_INT, 0, "-1")                                               \
 	X(ENFORCE_STATFS, "enforce_statfs", JPT_INT, 0, "2")                                          \
 	X(DEVFS_RULESET, "devfs_ruleset", JPT_INT, 0, "4")                                            \

@@ -239,3 +239,16 @@ innet() {
 	[[ "$output" == *"nosuch0"* ]]
 	[ ! -L "$JAIL_STATEDIR/n.x" ]
 }
+
+@test "ip_hostname (-h): the resolver's addresses for host.hostname become the jail's" {
+	printf '192.0.2.44 hn.example.org\n2001:db8::44 hn.example.org\n' > "$BATS_TEST_TMPDIR/hosts"
+	run unshare -m -n env JAIL="$JAIL" JEXEC="$JEXEC" ROOT="$ROOT" JAIL_STATEDIR="$JAIL_STATEDIR" H="$BATS_TEST_TMPDIR/hosts" bash -c '
+		mount --bind "$H" /etc/hosts; ip link set lo up
+		"$JAIL" -q -h -c name=h path="$ROOT" host.hostname=hn.example.org persist
+		"$JEXEC" h ip -o addr show eth0 | awk "{print \$4}" | head -2
+		"$JAIL" -q -r h
+		"$JAIL" -c name=h path="$ROOT" host.hostname=nosuch.invalid ip_hostname persist'
+	[ "${lines[0]}" = "192.0.2.44/32" ]
+	[ "${lines[1]}" = "2001:db8::44/128" ]
+	[[ "${lines[2]}" == "jail: h: ip_hostname: nosuch.invalid: "* ]]
+}
