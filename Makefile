@@ -75,6 +75,7 @@ demo:
 bench: all
 	sh bench/run.sh
 	sh bench/persist.sh
+	sh bench/net.sh
 
 UNITDIR  ?= /lib/systemd/system
 install: all
