@@ -41,10 +41,10 @@ static int status_of(int st)
 }
 
 /* The program's side, in the jail's PID namespace. */
-static void __attribute__((noreturn)) in_jail(struct jail_exec *x, const struct jail_priv *priv,
-					       const struct jail_seccomp *f, int sock)
+static void __attribute__((noreturn))
+in_jail(struct jail_exec *x, const struct jail_priv *priv, const struct jail_seccomp *f, int sock)
 {
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	int master = -1;
 
 	if (x->use_pty && jail_pty_open(&master, x->slave, sizeof(x->slave), &e) < 0)
@@ -61,10 +61,11 @@ fail:
 }
 
 /* The helper: joins the jail, forks the program into it, waits for it. */
-static void __attribute__((noreturn)) helper(int pidfd, int *cgfds, int ncgfds, struct jail_exec *x,
-					     const struct jail_priv *priv, const struct jail_seccomp *f, int sock)
+static void __attribute__((noreturn))
+helper(int pidfd, int *cgfds, int ncgfds, struct jail_exec *x, const struct jail_priv *priv,
+       const struct jail_seccomp *f, int sock)
 {
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
 		    CLONE_NEWCGROUP;
 	int st_code;
@@ -125,11 +126,11 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 {
 	struct jail_state st;
 	struct jail_priv priv;
-	struct jail_seccomp filters = { 0 };
+	struct jail_seccomp filters = {0};
 	struct jail_exec *x = calloc(1, sizeof(*x));
 	_cleanup_close_ int pidfd = -1, rootfd = -1, hpidfd = -1, cgfd = -1;
-	int sock[2] = { -1, -1 }, ptmx = -1, one = 1, ret;
-	char rootpath[64], *shell_argv[2] = { NULL, NULL };
+	int sock[2] = {-1, -1}, ptmx = -1, one = 1, ret;
+	char rootpath[64], *shell_argv[2] = {NULL, NULL};
 	sigset_t mask, old;
 
 	if (!x)
@@ -193,8 +194,9 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 	x->sigmask = old;
 
 	/* Straight into the jail's v2 cgroup where there is one; v1 is joined by the helper. */
-	struct clone_args ca = { .flags = CLONE_PIDFD, .pidfd = (unsigned long long)(uintptr_t)&hpidfd,
-				 .exit_signal = SIGCHLD };
+	struct clone_args ca = {.flags = CLONE_PIDFD,
+				.pidfd = (unsigned long long)(uintptr_t)&hpidfd,
+				.exit_signal = SIGCHLD};
 	cgfd = jail_cgroup_v2_fd(&st.cg);
 	if (cgfd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
@@ -250,8 +252,11 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 			break;
 		}
 	}
-	struct jail_relay rl = { .sock = sock[0], .watch_pidfd = hpidfd, .ptmx = ptmx, .signal_pidfd = -1,
-				 .timeout_ms = o->timeout_ms };
+	struct jail_relay rl = {.sock = sock[0],
+				.watch_pidfd = hpidfd,
+				.ptmx = ptmx,
+				.signal_pidfd = -1,
+				.timeout_ms = o->timeout_ms};
 	sock[0] = -1;
 	if (ret == 0)
 		jail_relay_run(&rl);
@@ -259,7 +264,7 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 		close(ptmx);
 	if (rl.sock >= 0)
 		close(rl.sock);
-	siginfo_t si = { 0 };
+	siginfo_t si = {0};
 	while (waitid(P_PIDFD, (id_t)hpidfd, &si, WEXITED) < 0 && errno == EINTR)
 		;
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -11,15 +11,15 @@
 #include "registry.h"
 
 struct jail_attach_opts {
-	bool clean;		  /* -l */
-	const char *jail_user;	  /* -U: a user of the jail's passwd */
-	const char *host_user;	  /* -u: a user of the host's passwd */
-	const char *dir;	  /* -d */
-	const char *const *env;	  /* -e NAME=VALUE ... */
+	bool clean;		/* -l */
+	const char *jail_user;	/* -U: a user of the jail's passwd */
+	const char *host_user;	/* -u: a user of the host's passwd */
+	const char *dir;	/* -d */
+	const char *const *env; /* -e NAME=VALUE ... */
 	int nenv;
-	char **argv;		  /* NULL: the user's shell */
-	long timeout_ms;	  /* > 0: kill the program after this long (exec.timeout) */
-	bool no_tty;		  /* pass stdio as is, no pty (exec.* commands) */
+	char **argv;	 /* NULL: the user's shell */
+	long timeout_ms; /* > 0: kill the program after this long (exec.timeout) */
+	bool no_tty;	 /* pass stdio as is, no pty (exec.* commands) */
 };
 
 /* Returns the program's exit status (128+N on signal N) or -errno with e filled. */

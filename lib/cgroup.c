@@ -34,7 +34,8 @@ static void unescape(char *s)
 
 	for (; *s; s++) {
 		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] && s[3]) {
-			*o++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
+			*o++ = (char)(((unsigned)(s[1] - '0') << 6) | ((unsigned)(s[2] - '0') << 3) |
+				      (unsigned)(s[3] - '0'));
 			s += 3;
 		} else {
 			*o++ = *s;

@@ -95,8 +95,9 @@ static int check_params(struct jail_params *p, struct jail_err *e)
 		enum jail_param_id mode = f ? JP_IP6 : JP_IP4, list = f ? JP_IP6_ADDR : JP_IP4_ADDR;
 		if (jail_params_get(p, list)->n > 0 && jail_params_isset(p, mode) &&
 		    strcmp(jail_params_str(p, mode), "new") != 0)
-			return jail_err_set(e, -EINVAL, "%s: addresses need %s=new, not %s", jail_param_defs[list].name,
-					    jail_param_defs[mode].name, jail_params_str(p, mode));
+			return jail_err_set(e, -EINVAL, "%s: addresses need %s=new, not %s",
+					    jail_param_defs[list].name, jail_param_defs[mode].name,
+					    jail_params_str(p, mode));
 	}
 	bool in4 = !strcmp(jail_params_str(p, JP_IP4), "inherit");
 	bool in6 = !strcmp(jail_params_str(p, JP_IP6), "inherit");
@@ -127,12 +128,11 @@ static int check_params(struct jail_params *p, struct jail_err *e)
 	return 0;
 }
 
-
 /* ip_hostname (-h): every address the host's resolver gives for host.hostname joins ip4.addr/ip6.addr. */
 static int resolve_hostname(struct jail_params *p, struct jail_err *e)
 {
 	const char *hn = jail_params_str(p, JP_HOSTNAME);
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
 	int r;
 
 	if (!jail_params_bool(p, JP_IP_HOSTNAME))
@@ -144,8 +144,9 @@ static int resolve_hostname(struct jail_params *p, struct jail_err *e)
 		return jail_err_set(e, -ENOENT, "ip_hostname: %s: %s", hn, gai_strerror(r));
 	for (struct addrinfo *a = res; a && r == 0; a = a->ai_next) {
 		char buf[INET6_ADDRSTRLEN];
-		const void *src = a->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
-							  : (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr;
+		const void *src = a->ai_family == AF_INET
+					  ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
+					  : (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr;
 		enum jail_param_id id = a->ai_family == AF_INET ? JP_IP4_ADDR : JP_IP6_ADDR;
 		if ((a->ai_family != AF_INET && a->ai_family != AF_INET6) ||
 		    !inet_ntop(a->ai_family, src, buf, sizeof(buf)))
@@ -156,7 +157,7 @@ static int resolve_hostname(struct jail_params *p, struct jail_err *e)
 			if (!strcmp(have->v[i], buf))
 				dup = true;
 		if (!dup)
-			r = jail_params_set(p, id, (const char *const[]){ buf }, 1, true, e);
+			r = jail_params_set(p, id, (const char *const[]){buf}, 1, true, e);
 	}
 	freeaddrinfo(res);
 	return r;
@@ -188,7 +189,8 @@ static int parse_mounts(struct run *r, struct jail_err *e)
 			if (*p == '#' || *p == '\n' || *p == '\0')
 				continue;
 			if (n == JAIL_MOUNTS_MAX)
-				return jail_err_set(e, -E2BIG, "mount.fstab: more than %d mounts", JAIL_MOUNTS_MAX);
+				return jail_err_set(e, -E2BIG, "mount.fstab: more than %d mounts",
+						    JAIL_MOUNTS_MAX);
 			ret = jail_mount_parse(p, r->path, "mount.fstab", lineno, &r->mounts[n++], e);
 			if (ret < 0)
 				return ret;
@@ -216,7 +218,8 @@ static int prepare(struct run *r, struct jail_err *e)
 		if (ret < 0)
 			return jail_err_prefix(e, "thin");
 		if (path && strcmp(path, r->thin.root) != 0)
-			return jail_err_set(e, -EINVAL, "thin: path '%s' is not the thin root '%s'", path, r->thin.root);
+			return jail_err_set(e, -EINVAL, "thin: path '%s' is not the thin root '%s'", path,
+					    r->thin.root);
 		path = r->thin.root;
 		r->spec.root.lower = r->thin.base;
 		r->spec.root.upper = r->thin.upper;
@@ -252,7 +255,7 @@ static int prepare(struct run *r, struct jail_err *e)
 		x->use_pty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	}
 	/* Say everything the root lacks before anything is mounted (reader's story 7). */
-	const char *programs[] = { x->argv ? x->exec_path : NULL, NULL };
+	const char *programs[] = {x->argv ? x->exec_path : NULL, NULL};
 	unsigned flags = (jail_params_bool(p, JP_MOUNT_DEVFS) ? JAIL_PREFLIGHT_DEV : 0) |
 			 (jail_params_bool(p, JP_MOUNT_PROCFS) ? JAIL_PREFLIGHT_PROC : 0);
 	ret = jail_preflight(r->rootfd, programs, flags, r->o ? r->o->problem : NULL,
@@ -265,13 +268,13 @@ static int prepare(struct run *r, struct jail_err *e)
 	if (ret < 0)
 		return ret;
 	/* What jls reports: the resolved path and the hostname the jail starts with. */
-	ret = jail_params_set(p, JP_PATH, (const char *const[]){ r->path }, 1, false, e);
+	ret = jail_params_set(p, JP_PATH, (const char *const[]){r->path}, 1, false, e);
 	if (ret < 0)
 		return ret;
 	if (!jail_params_isset(p, JP_HOSTNAME)) {
 		char hn[256] = "";
 		gethostname(hn, sizeof(hn) - 1);
-		ret = jail_params_set(p, JP_HOSTNAME, (const char *const[]){ hn }, 1, false, e);
+		ret = jail_params_set(p, JP_HOSTNAME, (const char *const[]){hn}, 1, false, e);
 		if (ret < 0)
 			return ret;
 	}
@@ -285,7 +288,7 @@ static int prepare(struct run *r, struct jail_err *e)
 	for (int f = 0; f < 2; f++) {
 		enum jail_param_id mode = f ? JP_IP6 : JP_IP4, list = f ? JP_IP6_ADDR : JP_IP4_ADDR;
 		if (jail_params_get(p, list)->n > 0 && !jail_params_isset(p, mode) &&
-		    (ret = jail_params_set(p, mode, (const char *const[]){ "new" }, 1, false, e)) < 0)
+		    (ret = jail_params_set(p, mode, (const char *const[]){"new"}, 1, false, e)) < 0)
 			return ret;
 	}
 	r->spec.persist = jail_params_bool(p, JP_PERSIST);
@@ -294,8 +297,10 @@ static int prepare(struct run *r, struct jail_err *e)
 	r->spec.new_uts = !strcmp(jail_params_str(p, JP_HOST), "new");
 	r->vnet = jail_vnet_wanted(p);
 	r->spec.new_net = r->naddrs > 0 || r->vnet ||
-			  (strcmp(jail_params_str(p, JP_IP4), "inherit") && strcmp(jail_params_str(p, JP_IP6), "inherit"));
-	r->spec.new_ipc = !jail_params_bool(p, JP_ALLOW_SYSVIPC) && strcmp(jail_params_str(p, JP_SYSVMSG), "inherit") &&
+			  (strcmp(jail_params_str(p, JP_IP4), "inherit") &&
+			   strcmp(jail_params_str(p, JP_IP6), "inherit"));
+	r->spec.new_ipc = !jail_params_bool(p, JP_ALLOW_SYSVIPC) &&
+			  strcmp(jail_params_str(p, JP_SYSVMSG), "inherit") &&
 			  strcmp(jail_params_str(p, JP_SYSVSEM), "inherit") &&
 			  strcmp(jail_params_str(p, JP_SYSVSHM), "inherit");
 	ret = parse_mounts(r, e);
@@ -325,10 +330,9 @@ static int write_maps(pid_t pid, struct jail_err *e)
 	return 0;
 }
 
-
 static int spawn(struct run *r, struct jail_err *e)
 {
-	struct clone_args ca = { 0 };
+	struct clone_args ca = {0};
 	_cleanup_close_ int cgfd = jail_cgroup_v2_fd(&r->st.cg);
 	bool into = cgfd >= 0;
 	int one = 1, n;
@@ -409,9 +413,13 @@ static int spawn(struct run *r, struct jail_err *e)
 		_cleanup_close_ int jfd = open(nsfile, O_RDONLY | O_CLOEXEC);
 		if (jfd < 0)
 			return jail_err_sys(e, -errno, "%s", nsfile);
-		r->net = (struct net_jail){ .host_netns_fd = -1, .jail_netns_fd = jfd, .host_if = r->st.host_if,
-					    .jail_if = "eth0", .interface = jail_params_str(r->p, JP_INTERFACE),
-					    .addrs = r->addrs, .naddrs = (size_t)r->naddrs };
+		r->net = (struct net_jail){.host_netns_fd = -1,
+					   .jail_netns_fd = jfd,
+					   .host_if = r->st.host_if,
+					   .jail_if = "eth0",
+					   .interface = jail_params_str(r->p, JP_INTERFACE),
+					   .addrs = r->addrs,
+					   .naddrs = (size_t)r->naddrs};
 		ret = net_jail_setup(&r->net, e);
 		r->net.jail_netns_fd = -1;
 		if (ret < 0)
@@ -465,16 +473,20 @@ static int check_addresses_free(struct run *r, struct jail_err *e)
 		struct jail_state st;
 		if (jail_registry_load(&r->reg, jids[k], &st, NULL) < 0)
 			continue;
-		int m = jail_state_status(&st) == JAIL_DYING ? 0 : jail_net_addrs(&st.params, other, NET_JAIL_MAX_ADDRS, NULL);
+		int m = jail_state_status(&st) == JAIL_DYING
+				? 0
+				: jail_net_addrs(&st.params, other, NET_JAIL_MAX_ADDRS, NULL);
 		for (int i = 0; i < r->naddrs && ret == 0; i++)
 			for (int j = 0; j < m; j++) {
 				if (other[j].family != r->addrs[i].family ||
-				    memcmp(other[j].u.bytes, r->addrs[i].u.bytes, other[j].family == AF_INET ? 4 : 16))
+				    memcmp(other[j].u.bytes, r->addrs[i].u.bytes,
+					   other[j].family == AF_INET ? 4 : 16))
 					continue;
 				char buf[NETADDR_STRLEN];
-				ret = jail_err_set(e, -EADDRINUSE, "%s: %s: address already in use by jail \"%s\"",
-						   r->addrs[i].family == AF_INET ? "ip4.addr" : "ip6.addr",
-						   netaddr_str(&r->addrs[i], true, buf, sizeof(buf)), st.name);
+				ret = jail_err_set(
+					e, -EADDRINUSE, "%s: %s: address already in use by jail \"%s\"",
+					r->addrs[i].family == AF_INET ? "ip4.addr" : "ip6.addr",
+					netaddr_str(&r->addrs[i], true, buf, sizeof(buf)), st.name);
 				break;
 			}
 		jail_state_free(&st);
@@ -556,7 +568,7 @@ static void watch_in_background(struct run *r)
 		dup2(null, 2);
 	}
 	sys_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	struct pollfd pf = { r->pidfd, POLLIN, 0 };
+	struct pollfd pf = {r->pidfd, POLLIN, 0};
 	while (poll(&pf, 1, -1) < 0 && errno == EINTR)
 		;
 	jail_cleanup(&r->reg, &r->st, NULL);
@@ -565,7 +577,7 @@ static void watch_in_background(struct run *r)
 
 int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_err *e)
 {
-	struct run r = { .p = p, .o = o, .rootfd = -1, .sock = { -1, -1 }, .pidfd = -1 };
+	struct run r = {.p = p, .o = o, .rootfd = -1, .sock = {-1, -1}, .pidfd = -1};
 	int ret, ptmx = -1;
 	sigset_t mask, old;
 
@@ -585,7 +597,7 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	 * them, then run in the jail one after the other through the jexec path.
 	 */
 	bool hooked = jail_hooks_any(p);
-	struct jail_hook_ctx hc = { .reg = &r.reg, .p = p, .path = r.path };
+	struct jail_hook_ctx hc = {.reg = &r.reg, .p = p, .path = r.path};
 	int hook_status = 0;
 	if (hooked) {
 		r.spec.exec.argv = NULL;
@@ -597,7 +609,8 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	if (r.naddrs > 0)
 		ret = check_addresses_free(&r, e);
 	if (ret == 0)
-		ret = jail_registry_reserve(&r.reg, &r.st, jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, e);
+		ret = jail_registry_reserve(
+			&r.reg, &r.st, jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, e);
 	jail_registry_unlock(&r.reg);
 	if (ret < 0)
 		goto fail;
@@ -608,7 +621,8 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 		if (!strcmp(r.reg.dir, "/run/jail"))
 			snprintf(r.st.host_if, sizeof(r.st.host_if), "vjail%d", r.st.jid);
 		else
-			snprintf(r.st.host_if, sizeof(r.st.host_if), "vt%04x%d", tag(r.reg.dir) & 0xffff, r.st.jid);
+			snprintf(r.st.host_if, sizeof(r.st.host_if), "vt%04x%d", tag(r.reg.dir) & 0xffff,
+				 r.st.jid);
 	}
 	if ((ret = fault(&r, "registry", e)) < 0)
 		goto fail;
@@ -678,13 +692,13 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 			ret = jail_hooks_run(&hc, JP_EXEC_POSTSTART, &hook_status, e);
 		if (ret < 0) {
 			/* A failed step takes the jail away again. */
-			r.st.params = (struct jail_params){ 0 };
+			r.st.params = (struct jail_params){0};
 			goto fail;
 		}
 		/* The temporary persist ends: without persist the jail lives while it has processes. */
 		if (!jail_params_bool(p, JP_PERSIST)) {
 			sys_pidfd_send_signal(r.pidfd, SIGUSR2, NULL, 0);
-			struct pollfd pf = { r.pidfd, POLLIN, 0 };
+			struct pollfd pf = {r.pidfd, POLLIN, 0};
 			if (poll(&pf, 1, 200) > 0) {
 				siginfo_t si;
 				waitid(P_PIDFD, (id_t)r.pidfd, &si, WEXITED);
@@ -692,25 +706,26 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 				jail_cleanup(&r.reg, &r.st, NULL);
 				r.st.cg.n = 0;
 				r.reserved = false;
-				r.st.params = (struct jail_params){ 0 };
+				r.st.params = (struct jail_params){0};
 				undo(&r);
 				return cmd_status;
 			}
 			watch_in_background(&r);
 		}
-		r.st.params = (struct jail_params){ 0 };
+		r.st.params = (struct jail_params){0};
 		release(&r);
 		return cmd_status;
 	}
 	if (!r.spec.exec.argv) {
 		/* persist without a command: the jail is made, nothing to wait for. */
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		r.st.params = (struct jail_params){ 0 };
+		r.st.params = (struct jail_params){0};
 		release(&r);
 		return 0;
 	}
 
-	struct jail_relay rl = { .sock = r.sock[0], .watch_pidfd = r.pidfd, .ptmx = ptmx, .signal_pidfd = r.pidfd };
+	struct jail_relay rl = {
+		.sock = r.sock[0], .watch_pidfd = r.pidfd, .ptmx = ptmx, .signal_pidfd = r.pidfd};
 	r.sock[0] = -1;
 	jail_relay_run(&rl);
 	if (rl.sock >= 0)
@@ -718,7 +733,7 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	int status;
-	siginfo_t si = { 0 };
+	siginfo_t si = {0};
 	if (rl.got_status) {
 		status = rl.status;
 	} else {
@@ -731,7 +746,7 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 		/* The jail goes on without its command. */
 		if (!r.spec.persist)
 			watch_in_background(&r);
-		r.st.params = (struct jail_params){ 0 };
+		r.st.params = (struct jail_params){0};
 		release(&r);
 	} else {
 		/* init ends with the command's end: wait for it, then take the jail away. */
@@ -741,7 +756,7 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 		ret = jail_cleanup(&r.reg, &r.st, e);
 		r.st.cg.n = 0;
 		r.reserved = false;
-		r.st.params = (struct jail_params){ 0 };
+		r.st.params = (struct jail_params){0};
 		undo(&r);
 		if (ret < 0)
 			return ret;
@@ -756,7 +771,7 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 	}
 	return status;
 fail:
-	r.st.params = (struct jail_params){ 0 };
+	r.st.params = (struct jail_params){0};
 	if (r.st.name[0] && e->msg[0] && r.reserved)
 		jail_err_prefix(e, "%s", r.st.name);
 	else if (jail_params_isset(p, JP_NAME) && e->msg[0])

@@ -125,17 +125,15 @@ static int bad(struct jail_err *e, const char *why)
 	return jail_err_set(e, -ENOEXEC, "%s", why);
 }
 
-int elf_parse(const void *buf, size_t len, struct elf_info *info,
-	      struct jail_err *e)
+int elf_parse(const void *buf, size_t len, struct elf_info *info, struct jail_err *e)
 {
-	struct rd r = { .b = buf, .len = len };
+	struct rd r = {.b = buf, .len = len};
 	struct load loads[MAX_LOADS];
 	uint64_t phoff, dyn_off = 0, dyn_sz = 0, strtab = 0, strsz = 0;
 	uint64_t stroff = 0, i, phentsize, phnum, dynent;
 	uint64_t need_idx[ELF_MAX_NEEDED];
 	uint64_t rpath_idx = 0, runpath_idx = 0, soname_idx = 0;
-	int nloads = 0, has_dyn = 0, has_strtab = 0, has_rpath = 0,
-	    has_runpath = 0, has_soname = 0;
+	int nloads = 0, has_dyn = 0, has_strtab = 0, has_rpath = 0, has_runpath = 0, has_soname = 0;
 	size_t nneed = 0;
 
 	memset(info, 0, sizeof(*info));
@@ -162,8 +160,7 @@ int elf_parse(const void *buf, size_t len, struct elf_info *info,
 	phnum = get(&r, r.is64 ? 56 : 44, 2);
 	if (phnum == PN_XNUM)
 		return bad_info(info, e, "too many program headers");
-	if (phnum && phentsize != (r.is64 ? sizeof(Elf64_Phdr)
-					  : sizeof(Elf32_Phdr)))
+	if (phnum && phentsize != (r.is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
 		return bad_info(info, e, "bad program header size");
 	if (phnum && (phoff > len || !in_bounds(&r, phoff, phnum * phentsize)))
 		return bad_info(info, e, "program headers outside the file");
@@ -185,8 +182,7 @@ int elf_parse(const void *buf, size_t len, struct elf_info *info,
 		if (type == PT_INTERP) {
 			if (info->interp)
 				return bad_info(info, e, "two PT_INTERP segments");
-			if (!in_bounds(&r, off, filesz) || filesz == 0 ||
-			    filesz > PATH_MAX)
+			if (!in_bounds(&r, off, filesz) || filesz == 0 || filesz > PATH_MAX)
 				return bad_info(info, e, "bad PT_INTERP segment");
 			info->interp = dup_str(&r, off, filesz);
 			if (!info->interp || !info->interp[0]) {
@@ -200,7 +196,7 @@ int elf_parse(const void *buf, size_t len, struct elf_info *info,
 			dyn_off = off;
 			dyn_sz = filesz;
 		} else if (type == PT_LOAD && nloads < MAX_LOADS) {
-			loads[nloads++] = (struct load){ vaddr, off, filesz };
+			loads[nloads++] = (struct load){vaddr, off, filesz};
 		}
 	}
 	info->is_dynamic = has_dyn;
@@ -246,18 +242,16 @@ int elf_parse(const void *buf, size_t len, struct elf_info *info,
 	}
 	if (!nneed && !has_rpath && !has_runpath && !has_soname)
 		return 0;
-	if (!has_strtab || vaddr_to_off(loads, nloads, strtab, &stroff) < 0 ||
-	    stroff >= len) {
+	if (!has_strtab || vaddr_to_off(loads, nloads, strtab, &stroff) < 0 || stroff >= len) {
 		return bad_info(info, e, "DT_STRTAB outside the file");
 	}
 	if (strsz == 0 || strsz > len - stroff)
 		strsz = len - stroff;
 
-#define STR(idx, dst)                                                          \
-	do {                                                                   \
-		if ((idx) >= strsz ||                                          \
-		    !((dst) = dup_str(&r, stroff + (idx), strsz - (idx))))     \
-			return bad_info(info, e, "bad dynamic string");        \
+#define STR(idx, dst)                                                                        \
+	do {                                                                                 \
+		if ((idx) >= strsz || !((dst) = dup_str(&r, stroff + (idx), strsz - (idx)))) \
+			return bad_info(info, e, "bad dynamic string");                      \
 	} while (0)
 
 	if (has_soname)
@@ -308,13 +302,13 @@ int elf_parse_fd(int fd, struct elf_info *info, struct jail_err *e)
 
 #define CACHE_MAGIC_OLD "ld.so-1.7.0"
 #define CACHE_MAGIC_NEW "glibc-ld.so.cache"
-#define CACHE_VERSION "1.1"
-#define CACHE_HDR_NEW 48   /* magic 17, version 3, nlibs, len_strings, ... */
+#define CACHE_VERSION	"1.1"
+#define CACHE_HDR_NEW	48 /* magic 17, version 3, nlibs, len_strings, ... */
 #define CACHE_ENTRY_NEW 24 /* flags, key, value, osversion, hwcap */
 #define CACHE_ENTRY_OLD 12
-#define CACHE_MAX (64L * 1024 * 1024)
-#define FLAG_TYPE_MASK 0x00ff
-#define FLAG_ELF_LIBC6 0x0003
+#define CACHE_MAX	(64L * 1024 * 1024)
+#define FLAG_TYPE_MASK	0x00ff
+#define FLAG_ELF_LIBC6	0x0003
 
 struct elf_ldcache {
 	uint8_t *buf;
@@ -323,8 +317,7 @@ struct elf_ldcache {
 	uint32_t nlibs;
 };
 
-int elf_ldcache_parse(const void *buf, size_t len, struct elf_ldcache **out,
-		      struct jail_err *e)
+int elf_ldcache_parse(const void *buf, size_t len, struct elf_ldcache **out, struct jail_err *e)
 {
 	_cleanup_free_ struct elf_ldcache *c = NULL;
 	size_t base = 0;
@@ -341,16 +334,13 @@ int elf_ldcache_parse(const void *buf, size_t len, struct elf_ldcache **out,
 
 		memcpy(&nold, (const uint8_t *)buf + 12, 4);
 		if (nold > (len - 16) / CACHE_ENTRY_OLD)
-			return jail_err_set(e, -ENOEXEC,
-					    "ld.so.cache: truncated");
+			return jail_err_set(e, -ENOEXEC, "ld.so.cache: truncated");
 		base = (16 + (size_t)nold * CACHE_ENTRY_OLD + 7) & ~(size_t)7;
 	}
 	if (base > len || len - base < CACHE_HDR_NEW ||
-	    memcmp((const uint8_t *)buf + base, CACHE_MAGIC_NEW,
-		   sizeof(CACHE_MAGIC_NEW) - 1) ||
+	    memcmp((const uint8_t *)buf + base, CACHE_MAGIC_NEW, sizeof(CACHE_MAGIC_NEW) - 1) ||
 	    memcmp((const uint8_t *)buf + base + 17, CACHE_VERSION, 3))
-		return jail_err_set(e, -ENOEXEC,
-				    "ld.so.cache: unknown format");
+		return jail_err_set(e, -ENOEXEC, "ld.so.cache: unknown format");
 	memcpy(&nlibs, (const uint8_t *)buf + base + 20, 4);
 	if (nlibs > (len - base - CACHE_HDR_NEW) / CACHE_ENTRY_NEW)
 		return jail_err_set(e, -ENOEXEC, "ld.so.cache: truncated");
@@ -365,8 +355,7 @@ int elf_ldcache_parse(const void *buf, size_t len, struct elf_ldcache **out,
 	return 0;
 }
 
-int elf_ldcache_load(int rootfd, const char *path, struct elf_ldcache **out,
-		     struct jail_err *e)
+int elf_ldcache_load(int rootfd, const char *path, struct elf_ldcache **out, struct jail_err *e)
 {
 	_cleanup_close_ int fd = -1;
 	struct stat st;
@@ -412,8 +401,7 @@ int elf_ldcache_lookup(const struct elf_ldcache *c, const char *soname,
 	if (!c)
 		return 0;
 	for (i = 0; i < c->nlibs; i++) {
-		const uint8_t *ent =
-			c->buf + c->base + CACHE_HDR_NEW + (size_t)i * CACHE_ENTRY_NEW;
+		const uint8_t *ent = c->buf + c->base + CACHE_HDR_NEW + (size_t)i * CACHE_ENTRY_NEW;
 		int32_t flags;
 		uint32_t key, value;
 		const char *k, *v;
@@ -454,8 +442,7 @@ static const char *triplet(int elfclass, int machine)
 {
 	switch (machine) {
 	case EM_X86_64:
-		return elfclass == ELFCLASS64 ? "x86_64-linux-gnu"
-					      : "x86_64-linux-gnux32";
+		return elfclass == ELFCLASS64 ? "x86_64-linux-gnu" : "x86_64-linux-gnux32";
 	case EM_386:
 		return "i386-linux-gnu";
 	case EM_AARCH64:
@@ -510,14 +497,13 @@ const char *const *elf_default_dirs(int elfclass, int machine)
 	return v;
 }
 
-int elf_expand_dst(const char *in, const char *origin, int elfclass,
-		   int machine, char *out, size_t outsz)
+int elf_expand_dst(const char *in, const char *origin, int elfclass, int machine, char *out, size_t outsz)
 {
 	static const struct {
 		const char *name;
 		int which;
-	} tok[] = { { "${ORIGIN}", 0 }, { "$ORIGIN", 0 }, { "${LIB}", 1 },
-		    { "$LIB", 1 },	{ "${PLATFORM}", 2 }, { "$PLATFORM", 2 } };
+	} tok[] = {{"${ORIGIN}", 0}, {"$ORIGIN", 0},	 {"${LIB}", 1},
+		   {"$LIB", 1},	     {"${PLATFORM}", 2}, {"$PLATFORM", 2}};
 	size_t n = 0;
 	char lib[80];
 	const char *t = triplet(elfclass, machine);
@@ -535,7 +521,7 @@ int elf_expand_dst(const char *in, const char *origin, int elfclass,
 				if (!strncmp(in, tok[k].name, tl)) {
 					rep = tok[k].which == 0	  ? origin
 					      : tok[k].which == 1 ? lib
-							      : platform(machine);
+								  : platform(machine);
 					skip = tl;
 					break;
 				}
@@ -561,9 +547,9 @@ int elf_expand_dst(const char *in, const char *origin, int elfclass,
 /* ---- closure ----------------------------------------------------------- */
 
 struct obj {
-	char *path;   /* as found (search dir + name): $ORIGIN comes from it */
-	char *name;   /* the name it was asked for by */
-	int parent;   /* index of the object that loaded it, -1 for programs */
+	char *path; /* as found (search dir + name): $ORIGIN comes from it */
+	char *name; /* the name it was asked for by */
+	int parent; /* index of the object that loaded it, -1 for programs */
 	dev_t dev;
 	ino_t ino;
 	struct elf_info info;
@@ -611,21 +597,19 @@ static int known_name(const struct walk *w, const char *name)
 		const char *base = strrchr(o->path, '/');
 
 		if ((o->name && !strcmp(o->name, name)) ||
-		    (o->info.soname && !strcmp(o->info.soname, name)) ||
-		    (base && !strcmp(base + 1, name)))
+		    (o->info.soname && !strcmp(o->info.soname, name)) || (base && !strcmp(base + 1, name)))
 			return (int)i;
 	}
 	return -1;
 }
 
-static int add_obj(struct walk *w, const char *path, const char *name,
-		   int parent, const struct stat *st, struct elf_info *info)
+static int add_obj(struct walk *w, const char *path, const char *name, int parent, const struct stat *st,
+		   struct elf_info *info)
 {
 	struct obj *o;
 
 	if (w->n >= ELF_MAX_OBJECTS)
-		return jail_err_set(w->e, -E2BIG, "more than %d objects",
-				    ELF_MAX_OBJECTS);
+		return jail_err_set(w->e, -E2BIG, "more than %d objects", ELF_MAX_OBJECTS);
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 32;
 		struct obj *v = realloc(w->objs, cap * sizeof(*v));
@@ -657,7 +641,7 @@ static int add_obj(struct walk *w, const char *path, const char *name,
 static int try_candidate(void *arg, const char *path)
 {
 	struct walk *w = arg;
-	struct jail_err e2 = { 0 };
+	struct jail_err e2 = {0};
 	struct elf_info info;
 	struct stat st;
 	_cleanup_close_ int fd = -1;
@@ -703,11 +687,9 @@ static int try_path_list(struct walk *w, const char *list, const char *origin)
 		if (len > 0 && len < sizeof(elem)) {
 			memcpy(elem, p, len);
 			elem[len] = '\0';
-			if (elf_expand_dst(elem, origin, w->elfclass, w->machine,
-					   dir, sizeof(dir)) >= 0 &&
+			if (elf_expand_dst(elem, origin, w->elfclass, w->machine, dir, sizeof(dir)) >= 0 &&
 			    dir[0] == '/' &&
-			    (size_t)snprintf(cand, sizeof(cand), "%s/%s", dir,
-					     w->want) < sizeof(cand)) {
+			    (size_t)snprintf(cand, sizeof(cand), "%s/%s", dir, w->want) < sizeof(cand)) {
 				r = try_candidate(w, cand);
 				if (r)
 					return r;
@@ -749,8 +731,7 @@ static int search_lib(struct walk *w, int idx, const char *name)
 	if (r)
 		return r;
 	for (d = elf_default_dirs(w->elfclass, w->machine); *d; d++) {
-		if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", *d, name) >=
-		    sizeof(cand))
+		if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", *d, name) >= sizeof(cand))
 			continue;
 		r = try_candidate(w, cand);
 		if (r)
@@ -759,8 +740,7 @@ static int search_lib(struct walk *w, int idx, const char *name)
 	return 0;
 }
 
-static int report(struct walk *w, enum elf_event ev, const char *path,
-		  const char *by, const char *why)
+static int report(struct walk *w, enum elf_event ev, const char *path, const char *by, const char *why)
 {
 	if (ev != ELF_EV_FOUND)
 		w->problems++;
@@ -770,7 +750,7 @@ static int report(struct walk *w, enum elf_event ev, const char *path,
 /* Open, parse and add a program; bad programs are reported, not fatal. */
 static int add_program(struct walk *w, const char *path, int *idx)
 {
-	struct jail_err e2 = { 0 };
+	struct jail_err e2 = {0};
 	struct elf_info info;
 	struct stat st;
 	_cleanup_close_ int fd = -1;
@@ -797,10 +777,9 @@ static int add_program(struct walk *w, const char *path, int *idx)
 	return 0;
 }
 
-int elf_closure(int rootfd, const char *const *programs, elf_closure_fn fn,
-		void *arg, struct jail_err *e)
+int elf_closure(int rootfd, const char *const *programs, elf_closure_fn fn, void *arg, struct jail_err *e)
 {
-	struct walk w = { .rootfd = rootfd, .fn = fn, .arg = arg, .e = e };
+	struct walk w = {.rootfd = rootfd, .fn = fn, .arg = arg, .e = e};
 	size_t i, next = 0;
 	int r = 0;
 
@@ -828,11 +807,9 @@ int elf_closure(int rootfd, const char *const *programs, elf_closure_fn fn,
 			if (r < 0)
 				break;
 			if (w.found < 0)
-				r = report(&w, ELF_EV_MISSING, ip, *programs,
-					   "program interpreter");
+				r = report(&w, ELF_EV_MISSING, ip, *programs, "program interpreter");
 			else if (w.n > before)
-				r = report(&w, ELF_EV_FOUND, ip, *programs,
-					   NULL);
+				r = report(&w, ELF_EV_FOUND, ip, *programs, NULL);
 			if (r < 0)
 				break;
 		}
@@ -853,13 +830,11 @@ int elf_closure(int rootfd, const char *const *programs, elf_closure_fn fn,
 					break;
 				}
 				if (w.found < 0) {
-					r = report(&w, ELF_EV_MISSING, name,
-						   w.objs[next].path, NULL);
+					r = report(&w, ELF_EV_MISSING, name, w.objs[next].path, NULL);
 				} else if (w.n > before) {
 					w.objs[w.found].parent = (int)next;
-					r = report(&w, ELF_EV_FOUND,
-						   w.objs[w.found].path,
-						   w.objs[next].path, NULL);
+					r = report(&w, ELF_EV_FOUND, w.objs[w.found].path, w.objs[next].path,
+						   NULL);
 				}
 				if (r < 0)
 					break;

@@ -84,8 +84,8 @@ int jail_exec_identity(struct jail_exec *x, int rootfd, const char *root, const 
 	/* exec.clean: HOME, SHELL, TERM, USER and the login PATH, as FreeBSD. */
 	memset(x->envv, 0, sizeof(x->envv));
 	const char *const kvs[][2] = {
-		{ "HOME", x->user.home }, { "SHELL", x->user.shell }, { "USER", x->user.name },
-		{ "LOGNAME", x->user.name }, { "PATH", CLEAN_PATH }, { "TERM", term },
+		{"HOME", x->user.home},	   {"SHELL", x->user.shell}, {"USER", x->user.name},
+		{"LOGNAME", x->user.name}, {"PATH", CLEAN_PATH},     {"TERM", term},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(kvs); i++) {
 		if (!kvs[i][1])
@@ -118,10 +118,12 @@ int jail_exec_find(struct jail_exec *x, int rootfd, const char *root, const char
 
 	if (strchr(cmd, '/')) {
 		if (!executable_at(rootfd, cmd)) {
-			int fd = open_in_root(rootfd, cmd, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+			int fd = open_in_root(rootfd, cmd, O_PATH | O_CLOEXEC,
+					      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 			if (fd >= 0) {
 				close(fd);
-				return jail_err_set(e, -EACCES, "command '%s' in '%s' is not an executable file", cmd,
+				return jail_err_set(e, -EACCES,
+						    "command '%s' in '%s' is not an executable file", cmd,
 						    root);
 			}
 			return jail_err_set(e, -ENOENT, "command '%s' not found in '%s'", cmd, root);
@@ -149,10 +151,10 @@ int jail_exec_find(struct jail_exec *x, int rootfd, const char *root, const char
 
 void jail_msg_send(int sock, int type, int status, int lingering, const struct jail_err *e, int fd)
 {
-	struct jail_msg m = { .type = type, .status = status, .lingering = lingering };
+	struct jail_msg m = {.type = type, .status = status, .lingering = lingering};
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &m, sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {&m, sizeof(m)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 
 	if (e)
 		m.err = *e;
@@ -173,8 +175,9 @@ void jail_msg_send(int sock, int type, int status, int lingering, const struct j
 int jail_msg_recv(int sock, struct jail_msg *m, int *fd, pid_t *pid)
 {
 	char cbuf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
-	struct iovec iov = { m, sizeof(*m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {m, sizeof(*m)};
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	ssize_t n;
 
 	do
@@ -228,7 +231,7 @@ static void __attribute__((noreturn)) fail(int sock, const struct jail_err *e)
 
 void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock)
 {
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	const struct jail_user *u = &x->user;
 
 	if (setsid() < 0) {
@@ -363,8 +366,9 @@ void jail_relay_run(struct jail_relay *rl)
 			wait_ms = (int)(rl->timeout_ms - spent);
 		}
 		struct pollfd pf[5] = {
-			{ rl->watch_pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 },	   { rl->ptmx, POLLIN, 0 },
-			{ in_open ? STDIN_FILENO : -1, POLLIN, 0 }, { rl->sock, POLLIN, 0 },
+			{rl->watch_pidfd, POLLIN, 0}, {sfd, POLLIN, 0},
+			{rl->ptmx, POLLIN, 0},	      {in_open ? STDIN_FILENO : -1, POLLIN, 0},
+			{rl->sock, POLLIN, 0},
 		};
 		if (poll(pf, 5, wait_ms) < 0) {
 			if (errno == EINTR)
@@ -405,7 +409,7 @@ void jail_relay_run(struct jail_relay *rl)
 		if (pf[0].revents & POLLIN) {
 			/* The watched process ended: take a STATUS message that may wait still. */
 			while (rl->sock >= 0 && !rl->got_status) {
-				struct pollfd sp = { rl->sock, POLLIN, 0 };
+				struct pollfd sp = {rl->sock, POLLIN, 0};
 				if (poll(&sp, 1, 0) <= 0)
 					break;
 				handle_msg(rl, &cmdfd);
@@ -415,7 +419,7 @@ void jail_relay_run(struct jail_relay *rl)
 	}
 	/* Output the command wrote just before it ended. */
 	while (rl->ptmx >= 0) {
-		struct pollfd pf = { rl->ptmx, POLLIN, 0 };
+		struct pollfd pf = {rl->ptmx, POLLIN, 0};
 		if (poll(&pf, 1, 20) <= 0)
 			break;
 		ssize_t n = read(rl->ptmx, buf, sizeof(buf));

@@ -70,9 +70,9 @@ int jail_msg_recv(int sock, struct jail_msg *m, int *fd, pid_t *pid);
 int jail_pty_open(int *master, char *slave, size_t len, struct jail_err *e);
 
 struct jail_relay {
-	int sock;	 /* messages from the jail side, -1 if none */
-	int watch_pidfd; /* the process whose exit ends the relay */
-	int ptmx;	 /* pty master or -1 */
+	int sock;	  /* messages from the jail side, -1 if none */
+	int watch_pidfd;  /* the process whose exit ends the relay */
+	int ptmx;	  /* pty master or -1 */
 	int signal_pidfd; /* where forwarded signals go until the command's pid is known */
 	long timeout_ms;  /* > 0: SIGKILL the watched process after this long */
 	bool timed_out;

@@ -21,7 +21,7 @@
 #include "sys.h"
 
 static const enum jail_param_id hook_ids[] = {
-	JP_EXEC_PREPARE, JP_EXEC_PRESTART, JP_EXEC_CREATED, JP_EXEC_START, JP_EXEC_POSTSTART,
+	JP_EXEC_PREPARE, JP_EXEC_PRESTART, JP_EXEC_CREATED,  JP_EXEC_START,   JP_EXEC_POSTSTART,
 	JP_EXEC_PRESTOP, JP_EXEC_STOP,	   JP_EXEC_POSTSTOP, JP_EXEC_RELEASE,
 };
 
@@ -64,7 +64,8 @@ static long timeout_ms(const struct jail_params *p)
 	return jail_params_isset(p, JP_EXEC_TIMEOUT) ? jail_params_int(p, JP_EXEC_TIMEOUT) * 1000 : -1;
 }
 
-static int run_host(const struct jail_hook_ctx *c, const char *cmd, char **argv, int *status, struct jail_err *e)
+static int run_host(const struct jail_hook_ctx *c, const char *cmd, char **argv, int *status,
+		    struct jail_err *e)
 {
 	char jid[16];
 	int pidfd = -1;
@@ -90,7 +91,7 @@ static int run_host(const struct jail_hook_ctx *c, const char *cmd, char **argv,
 	pidfd = sys_pidfd_open(pid, 0);
 	long t = timeout_ms(c->p);
 	if (t >= 0 && pidfd >= 0) {
-		struct pollfd pf = { pidfd, POLLIN, 0 };
+		struct pollfd pf = {pidfd, POLLIN, 0};
 		int r;
 		while ((r = poll(&pf, 1, (int)t)) < 0 && errno == EINTR)
 			;
@@ -113,15 +114,16 @@ static int run_host(const struct jail_hook_ctx *c, const char *cmd, char **argv,
 }
 
 /* In the jail, through the jexec path; output to exec.consolelog if set. */
-static int run_jail(const struct jail_hook_ctx *c, const char *cmd, char **argv, int *status, struct jail_err *e)
+static int run_jail(const struct jail_hook_ctx *c, const char *cmd, char **argv, int *status,
+		    struct jail_err *e)
 {
 	const char *log = jail_params_str(c->p, JP_EXEC_CONSOLELOG);
-	struct jail_attach_opts o = { .clean = jail_params_bool(c->p, JP_EXEC_CLEAN),
-				      .jail_user = jail_params_str(c->p, JP_EXEC_JAIL_USER),
-				      .argv = argv,
-				      .timeout_ms = timeout_ms(c->p),
-				      .no_tty = true };
-	int saved[2] = { -1, -1 }, ret;
+	struct jail_attach_opts o = {.clean = jail_params_bool(c->p, JP_EXEC_CLEAN),
+				     .jail_user = jail_params_str(c->p, JP_EXEC_JAIL_USER),
+				     .argv = argv,
+				     .timeout_ms = timeout_ms(c->p),
+				     .no_tty = true};
+	int saved[2] = {-1, -1}, ret;
 	char key[16];
 
 	if (log) {
@@ -169,7 +171,8 @@ int jail_hooks_run(const struct jail_hook_ctx *c, enum jail_param_id id, int *st
 			if (!v->v[i][0])
 				continue;
 			if (jail_hook_argv(v->v[i], buf, sizeof(buf), argv, (int)ARRAY_SIZE(argv)) <= 0)
-				return jail_err_set(e, -E2BIG, "%s: command too long", jail_param_defs[id].name);
+				return jail_err_set(e, -E2BIG, "%s: command too long",
+						    jail_param_defs[id].name);
 			args = argv;
 		}
 		const char *what = id == JP_COMMAND ? v->v[0] : v->v[i];

@@ -58,7 +58,7 @@ static void __attribute__((noreturn)) fail(int sock, const struct jail_err *e)
 
 static int loopback_up(struct jail_err *e)
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -86,7 +86,7 @@ static int status_code(int st)
 
 static bool has_children(void)
 {
-	siginfo_t si = { 0 };
+	siginfo_t si = {0};
 
 	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
@@ -152,7 +152,7 @@ static void __attribute__((noreturn)) init_loop(pid_t cmd, int sock, bool persis
 
 void jail_init_child(struct jail_init_spec *s, int sock, const char *fault)
 {
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	int master = -1;
 	char go;
 	sigset_t set;

@@ -39,14 +39,15 @@ int jail_net_addrs(const struct jail_params *p, struct netaddr *out, size_t max,
 	static const struct {
 		enum jail_param_id id;
 		int family;
-	} lists[] = { { JP_IP4_ADDR, AF_INET }, { JP_IP6_ADDR, AF_INET6 } };
+	} lists[] = {{JP_IP4_ADDR, AF_INET}, {JP_IP6_ADDR, AF_INET6}};
 	size_t n = 0;
 
 	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
 		const struct jail_param_val *v = jail_params_get(p, lists[l].id);
 		for (size_t i = 0; i < v->n; i++) {
 			if (n == max)
-				return jail_err_set(e, -E2BIG, "%s: too many addresses", jail_param_defs[lists[l].id].name);
+				return jail_err_set(e, -E2BIG, "%s: too many addresses",
+						    jail_param_defs[lists[l].id].name);
 			int r = netaddr_parse(&out[n], v->v[i], lists[l].family, e);
 			if (r < 0)
 				return r;
@@ -83,9 +84,13 @@ static void net_teardown(const struct jail_state *st)
 	n = jail_net_addrs(&st->params, addrs, NET_JAIL_MAX_ADDRS, NULL);
 	if (n < 0)
 		n = 0;
-	struct net_jail nj = { .host_netns_fd = -1, .jail_netns_fd = -1, .host_if = st->host_if,
-			       .jail_if = "eth0", .interface = jail_params_str(&st->params, JP_INTERFACE),
-			       .addrs = addrs, .naddrs = (size_t)n };
+	struct net_jail nj = {.host_netns_fd = -1,
+			      .jail_netns_fd = -1,
+			      .host_if = st->host_if,
+			      .jail_if = "eth0",
+			      .interface = jail_params_str(&st->params, JP_INTERFACE),
+			      .addrs = addrs,
+			      .naddrs = (size_t)n};
 	net_jail_teardown(&nj, NULL);
 }
 
@@ -166,10 +171,13 @@ int jail_remove(struct jail_registry *reg, const char *key, bool hooks, char *na
 			pidfd = -1;
 		}
 	}
-	struct jail_hook_ctx hc = { .reg = reg, .p = &st.params, .jid = st.jid, .name = st.name,
-				    .path = jail_params_str(&st.params, JP_PATH) };
+	struct jail_hook_ctx hc = {.reg = reg,
+				   .p = &st.params,
+				   .jid = st.jid,
+				   .name = st.name,
+				   .path = jail_params_str(&st.params, JP_PATH)};
 	int hs, hret = 0;
-	struct jail_err he = { 0 };
+	struct jail_err he = {0};
 	if (hooks && pidfd >= 0) {
 		/* A failing stop command is reported; the jail goes all the same. */
 		hret = jail_hooks_run(&hc, JP_EXEC_PRESTOP, &hs, &he);
@@ -193,13 +201,13 @@ int jail_remove(struct jail_registry *reg, const char *key, bool hooks, char *na
 		if (timeout > 0 && term_all_but_init(&st) > 0) {
 			long deadline = now_ms() + timeout * 1000;
 			while (now_ms() < deadline && jail_cgroup_nprocs(&st.cg) > 1) {
-				struct timespec ts = { 0, 10 * 1000000L };
+				struct timespec ts = {0, 10 * 1000000L};
 				nanosleep(&ts, NULL);
 			}
 		}
 		/* The PID namespace dies with its init: every process, forks included. */
 		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
-		struct pollfd pf = { pidfd, POLLIN, 0 };
+		struct pollfd pf = {pidfd, POLLIN, 0};
 		while (poll(&pf, 1, 5000) < 0 && errno == EINTR)
 			;
 		close(pidfd);
@@ -282,8 +290,10 @@ int jail_modify(struct jail_registry *reg, const char *key, const struct jail_pa
 		const struct jail_param_val *nv = &change->val[i];
 		if (!nv->set || i == JP_NAME || i == JP_JID)
 			continue;
-		if ((jail_param_defs[i].flags & JPF_CREATE_ONLY) && !same_values(nv, &st.params.val[i], (enum jail_param_id)i)) {
-			ret = jail_err_set(e, -EROFS, "%s cannot be changed after creation", jail_param_defs[i].name);
+		if ((jail_param_defs[i].flags & JPF_CREATE_ONLY) &&
+		    !same_values(nv, &st.params.val[i], (enum jail_param_id)i)) {
+			ret = jail_err_set(e, -EROFS, "%s cannot be changed after creation",
+					   jail_param_defs[i].name);
 			goto out;
 		}
 		if ((jail_param_defs[i].flags & JPF_UNIMPL) && nv->n) {
@@ -294,7 +304,8 @@ int jail_modify(struct jail_registry *reg, const char *key, const struct jail_pa
 	if (jail_params_isset(change, JP_SECURELEVEL) &&
 	    jail_params_int(change, JP_SECURELEVEL) < jail_params_int(&st.params, JP_SECURELEVEL)) {
 		ret = jail_err_set(e, -EPERM, "securelevel: cannot be lowered (%ld to %ld)",
-				   jail_params_int(&st.params, JP_SECURELEVEL), jail_params_int(change, JP_SECURELEVEL));
+				   jail_params_int(&st.params, JP_SECURELEVEL),
+				   jail_params_int(change, JP_SECURELEVEL));
 		goto out;
 	}
 	/* Merge, then refuse what the privilege table refuses before anything changes. */
@@ -302,7 +313,8 @@ int jail_modify(struct jail_registry *reg, const char *key, const struct jail_pa
 		const struct jail_param_val *nv = &change->val[i];
 		if (!nv->set || i == JP_NAME || i == JP_JID)
 			continue;
-		ret = jail_params_set(&st.params, (enum jail_param_id)i, (const char *const *)nv->v, nv->n, false, e);
+		ret = jail_params_set(&st.params, (enum jail_param_id)i, (const char *const *)nv->v, nv->n,
+				      false, e);
 		if (ret < 0)
 			goto out;
 	}
@@ -316,11 +328,17 @@ int jail_modify(struct jail_registry *reg, const char *key, const struct jail_pa
 	}
 	if (jail_params_isset(change, JP_HOSTNAME) || jail_params_isset(change, JP_DOMAINNAME)) {
 		if (!strcmp(jail_params_str(&st.params, JP_HOST), "inherit")) {
-			ret = jail_err_set(e, -EPERM, "host.hostname: the jail shares the host's hostname (host=inherit)");
+			ret = jail_err_set(
+				e, -EPERM,
+				"host.hostname: the jail shares the host's hostname (host=inherit)");
 			goto out;
 		}
-		ret = set_uts(pidfd, jail_params_isset(change, JP_HOSTNAME) ? jail_params_str(change, JP_HOSTNAME) : NULL,
-			      jail_params_isset(change, JP_DOMAINNAME) ? jail_params_str(change, JP_DOMAINNAME) : NULL, e);
+		ret = set_uts(
+			pidfd,
+			jail_params_isset(change, JP_HOSTNAME) ? jail_params_str(change, JP_HOSTNAME) : NULL,
+			jail_params_isset(change, JP_DOMAINNAME) ? jail_params_str(change, JP_DOMAINNAME)
+								 : NULL,
+			e);
 		if (ret < 0)
 			goto out;
 	}
@@ -331,7 +349,8 @@ int jail_modify(struct jail_registry *reg, const char *key, const struct jail_pa
 	}
 	/* persist is init's to know: a signal from outside the jail says which. */
 	if (ret == 0 && jail_params_isset(change, JP_PERSIST))
-		sys_pidfd_send_signal(pidfd, jail_params_bool(change, JP_PERSIST) ? SIGUSR1 : SIGUSR2, NULL, 0);
+		sys_pidfd_send_signal(pidfd, jail_params_bool(change, JP_PERSIST) ? SIGUSR1 : SIGUSR2, NULL,
+				      0);
 out:
 	if (pidfd >= 0)
 		close(pidfd);
@@ -348,11 +367,12 @@ int jail_params_merged(struct jail_registry *reg, const char *key, const struct 
 	if (ret < 0)
 		return ret;
 	*out = st.params;
-	st.params = (struct jail_params){ 0 };
+	st.params = (struct jail_params){0};
 	for (int i = 0; i < JP__COUNT && ret == 0; i++) {
 		const struct jail_param_val *nv = &change->val[i];
 		if (nv->set)
-			ret = jail_params_set(out, (enum jail_param_id)i, (const char *const *)nv->v, nv->n, false, e);
+			ret = jail_params_set(out, (enum jail_param_id)i, (const char *const *)nv->v, nv->n,
+					      false, e);
 	}
 	/* The JID goes back to the pool: the new jail takes the lowest free one unless asked. */
 	if (!jail_params_isset(change, JP_JID))

@@ -26,7 +26,7 @@
 #include "rootfs.h"
 
 #define MKROOT_MAX_DEPTH 128
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH	 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static int dir_is_empty(int parentfd, const char *name, struct jail_err *e)
 {
@@ -34,8 +34,7 @@ static int dir_is_empty(int parentfd, const char *name, struct jail_err *e)
 	struct dirent *de;
 	int fd;
 
-	fd = openat(parentfd, name,
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return jail_err_sys(e, -errno, "%s", name);
 	d = fdopendir(fd);
@@ -49,8 +48,8 @@ static int dir_is_empty(int parentfd, const char *name, struct jail_err *e)
 	return 1;
 }
 
-int mkroot_begin(struct mkroot_build *b, const char *dir, int force,
-		 struct mkroot_stats *st, struct jail_err *e)
+int mkroot_begin(struct mkroot_build *b, const char *dir, int force, struct mkroot_stats *st,
+		 struct jail_err *e)
 {
 	char parent[PATH_MAX];
 	char *slash;
@@ -83,11 +82,10 @@ int mkroot_begin(struct mkroot_build *b, const char *dir, int force,
 		snprintf(b->name, sizeof(b->name), "%.*s", (int)sizeof(b->name) - 1, b->dir);
 	}
 	if (!b->name[0] || !strcmp(b->name, ".") || !strcmp(b->name, ".."))
-		return jail_err_set(e, -EINVAL, "%s: not a usable directory name",
-				    dir);
+		return jail_err_set(e, -EINVAL, "%s: not a usable directory name", dir);
 	if (strcmp(parent, ".") && access(parent, F_OK) < 0) {
-		_cleanup_close_ int top = open(parent[0] == '/' ? "/" : ".",
-					       O_PATH | O_DIRECTORY | O_CLOEXEC);
+		_cleanup_close_ int top =
+			open(parent[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 		r = rootfs_mkdir_p(top, parent, 0755, e);
 		if (r < 0)
@@ -98,23 +96,19 @@ int mkroot_begin(struct mkroot_build *b, const char *dir, int force,
 		return jail_err_sys(e, -errno, "%s", parent);
 	if (fstatat(b->parentfd, b->name, &s, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!S_ISDIR(s.st_mode))
-			return jail_err_set(e, -ENOTDIR,
-					    "%s: exists and is not a directory",
-					    b->dir);
+			return jail_err_set(e, -ENOTDIR, "%s: exists and is not a directory", b->dir);
 		r = dir_is_empty(b->parentfd, b->name, e);
 		if (r < 0)
 			return r;
 		if (r == 0 && !force)
-			return jail_err_set(e, -EEXIST,
-					    "%s: not empty (use --force)", b->dir);
+			return jail_err_set(e, -EEXIST, "%s: not empty (use --force)", b->dir);
 		b->exists = 1;
 	} else if (errno != ENOENT) {
 		return jail_err_sys(e, -errno, "%s", b->dir);
 	}
 	for (i = 0; i < 100; i++) {
 		unsigned char rnd[6];
-		static const char al[] =
-			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+		static const char al[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 		char suf[7];
 		int k;
 
@@ -123,10 +117,9 @@ int mkroot_begin(struct mkroot_build *b, const char *dir, int force,
 		for (k = 0; k < 6; k++)
 			suf[k] = al[rnd[k] % (sizeof(al) - 1)];
 		suf[6] = '\0';
-		if ((size_t)snprintf(b->tmpname, sizeof(b->tmpname), "%s.tmp-%s",
-				     b->name, suf) >= sizeof(b->tmpname))
-			return jail_err_set(e, -ENAMETOOLONG,
-					    "%s: name too long", dir);
+		if ((size_t)snprintf(b->tmpname, sizeof(b->tmpname), "%s.tmp-%s", b->name, suf) >=
+		    sizeof(b->tmpname))
+			return jail_err_set(e, -ENAMETOOLONG, "%s: name too long", dir);
 		if (mkdirat(b->parentfd, b->tmpname, 0700) == 0)
 			break;
 		if (errno != EEXIST) {
@@ -137,8 +130,7 @@ int mkroot_begin(struct mkroot_build *b, const char *dir, int force,
 	snprintf(b->tmp, sizeof(b->tmp), "%s/%s", parent, b->tmpname);
 	if (fchmodat(b->parentfd, b->tmpname, 0755, 0) < 0)
 		return jail_err_sys(e, -errno, "%s", b->tmp);
-	b->rootfd = openat(b->parentfd, b->tmpname,
-			   O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	b->rootfd = openat(b->parentfd, b->tmpname, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (b->rootfd < 0)
 		return jail_err_sys(e, -errno, "%s", b->tmp);
 	b->hostfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -152,16 +144,13 @@ int mkroot_commit(struct mkroot_build *b, struct jail_err *e)
 	if (syncfs(b->rootfd) < 0 && errno != EBADF)
 		return jail_err_sys(e, -errno, "%s: sync", b->tmp);
 	if (b->exists) {
-		if (renameat2(b->parentfd, b->tmpname, b->parentfd, b->name,
-			      RENAME_EXCHANGE) < 0)
+		if (renameat2(b->parentfd, b->tmpname, b->parentfd, b->name, RENAME_EXCHANGE) < 0)
 			return jail_err_sys(e, -errno, "%s: rename", b->dir);
 		/* tmpname now holds the old contents: removing them is the
 		 * abort path's job, but the new root is in place already. */
 		if (rootfs_rm_tree(b->parentfd, b->tmpname, e) < 0)
-			return jail_err_prefix(e, "%s: old contents left in %s",
-					       b->dir, b->tmp);
-	} else if (renameat2(b->parentfd, b->tmpname, b->parentfd, b->name,
-			     RENAME_NOREPLACE) < 0) {
+			return jail_err_prefix(e, "%s: old contents left in %s", b->dir, b->tmp);
+	} else if (renameat2(b->parentfd, b->tmpname, b->parentfd, b->name, RENAME_NOREPLACE) < 0) {
 		return jail_err_sys(e, -errno, "%s: rename", b->dir);
 	}
 	b->tmpname[0] = '\0';
@@ -170,7 +159,7 @@ int mkroot_commit(struct mkroot_build *b, struct jail_err *e)
 
 void mkroot_abort(struct mkroot_build *b)
 {
-	struct jail_err ign = { 0 };
+	struct jail_err ign = {0};
 
 	if (b->parentfd >= 0 && b->tmpname[0])
 		rootfs_rm_tree(b->parentfd, b->tmpname, &ign);
@@ -191,8 +180,7 @@ static const char *rel(const char *path)
 	return *path ? path : ".";
 }
 
-int mkroot_mkdir(struct mkroot_build *b, const char *path, mode_t mode,
-		 struct jail_err *e)
+int mkroot_mkdir(struct mkroot_build *b, const char *path, mode_t mode, struct jail_err *e)
 {
 	int r = rootfs_mkdir_p(b->rootfd, rel(path), 0755, e);
 
@@ -221,8 +209,7 @@ static int write_full(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int mkroot_write(struct mkroot_build *b, const char *path, mode_t mode,
-		 const char *text, struct jail_err *e)
+int mkroot_write(struct mkroot_build *b, const char *path, mode_t mode, const char *text, struct jail_err *e)
 {
 	_cleanup_close_ int fd = -1;
 	char dir[PATH_MAX];
@@ -237,8 +224,7 @@ int mkroot_write(struct mkroot_build *b, const char *path, mode_t mode,
 		if (r < 0)
 			return r;
 	}
-	fd = openat(b->rootfd, rel(path),
-		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = openat(b->rootfd, rel(path), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return jail_err_sys(e, -errno, "%s", path);
 	r = write_full(fd, text, strlen(text));
@@ -259,7 +245,7 @@ static int copy_attrs(int in, int out, const struct stat *st)
 {
 	char cap[256];
 	ssize_t n;
-	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	struct timespec ts[2] = {st->st_atim, st->st_mtim};
 
 	if (fchown(out, st->st_uid, st->st_gid) < 0)
 		return -errno;
@@ -275,15 +261,13 @@ static int copy_attrs(int in, int out, const struct stat *st)
 
 /* Copy a regular file; an existing destination is left alone (the same
  * library reached twice). */
-static int copy_file(int in, const struct stat *st, int dstdir,
-		     const char *name, const char *show,
+static int copy_file(int in, const struct stat *st, int dstdir, const char *name, const char *show,
 		     struct mkroot_stats *stats, struct jail_err *e)
 {
 	_cleanup_close_ int out = -1;
 	int r;
 
-	out = openat(dstdir, name,
-		     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	out = openat(dstdir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0) {
 		if (errno == EEXIST)
 			return 0;
@@ -302,8 +286,7 @@ static int copy_file(int in, const struct stat *st, int dstdir,
 	return 0;
 }
 
-int mkroot_copy_tree(int srcfd, int dstfd, struct mkroot_stats *stats,
-		     int depth, struct jail_err *e)
+int mkroot_copy_tree(int srcfd, int dstfd, struct mkroot_stats *stats, int depth, struct jail_err *e)
 {
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
@@ -332,7 +315,7 @@ int mkroot_copy_tree(int srcfd, int dstfd, struct mkroot_stats *stats,
 			return jail_err_sys(e, -errno, "%s", n);
 		if (S_ISDIR(st.st_mode)) {
 			_cleanup_close_ int s2 = -1, d2 = -1;
-			struct timespec ts[2] = { st.st_atim, st.st_mtim };
+			struct timespec ts[2] = {st.st_atim, st.st_mtim};
 
 			if (mkdirat(dstfd, n, 0700) < 0 && errno != EEXIST)
 				return jail_err_sys(e, -errno, "%s", n);
@@ -340,12 +323,8 @@ int mkroot_copy_tree(int srcfd, int dstfd, struct mkroot_stats *stats,
 				stats->dirs++;
 			/* Mount points become empty directories. */
 			if (st.st_dev == top.st_dev) {
-				s2 = openat(srcfd, n,
-					    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						    O_CLOEXEC);
-				d2 = openat(dstfd, n,
-					    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						    O_CLOEXEC);
+				s2 = openat(srcfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				d2 = openat(dstfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 				if (s2 < 0 || d2 < 0)
 					return jail_err_sys(e, -errno, "%s", n);
 				r = mkroot_copy_tree(s2, d2, stats, depth + 1, e);
@@ -353,12 +332,10 @@ int mkroot_copy_tree(int srcfd, int dstfd, struct mkroot_stats *stats,
 					return jail_err_prefix(e, "%s", n);
 			}
 			if (fchownat(dstfd, n, st.st_uid, st.st_gid, 0) < 0 ||
-			    fchmodat(dstfd, n, st.st_mode & 07777, 0) < 0 ||
-			    utimensat(dstfd, n, ts, 0) < 0)
+			    fchmodat(dstfd, n, st.st_mode & 07777, 0) < 0 || utimensat(dstfd, n, ts, 0) < 0)
 				return jail_err_sys(e, -errno, "%s", n);
 		} else if (S_ISREG(st.st_mode)) {
-			_cleanup_close_ int in = openat(
-				srcfd, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int in = openat(srcfd, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (in < 0)
 				return jail_err_sys(e, -errno, "%s", n);
@@ -368,26 +345,22 @@ int mkroot_copy_tree(int srcfd, int dstfd, struct mkroot_stats *stats,
 		} else if (S_ISLNK(st.st_mode)) {
 			char t[PATH_MAX];
 			ssize_t tl = readlinkat(srcfd, n, t, sizeof(t) - 1);
-			struct timespec ts[2] = { st.st_atim, st.st_mtim };
+			struct timespec ts[2] = {st.st_atim, st.st_mtim};
 
 			if (tl < 0)
 				return jail_err_sys(e, -errno, "%s", n);
 			t[tl] = '\0';
 			if (symlinkat(t, dstfd, n) < 0 && errno != EEXIST)
 				return jail_err_sys(e, -errno, "%s", n);
-			if (fchownat(dstfd, n, st.st_uid, st.st_gid,
-				     AT_SYMLINK_NOFOLLOW) < 0)
+			if (fchownat(dstfd, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
 				return jail_err_sys(e, -errno, "%s", n);
 			utimensat(dstfd, n, ts, AT_SYMLINK_NOFOLLOW);
 			if (stats)
 				stats->links++;
-		} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
-			   S_ISFIFO(st.st_mode)) {
-			if (mknodat(dstfd, n, st.st_mode, st.st_rdev) < 0 &&
-			    errno != EEXIST)
+		} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode)) {
+			if (mknodat(dstfd, n, st.st_mode, st.st_rdev) < 0 && errno != EEXIST)
 				return jail_err_sys(e, -errno, "%s", n);
-			if (fchownat(dstfd, n, st.st_uid, st.st_gid,
-				     AT_SYMLINK_NOFOLLOW) < 0)
+			if (fchownat(dstfd, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
 				return jail_err_sys(e, -errno, "%s", n);
 		}
 		/* Sockets belong to running programs; not copied. */
@@ -403,8 +376,7 @@ struct copy_ctx {
 };
 
 /* rootfs_walk callback: make each component of a host path in the root. */
-static int copy_component(void *arg, const char *prefix, const struct stat *st,
-			  const char *target)
+static int copy_component(void *arg, const char *prefix, const struct stat *st, const char *target)
 {
 	struct copy_ctx *c = arg;
 	struct mkroot_build *b = c->b;
@@ -434,30 +406,25 @@ static int copy_component(void *arg, const char *prefix, const struct stat *st,
 		return 0;
 	}
 	if (S_ISREG(st->st_mode)) {
-		_cleanup_close_ int in =
-			rootfs_open(b->hostfd, prefix, O_RDONLY | O_NOFOLLOW, 0);
+		_cleanup_close_ int in = rootfs_open(b->hostfd, prefix, O_RDONLY | O_NOFOLLOW, 0);
 
 		if (in < 0)
 			return jail_err_sys(c->e, in, "%s", prefix);
 		return copy_file(in, st, b->rootfd, r, prefix, b->st, c->e);
 	}
-	return jail_err_set(c->e, -EINVAL,
-			    "%s: not a regular file, directory or symlink",
-			    prefix);
+	return jail_err_set(c->e, -EINVAL, "%s: not a regular file, directory or symlink", prefix);
 }
 
-int mkroot_copy_host(struct mkroot_build *b, const char *path,
-		     struct jail_err *e)
+int mkroot_copy_host(struct mkroot_build *b, const char *path, struct jail_err *e)
 {
-	struct copy_ctx c = { b, e };
+	struct copy_ctx c = {b, e};
 	char res[PATH_MAX], tmpreal[PATH_MAX];
 	struct stat st;
 	int r;
 
 	if (path[0] != '/')
 		return jail_err_set(e, -EINVAL, "%s: not an absolute path", path);
-	r = rootfs_walk(b->hostfd, path, copy_component, &c, res, sizeof(res),
-			e);
+	r = rootfs_walk(b->hostfd, path, copy_component, &c, res, sizeof(res), e);
 	if (r < 0)
 		return r;
 	if (fstatat(b->hostfd, rel(res), &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -469,11 +436,9 @@ int mkroot_copy_host(struct mkroot_build *b, const char *path,
 		/* Never copy a tree into itself. */
 		if (realpath(b->tmp, tmpreal) && !strncmp(tmpreal, res, rl) &&
 		    (rl == 1 || tmpreal[rl] == '/' || tmpreal[rl] == '\0'))
-			return jail_err_set(e, -EINVAL,
-					    "%s: contains the new root", path);
+			return jail_err_set(e, -EINVAL, "%s: contains the new root", path);
 		s = rootfs_open(b->hostfd, res, O_RDONLY | O_DIRECTORY, 0);
-		d = openat(b->rootfd, rel(res),
-			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		d = openat(b->rootfd, rel(res), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (s < 0 || d < 0)
 			return jail_err_sys(e, s < 0 ? s : -errno, "%s", path);
 		r = mkroot_copy_tree(s, d, b->st, 0, e);
@@ -485,8 +450,7 @@ int mkroot_copy_host(struct mkroot_build *b, const char *path,
 
 /* ---- /etc files -------------------------------------------------------- */
 
-static int append(char *buf, size_t sz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int append(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int append(char *buf, size_t sz, const char *fmt, ...)
 {
 	size_t n = strlen(buf);
@@ -501,8 +465,7 @@ static int append(char *buf, size_t sz, const char *fmt, ...)
 
 /* passwd and group: root (and in busybox roots daemon, tty, nobody), then
  * each requested host user and its primary group. */
-static int write_users(struct mkroot_build *b, const char *const *users,
-		       const char *root_shell, int busybox,
+static int write_users(struct mkroot_build *b, const char *const *users, const char *root_shell, int busybox,
 		       struct jail_err *e)
 {
 	static char pw[65536], gr[65536];
@@ -535,10 +498,8 @@ static int write_users(struct mkroot_build *b, const char *const *users,
 		errno = 0;
 		p = getpwnam(users[i]);
 		if (!p)
-			return jail_err_set(e, -ENOENT, "%s: no such user",
-					    users[i]);
-		if (p->pw_uid == 0 || (busybox && (p->pw_uid == 1 ||
-						       p->pw_uid == 65534)))
+			return jail_err_set(e, -ENOENT, "%s: no such user", users[i]);
+		if (p->pw_uid == 0 || (busybox && (p->pw_uid == 1 || p->pw_uid == 65534)))
 			continue;
 		shell = p->pw_shell;
 		/* A busybox root has only busybox's shells: keep a login
@@ -551,17 +512,15 @@ static int write_users(struct mkroot_build *b, const char *const *users,
 				: !strcmp(base, "false") ? "/bin/false"
 							 : "/bin/sh";
 		}
-		r |= append(pw, sizeof(pw), "%s:x:%u:%u:%s:%s:%s\n", p->pw_name,
-			    (unsigned)p->pw_uid, (unsigned)p->pw_gid,
-			    p->pw_gecos ? p->pw_gecos : "", p->pw_dir, shell);
+		r |= append(pw, sizeof(pw), "%s:x:%u:%u:%s:%s:%s\n", p->pw_name, (unsigned)p->pw_uid,
+			    (unsigned)p->pw_gid, p->pw_gecos ? p->pw_gecos : "", p->pw_dir, shell);
 		for (k = 0; k < ng; k++)
 			dup |= gids[k] == p->pw_gid;
 		if (dup)
 			continue;
 		gids[ng++] = p->pw_gid;
 		g = getgrgid(p->pw_gid);
-		r |= append(gr, sizeof(gr), "%s:x:%u:\n",
-			    g ? g->gr_name : p->pw_name, (unsigned)p->pw_gid);
+		r |= append(gr, sizeof(gr), "%s:x:%u:\n", g ? g->gr_name : p->pw_name, (unsigned)p->pw_gid);
 	}
 	if (r)
 		return jail_err_set(e, -E2BIG, "/etc/passwd too large");
@@ -572,8 +531,8 @@ static int write_users(struct mkroot_build *b, const char *const *users,
 }
 
 /* The host file's contents (following symlinks) as a regular file. */
-static int copy_host_content(struct mkroot_build *b, const char *path,
-			     const char *fallback, struct jail_err *e)
+static int copy_host_content(struct mkroot_build *b, const char *path, const char *fallback,
+			     struct jail_err *e)
 {
 	_cleanup_close_ int in = open(path, O_RDONLY | O_CLOEXEC);
 	_cleanup_close_ int out = -1;
@@ -582,8 +541,7 @@ static int copy_host_content(struct mkroot_build *b, const char *path,
 
 	if (in < 0 || fstat(in, &st) < 0 || !S_ISREG(st.st_mode))
 		return fallback ? mkroot_write(b, path, 0644, fallback, e) : 0;
-	out = openat(b->rootfd, rel(path),
-		     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	out = openat(b->rootfd, rel(path), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (out < 0)
 		return jail_err_sys(e, -errno, "%s", path);
 	r = rootfs_copy_data(in, out);
@@ -598,19 +556,17 @@ static int copy_host_content(struct mkroot_build *b, const char *path,
 	return 0;
 }
 
-static const char hosts_text[] =
-	"127.0.0.1\tlocalhost\n"
-	"::1\t\tlocalhost ip6-localhost ip6-loopback\n";
+static const char hosts_text[] = "127.0.0.1\tlocalhost\n"
+				 "::1\t\tlocalhost ip6-localhost ip6-loopback\n";
 
-static const char nsswitch_text[] =
-	"# Written by mkjail: only the files and DNS sources this root holds.\n"
-	"passwd:         files\n"
-	"group:          files\n"
-	"shadow:         files\n"
-	"hosts:          files dns\n"
-	"networks:       files\n"
-	"protocols:      files\n"
-	"services:       files\n";
+static const char nsswitch_text[] = "# Written by mkjail: only the files and DNS sources this root holds.\n"
+				    "passwd:         files\n"
+				    "group:          files\n"
+				    "shadow:         files\n"
+				    "hosts:          files dns\n"
+				    "networks:       files\n"
+				    "protocols:      files\n"
+				    "services:       files\n";
 
 /* The empty mount points and scratch directories every root gets. */
 static int base_dirs(struct mkroot_build *b, struct jail_err *e)
@@ -618,9 +574,8 @@ static int base_dirs(struct mkroot_build *b, struct jail_err *e)
 	static const struct {
 		const char *path;
 		mode_t mode;
-	} dirs[] = { { "/dev", 0755 },	   { "/proc", 0555 }, { "/sys", 0555 },
-		     { "/tmp", 01777 },	   { "/etc", 0755 },  { "/root", 0700 },
-		     { "/var/run", 0755 }, { "/var/tmp", 01777 } };
+	} dirs[] = {{"/dev", 0755}, {"/proc", 0555}, {"/sys", 0555},	 {"/tmp", 01777},
+		    {"/etc", 0755}, {"/root", 0700}, {"/var/run", 0755}, {"/var/tmp", 01777}};
 	size_t i;
 	int r;
 
@@ -640,8 +595,7 @@ static int common_etc(struct mkroot_build *b, struct jail_err *e)
 	if (r >= 0)
 		r = copy_host_content(b, "/etc/resolv.conf", "", e);
 	if (r >= 0)
-		r = mkroot_write(b, "/etc/fstab", 0644,
-				 "# jail mounts come from jail.conf\n", e);
+		r = mkroot_write(b, "/etc/fstab", 0644, "# jail mounts come from jail.conf\n", e);
 	return r;
 }
 
@@ -654,8 +608,7 @@ struct mini_ctx {
 	char libdir[PATH_MAX]; /* where libc.so.6 was found */
 };
 
-static int mini_collect(void *arg, enum elf_event ev, const char *path,
-			const char *by, const char *why)
+static int mini_collect(void *arg, enum elf_event ev, const char *path, const char *by, const char *why)
 {
 	struct mini_ctx *m = arg;
 
@@ -675,27 +628,23 @@ static int mini_collect(void *arg, enum elf_event ev, const char *path,
 			return -ENOMEM;
 		m->n++;
 		if (base && !strcmp(base + 1, "libc.so.6"))
-			snprintf(m->libdir, sizeof(m->libdir), "%.*s",
-				 (int)(base - path), path);
+			snprintf(m->libdir, sizeof(m->libdir), "%.*s", (int)(base - path), path);
 		return 0;
 	}
 	if (m->first_problem[0])
 		return 0;
 	if (ev == ELF_EV_MISSING && why)
-		snprintf(m->first_problem, sizeof(m->first_problem),
-			 "%s: %s %s not found", by, why, path);
+		snprintf(m->first_problem, sizeof(m->first_problem), "%s: %s %s not found", by, why, path);
 	else if (ev == ELF_EV_MISSING)
-		snprintf(m->first_problem, sizeof(m->first_problem),
-			 "%s: library not found (needed by %s)", path, by);
+		snprintf(m->first_problem, sizeof(m->first_problem), "%s: library not found (needed by %s)",
+			 path, by);
 	else
-		snprintf(m->first_problem, sizeof(m->first_problem), "%s: %s",
-			 path, why);
+		snprintf(m->first_problem, sizeof(m->first_problem), "%s: %s", path, why);
 	return 0;
 }
 
 /* A program name without '/' is looked up in the standard PATH. */
-static int find_program(const char *name, char *out, size_t sz,
-			struct jail_err *e)
+static int find_program(const char *name, char *out, size_t sz, struct jail_err *e)
 {
 	const char *p = DEFAULT_PATH;
 
@@ -716,15 +665,13 @@ static int find_program(const char *name, char *out, size_t sz,
 			return 0;
 		p = *end ? end + 1 : end;
 	}
-	return jail_err_set(e, -ENOENT, "%s: not found in %s", name,
-			    DEFAULT_PATH);
+	return jail_err_set(e, -ENOENT, "%s: not found in %s", name, DEFAULT_PATH);
 }
 
-int mkroot_mini(const char *dir, const char *const *programs,
-		const struct mkroot_opts *o, struct mkroot_stats *st,
-		struct jail_err *e)
+int mkroot_mini(const char *dir, const char *const *programs, const struct mkroot_opts *o,
+		struct mkroot_stats *st, struct jail_err *e)
 {
-	struct mini_ctx m = { 0 };
+	struct mini_ctx m = {0};
 	struct mkroot_build b;
 	_cleanup_free_ char(*given)[PATH_MAX] = NULL;
 	_cleanup_free_ char(*realbuf)[PATH_MAX] = NULL;
@@ -734,8 +681,7 @@ int mkroot_mini(const char *dir, const char *const *programs,
 	int r;
 
 	if (!programs || !programs[0])
-		return jail_err_exit(e, 64),
-		       jail_err_set(e, -EINVAL, "no program given");
+		return jail_err_exit(e, 64), jail_err_set(e, -EINVAL, "no program given");
 	given = calloc(MKROOT_MAX_ITEMS, PATH_MAX);
 	realbuf = calloc(MKROOT_MAX_ITEMS, PATH_MAX);
 	if (!given || !realbuf)
@@ -752,8 +698,7 @@ int mkroot_mini(const char *dir, const char *const *programs,
 		return jail_err_sys(e, -errno, "/");
 	/* $ORIGIN of a program is its real location, as ld.so sees it. */
 	for (i = 0; i < np; i++) {
-		r = rootfs_walk(hostfd, given[i], NULL, NULL, realbuf[i],
-				PATH_MAX, e);
+		r = rootfs_walk(hostfd, given[i], NULL, NULL, realbuf[i], PATH_MAX, e);
 		if (r < 0)
 			return r;
 		real[i] = realbuf[i];
@@ -778,13 +723,11 @@ int mkroot_mini(const char *dir, const char *const *programs,
 	/* NSS modules glibc may dlopen for the sources nsswitch.conf names
 	 * (built into libc since 2.34, separate files before). */
 	if (r >= 0 && m.libdir[0]) {
-		static const char *const nss[] = { "libnss_files.so.2",
-						   "libnss_dns.so.2" };
+		static const char *const nss[] = {"libnss_files.so.2", "libnss_dns.so.2"};
 		char p[PATH_MAX];
 
 		for (i = 0; r >= 0 && i < ARRAY_SIZE(nss); i++) {
-			if ((size_t)snprintf(p, sizeof(p), "%s/%s", m.libdir,
-					     nss[i]) < sizeof(p) &&
+			if ((size_t)snprintf(p, sizeof(p), "%s/%s", m.libdir, nss[i]) < sizeof(p) &&
 			    access(p, R_OK) == 0)
 				r = mkroot_copy_host(&b, p, e);
 		}
@@ -829,12 +772,11 @@ out:
 
 /* Ask busybox for its applets: "busybox --list-full" prints one relative
  * path per line (usr/bin/wget). Run directly, no shell. */
-static int busybox_list(const char *bb, char *out, size_t sz,
-			struct jail_err *e)
+static int busybox_list(const char *bb, char *out, size_t sz, struct jail_err *e)
 {
 	posix_spawn_file_actions_t fa;
-	char *argv[] = { (char *)bb, (char *)"--list-full", NULL };
-	char *envp[] = { NULL };
+	char *argv[] = {(char *)bb, (char *)"--list-full", NULL};
+	char *envp[] = {NULL};
 	int pfd[2], status;
 	size_t n = 0;
 	pid_t pid;
@@ -877,14 +819,12 @@ static int applet_ok(const char *p)
 	return 1;
 }
 
-static const char busybox_profile[] =
-	"# /etc/profile for a busybox jail root\n"
-	"PATH=/sbin:/bin:/usr/sbin:/usr/bin\n"
-	"PS1='\\u@\\h:\\w\\$ '\n"
-	"export PATH PS1\n";
+static const char busybox_profile[] = "# /etc/profile for a busybox jail root\n"
+				      "PATH=/sbin:/bin:/usr/sbin:/usr/bin\n"
+				      "PS1='\\u@\\h:\\w\\$ '\n"
+				      "export PATH PS1\n";
 
-int mkroot_busybox(const char *dir, const struct mkroot_opts *o,
-		   struct mkroot_stats *st, struct jail_err *e)
+int mkroot_busybox(const char *dir, const struct mkroot_opts *o, struct mkroot_stats *st, struct jail_err *e)
 {
 	static char list[APPLETS_OUT];
 	const char *bb = o && o->busybox ? o->busybox : "/bin/busybox";
@@ -904,9 +844,7 @@ int mkroot_busybox(const char *dir, const struct mkroot_opts *o,
 	r = info.interp != NULL;
 	elf_info_free(&info);
 	if (r)
-		return jail_err_set(e, -ENOEXEC,
-				    "%s: dynamically linked (install busybox-static)",
-				    bb);
+		return jail_err_set(e, -ENOEXEC, "%s: dynamically linked (install busybox-static)", bb);
 	if (fstat(fd, &bst) < 0)
 		return jail_err_sys(e, -errno, "%s", bb);
 	r = busybox_list(bb, list, sizeof(list), e);
@@ -920,21 +858,17 @@ int mkroot_busybox(const char *dir, const struct mkroot_opts *o,
 	if (r >= 0)
 		r = mkroot_mkdir(&b, "/bin", 0755, e);
 	if (r >= 0) {
-		_cleanup_close_ int bindir = openat(b.rootfd, "bin",
-						    O_PATH | O_DIRECTORY |
-							    O_CLOEXEC);
+		_cleanup_close_ int bindir = openat(b.rootfd, "bin", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 		r = copy_file(fd, &bst, bindir, "busybox", bb, st, e);
 		if (r >= 0 && fchmodat(bindir, "busybox", 0755, 0) < 0)
 			r = jail_err_sys(e, -errno, "/bin/busybox");
 	}
-	for (line = strtok_r(list, "\n", &save); r >= 0 && line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(list, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
 		char d[PATH_MAX];
 		char *slash;
 
-		if (!applet_ok(line) || !strcmp(line, "bin/busybox") ||
-		    !strcmp(line, "linuxrc"))
+		if (!applet_ok(line) || !strcmp(line, "bin/busybox") || !strcmp(line, "linuxrc"))
 			continue;
 		if (++napplets > APPLETS_MAX)
 			break;
@@ -948,8 +882,7 @@ int mkroot_busybox(const char *dir, const struct mkroot_opts *o,
 		}
 		/* Hard links: nothing to resolve, and busybox sees its
 		 * applet name in argv[0] either way. */
-		if (linkat(b.rootfd, "bin/busybox", b.rootfd, line, 0) < 0 &&
-		    errno != EEXIST) {
+		if (linkat(b.rootfd, "bin/busybox", b.rootfd, line, 0) < 0 && errno != EEXIST) {
 			r = jail_err_sys(e, -errno, "/%s", line);
 			break;
 		}
@@ -957,8 +890,7 @@ int mkroot_busybox(const char *dir, const struct mkroot_opts *o,
 			st->links++;
 		have_sh |= !strcmp(line, "bin/sh");
 	}
-	if (r >= 0 && !have_sh &&
-	    linkat(b.rootfd, "bin/busybox", b.rootfd, "bin/sh", 0) < 0)
+	if (r >= 0 && !have_sh && linkat(b.rootfd, "bin/busybox", b.rootfd, "bin/sh", 0) < 0)
 		r = jail_err_sys(e, -errno, "/bin/sh");
 	if (r >= 0)
 		r = write_users(&b, o ? o->users : NULL, "/bin/sh", 1, e);
@@ -983,8 +915,7 @@ int mkroot_busybox(const char *dir, const struct mkroot_opts *o,
 	if (r >= 0)
 		r = mkroot_mkdir(&b, "/var/spool/cron/crontabs", 0755, e);
 	if (r >= 0)
-		r = mkroot_write(&b, "/var/www/index.html", 0644,
-				 "<html><body>jail</body></html>\n", e);
+		r = mkroot_write(&b, "/var/www/index.html", 0644, "<html><body>jail</body></html>\n", e);
 	if (r >= 0)
 		r = mkroot_write_rc(b.rootfd, 1, e);
 	for (size_t i = 0; r >= 0 && o && o->files && o->files[i]; i++)
@@ -998,8 +929,7 @@ out:
 
 /* ---- thin -------------------------------------------------------------- */
 
-int mkroot_thin(const char *dir, const struct mkroot_opts *o,
-		struct jail_err *e)
+int mkroot_thin(const char *dir, const struct mkroot_opts *o, struct jail_err *e)
 {
 	char base[PATH_MAX], conf[PATH_MAX + 512], absdir[PATH_MAX];
 	struct mkroot_build b;
@@ -1007,8 +937,7 @@ int mkroot_thin(const char *dir, const struct mkroot_opts *o,
 	int r;
 
 	if (!o || !o->base)
-		return jail_err_exit(e, 64),
-		       jail_err_set(e, -EINVAL, "thin: --base BASE is required");
+		return jail_err_exit(e, 64), jail_err_set(e, -EINVAL, "thin: --base BASE is required");
 	if (!realpath(o->base, base))
 		return jail_err_sys(e, -errno, "%s", o->base);
 	if (stat(base, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -1017,15 +946,15 @@ int mkroot_thin(const char *dir, const struct mkroot_opts *o,
 	if (strpbrk(base, ",:\\\n"))
 		return jail_err_set(e, -EINVAL,
 				    "%s: ',', ':' and '\\' cannot be used in an "
-				    "overlay lower directory", base);
+				    "overlay lower directory",
+				    base);
 	if (fstatat(AT_FDCWD, "/", &st, 0) == 0 && !strcmp(base, "/"))
 		return jail_err_set(e, -EINVAL, "/: the host root cannot be a base");
 	r = mkroot_begin(&b, dir, o->force, NULL, e);
 	if (r < 0)
 		goto out;
 	/* The thin jail's own directory must not lie inside its base. */
-	if (realpath(b.tmp, absdir) && !strncmp(absdir, base, strlen(base)) &&
-	    absdir[strlen(base)] == '/') {
+	if (realpath(b.tmp, absdir) && !strncmp(absdir, base, strlen(base)) && absdir[strlen(base)] == '/') {
 		r = jail_err_set(e, -EINVAL, "%s: inside its base %s", dir, base);
 		goto out;
 	}
@@ -1050,8 +979,7 @@ out:
 	return r < 0 ? r : 0;
 }
 
-int mkroot_thin_read(const char *dir, struct mkroot_thin *t,
-		     struct jail_err *e)
+int mkroot_thin_read(const char *dir, struct mkroot_thin *t, struct jail_err *e)
 {
 	_cleanup_close_ int dfd = -1, fd = -1;
 	char buf[8192], absdir[PATH_MAX];
@@ -1071,20 +999,15 @@ int mkroot_thin_read(const char *dir, struct mkroot_thin *t,
 	if (n < 0)
 		return jail_err_sys(e, -errno, "%s/%s", dir, MKROOT_THIN_CONF);
 	buf[n] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "base=", 5))
 			snprintf(t->base, sizeof(t->base), "%s", line + 5);
 	}
 	if (t->base[0] != '/')
-		return jail_err_set(e, -EINVAL, "%s/%s: no absolute base= line",
-				    dir, MKROOT_THIN_CONF);
-	if ((size_t)snprintf(t->upper, sizeof(t->upper), "%s/upper", absdir) >=
-		    sizeof(t->upper) ||
-	    (size_t)snprintf(t->work, sizeof(t->work), "%s/work", absdir) >=
-		    sizeof(t->work) ||
-	    (size_t)snprintf(t->root, sizeof(t->root), "%s/root", absdir) >=
-		    sizeof(t->root))
+		return jail_err_set(e, -EINVAL, "%s/%s: no absolute base= line", dir, MKROOT_THIN_CONF);
+	if ((size_t)snprintf(t->upper, sizeof(t->upper), "%s/upper", absdir) >= sizeof(t->upper) ||
+	    (size_t)snprintf(t->work, sizeof(t->work), "%s/work", absdir) >= sizeof(t->work) ||
+	    (size_t)snprintf(t->root, sizeof(t->root), "%s/root", absdir) >= sizeof(t->root))
 		return jail_err_set(e, -ENAMETOOLONG, "%s: path too long", dir);
 	return 0;
 }

@@ -16,56 +16,52 @@
 #define MKROOT_MAX_ITEMS 256 /* programs, -f files, -u users per call */
 
 struct mkroot_opts {
-	int force;		   /* replace a non-empty DIR */
-	const char *const *files;  /* extra host files or trees, NULL-ended */
-	const char *const *users;  /* host users for /etc/passwd, NULL-ended */
-	const char *busybox;	   /* static busybox; default /bin/busybox */
+	int force;		  /* replace a non-empty DIR */
+	const char *const *files; /* extra host files or trees, NULL-ended */
+	const char *const *users; /* host users for /etc/passwd, NULL-ended */
+	const char *busybox;	  /* static busybox; default /bin/busybox */
 	/* debian */
-	const char *suite;	   /* default: the host's codename */
-	const char *mirror;	   /* default: from the host's apt sources */
-	const char *include;	   /* comma-separated extra packages */
-	const char *cache_dir;	   /* default MKJAIL_CACHE or /var/cache/jail/debootstrap */
-	const char *debootstrap;   /* program; default "debootstrap" */
+	const char *suite;	 /* default: the host's codename */
+	const char *mirror;	 /* default: from the host's apt sources */
+	const char *include;	 /* comma-separated extra packages */
+	const char *cache_dir;	 /* default MKJAIL_CACHE or /var/cache/jail/debootstrap */
+	const char *debootstrap; /* program; default "debootstrap" */
 	/* thin */
-	const char *base;	   /* the shared read-only lower root */
+	const char *base; /* the shared read-only lower root */
 	/* Progress lines for long builds (debian), one line each. */
 	void (*progress)(void *arg, const char *line);
 	void *progress_arg;
 };
 
 struct mkroot_stats {
-	unsigned long files;	 /* regular files written */
-	unsigned long dirs;	 /* directories made */
-	unsigned long links;	 /* symlinks and hard links made */
+	unsigned long files;	  /* regular files written */
+	unsigned long dirs;	  /* directories made */
+	unsigned long links;	  /* symlinks and hard links made */
 	unsigned long long bytes; /* bytes of file data copied */
-	int cached;		 /* debian: root came from the cache */
+	int cached;		  /* debian: root came from the cache */
 };
 
 /* Copy programs (paths or names looked up in PATH) and the closure of what
  * they load into a new root at dir, with the /etc files a daemon needs. */
-int mkroot_mini(const char *dir, const char *const *programs,
-		const struct mkroot_opts *o, struct mkroot_stats *st,
-		struct jail_err *e);
+int mkroot_mini(const char *dir, const char *const *programs, const struct mkroot_opts *o,
+		struct mkroot_stats *st, struct jail_err *e);
 
 /* A static busybox root: applet links, /etc/passwd, /etc/rc pair. */
-int mkroot_busybox(const char *dir, const struct mkroot_opts *o,
-		   struct mkroot_stats *st, struct jail_err *e);
+int mkroot_busybox(const char *dir, const struct mkroot_opts *o, struct mkroot_stats *st, struct jail_err *e);
 
 /* A Debian minbase root by debootstrap, cached per suite/mirror/packages. */
-int mkroot_debian(const char *dir, const struct mkroot_opts *o,
-		  struct mkroot_stats *st, struct jail_err *e);
+int mkroot_debian(const char *dir, const struct mkroot_opts *o, struct mkroot_stats *st, struct jail_err *e);
 
 /* Mirror and suite the host's apt uses (sources.list, .list, deb822
  * .sources); falls back to deb.debian.org and /etc/os-release. etc is the
  * directory holding apt/ and os-release ("/etc" normally). */
-int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite,
-		       size_t ssz, struct jail_err *e);
+int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite, size_t ssz,
+		       struct jail_err *e);
 
 /* Thin root layout: DIR/upper, DIR/work, DIR/root (the mount point) and
  * DIR/thin.conf naming the base. The overlay is mounted by jail(8). */
 #define MKROOT_THIN_CONF "thin.conf"
-int mkroot_thin(const char *dir, const struct mkroot_opts *o,
-		struct jail_err *e);
+int mkroot_thin(const char *dir, const struct mkroot_opts *o, struct jail_err *e);
 
 struct mkroot_thin {
 	char base[4096];  /* lowerdir, absolute */
@@ -74,8 +70,7 @@ struct mkroot_thin {
 	char root[4096];  /* DIR/root: where the merged tree is mounted */
 };
 /* Read DIR/thin.conf; -ENOENT when DIR is not a thin root. */
-int mkroot_thin_read(const char *dir, struct mkroot_thin *t,
-		     struct jail_err *e);
+int mkroot_thin_read(const char *dir, struct mkroot_thin *t, struct jail_err *e);
 
 /* The /etc/rc, /etc/rc.shutdown and /etc/rc.subr texts (and rc.d scripts
  * for busybox services when busybox is set) written into a root. */

@@ -26,10 +26,10 @@
 #include "mkroot_int.h"
 #include "rootfs.h"
 
-#define DEFAULT_MIRROR "http://deb.debian.org/debian"
-#define DEFAULT_CACHE "/var/cache/jail/debootstrap"
+#define DEFAULT_MIRROR	  "http://deb.debian.org/debian"
+#define DEFAULT_CACHE	  "/var/cache/jail/debootstrap"
 #define SOURCES_MAX_FILES 64
-#define SOURCES_MAX_SIZE (1024 * 1024)
+#define SOURCES_MAX_SIZE  (1024 * 1024)
 
 /* ---- apt sources --------------------------------------------------------- */
 
@@ -41,17 +41,15 @@ static int plain_suite(const char *s)
 
 static int usable_uri(const char *u)
 {
-	return !strncmp(u, "http://", 7) || !strncmp(u, "https://", 8) ||
-	       !strncmp(u, "ftp://", 6) || !strncmp(u, "file:/", 6);
+	return !strncmp(u, "http://", 7) || !strncmp(u, "https://", 8) || !strncmp(u, "ftp://", 6) ||
+	       !strncmp(u, "file:/", 6);
 }
 
-static int take(const char *uri, const char *suite, char *mirror, size_t msz,
-		char *osuite, size_t ssz)
+static int take(const char *uri, const char *suite, char *mirror, size_t msz, char *osuite, size_t ssz)
 {
 	size_t n = strlen(uri);
 
-	if (!usable_uri(uri) || !plain_suite(suite) || n >= msz ||
-	    strlen(suite) >= ssz)
+	if (!usable_uri(uri) || !plain_suite(suite) || n >= msz || strlen(suite) >= ssz)
 		return 0;
 	memcpy(mirror, uri, n + 1);
 	while (n > 0 && mirror[n - 1] == '/')
@@ -61,14 +59,12 @@ static int take(const char *uri, const char *suite, char *mirror, size_t msz,
 }
 
 /* One-line format: deb [options] URI SUITE COMPONENT... */
-static int parse_list(char *text, char *mirror, size_t msz, char *suite,
-		      size_t ssz)
+static int parse_list(char *text, char *mirror, size_t msz, char *suite, size_t ssz)
 {
 	char *line, *save = NULL;
 
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *tok[4] = { 0 }, *s2 = NULL, *t;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *tok[4] = {0}, *s2 = NULL, *t;
 		int n = 0;
 
 		line[strcspn(line, "#")] = '\0';
@@ -80,8 +76,7 @@ static int parse_list(char *text, char *mirror, size_t msz, char *suite,
 				continue;
 			memset(t, ' ', (size_t)(close - t + 1));
 		}
-		for (t = strtok_r(line, " \t", &s2); t && n < 4;
-		     t = strtok_r(NULL, " \t", &s2))
+		for (t = strtok_r(line, " \t", &s2); t && n < 4; t = strtok_r(NULL, " \t", &s2))
 			tok[n++] = t;
 		if (n < 3 || strcmp(tok[0], "deb"))
 			continue;
@@ -93,14 +88,12 @@ static int parse_list(char *text, char *mirror, size_t msz, char *suite,
 
 /* deb822 format: stanzas of "Field: value" separated by blank lines,
  * continuation lines start with white space. */
-static int parse_sources(char *text, char *mirror, size_t msz, char *suite,
-			 size_t ssz)
+static int parse_sources(char *text, char *mirror, size_t msz, char *suite, size_t ssz)
 {
 	char *p = text;
 
 	while (*p) {
-		char types[256] = "", uris[1024] = "", suites[512] = "",
-		     enabled[16] = "yes";
+		char types[256] = "", uris[1024] = "", suites[512] = "", enabled[16] = "yes";
 		char *field = NULL;
 
 		/* one stanza */
@@ -150,20 +143,17 @@ static int parse_sources(char *text, char *mirror, size_t msz, char *suite,
 			char *s1 = NULL, *s2 = NULL, *s3 = NULL, *t, *u, *s;
 			int deb = 0;
 
-			for (t = strtok_r(types, " \t", &s1); t;
-			     t = strtok_r(NULL, " \t", &s1))
+			for (t = strtok_r(types, " \t", &s1); t; t = strtok_r(NULL, " \t", &s1))
 				deb |= !strcmp(t, "deb");
 			for (t = enabled; *t == ' '; t++)
 				;
 			if (!deb || !strncasecmp(t, "no", 2))
 				continue;
-			for (u = strtok_r(uris, " \t", &s2); u;
-			     u = strtok_r(NULL, " \t", &s2)) {
+			for (u = strtok_r(uris, " \t", &s2); u; u = strtok_r(NULL, " \t", &s2)) {
 				char sc[512];
 
 				snprintf(sc, sizeof(sc), "%s", suites);
-				for (s = strtok_r(sc, " \t", &s3); s;
-				     s = strtok_r(NULL, " \t", &s3))
+				for (s = strtok_r(sc, " \t", &s3); s; s = strtok_r(NULL, " \t", &s3))
 					if (take(u, s, mirror, msz, suite, ssz))
 						return 1;
 			}
@@ -179,8 +169,7 @@ static char *slurp_at(int dirfd, const char *name)
 	char *buf;
 	ssize_t n;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > SOURCES_MAX_SIZE)
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > SOURCES_MAX_SIZE)
 		return NULL;
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
@@ -206,8 +195,7 @@ static int ends_with(const char *s, const char *suf)
 	return a >= b && !strcmp(s + a - b, suf);
 }
 
-int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite,
-		       size_t ssz, struct jail_err *e)
+int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite, size_t ssz, struct jail_err *e)
 {
 	_cleanup_close_ int etcfd = -1, dfd = -1;
 	_cleanup_closedir_ DIR *d = NULL;
@@ -227,15 +215,13 @@ int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite,
 		found = parse_list(text, mirror, msz, suite, ssz);
 		free(text);
 	}
-	dfd = openat(etcfd, "apt/sources.list.d",
-		     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = openat(etcfd, "apt/sources.list.d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!found && dfd >= 0 && (d = fdopendir(dfd))) {
 		int dfd2 = TAKE_FD(dfd);
 
 		(void)dfd2; /* now owned by d */
 		while ((de = readdir(d)) && n < SOURCES_MAX_FILES) {
-			if (ends_with(de->d_name, ".list") ||
-			    ends_with(de->d_name, ".sources"))
+			if (ends_with(de->d_name, ".list") || ends_with(de->d_name, ".sources"))
 				if ((names[n] = strdup(de->d_name)))
 					n++;
 		}
@@ -246,12 +232,8 @@ int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite,
 				text = slurp_at(dirfd(d), names[i]);
 				if (text) {
 					found = ends_with(names[i], ".list")
-							? parse_list(text, mirror,
-								     msz, suite,
-								     ssz)
-							: parse_sources(text, mirror,
-									msz, suite,
-									ssz);
+							? parse_list(text, mirror, msz, suite, ssz)
+							: parse_sources(text, mirror, msz, suite, ssz);
 					free(text);
 				}
 			}
@@ -264,8 +246,7 @@ int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite,
 
 		if (v) {
 			v += strlen("VERSION_CODENAME=");
-			snprintf(suite, ssz, "%.*s", (int)strcspn(v, "\n\""),
-				 v[0] == '"' ? v + 1 : v);
+			snprintf(suite, ssz, "%.*s", (int)strcspn(v, "\n\""), v[0] == '"' ? v + 1 : v);
 		}
 		free(osr);
 		if (!suite[0])
@@ -281,8 +262,7 @@ static int valid_word(const char *s, const char *extra, size_t max)
 	size_t n = 0;
 
 	for (; *s; s++, n++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
-		      strchr(extra, *s)))
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || strchr(extra, *s)))
 			return 0;
 	return n > 0 && n <= max;
 }
@@ -325,8 +305,7 @@ static void progress(const struct mkroot_opts *o, const char *line)
 
 /* Run debootstrap, feeding each output line to the progress callback and
  * keeping the last error line for the message. */
-static int run_debootstrap(const struct mkroot_opts *o, char *const argv[],
-			   struct jail_err *e)
+static int run_debootstrap(const struct mkroot_opts *o, char *const argv[], struct jail_err *e)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -356,8 +335,7 @@ static int run_debootstrap(const struct mkroot_opts *o, char *const argv[],
 		close(pfd[0]);
 		return jail_err_sys(e, -r, "%s", argv[0]);
 	}
-	while ((k = read(pfd[0], buf + have, sizeof(buf) - 1 - have)) > 0 ||
-	       (k < 0 && errno == EINTR)) {
+	while ((k = read(pfd[0], buf + have, sizeof(buf) - 1 - have)) > 0 || (k < 0 && errno == EINTR)) {
 		char *start = buf, *nl;
 
 		if (k < 0)
@@ -381,16 +359,13 @@ static int run_debootstrap(const struct mkroot_opts *o, char *const argv[],
 		return jail_err_sys(e, -errno, "waitpid");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	return jail_err_set(e, -EIO, "debootstrap failed (%s %d)%s%s",
-			    WIFEXITED(status) ? "exit" : "signal",
-			    WIFEXITED(status) ? WEXITSTATUS(status)
-					      : WTERMSIG(status),
-			    last[0] ? ": " : "", last);
+	return jail_err_set(e, -EIO, "debootstrap failed (%s %d)%s%s", WIFEXITED(status) ? "exit" : "signal",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), last[0] ? ": " : "",
+			    last);
 }
 
 /* Copy a finished root into the cache atomically (tmp + rename). */
-static int cache_store(int cachefd, const char *key, int srcfd,
-		       struct mkroot_stats *st, struct jail_err *e)
+static int cache_store(int cachefd, const char *key, int srcfd, struct mkroot_stats *st, struct jail_err *e)
 {
 	char tmp[NAME_MAX + 1];
 	_cleanup_close_ int dfd = -1;
@@ -412,15 +387,14 @@ static int cache_store(int cachefd, const char *key, int srcfd,
 			r = jail_err_sys(e, -errno, "cache %s", key);
 	}
 	if (r < 0) {
-		struct jail_err ign = { 0 };
+		struct jail_err ign = {0};
 
 		rootfs_rm_tree(cachefd, tmp, &ign);
 	}
 	return r;
 }
 
-int mkroot_debian(const char *dir, const struct mkroot_opts *o,
-		  struct mkroot_stats *st, struct jail_err *e)
+int mkroot_debian(const char *dir, const struct mkroot_opts *o, struct mkroot_stats *st, struct jail_err *e)
 {
 	char mirror[1024], suite[64], key[128], debs[PATH_MAX], line[1200];
 	char inc[1024] = "", root[PATH_MAX];
@@ -430,8 +404,7 @@ int mkroot_debian(const char *dir, const struct mkroot_opts *o,
 	struct mkroot_build b;
 	int r;
 
-	r = mkroot_host_mirror("/etc", mirror, sizeof(mirror), suite,
-			       sizeof(suite), e);
+	r = mkroot_host_mirror("/etc", mirror, sizeof(mirror), suite, sizeof(suite), e);
 	if (r < 0)
 		return r;
 	if (o && o->mirror)
@@ -443,14 +416,11 @@ int mkroot_debian(const char *dir, const struct mkroot_opts *o,
 	if (!arch)
 		return jail_err_set(e, -ENOTSUP, "unknown machine architecture");
 	if (!valid_word(suite, "-.", 32))
-		return jail_err_exit(e, 64),
-		       jail_err_set(e, -EINVAL, "%s: not a suite name", suite);
+		return jail_err_exit(e, 64), jail_err_set(e, -EINVAL, "%s: not a suite name", suite);
 	if (inc[0] && !valid_word(inc, ",.+-", 900))
-		return jail_err_exit(e, 64),
-		       jail_err_set(e, -EINVAL, "%s: not a package list", inc);
+		return jail_err_exit(e, 64), jail_err_set(e, -EINVAL, "%s: not a package list", inc);
 	if (!usable_uri(mirror) || strpbrk(mirror, " \t\n"))
-		return jail_err_exit(e, 64),
-		       jail_err_set(e, -EINVAL, "%s: not a mirror URL", mirror);
+		return jail_err_exit(e, 64), jail_err_set(e, -EINVAL, "%s: not a mirror URL", mirror);
 	snprintf(key, sizeof(key), "%s-%s-%016llx", suite, arch,
 		 (unsigned long long)fnv1a(inc, fnv1a(mirror, 0xcbf29ce484222325ULL)));
 
@@ -468,16 +438,14 @@ int mkroot_debian(const char *dir, const struct mkroot_opts *o,
 	r = mkroot_begin(&b, dir, o && o->force, st, e);
 	if (r < 0)
 		goto out;
-	dst = openat(b.parentfd, b.tmpname,
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dst = openat(b.parentfd, b.tmpname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dst < 0) {
 		r = jail_err_sys(e, -errno, "%s", b.tmp);
 		goto out;
 	}
 	hit = openat(cachefd, key, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (hit >= 0) {
-		snprintf(line, sizeof(line), "I: copying cached %s root (%s)",
-			 suite, key);
+		snprintf(line, sizeof(line), "I: copying cached %s root (%s)", suite, key);
 		progress(o, line);
 		r = mkroot_copy_tree(hit, dst, st, 0, e);
 		if (st)
@@ -492,8 +460,7 @@ int mkroot_debian(const char *dir, const struct mkroot_opts *o,
 			goto out;
 		}
 		snprintf(cacheopt, sizeof(cacheopt), "--cache-dir=%s", debs);
-		argv[n++] = (char *)(o && o->debootstrap ? o->debootstrap
-							 : "debootstrap");
+		argv[n++] = (char *)(o && o->debootstrap ? o->debootstrap : "debootstrap");
 		argv[n++] = (char *)"--variant=minbase";
 		argv[n++] = cacheopt;
 		if (inc[0]) {
@@ -504,8 +471,7 @@ int mkroot_debian(const char *dir, const struct mkroot_opts *o,
 		argv[n++] = root;
 		argv[n++] = mirror;
 		argv[n] = NULL;
-		snprintf(line, sizeof(line), "I: debootstrap %s from %s", suite,
-			 mirror);
+		snprintf(line, sizeof(line), "I: debootstrap %s from %s", suite, mirror);
 		progress(o, line);
 		r = run_debootstrap(o, argv, e);
 		if (r >= 0) {
@@ -518,16 +484,13 @@ int mkroot_debian(const char *dir, const struct mkroot_opts *o,
 	if (r >= 0)
 		r = mkroot_write_rc(b.rootfd, 0, e);
 	if (r >= 0) {
-		_cleanup_close_ int in = open("/etc/resolv.conf",
-					      O_RDONLY | O_CLOEXEC);
+		_cleanup_close_ int in = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
 		_cleanup_close_ int out = -1;
 
 		if (in >= 0) {
 			unlinkat(b.rootfd, "etc/resolv.conf", 0);
 			out = openat(b.rootfd, "etc/resolv.conf",
-				     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-					     O_CLOEXEC,
-				     0644);
+				     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 			if (out < 0 || rootfs_copy_data(in, out) < 0)
 				r = jail_err_sys(e, -errno, "/etc/resolv.conf");
 		}

@@ -17,31 +17,27 @@ struct mkroot_build {
 	int parentfd;		 /* DIR's parent directory */
 	char name[NAME_MAX + 1]; /* DIR's last component */
 	char tmpname[NAME_MAX + 1];
-	int rootfd;		 /* the tmp root being filled */
-	int hostfd;		 /* "/" of the host, source of copies */
-	int exists;		 /* DIR existed (and was empty or --force) */
+	int rootfd; /* the tmp root being filled */
+	int hostfd; /* "/" of the host, source of copies */
+	int exists; /* DIR existed (and was empty or --force) */
 	struct mkroot_stats *st;
 };
 
-int mkroot_begin(struct mkroot_build *b, const char *dir, int force,
-		 struct mkroot_stats *st, struct jail_err *e);
+int mkroot_begin(struct mkroot_build *b, const char *dir, int force, struct mkroot_stats *st,
+		 struct jail_err *e);
 int mkroot_commit(struct mkroot_build *b, struct jail_err *e);
 /* Remove the temporary root and close fds; safe after commit too. */
 void mkroot_abort(struct mkroot_build *b);
 
 /* Write text to path inside the new root (replacing it), with mode. */
-int mkroot_write(struct mkroot_build *b, const char *path, mode_t mode,
-		 const char *text, struct jail_err *e);
+int mkroot_write(struct mkroot_build *b, const char *path, mode_t mode, const char *text, struct jail_err *e);
 /* Directory (and parents) inside the new root, mode applied to the last. */
-int mkroot_mkdir(struct mkroot_build *b, const char *path, mode_t mode,
-		 struct jail_err *e);
+int mkroot_mkdir(struct mkroot_build *b, const char *path, mode_t mode, struct jail_err *e);
 /* Copy a host path into the same path of the new root, replicating every
  * symlink on the way; a directory is copied whole. */
-int mkroot_copy_host(struct mkroot_build *b, const char *path,
-		     struct jail_err *e);
+int mkroot_copy_host(struct mkroot_build *b, const char *path, struct jail_err *e);
 /* Copy the tree under srcfd into dstfd (owners, modes, times, symlinks,
  * device nodes, security.capability). */
-int mkroot_copy_tree(int srcfd, int dstfd, struct mkroot_stats *st, int depth,
-		     struct jail_err *e);
+int mkroot_copy_tree(int srcfd, int dstfd, struct mkroot_stats *st, int depth, struct jail_err *e);
 
 #endif

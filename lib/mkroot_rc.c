@@ -135,21 +135,20 @@ static const char rc_subr[] =
 	"\tesac\n"
 	"}\n";
 
-static const char rc_start[] =
-	"#!/bin/sh\n"
-	"#\n"
-	"# /etc/rc - start the services enabled in /etc/rc.conf, as FreeBSD's\n"
-	"# rc(8) does in a jail (exec.start = \"/bin/sh /etc/rc\"). For each\n"
-	"# NAME_enable=\"YES\", in file order: /etc/rc.d/NAME start, or else\n"
-	"# /etc/init.d/NAME start. Written by mkjail(8).\n"
-	"PATH=/sbin:/bin:/usr/sbin:/usr/bin\n"
-	"export PATH\n"
-	". /etc/rc.subr\n"
-	"load_rc_config\n"
-	"for _svc in $(rc_enabled); do\n"
-	"\trc_run \"$_svc\" start\n"
-	"done\n"
-	"exit 0\n";
+static const char rc_start[] = "#!/bin/sh\n"
+			       "#\n"
+			       "# /etc/rc - start the services enabled in /etc/rc.conf, as FreeBSD's\n"
+			       "# rc(8) does in a jail (exec.start = \"/bin/sh /etc/rc\"). For each\n"
+			       "# NAME_enable=\"YES\", in file order: /etc/rc.d/NAME start, or else\n"
+			       "# /etc/init.d/NAME start. Written by mkjail(8).\n"
+			       "PATH=/sbin:/bin:/usr/sbin:/usr/bin\n"
+			       "export PATH\n"
+			       ". /etc/rc.subr\n"
+			       "load_rc_config\n"
+			       "for _svc in $(rc_enabled); do\n"
+			       "\trc_run \"$_svc\" start\n"
+			       "done\n"
+			       "exit 0\n";
 
 static const char rc_shutdown[] =
 	"#!/bin/sh\n"
@@ -184,38 +183,34 @@ static const char rc_conf_debian[] =
 	"# script /etc/init.d/NAME start (ssh_enable=\"YES\" starts sshd).\n"
 	"#ssh_enable=\"YES\"\n";
 
-#define RC_SCRIPT(svc, cmd, args)                                              \
-	"#!/bin/sh\n"                                                          \
-	"#\n"                                                                  \
-	"# PROVIDE: " svc "\n"                                                 \
-	". /etc/rc.subr\n"                                                     \
-	"name=" svc "\n"                                                       \
-	"rcvar=" svc "_enable\n"                                               \
-	"load_rc_config\n"                                                     \
-	"command=" cmd "\n"                                                    \
-	"command_args=\"" args " ${" svc "_flags}\"\n"                         \
+#define RC_SCRIPT(svc, cmd, args)                      \
+	"#!/bin/sh\n"                                  \
+	"#\n"                                          \
+	"# PROVIDE: " svc "\n"                         \
+	". /etc/rc.subr\n"                             \
+	"name=" svc "\n"                               \
+	"rcvar=" svc "_enable\n"                       \
+	"load_rc_config\n"                             \
+	"command=" cmd "\n"                            \
+	"command_args=\"" args " ${" svc "_flags}\"\n" \
 	"run_rc_command \"$1\"\n"
 
 static const struct {
 	const char *name, *text;
 } rc_d[] = {
-	{ "httpd", RC_SCRIPT("httpd", "/usr/sbin/httpd",
-			     "-f -p ${httpd_port:-80} -h ${httpd_root:-/var/www}") },
-	{ "syslogd", RC_SCRIPT("syslogd", "/sbin/syslogd", "-n") },
-	{ "crond", RC_SCRIPT("crond", "/usr/sbin/crond", "-f") },
+	{"httpd",
+	 RC_SCRIPT("httpd", "/usr/sbin/httpd", "-f -p ${httpd_port:-80} -h ${httpd_root:-/var/www}")},
+	{"syslogd", RC_SCRIPT("syslogd", "/sbin/syslogd", "-n")},
+	{"crond", RC_SCRIPT("crond", "/usr/sbin/crond", "-f")},
 };
 
-static int put(int rootfd, const char *path, mode_t mode, const char *text,
-	       int keep, struct jail_err *e)
+static int put(int rootfd, const char *path, mode_t mode, const char *text, int keep, struct jail_err *e)
 {
 	_cleanup_close_ int fd = -1;
 	size_t n = strlen(text);
 	const char *p = text;
 
-	fd = rootfs_open(rootfd, path,
-			 O_WRONLY | O_CREAT | O_NOFOLLOW |
-				 (keep ? O_EXCL : O_TRUNC),
-			 0600);
+	fd = rootfs_open(rootfd, path, O_WRONLY | O_CREAT | O_NOFOLLOW | (keep ? O_EXCL : O_TRUNC), 0600);
 	if (fd == -EEXIST && keep)
 		return 0;
 	if (fd < 0)
@@ -250,8 +245,7 @@ int mkroot_write_rc(int rootfd, int busybox, struct jail_err *e)
 	if (r >= 0)
 		r = put(rootfd, "/etc/rc.shutdown", 0755, rc_shutdown, 0, e);
 	if (r >= 0)
-		r = put(rootfd, "/etc/rc.conf", 0644,
-			busybox ? rc_conf_busybox : rc_conf_debian, 1, e);
+		r = put(rootfd, "/etc/rc.conf", 0644, busybox ? rc_conf_busybox : rc_conf_debian, 1, e);
 	for (i = 0; r >= 0 && busybox && i < ARRAY_SIZE(rc_d); i++) {
 		char p[64];
 

@@ -52,24 +52,18 @@ static int check(const struct net_jail *j, struct jail_err *e)
 	if (!j->jail_if || !netaddr_ifname_valid(j->jail_if))
 		return jail_err_set(e, -EINVAL, "'%s': invalid interface name",
 				    j->jail_if ? j->jail_if : "(null)");
-	if (j->interface && j->interface[0] &&
-	    !netaddr_ifname_valid(j->interface))
-		return jail_err_set(e, -EINVAL,
-				    "interface: '%s': invalid interface name",
-				    j->interface);
+	if (j->interface && j->interface[0] && !netaddr_ifname_valid(j->interface))
+		return jail_err_set(e, -EINVAL, "interface: '%s': invalid interface name", j->interface);
 	if (j->jail_netns_fd < 0)
-		return jail_err_set(e, -EBADF, "%s: no jail network namespace",
-				    j->host_if);
+		return jail_err_set(e, -EBADF, "%s: no jail network namespace", j->host_if);
 	if (j->naddrs > NET_JAIL_MAX_ADDRS || (j->naddrs && !j->addrs))
-		return jail_err_set(e, -E2BIG, "too many addresses (%zu)",
-				    j->naddrs);
+		return jail_err_set(e, -E2BIG, "too many addresses (%zu)", j->naddrs);
 	return 0;
 }
 
 /* A sysctl that only exists on newer kernels may be missing. */
-static int sysctl_opt(int netns_fd, const char *dir, const char *ifname,
-		      const char *name, const char *value, bool optional,
-		      struct jail_err *e)
+static int sysctl_opt(int netns_fd, const char *dir, const char *ifname, const char *name, const char *value,
+		      bool optional, struct jail_err *e)
 {
 	char key[128];
 	int r;
@@ -105,8 +99,7 @@ static int proxy_ndp_sysctls(int fd, const char *pif, struct jail_err *e)
 	r = sysctl_opt(fd, "net/ipv6/conf", pif, "forwarding", "1", false, e);
 	if (r < 0)
 		return r;
-	return sysctl_opt(fd, "net/ipv6/conf", pif, "force_forwarding", "1",
-			  true, e);
+	return sysctl_opt(fd, "net/ipv6/conf", pif, "force_forwarding", "1", true, e);
 }
 
 /* The host's forwarding/proxy switches, all per interface: see
@@ -117,20 +110,17 @@ static int host_sysctls(const struct net_jail *j, struct jail_err *e)
 	int fd = j->host_netns_fd, r;
 
 	if (v4) {
-		r = sysctl_opt(fd, "net/ipv4/conf", j->host_if, "forwarding",
-			       "1", false, e);
+		r = sysctl_opt(fd, "net/ipv4/conf", j->host_if, "forwarding", "1", false, e);
 		/* Strict reverse-path check on the jail's link: a packet
 		 * from the jail whose source is not one of its addresses
 		 * (a jail root that added an address) is dropped. */
 		if (r == 0)
-			r = sysctl_opt(fd, "net/ipv4/conf", j->host_if,
-				       "rp_filter", "1", false, e);
+			r = sysctl_opt(fd, "net/ipv4/conf", j->host_if, "rp_filter", "1", false, e);
 		if (r < 0)
 			return r;
 	}
 	if (v6) {
-		r = sysctl_opt(fd, "net/ipv6/conf",
-			       j->host_if, "force_forwarding", "1", true, e);
+		r = sysctl_opt(fd, "net/ipv6/conf", j->host_if, "force_forwarding", "1", true, e);
 		if (r < 0)
 			return r;
 	}
@@ -141,8 +131,7 @@ static int host_sysctls(const struct net_jail *j, struct jail_err *e)
 		if (!pif)
 			continue;
 		if (a->family == AF_INET) {
-			r = sysctl_opt(fd, "net/ipv4/conf", pif, "forwarding",
-				       "1", false, e);
+			r = sysctl_opt(fd, "net/ipv4/conf", pif, "forwarding", "1", false, e);
 		} else {
 			r = proxy_ndp_sysctls(fd, pif, e);
 		}
@@ -154,8 +143,7 @@ static int host_sysctls(const struct net_jail *j, struct jail_err *e)
 
 /* Inside the jail: lo, the veth end, each address as a host address,
  * default routes through the host end. */
-static int jail_side(const struct net_jail *j, struct nl_sock *js,
-		     struct jail_err *e)
+static int jail_side(const struct net_jail *j, struct nl_sock *js, struct jail_err *e)
 {
 	struct netaddr gw;
 	struct nl_route rt;
@@ -186,8 +174,8 @@ static int jail_side(const struct net_jail *j, struct nl_sock *js,
 
 /* On the host: the veth end with the gateway addresses, a host route per
  * jail address, proxy entries on the published interface. */
-static int host_side(const struct net_jail *j, struct nl_sock *hs,
-		     size_t *nroutes, size_t *nproxies, struct jail_err *e)
+static int host_side(const struct net_jail *j, struct nl_sock *hs, size_t *nroutes, size_t *nproxies,
+		     struct jail_err *e)
 {
 	struct netaddr gw;
 	struct nl_route rt;
@@ -226,15 +214,13 @@ static int host_side(const struct net_jail *j, struct nl_sock *hs,
 
 static bool gone(int r)
 {
-	return r == -ENOENT || r == -ENODEV || r == -ESRCH ||
-	       r == -EADDRNOTAVAIL;
+	return r == -ENOENT || r == -ENODEV || r == -ESRCH || r == -EADDRNOTAVAIL;
 }
 
 /* Remove the proxy entries of the first nproxies addresses, the host routes
  * of the first nroutes, then the veth. A rolled-back setup passes what it
  * made, so it never removes an entry another jail owns. */
-static int remove_upto(const struct net_jail *j, size_t nroutes,
-		       size_t nproxies, struct jail_err *e)
+static int remove_upto(const struct net_jail *j, size_t nroutes, size_t nproxies, struct jail_err *e)
 {
 	struct jail_err first = {0}, tmp = {0};
 	struct nl_sock *hs = NULL;
@@ -307,8 +293,8 @@ int net_jail_setup(const struct net_jail *j, struct jail_err *e)
 
 int net_jail_teardown(const struct net_jail *j, struct jail_err *e)
 {
-	if (!j->host_if || !netaddr_ifname_valid(j->host_if) ||
-	    j->naddrs > NET_JAIL_MAX_ADDRS || (j->naddrs && !j->addrs))
+	if (!j->host_if || !netaddr_ifname_valid(j->host_if) || j->naddrs > NET_JAIL_MAX_ADDRS ||
+	    (j->naddrs && !j->addrs))
 		return check(j, e);
 	return remove_upto(j, j->naddrs, j->naddrs, e);
 }
@@ -325,8 +311,7 @@ static int self_netns(int fd, int *owned)
 	return *owned >= 0 ? *owned : -errno;
 }
 
-int net_vnet_attach(int host_netns_fd, int jail_netns_fd, const char *ifname,
-		    struct jail_err *e)
+int net_vnet_attach(int host_netns_fd, int jail_netns_fd, const char *ifname, struct jail_err *e)
 {
 	struct nl_sock *hs = NULL;
 	int r;
@@ -341,16 +326,14 @@ int net_vnet_attach(int host_netns_fd, int jail_netns_fd, const char *ifname,
 	return 0;
 }
 
-int net_vnet_detach(int host_netns_fd, int jail_netns_fd, const char *ifname,
-		    struct jail_err *e)
+int net_vnet_detach(int host_netns_fd, int jail_netns_fd, const char *ifname, struct jail_err *e)
 {
 	struct nl_sock *js = NULL;
 	int owned, fd, r;
 
 	fd = self_netns(host_netns_fd, &owned);
 	if (fd < 0)
-		return jail_err_sys(e, fd, "vnet.interface: %s: host namespace",
-				    ifname);
+		return jail_err_sys(e, fd, "vnet.interface: %s: host namespace", ifname);
 	r = nl_open_netns(&js, jail_netns_fd, e);
 	if (r == 0)
 		r = nl_link_move(js, ifname, fd, ifname, e);
@@ -376,9 +359,8 @@ static int jail_up(int jail_netns_fd, const char *jail_if, struct jail_err *e)
 	return r;
 }
 
-int net_veth_bridge(int host_netns_fd, int jail_netns_fd, const char *host_if,
-		    const char *jail_if, const char *bridge,
-		    struct jail_err *e)
+int net_veth_bridge(int host_netns_fd, int jail_netns_fd, const char *host_if, const char *jail_if,
+		    const char *bridge, struct jail_err *e)
 {
 	struct nl_sock *hs = NULL;
 	int r;
@@ -402,8 +384,8 @@ int net_veth_bridge(int host_netns_fd, int jail_netns_fd, const char *host_if,
 	return r;
 }
 
-int net_vlan_jail(int host_netns_fd, int jail_netns_fd, const char *parent,
-		  const char *jail_if, bool ipvlan, struct jail_err *e)
+int net_vlan_jail(int host_netns_fd, int jail_netns_fd, const char *parent, const char *jail_if, bool ipvlan,
+		  struct jail_err *e)
 {
 	struct nl_sock *hs = NULL;
 	int r;

@@ -57,21 +57,18 @@ int net_jail_teardown(const struct net_jail *j, struct jail_err *e);
  * name (FreeBSD's `ifconfig IF vnet JID`). A physical interface also comes
  * back by itself when the jail's namespace dies; a virtual one is destroyed.
  */
-int net_vnet_attach(int host_netns_fd, int jail_netns_fd, const char *ifname,
-		    struct jail_err *e);
+int net_vnet_attach(int host_netns_fd, int jail_netns_fd, const char *ifname, struct jail_err *e);
 /* Give ifname back to the host under the same name (`ifconfig IF -vnet`).
  * Like FreeBSD it goes by name, so a jail that renamed it must rename back. */
-int net_vnet_detach(int host_netns_fd, int jail_netns_fd, const char *ifname,
-		    struct jail_err *e);
+int net_vnet_detach(int host_netns_fd, int jail_netns_fd, const char *ifname, struct jail_err *e);
 
 /* A veth whose host end host_if is enslaved to bridge and whose peer
  * jail_if is born in the jail; both ends and the jail's lo are up. */
-int net_veth_bridge(int host_netns_fd, int jail_netns_fd, const char *host_if,
-		    const char *jail_if, const char *bridge,
-		    struct jail_err *e);
+int net_veth_bridge(int host_netns_fd, int jail_netns_fd, const char *host_if, const char *jail_if,
+		    const char *bridge, struct jail_err *e);
 /* A macvlan (bridge mode) or ipvlan (l2) on the host's parent, born in the
  * jail as jail_if and set up there with the jail's lo. */
-int net_vlan_jail(int host_netns_fd, int jail_netns_fd, const char *parent,
-		  const char *jail_if, bool ipvlan, struct jail_err *e);
+int net_vlan_jail(int host_netns_fd, int jail_netns_fd, const char *parent, const char *jail_if, bool ipvlan,
+		  struct jail_err *e);
 
 #endif

@@ -32,8 +32,8 @@ bool netaddr_ifname_valid(const char *name)
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return false;
 	for (const char *p = name; *p; p++)
-		if (*p == '/' || *p == ':' || *p == '%' || *p == '|' ||
-		    isspace((unsigned char)*p) || !isprint((unsigned char)*p))
+		if (*p == '/' || *p == ':' || *p == '%' || *p == '|' || isspace((unsigned char)*p) ||
+		    !isprint((unsigned char)*p))
 			return false;
 	return true;
 }
@@ -100,8 +100,7 @@ static int parse_netmask4(const char *s, unsigned *out)
 	return 0;
 }
 
-static int check_usable(struct netaddr *a, const char *s, int family,
-			struct jail_err *e)
+static int check_usable(struct netaddr *a, const char *s, int family, struct jail_err *e)
 {
 	const char *why = NULL;
 
@@ -128,8 +127,7 @@ static int check_usable(struct netaddr *a, const char *s, int family,
 	return jail_err_exit(e, 78);
 }
 
-int netaddr_parse(struct netaddr *a, const char *s, int family,
-		  struct jail_err *e)
+int netaddr_parse(struct netaddr *a, const char *s, int family, struct jail_err *e)
 {
 	char buf[NETADDR_INPUT_MAX + 1];
 	char *addr = buf, *bar, *slash;
@@ -141,8 +139,7 @@ int netaddr_parse(struct netaddr *a, const char *s, int family,
 		return jail_err_exit(e, 78);
 	}
 	if (strlen(s) > NETADDR_INPUT_MAX) {
-		jail_err_set(e, -EINVAL, "%saddress too long: %.32s...",
-			     param_of(family), s);
+		jail_err_set(e, -EINVAL, "%saddress too long: %.32s...", param_of(family), s);
 		return jail_err_exit(e, 78);
 	}
 	strcpy(buf, s);
@@ -151,8 +148,7 @@ int netaddr_parse(struct netaddr *a, const char *s, int family,
 	 * ifconfig; there is no ifconfig to pass them to here. */
 	for (const char *p = buf; *p; p++)
 		if (isspace((unsigned char)*p)) {
-			jail_err_set(e, -EINVAL,
-				     "%s%s: ifconfig arguments are not supported",
+			jail_err_set(e, -EINVAL, "%s%s: ifconfig arguments are not supported",
 				     param_of(family), s);
 			return jail_err_exit(e, 78);
 		}
@@ -161,8 +157,7 @@ int netaddr_parse(struct netaddr *a, const char *s, int family,
 	if (bar) {
 		*bar = '\0';
 		if (!netaddr_ifname_valid(buf)) {
-			jail_err_set(e, -EINVAL, "%s%s: bad interface name '%s'",
-				     param_of(family), s, buf);
+			jail_err_set(e, -EINVAL, "%s%s: bad interface name '%s'", param_of(family), s, buf);
 			return jail_err_exit(e, 78);
 		}
 		strcpy(a->ifname, buf);
@@ -177,8 +172,7 @@ int netaddr_parse(struct netaddr *a, const char *s, int family,
 	else if (family != AF_INET && inet_pton(AF_INET6, addr, &a->u.in6) == 1)
 		a->family = AF_INET6;
 	else {
-		jail_err_set(e, -EINVAL, "%snot an %s: %s", param_of(family),
-			     family_word(family), s);
+		jail_err_set(e, -EINVAL, "%snot an %s: %s", param_of(family), family_word(family), s);
 		return jail_err_exit(e, 78);
 	}
 
@@ -190,16 +184,14 @@ int netaddr_parse(struct netaddr *a, const char *s, int family,
 		if (r < 0 && a->family == AF_INET && strchr(len, '.'))
 			r = parse_netmask4(len, &a->prefixlen);
 		if (r < 0) {
-			jail_err_set(e, -EINVAL, "%s%s: bad prefix length '/%s'",
-				     param_of(family), s, len);
+			jail_err_set(e, -EINVAL, "%s%s: bad prefix length '/%s'", param_of(family), s, len);
 			return jail_err_exit(e, 78);
 		}
 	}
 	return check_usable(a, s, family, e);
 }
 
-const char *netaddr_str(const struct netaddr *a, bool with_prefix, char *buf,
-			size_t len)
+const char *netaddr_str(const struct netaddr *a, bool with_prefix, char *buf, size_t len)
 {
 	char tmp[INET6_ADDRSTRLEN];
 
@@ -212,8 +204,7 @@ const char *netaddr_str(const struct netaddr *a, bool with_prefix, char *buf,
 	return buf;
 }
 
-int netaddr_from_literal(struct netaddr *a, const char *addr,
-			 unsigned prefixlen)
+int netaddr_from_literal(struct netaddr *a, const char *addr, unsigned prefixlen)
 {
 	memset(a, 0, sizeof(*a));
 	if (inet_pton(AF_INET, addr, &a->u.in) == 1)

@@ -24,8 +24,8 @@
 #define NETADDR_STRLEN (INET6_ADDRSTRLEN + 5)
 
 struct netaddr {
-	int family;		/* AF_INET or AF_INET6 */
-	unsigned prefixlen;	/* 0..32 or 0..128 */
+	int family;	    /* AF_INET or AF_INET6 */
+	unsigned prefixlen; /* 0..32 or 0..128 */
 	union {
 		struct in_addr in;
 		struct in6_addr in6;
@@ -40,8 +40,7 @@ struct netaddr {
  * addresses, IPv6 scope ids, trailing ifconfig arguments and bad interface
  * names. Messages look like FreeBSD's: "ip4.addr: not an IPv4 address: x".
  */
-int netaddr_parse(struct netaddr *a, const char *s, int family,
-		  struct jail_err *e);
+int netaddr_parse(struct netaddr *a, const char *s, int family, struct jail_err *e);
 
 /* Address bytes: 4 or 16. */
 size_t netaddr_len(const struct netaddr *a);
@@ -53,15 +52,13 @@ unsigned netaddr_maxprefix(const struct netaddr *a);
  * Format a as "192.0.2.27/24" (with_prefix) or "192.0.2.27" into buf of
  * at least NETADDR_STRLEN bytes; returns buf (never NULL).
  */
-const char *netaddr_str(const struct netaddr *a, bool with_prefix, char *buf,
-			size_t len);
+const char *netaddr_str(const struct netaddr *a, bool with_prefix, char *buf, size_t len);
 
 /* True when name is usable as a Linux interface name. */
 bool netaddr_ifname_valid(const char *name);
 
 /* Fill a with a literal (no IF|, no checks beyond inet_pton); for callers
  * that build well-known addresses like 169.254.0.1. Returns 0 or -EINVAL. */
-int netaddr_from_literal(struct netaddr *a, const char *addr,
-			 unsigned prefixlen);
+int netaddr_from_literal(struct netaddr *a, const char *addr, unsigned prefixlen);
 
 #endif

@@ -164,8 +164,7 @@ static int talk_error(const struct nlmsghdr *nlh, void *p)
 	{
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-			snprintf(t->ext, sizeof(t->ext), "%s",
-				 mnl_attr_get_str(attr));
+			snprintf(t->ext, sizeof(t->ext), "%s", mnl_attr_get_str(attr));
 	}
 	return MNL_CB_ERROR;
 }
@@ -195,8 +194,7 @@ static int talk_overrun(const struct nlmsghdr *nlh, void *p)
 }
 
 /* Send nlh and process replies until the ack (or NLMSG_DONE of a dump). */
-static int talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
-		void *data, struct talk *t)
+static int talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, struct talk *t)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = talk_error,
@@ -212,14 +210,12 @@ static int talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 	nlh->nlmsg_seq = seq;
 	/* NLM_F_DUMP shares bits with NLM_F_EXCL; it only means a dump on
 	 * RTM_GET* requests, which end with NLMSG_DONE instead of an ack. */
-	if ((nlh->nlmsg_type & 3) != 2 ||
-	    (nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
+	if ((nlh->nlmsg_type & 3) != 2 || (nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(s->mnl, s->rbuf,
-						sizeof(s->rbuf));
+		ssize_t n = mnl_socket_recvfrom(s->mnl, s->rbuf, sizeof(s->rbuf));
 		int r;
 
 		if (n < 0) {
@@ -228,8 +224,7 @@ static int talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 			return -errno;
 		}
 		errno = 0;
-		r = mnl_cb_run2(s->rbuf, (size_t)n, seq, s->portid, talk_data,
-				t, ctl, ARRAY_SIZE(ctl));
+		r = mnl_cb_run2(s->rbuf, (size_t)n, seq, s->portid, talk_data, t, ctl, ARRAY_SIZE(ctl));
 		/* A reply left over from an earlier, abandoned exchange: one
 		 * datagram never mixes sequence numbers, so drop it whole. */
 		if (r == MNL_CB_ERROR && errno == ESRCH && !t->err)
@@ -241,10 +236,9 @@ static int talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 	}
 }
 
-static int fail(struct jail_err *e, int code, const struct talk *t,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int fail(struct jail_err *e, int code, const struct talk *t,
-		const char *fmt, ...)
+static int fail(struct jail_err *e, int code, const struct talk *t, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail(struct jail_err *e, int code, const struct talk *t, const char *fmt, ...)
 {
 	char what[JAIL_ERR_MAX];
 	va_list ap;
@@ -253,8 +247,7 @@ static int fail(struct jail_err *e, int code, const struct talk *t,
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (t && t->ext[0])
-		return jail_err_set(e, code, "%s: %s (%s)", what,
-				    strerror(-code), t->ext);
+		return jail_err_set(e, code, "%s: %s (%s)", what, strerror(-code), t->ext);
 	return jail_err_set(e, code, "%s: %s", what, strerror(-code));
 }
 
@@ -286,8 +279,7 @@ static int parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
 		switch (mnl_attr_get_type(attr)) {
 		case IFLA_IFNAME:
 			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-				snprintf(l->name, sizeof(l->name), "%s",
-					 mnl_attr_get_str(attr));
+				snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(attr));
 			break;
 		case IFLA_MTU:
 			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
@@ -301,10 +293,8 @@ static int parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
 			mnl_attr_for_each_nested(in, attr)
 			{
 				if (mnl_attr_get_type(in) == IFLA_INFO_KIND &&
-				    mnl_attr_validate(in, MNL_TYPE_NUL_STRING) >=
-					    0)
-					snprintf(l->kind, sizeof(l->kind), "%s",
-						 mnl_attr_get_str(in));
+				    mnl_attr_validate(in, MNL_TYPE_NUL_STRING) >= 0)
+					snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(in));
 			}
 			break;
 		}
@@ -330,12 +320,10 @@ static bool name_ok(const char *ifname)
 
 static int bad_name(struct jail_err *e, const char *ifname)
 {
-	return jail_err_set(e, -EINVAL, "'%s': invalid interface name",
-			    ifname ? ifname : "(null)");
+	return jail_err_set(e, -EINVAL, "'%s': invalid interface name", ifname ? ifname : "(null)");
 }
 
-int nl_link_get(struct nl_sock *s, const char *ifname, struct nl_link *out,
-		struct jail_err *e)
+int nl_link_get(struct nl_sock *s, const char *ifname, struct nl_link *out, struct jail_err *e)
 {
 	char buf[NL_MSG_BUFSIZE];
 	struct nlmsghdr *nlh;
@@ -387,8 +375,7 @@ static int foreach_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK; /* drain the dump even after fn said stop */
 }
 
-int nl_link_foreach(struct nl_sock *s,
-		    int (*fn)(const struct nl_link *l, void *arg), void *arg,
+int nl_link_foreach(struct nl_sock *s, int (*fn)(const struct nl_link *l, void *arg), void *arg,
 		    struct jail_err *e)
 {
 	char buf[NL_MSG_BUFSIZE];
@@ -410,15 +397,14 @@ int nl_link_foreach(struct nl_sock *s,
 
 /* What a RTM_NEWLINK on an existing link changes. */
 struct link_change {
-	unsigned flags, change;	/* ifi_flags / ifi_change */
+	unsigned flags, change; /* ifi_flags / ifi_change */
 	const char *newname;
 	unsigned mtu;
-	int master;		/* -1: leave; 0: release; > 0: ifindex */
-	int netns_fd;		/* -1: stay */
+	int master;   /* -1: leave; 0: release; > 0: ifindex */
+	int netns_fd; /* -1: stay */
 };
 
-static int link_modify(struct nl_sock *s, const char *ifname,
-		       const struct link_change *c, struct talk *t)
+static int link_modify(struct nl_sock *s, const char *ifname, const struct link_change *c, struct talk *t)
 {
 	char buf[NL_MSG_BUFSIZE];
 	struct nlmsghdr *nlh;
@@ -444,18 +430,19 @@ static int link_modify(struct nl_sock *s, const char *ifname,
 	return talk(s, nlh, NULL, NULL, t);
 }
 
-#define LINK_CHANGE_NONE {0, 0, NULL, 0, -1, -1}
+#define LINK_CHANGE_NONE              \
+	{                             \
+		0, 0, NULL, 0, -1, -1 \
+	}
 
-static int link_fail(struct jail_err *e, int r, const struct talk *t,
-		     const char *ifname, const char *what)
+static int link_fail(struct jail_err *e, int r, const struct talk *t, const char *ifname, const char *what)
 {
 	if (r == -ENODEV)
 		return jail_err_set(e, r, "%s: no such interface", ifname);
 	return fail(e, r, t, "%s: %s", ifname, what);
 }
 
-int nl_link_set_up(struct nl_sock *s, const char *ifname, bool up,
-		   struct jail_err *e)
+int nl_link_set_up(struct nl_sock *s, const char *ifname, bool up, struct jail_err *e)
 {
 	struct link_change c = LINK_CHANGE_NONE;
 	struct talk t = {0};
@@ -466,12 +453,10 @@ int nl_link_set_up(struct nl_sock *s, const char *ifname, bool up,
 	c.flags = up ? IFF_UP : 0;
 	c.change = IFF_UP;
 	r = link_modify(s, ifname, &c, &t);
-	return r < 0 ? link_fail(e, r, &t, ifname, up ? "set up" : "set down")
-		     : 0;
+	return r < 0 ? link_fail(e, r, &t, ifname, up ? "set up" : "set down") : 0;
 }
 
-int nl_link_set_name(struct nl_sock *s, const char *ifname,
-		     const char *newname, struct jail_err *e)
+int nl_link_set_name(struct nl_sock *s, const char *ifname, const char *newname, struct jail_err *e)
 {
 	struct link_change c = LINK_CHANGE_NONE;
 	struct talk t = {0};
@@ -488,8 +473,7 @@ int nl_link_set_name(struct nl_sock *s, const char *ifname,
 	return r < 0 ? link_fail(e, r, &t, ifname, what) : 0;
 }
 
-int nl_link_set_mtu(struct nl_sock *s, const char *ifname, unsigned mtu,
-		    struct jail_err *e)
+int nl_link_set_mtu(struct nl_sock *s, const char *ifname, unsigned mtu, struct jail_err *e)
 {
 	struct link_change c = LINK_CHANGE_NONE;
 	struct talk t = {0};
@@ -499,16 +483,14 @@ int nl_link_set_mtu(struct nl_sock *s, const char *ifname, unsigned mtu,
 	if (!name_ok(ifname))
 		return bad_name(e, ifname);
 	if (mtu == 0 || mtu > 65536)
-		return jail_err_set(e, -EINVAL, "%s: mtu %u out of range",
-				    ifname, mtu);
+		return jail_err_set(e, -EINVAL, "%s: mtu %u out of range", ifname, mtu);
 	c.mtu = mtu;
 	r = link_modify(s, ifname, &c, &t);
 	snprintf(what, sizeof(what), "set mtu %u", mtu);
 	return r < 0 ? link_fail(e, r, &t, ifname, what) : 0;
 }
 
-int nl_link_move(struct nl_sock *s, const char *ifname, int netns_fd,
-		 const char *newname, struct jail_err *e)
+int nl_link_move(struct nl_sock *s, const char *ifname, int netns_fd, const char *newname, struct jail_err *e)
 {
 	struct link_change c = LINK_CHANGE_NONE;
 	struct talk t = {0};
@@ -541,15 +523,13 @@ int nl_link_move(struct nl_sock *s, const char *ifname, int netns_fd,
 	c.newname = newname;
 	r = link_modify(s, ifname, &c, &t);
 	if (newname)
-		snprintf(what, sizeof(what), "move to namespace as %s",
-			 newname);
+		snprintf(what, sizeof(what), "move to namespace as %s", newname);
 	else
 		snprintf(what, sizeof(what), "move to namespace");
 	return r < 0 ? link_fail(e, r, &t, ifname, what) : 0;
 }
 
-int nl_link_set_master(struct nl_sock *s, const char *ifname,
-		       const char *master, struct jail_err *e)
+int nl_link_set_master(struct nl_sock *s, const char *ifname, const char *master, struct jail_err *e)
 {
 	struct link_change c = LINK_CHANGE_NONE;
 	struct talk t = {0};
@@ -593,11 +573,9 @@ int nl_link_del(struct nl_sock *s, const char *ifname, struct jail_err *e)
 	return r < 0 ? link_fail(e, r, &t, ifname, "delete") : 0;
 }
 
-struct nlmsghdr *nl_msg_veth(void *buf, const char *name, const char *peer,
-			     int peer_netns_fd)
+struct nlmsghdr *nl_msg_veth(void *buf, const char *name, const char *peer, int peer_netns_fd)
 {
-	struct nlmsghdr *nlh =
-		put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	struct nlattr *info, *data, *pn;
 
@@ -618,8 +596,8 @@ struct nlmsghdr *nl_msg_veth(void *buf, const char *name, const char *peer,
 	return nlh;
 }
 
-int nl_veth_create(struct nl_sock *s, const char *name, const char *peer,
-		   int peer_netns_fd, struct jail_err *e)
+int nl_veth_create(struct nl_sock *s, const char *name, const char *peer, int peer_netns_fd,
+		   struct jail_err *e)
 {
 	char buf[NL_MSG_BUFSIZE];
 	struct talk t = {0};
@@ -629,18 +607,14 @@ int nl_veth_create(struct nl_sock *s, const char *name, const char *peer,
 		return bad_name(e, name);
 	if (!name_ok(peer))
 		return bad_name(e, peer);
-	r = talk(s, nl_msg_veth(buf, name, peer, peer_netns_fd), NULL, NULL,
-		 &t);
-	return r < 0 ? fail(e, r, &t, "%s: create veth with peer %s", name,
-			    peer)
-		     : 0;
+	r = talk(s, nl_msg_veth(buf, name, peer, peer_netns_fd), NULL, NULL, &t);
+	return r < 0 ? fail(e, r, &t, "%s: create veth with peer %s", name, peer) : 0;
 }
 
-struct nlmsghdr *nl_msg_link_new(void *buf, const char *kind, const char *name,
-				 int parent_ifindex, int netns_fd)
+struct nlmsghdr *nl_msg_link_new(void *buf, const char *kind, const char *name, int parent_ifindex,
+				 int netns_fd)
 {
-	struct nlmsghdr *nlh =
-		put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	struct nlattr *info, *data;
 
@@ -665,8 +639,8 @@ struct nlmsghdr *nl_msg_link_new(void *buf, const char *kind, const char *name,
 	return nlh;
 }
 
-static int link_new(struct nl_sock *s, const char *kind, const char *name,
-		    const char *parent, int netns_fd, struct jail_err *e)
+static int link_new(struct nl_sock *s, const char *kind, const char *name, const char *parent, int netns_fd,
+		    struct jail_err *e)
 {
 	char buf[NL_MSG_BUFSIZE];
 	struct talk t = {0};
@@ -681,11 +655,9 @@ static int link_new(struct nl_sock *s, const char *kind, const char *name,
 		if (pidx < 0)
 			return pidx;
 	}
-	r = talk(s, nl_msg_link_new(buf, kind, name, pidx, netns_fd), NULL,
-		 NULL, &t);
+	r = talk(s, nl_msg_link_new(buf, kind, name, pidx, netns_fd), NULL, NULL, &t);
 	if (r < 0 && parent)
-		return fail(e, r, &t, "%s: create %s on %s", name, kind,
-			    parent);
+		return fail(e, r, &t, "%s: create %s on %s", name, kind, parent);
 	if (r < 0)
 		return fail(e, r, &t, "%s: create %s", name, kind);
 	return 0;
@@ -696,26 +668,24 @@ int nl_bridge_create(struct nl_sock *s, const char *name, struct jail_err *e)
 	return link_new(s, "bridge", name, NULL, -1, e);
 }
 
-int nl_macvlan_create(struct nl_sock *s, const char *name, const char *parent,
-		      int netns_fd, struct jail_err *e)
+int nl_macvlan_create(struct nl_sock *s, const char *name, const char *parent, int netns_fd,
+		      struct jail_err *e)
 {
 	return link_new(s, "macvlan", name, parent, netns_fd, e);
 }
 
-int nl_ipvlan_create(struct nl_sock *s, const char *name, const char *parent,
-		     int netns_fd, struct jail_err *e)
+int nl_ipvlan_create(struct nl_sock *s, const char *name, const char *parent, int netns_fd,
+		     struct jail_err *e)
 {
 	return link_new(s, "ipvlan", name, parent, netns_fd, e);
 }
 
 /* --- addresses ----------------------------------------------------------- */
 
-struct nlmsghdr *nl_msg_addr(void *buf, bool add, int ifindex,
-			     const struct netaddr *a, unsigned flags)
+struct nlmsghdr *nl_msg_addr(void *buf, bool add, int ifindex, const struct netaddr *a, unsigned flags)
 {
 	struct nlmsghdr *nlh =
-		put_header(buf, add ? RTM_NEWADDR : RTM_DELADDR,
-			   add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+		put_header(buf, add ? RTM_NEWADDR : RTM_DELADDR, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	uint32_t fl = 0;
 
@@ -741,12 +711,11 @@ struct nlmsghdr *nl_msg_addr(void *buf, bool add, int ifindex,
 
 static bool family_ok(const struct netaddr *a)
 {
-	return a && (a->family == AF_INET || a->family == AF_INET6) &&
-	       a->prefixlen <= netaddr_maxprefix(a);
+	return a && (a->family == AF_INET || a->family == AF_INET6) && a->prefixlen <= netaddr_maxprefix(a);
 }
 
-static int addr_op(struct nl_sock *s, bool add, const char *ifname,
-		   const struct netaddr *a, unsigned flags, struct jail_err *e)
+static int addr_op(struct nl_sock *s, bool add, const char *ifname, const struct netaddr *a, unsigned flags,
+		   struct jail_err *e)
 {
 	char buf[NL_MSG_BUFSIZE], as[NETADDR_STRLEN];
 	struct talk t = {0};
@@ -755,38 +724,34 @@ static int addr_op(struct nl_sock *s, bool add, const char *ifname,
 	if (!name_ok(ifname))
 		return bad_name(e, ifname);
 	if (!family_ok(a))
-		return jail_err_set(e, -EAFNOSUPPORT, "%s: bad address",
-				    ifname);
+		return jail_err_set(e, -EAFNOSUPPORT, "%s: bad address", ifname);
 	netaddr_str(a, true, as, sizeof(as));
 	idx = nl_link_index(s, ifname, e);
 	if (idx == -ENODEV)
-		return jail_err_set(e, idx, "%s: %s address %s: no such interface",
-				    ifname, add ? "add" : "delete", as);
+		return jail_err_set(e, idx, "%s: %s address %s: no such interface", ifname,
+				    add ? "add" : "delete", as);
 	if (idx < 0)
 		return idx;
 	r = talk(s, nl_msg_addr(buf, add, idx, a, flags), NULL, NULL, &t);
 	if (r < 0)
-		return fail(e, r, &t, "%s: %s address %s", ifname,
-			    add ? "add" : "delete", as);
+		return fail(e, r, &t, "%s: %s address %s", ifname, add ? "add" : "delete", as);
 	return 0;
 }
 
-int nl_addr_add(struct nl_sock *s, const char *ifname, const struct netaddr *a,
-		unsigned flags, struct jail_err *e)
+int nl_addr_add(struct nl_sock *s, const char *ifname, const struct netaddr *a, unsigned flags,
+		struct jail_err *e)
 {
 	return addr_op(s, true, ifname, a, flags, e);
 }
 
-int nl_addr_del(struct nl_sock *s, const char *ifname, const struct netaddr *a,
-		struct jail_err *e)
+int nl_addr_del(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e)
 {
 	return addr_op(s, false, ifname, a, 0, e);
 }
 
 /* --- routes -------------------------------------------------------------- */
 
-void nl_route_host(struct nl_route *r, const struct netaddr *a,
-		   const char *dev)
+void nl_route_host(struct nl_route *r, const struct netaddr *a, const char *dev)
 {
 	memset(r, 0, sizeof(*r));
 	r->dst = *a;
@@ -795,8 +760,7 @@ void nl_route_host(struct nl_route *r, const struct netaddr *a,
 	snprintf(r->dev, sizeof(r->dev), "%s", dev ? dev : "");
 }
 
-void nl_route_default(struct nl_route *r, int family,
-		      const struct netaddr *gw, const char *dev)
+void nl_route_default(struct nl_route *r, int family, const struct netaddr *gw, const char *dev)
 {
 	memset(r, 0, sizeof(*r));
 	r->dst.family = family;
@@ -821,12 +785,10 @@ static void mask_prefix(unsigned char *b, size_t len, unsigned prefixlen)
 	}
 }
 
-struct nlmsghdr *nl_msg_route(void *buf, bool add, const struct nl_route *r,
-			      int oif)
+struct nlmsghdr *nl_msg_route(void *buf, bool add, const struct nl_route *r, int oif)
 {
 	struct nlmsghdr *nlh =
-		put_header(buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
-			   add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+		put_header(buf, add ? RTM_NEWROUTE : RTM_DELROUTE, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	unsigned table = r->table ? r->table : RT_TABLE_MAIN;
 	bool gw = r->gw.family != 0;
@@ -854,8 +816,7 @@ struct nlmsghdr *nl_msg_route(void *buf, bool add, const struct nl_route *r,
 		mnl_attr_put(nlh, RTA_DST, len, dst);
 	}
 	if (gw)
-		mnl_attr_put(nlh, RTA_GATEWAY, netaddr_len(&r->gw),
-			     r->gw.u.bytes);
+		mnl_attr_put(nlh, RTA_GATEWAY, netaddr_len(&r->gw), r->gw.u.bytes);
 	if (oif > 0)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
 	if (table >= 256)
@@ -863,8 +824,7 @@ struct nlmsghdr *nl_msg_route(void *buf, bool add, const struct nl_route *r,
 	return nlh;
 }
 
-static int route_op(struct nl_sock *s, bool add, const struct nl_route *r,
-		    struct jail_err *e)
+static int route_op(struct nl_sock *s, bool add, const struct nl_route *r, struct jail_err *e)
 {
 	char buf[NL_MSG_BUFSIZE], ds[NETADDR_STRLEN], gs[NETADDR_STRLEN];
 	char what[160];
@@ -872,8 +832,7 @@ static int route_op(struct nl_sock *s, bool add, const struct nl_route *r,
 	int oif = 0, ret;
 
 	if (!r || (r->dst.family != AF_INET && r->dst.family != AF_INET6) ||
-	    r->dst.prefixlen > netaddr_maxprefix(&r->dst) ||
-	    (r->gw.family && r->gw.family != r->dst.family))
+	    r->dst.prefixlen > netaddr_maxprefix(&r->dst) || (r->gw.family && r->gw.family != r->dst.family))
 		return jail_err_set(e, -EINVAL, "route: bad address family");
 	if (r->dst.prefixlen == 0)
 		snprintf(ds, sizeof(ds), "default");
@@ -881,41 +840,35 @@ static int route_op(struct nl_sock *s, bool add, const struct nl_route *r,
 		netaddr_str(&r->dst, true, ds, sizeof(ds));
 	snprintf(what, sizeof(what), "%s", ds);
 	if (r->gw.family)
-		snprintf(what + strlen(what), sizeof(what) - strlen(what),
-			 " via %s", netaddr_str(&r->gw, false, gs, sizeof(gs)));
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), " via %s",
+			 netaddr_str(&r->gw, false, gs, sizeof(gs)));
 	if (r->dev[0]) {
-		snprintf(what + strlen(what), sizeof(what) - strlen(what),
-			 " dev %s", r->dev);
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), " dev %s", r->dev);
 		oif = nl_link_index(s, r->dev, e);
 		if (oif < 0)
 			return jail_err_prefix(e, "route %s", what);
 	}
 	ret = talk(s, nl_msg_route(buf, add, r, oif), NULL, NULL, &t);
 	if (ret < 0)
-		return fail(e, ret, &t, "%s route %s", add ? "add" : "delete",
-			    what);
+		return fail(e, ret, &t, "%s route %s", add ? "add" : "delete", what);
 	return 0;
 }
 
-int nl_route_add(struct nl_sock *s, const struct nl_route *r,
-		 struct jail_err *e)
+int nl_route_add(struct nl_sock *s, const struct nl_route *r, struct jail_err *e)
 {
 	return route_op(s, true, r, e);
 }
 
-int nl_route_del(struct nl_sock *s, const struct nl_route *r,
-		 struct jail_err *e)
+int nl_route_del(struct nl_sock *s, const struct nl_route *r, struct jail_err *e)
 {
 	return route_op(s, false, r, e);
 }
 
 /* --- proxy neighbours ---------------------------------------------------- */
 
-struct nlmsghdr *nl_msg_neigh_proxy(void *buf, int type, int ifindex,
-				    const struct netaddr *a)
+struct nlmsghdr *nl_msg_neigh_proxy(void *buf, int type, int ifindex, const struct netaddr *a)
 {
-	struct nlmsghdr *nlh = put_header(
-		buf, type, type == RTM_NEWNEIGH ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	struct nlmsghdr *nlh = put_header(buf, type, type == RTM_NEWNEIGH ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 
 	ndm->ndm_family = (uint8_t)a->family;
@@ -927,8 +880,8 @@ struct nlmsghdr *nl_msg_neigh_proxy(void *buf, int type, int ifindex,
 	return nlh;
 }
 
-static int neigh_op(struct nl_sock *s, int type, const char *ifname,
-		    const struct netaddr *a, struct jail_err *e)
+static int neigh_op(struct nl_sock *s, int type, const char *ifname, const struct netaddr *a,
+		    struct jail_err *e)
 {
 	static const char *const what[] = {"add", "delete", "get"};
 	char buf[NL_MSG_BUFSIZE], as[NETADDR_STRLEN];
@@ -938,39 +891,34 @@ static int neigh_op(struct nl_sock *s, int type, const char *ifname,
 	if (!name_ok(ifname))
 		return bad_name(e, ifname);
 	if (!family_ok(a))
-		return jail_err_set(e, -EAFNOSUPPORT, "%s: bad address",
-				    ifname);
+		return jail_err_set(e, -EAFNOSUPPORT, "%s: bad address", ifname);
 	netaddr_str(a, false, as, sizeof(as));
 	idx = nl_link_index(s, ifname, e);
 	if (idx == -ENODEV)
 		return jail_err_set(e, idx,
 				    "%s: %s proxy %s entry for %s: no such "
 				    "interface",
-				    ifname, what[w],
-				    a->family == AF_INET ? "ARP" : "NDP", as);
+				    ifname, what[w], a->family == AF_INET ? "ARP" : "NDP", as);
 	if (idx < 0)
 		return idx;
 	r = talk(s, nl_msg_neigh_proxy(buf, type, idx, a), NULL, NULL, &t);
 	if (r < 0)
-		return fail(e, r, &t, "%s: %s proxy %s entry for %s", ifname,
-			    what[w], a->family == AF_INET ? "ARP" : "NDP", as);
+		return fail(e, r, &t, "%s: %s proxy %s entry for %s", ifname, what[w],
+			    a->family == AF_INET ? "ARP" : "NDP", as);
 	return 0;
 }
 
-int nl_neigh_proxy_add(struct nl_sock *s, const char *ifname,
-		       const struct netaddr *a, struct jail_err *e)
+int nl_neigh_proxy_add(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e)
 {
 	return neigh_op(s, RTM_NEWNEIGH, ifname, a, e);
 }
 
-int nl_neigh_proxy_del(struct nl_sock *s, const char *ifname,
-		       const struct netaddr *a, struct jail_err *e)
+int nl_neigh_proxy_del(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e)
 {
 	return neigh_op(s, RTM_DELNEIGH, ifname, a, e);
 }
 
-int nl_neigh_proxy_get(struct nl_sock *s, const char *ifname,
-		       const struct netaddr *a, struct jail_err *e)
+int nl_neigh_proxy_get(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e)
 {
 	return neigh_op(s, RTM_GETNEIGH, ifname, a, e);
 }

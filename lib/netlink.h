@@ -72,38 +72,32 @@ int nl_netns_new(struct jail_err *e);
  * non-NULL, receives the previous value (oldlen bytes, newline stripped)
  * so the caller can restore it.
  */
-int nl_sysctl_set(int netns_fd, const char *key, const char *value,
-		  char *old, size_t oldlen, struct jail_err *e);
-int nl_sysctl_get(int netns_fd, const char *key, char *buf, size_t len,
+int nl_sysctl_set(int netns_fd, const char *key, const char *value, char *old, size_t oldlen,
 		  struct jail_err *e);
+int nl_sysctl_get(int netns_fd, const char *key, char *buf, size_t len, struct jail_err *e);
 
 /* --- links ------------------------------------------------------------ */
 
 struct nl_link {
 	int ifindex;
-	unsigned flags;	      /* IFF_UP, ... */
+	unsigned flags; /* IFF_UP, ... */
 	unsigned mtu;
-	int master;	      /* ifindex of the bridge, 0 if none */
+	int master; /* ifindex of the bridge, 0 if none */
 	char name[16];
-	char kind[16];	      /* "veth", "bridge", "macvlan", "" ... */
+	char kind[16]; /* "veth", "bridge", "macvlan", "" ... */
 };
 
 /* Look a link up by name: 0 and *out filled, -ENODEV if missing. */
-int nl_link_get(struct nl_sock *s, const char *ifname, struct nl_link *out,
-		struct jail_err *e);
+int nl_link_get(struct nl_sock *s, const char *ifname, struct nl_link *out, struct jail_err *e);
 /* ifindex (> 0) of ifname, or -ENODEV. */
 int nl_link_index(struct nl_sock *s, const char *ifname, struct jail_err *e);
 /* Call fn for every link; a negative return from fn stops and is returned. */
-int nl_link_foreach(struct nl_sock *s,
-		    int (*fn)(const struct nl_link *l, void *arg), void *arg,
+int nl_link_foreach(struct nl_sock *s, int (*fn)(const struct nl_link *l, void *arg), void *arg,
 		    struct jail_err *e);
 
-int nl_link_set_up(struct nl_sock *s, const char *ifname, bool up,
-		   struct jail_err *e);
-int nl_link_set_name(struct nl_sock *s, const char *ifname,
-		     const char *newname, struct jail_err *e);
-int nl_link_set_mtu(struct nl_sock *s, const char *ifname, unsigned mtu,
-		    struct jail_err *e);
+int nl_link_set_up(struct nl_sock *s, const char *ifname, bool up, struct jail_err *e);
+int nl_link_set_name(struct nl_sock *s, const char *ifname, const char *newname, struct jail_err *e);
+int nl_link_set_mtu(struct nl_sock *s, const char *ifname, unsigned mtu, struct jail_err *e);
 int nl_link_del(struct nl_sock *s, const char *ifname, struct jail_err *e);
 
 /*
@@ -113,24 +107,23 @@ int nl_link_del(struct nl_sock *s, const char *ifname, struct jail_err *e);
  * the original name on removal. The link keeps its ifindex when it is free
  * in the target namespace.
  */
-int nl_link_move(struct nl_sock *s, const char *ifname, int netns_fd,
-		 const char *newname, struct jail_err *e);
+int nl_link_move(struct nl_sock *s, const char *ifname, int netns_fd, const char *newname,
+		 struct jail_err *e);
 
 /* A veth pair; the peer is created directly in peer_netns_fd (-1: same
  * namespace as s), so no name clash with the host is possible there. */
-int nl_veth_create(struct nl_sock *s, const char *name, const char *peer,
-		   int peer_netns_fd, struct jail_err *e);
+int nl_veth_create(struct nl_sock *s, const char *name, const char *peer, int peer_netns_fd,
+		   struct jail_err *e);
 int nl_bridge_create(struct nl_sock *s, const char *name, struct jail_err *e);
 /* Enslave ifname to bridge master; master NULL releases it. */
-int nl_link_set_master(struct nl_sock *s, const char *ifname,
-		       const char *master, struct jail_err *e);
+int nl_link_set_master(struct nl_sock *s, const char *ifname, const char *master, struct jail_err *e);
 /* macvlan in bridge mode / ipvlan in l2 mode on parent (a link in s's
  * namespace), created directly in netns_fd (-1: s's namespace) so a jail
  * can get one named "eth0" without a clash on the host. */
-int nl_macvlan_create(struct nl_sock *s, const char *name, const char *parent,
-		      int netns_fd, struct jail_err *e);
-int nl_ipvlan_create(struct nl_sock *s, const char *name, const char *parent,
-		     int netns_fd, struct jail_err *e);
+int nl_macvlan_create(struct nl_sock *s, const char *name, const char *parent, int netns_fd,
+		      struct jail_err *e);
+int nl_ipvlan_create(struct nl_sock *s, const char *name, const char *parent, int netns_fd,
+		     struct jail_err *e);
 
 /* --- addresses -------------------------------------------------------- */
 
@@ -138,62 +131,50 @@ enum {
 	NL_ADDR_NODAD = 1 << 0,		/* IPv6: usable at once, no DAD wait */
 	NL_ADDR_NOPREFIXROUTE = 1 << 1, /* no connected route for the prefix */
 	NL_ADDR_SCOPE_LINK = 1 << 2,
-	NL_ADDR_SCOPE_HOST = 1 << 3,	/* answered, never picked as source */
+	NL_ADDR_SCOPE_HOST = 1 << 3, /* answered, never picked as source */
 };
 
 /* a->prefixlen is used as is; a->ifname is ignored (ifname says where). */
-int nl_addr_add(struct nl_sock *s, const char *ifname, const struct netaddr *a,
-		unsigned flags, struct jail_err *e);
-int nl_addr_del(struct nl_sock *s, const char *ifname, const struct netaddr *a,
+int nl_addr_add(struct nl_sock *s, const char *ifname, const struct netaddr *a, unsigned flags,
 		struct jail_err *e);
+int nl_addr_del(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e);
 
 /* --- routes ----------------------------------------------------------- */
 
 struct nl_route {
-	struct netaddr dst;	/* family + prefix; prefixlen 0 = default */
-	struct netaddr gw;	/* gw.family 0 = no gateway (device route) */
-	char dev[16];		/* output interface, "" = let the kernel pick */
-	bool onlink;		/* gateway is on dev even without a prefix */
-	unsigned table;		/* 0 = main */
+	struct netaddr dst; /* family + prefix; prefixlen 0 = default */
+	struct netaddr gw;  /* gw.family 0 = no gateway (device route) */
+	char dev[16];	    /* output interface, "" = let the kernel pick */
+	bool onlink;	    /* gateway is on dev even without a prefix */
+	unsigned table;	    /* 0 = main */
 };
 
 /* r = host route a/32 or a/128 straight to dev (scope link). */
-void nl_route_host(struct nl_route *r, const struct netaddr *a,
-		   const char *dev);
+void nl_route_host(struct nl_route *r, const struct netaddr *a, const char *dev);
 /* r = default route for family via gw (NULL: via dev only), onlink when
  * both gw and dev are given. */
-void nl_route_default(struct nl_route *r, int family,
-		      const struct netaddr *gw, const char *dev);
-int nl_route_add(struct nl_sock *s, const struct nl_route *r,
-		 struct jail_err *e);
-int nl_route_del(struct nl_sock *s, const struct nl_route *r,
-		 struct jail_err *e);
+void nl_route_default(struct nl_route *r, int family, const struct netaddr *gw, const char *dev);
+int nl_route_add(struct nl_sock *s, const struct nl_route *r, struct jail_err *e);
+int nl_route_del(struct nl_sock *s, const struct nl_route *r, struct jail_err *e);
 
 /* --- proxy ARP / NDP entries (NTF_PROXY) ------------------------------- */
 
-int nl_neigh_proxy_add(struct nl_sock *s, const char *ifname,
-		       const struct netaddr *a, struct jail_err *e);
-int nl_neigh_proxy_del(struct nl_sock *s, const char *ifname,
-		       const struct netaddr *a, struct jail_err *e);
+int nl_neigh_proxy_add(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e);
+int nl_neigh_proxy_del(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e);
 /* 0 when the proxy entry exists, -ENOENT when not. */
-int nl_neigh_proxy_get(struct nl_sock *s, const char *ifname,
-		       const struct netaddr *a, struct jail_err *e);
+int nl_neigh_proxy_get(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e);
 
 /* --- message builders (no I/O; unit-tested) ---------------------------- *
  * Each builds one request into buf (NL_MSG_BUFSIZE bytes) and returns it;
  * the send functions above are these plus a round trip. seq is left 0.   */
 
-struct nlmsghdr *nl_msg_veth(void *buf, const char *name, const char *peer,
-			     int peer_netns_fd);
+struct nlmsghdr *nl_msg_veth(void *buf, const char *name, const char *peer, int peer_netns_fd);
 /* kind "bridge", "macvlan" (bridge mode), "ipvlan" (l2); parent 0 = none;
  * netns_fd -1 = the socket's namespace */
-struct nlmsghdr *nl_msg_link_new(void *buf, const char *kind, const char *name,
-				 int parent_ifindex, int netns_fd);
-struct nlmsghdr *nl_msg_addr(void *buf, bool add, int ifindex,
-			     const struct netaddr *a, unsigned flags);
-struct nlmsghdr *nl_msg_route(void *buf, bool add, const struct nl_route *r,
-			      int oif);
-struct nlmsghdr *nl_msg_neigh_proxy(void *buf, int type, int ifindex,
-				    const struct netaddr *a);
+struct nlmsghdr *nl_msg_link_new(void *buf, const char *kind, const char *name, int parent_ifindex,
+				 int netns_fd);
+struct nlmsghdr *nl_msg_addr(void *buf, bool add, int ifindex, const struct netaddr *a, unsigned flags);
+struct nlmsghdr *nl_msg_route(void *buf, bool add, const struct nl_route *r, int oif);
+struct nlmsghdr *nl_msg_neigh_proxy(void *buf, int type, int ifindex, const struct netaddr *a);
 
 #endif

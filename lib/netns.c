@@ -17,7 +17,7 @@
 #include "cleanup.h"
 #include "netlink.h"
 
-#define SYSCTL_KEY_MAX 200
+#define SYSCTL_KEY_MAX	 200
 #define SYSCTL_VALUE_MAX 64
 
 struct run {
@@ -95,8 +95,7 @@ static bool key_valid(const char *key)
 		const char *end = strchrnul(p, '/');
 		size_t n = (size_t)(end - p);
 
-		if (n == 0 || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
 			return false;
 		for (const char *c = p; c < end; c++)
 			if ((unsigned char)*c <= ' ' || *c == 0x7f)
@@ -153,32 +152,27 @@ static int sysctl_thread(void *p)
 	return 0;
 }
 
-int nl_sysctl_set(int netns_fd, const char *key, const char *value,
-		  char *old, size_t oldlen, struct jail_err *e)
+int nl_sysctl_set(int netns_fd, const char *key, const char *value, char *old, size_t oldlen,
+		  struct jail_err *e)
 {
 	struct sysctl_op op = {key, value, old, oldlen};
 	int r;
 
-	if (!key_valid(key) || !value || strlen(value) > SYSCTL_VALUE_MAX ||
-	    (old && oldlen < 2))
-		return jail_err_set(e, -EINVAL, "/proc/sys/%s: invalid sysctl",
-				    key ? key : "(null)");
+	if (!key_valid(key) || !value || strlen(value) > SYSCTL_VALUE_MAX || (old && oldlen < 2))
+		return jail_err_set(e, -EINVAL, "/proc/sys/%s: invalid sysctl", key ? key : "(null)");
 	r = nl_netns_run(netns_fd, sysctl_thread, &op);
 	if (r < 0)
-		return jail_err_sys(e, r, "/proc/sys/%s: cannot set to %s", key,
-				    value);
+		return jail_err_sys(e, r, "/proc/sys/%s: cannot set to %s", key, value);
 	return 0;
 }
 
-int nl_sysctl_get(int netns_fd, const char *key, char *buf, size_t len,
-		  struct jail_err *e)
+int nl_sysctl_get(int netns_fd, const char *key, char *buf, size_t len, struct jail_err *e)
 {
 	struct sysctl_op op = {key, NULL, buf, len};
 	int r;
 
 	if (!key_valid(key) || len < 2)
-		return jail_err_set(e, -EINVAL, "/proc/sys/%s: invalid sysctl",
-				    key ? key : "(null)");
+		return jail_err_set(e, -EINVAL, "/proc/sys/%s: invalid sysctl", key ? key : "(null)");
 	r = nl_netns_run(netns_fd, sysctl_thread, &op);
 	if (r < 0)
 		return jail_err_sys(e, r, "/proc/sys/%s", key);

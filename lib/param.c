@@ -260,7 +260,8 @@ int jail_params_set_arg(struct jail_params *p, const char *arg, bool split, stru
 	if (!eq) {
 		/* FreeBSD's jailsys parameters given bare mean "new" (vnet;). */
 		if (d->type == JPT_NEWINH || d->type == JPT_IPMODE)
-			return jail_params_set(p, (enum jail_param_id)id, (const char *[]){ "new" }, 1, false, e);
+			return jail_params_set(p, (enum jail_param_id)id, (const char *[]){"new"}, 1, false,
+					       e);
 		if (d->type != JPT_BOOL)
 			return jail_err_set(e, -EINVAL, "%s: value required", d->name);
 		return jail_params_set(p, (enum jail_param_id)id,

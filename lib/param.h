@@ -51,15 +51,15 @@ enum jp_flags {
 	X(IP6, "ip6", JPT_IPMODE, JPF_CREATE_ONLY, "disable")                                         \
 	X(IP6_ADDR, "ip6.addr", JPT_LIST, JPF_CREATE_ONLY, NULL)                                      \
 	X(IP6_SADDRSEL, "ip6.saddrsel", JPT_BOOL, 0, "true")                                          \
-	X(VNET, "vnet", JPT_NEWINH, JPF_CREATE_ONLY, "inherit")                          \
-	X(VNET_INTERFACE, "vnet.interface", JPT_LIST, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                  \
-	X(VNET_BRIDGE, "vnet.bridge", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                   \
-	X(VNET_MACVLAN, "vnet.macvlan", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                 \
-	X(VNET_IPVLAN, "vnet.ipvlan", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                   \
-	X(VNET_DEFAULTROUTER, "vnet.defaultrouter", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)     \
-	X(VNET_DEFAULTROUTER6, "vnet.defaultrouter6", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)   \
-	X(INTERFACE, "interface", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                          \
-	X(IP_HOSTNAME, "ip_hostname", JPT_BOOL, JPF_PSEUDO | JPF_CREATE_ONLY, "false")                     \
+	X(VNET, "vnet", JPT_NEWINH, JPF_CREATE_ONLY, "inherit")                                       \
+	X(VNET_INTERFACE, "vnet.interface", JPT_LIST, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)             \
+	X(VNET_BRIDGE, "vnet.bridge", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                 \
+	X(VNET_MACVLAN, "vnet.macvlan", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)               \
+	X(VNET_IPVLAN, "vnet.ipvlan", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                 \
+	X(VNET_DEFAULTROUTER, "vnet.defaultrouter", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)   \
+	X(VNET_DEFAULTROUTER6, "vnet.defaultrouter6", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL) \
+	X(INTERFACE, "interface", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                     \
+	X(IP_HOSTNAME, "ip_hostname", JPT_BOOL, JPF_PSEUDO | JPF_CREATE_ONLY, "false")                \
 	X(SECURELEVEL, "securelevel", JPT_INT, 0, "-1")                                               \
 	X(ENFORCE_STATFS, "enforce_statfs", JPT_INT, 0, "2")                                          \
 	X(DEVFS_RULESET, "devfs_ruleset", JPT_INT, 0, "4")                                            \
@@ -106,30 +106,30 @@ enum jp_flags {
 	X(META, "meta", JPT_STRING, 0, NULL)                                                          \
 	X(ENV, "env", JPT_STRING, 0, NULL)                                                            \
 	X(COMMAND, "command", JPT_CMDLIST, JPF_PSEUDO, NULL)                                          \
-	X(EXEC_PREPARE, "exec.prepare", JPT_CMDLIST, JPF_PSEUDO, NULL)                   \
-	X(EXEC_PRESTART, "exec.prestart", JPT_CMDLIST, JPF_PSEUDO, NULL)                 \
-	X(EXEC_CREATED, "exec.created", JPT_CMDLIST, JPF_PSEUDO, NULL)                   \
-	X(EXEC_START, "exec.start", JPT_CMDLIST, JPF_PSEUDO, NULL)                       \
-	X(EXEC_POSTSTART, "exec.poststart", JPT_CMDLIST, JPF_PSEUDO, NULL)               \
-	X(EXEC_PRESTOP, "exec.prestop", JPT_CMDLIST, JPF_PSEUDO, NULL)                   \
-	X(EXEC_STOP, "exec.stop", JPT_CMDLIST, JPF_PSEUDO, NULL)                         \
-	X(EXEC_POSTSTOP, "exec.poststop", JPT_CMDLIST, JPF_PSEUDO, NULL)                 \
-	X(EXEC_RELEASE, "exec.release", JPT_CMDLIST, JPF_PSEUDO, NULL)                   \
+	X(EXEC_PREPARE, "exec.prepare", JPT_CMDLIST, JPF_PSEUDO, NULL)                                \
+	X(EXEC_PRESTART, "exec.prestart", JPT_CMDLIST, JPF_PSEUDO, NULL)                              \
+	X(EXEC_CREATED, "exec.created", JPT_CMDLIST, JPF_PSEUDO, NULL)                                \
+	X(EXEC_START, "exec.start", JPT_CMDLIST, JPF_PSEUDO, NULL)                                    \
+	X(EXEC_POSTSTART, "exec.poststart", JPT_CMDLIST, JPF_PSEUDO, NULL)                            \
+	X(EXEC_PRESTOP, "exec.prestop", JPT_CMDLIST, JPF_PSEUDO, NULL)                                \
+	X(EXEC_STOP, "exec.stop", JPT_CMDLIST, JPF_PSEUDO, NULL)                                      \
+	X(EXEC_POSTSTOP, "exec.poststop", JPT_CMDLIST, JPF_PSEUDO, NULL)                              \
+	X(EXEC_RELEASE, "exec.release", JPT_CMDLIST, JPF_PSEUDO, NULL)                                \
 	X(EXEC_CLEAN, "exec.clean", JPT_BOOL, JPF_PSEUDO, "false")                                    \
 	X(EXEC_JAIL_USER, "exec.jail_user", JPT_STRING, JPF_PSEUDO, NULL)                             \
 	X(EXEC_SYSTEM_JAIL_USER, "exec.system_jail_user", JPT_BOOL, JPF_PSEUDO | JPF_UNIMPL, "false") \
 	X(EXEC_SYSTEM_USER, "exec.system_user", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)            \
-	X(EXEC_TIMEOUT, "exec.timeout", JPT_INT, JPF_PSEUDO, NULL)                       \
-	X(EXEC_CONSOLELOG, "exec.consolelog", JPT_STRING, JPF_PSEUDO, NULL)              \
+	X(EXEC_TIMEOUT, "exec.timeout", JPT_INT, JPF_PSEUDO, NULL)                                    \
+	X(EXEC_CONSOLELOG, "exec.consolelog", JPT_STRING, JPF_PSEUDO, NULL)                           \
 	X(EXEC_FIB, "exec.fib", JPT_INT, JPF_PSEUDO | JPF_NEVER, NULL)                                \
 	X(STOP_TIMEOUT, "stop.timeout", JPT_INT, JPF_PSEUDO, "10")                                    \
-	X(MOUNT, "mount", JPT_CMDLIST, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                                 \
-	X(MOUNT_FSTAB, "mount.fstab", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                      \
+	X(MOUNT, "mount", JPT_CMDLIST, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                            \
+	X(MOUNT_FSTAB, "mount.fstab", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                 \
 	X(MOUNT_DEVFS, "mount.devfs", JPT_BOOL, JPF_PSEUDO, "true")                                   \
 	X(MOUNT_FDESCFS, "mount.fdescfs", JPT_BOOL, JPF_PSEUDO, "true")                               \
 	X(MOUNT_PROCFS, "mount.procfs", JPT_BOOL, JPF_PSEUDO, "true")                                 \
-	X(DEPEND, "depend", JPT_LIST, JPF_PSEUDO, NULL)                                  \
-	X(CGROUP_PARENT, "cgroup.parent", JPT_STRING, JPF_CREATE_ONLY, NULL)                         \
+	X(DEPEND, "depend", JPT_LIST, JPF_PSEUDO, NULL)                                               \
+	X(CGROUP_PARENT, "cgroup.parent", JPT_STRING, JPF_CREATE_ONLY, NULL)                          \
 	X(THIN, "thin", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)
 
 enum jail_param_id {

@@ -21,7 +21,7 @@
 #include "preflight.h"
 #include "rootfs.h"
 
-#define ROOT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define ROOT_PATH     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define SHEBANG_DEPTH 4
 
 struct pf {
@@ -35,8 +35,7 @@ struct pf {
 	size_t nelf;
 };
 
-static void problem(struct pf *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void problem(struct pf *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(struct pf *p, const char *fmt, ...)
 {
 	char line[JAIL_ERR_MAX];
@@ -98,8 +97,7 @@ static int lookup(struct pf *p, const char *name, char *out, size_t sz)
 }
 
 /* Check one program; ELF files are queued for the closure walk. */
-static int check_program(struct pf *p, const char *name, const char *by,
-			 int depth)
+static int check_program(struct pf *p, const char *name, const char *by, int depth)
 {
 	_cleanup_close_ int fd = -1;
 	char path[PATH_MAX], head[256];
@@ -154,13 +152,11 @@ static int check_program(struct pf *p, const char *name, const char *by,
 			return 0;
 		}
 		if (depth >= SHEBANG_DEPTH) {
-			problem(p, "%s: too many levels of #! interpreters",
-				path);
+			problem(p, "%s: too many levels of #! interpreters", path);
 			return 0;
 		}
 		if (s[0] != '/') {
-			problem(p, "%s: #! interpreter %s is not absolute",
-				path, s);
+			problem(p, "%s: #! interpreter %s is not absolute", path, s);
 			return 0;
 		}
 		return check_program(p, s, path, depth + 1);
@@ -175,8 +171,7 @@ static int check_program(struct pf *p, const char *name, const char *by,
 	return 0;
 }
 
-static int on_elf(void *arg, enum elf_event ev, const char *path,
-		  const char *by, const char *why)
+static int on_elf(void *arg, enum elf_event ev, const char *path, const char *by, const char *why)
 {
 	struct pf *p = arg;
 
@@ -189,10 +184,10 @@ static int on_elf(void *arg, enum elf_event ev, const char *path,
 	return 0;
 }
 
-int jail_preflight(int rootfd, const char *const *programs, unsigned flags,
-		   jail_preflight_fn fn, void *arg, struct jail_err *e)
+int jail_preflight(int rootfd, const char *const *programs, unsigned flags, jail_preflight_fn fn, void *arg,
+		   struct jail_err *e)
 {
-	struct pf p = { .rootfd = rootfd, .fn = fn, .arg = arg };
+	struct pf p = {.rootfd = rootfd, .fn = fn, .arg = arg};
 	const char *list[JAIL_PREFLIGHT_MAX_PROGRAMS + SHEBANG_DEPTH + 2];
 	struct stat st;
 	size_t i;
@@ -229,8 +224,7 @@ int jail_preflight(int rootfd, const char *const *programs, unsigned flags,
 		need_dir(&p, "/proc", "mount point for mount.procfs");
 	for (i = 0; programs && programs[i]; i++) {
 		if (i >= JAIL_PREFLIGHT_MAX_PROGRAMS) {
-			r = jail_err_set(e, -E2BIG, "more than %d programs",
-					 JAIL_PREFLIGHT_MAX_PROGRAMS);
+			r = jail_err_set(e, -E2BIG, "more than %d programs", JAIL_PREFLIGHT_MAX_PROGRAMS);
 			goto out;
 		}
 		r = check_program(&p, programs[i], NULL, 0);
@@ -249,8 +243,7 @@ int jail_preflight(int rootfd, const char *const *programs, unsigned flags,
 	if (p.problems == 1)
 		jail_err_set(e, -ENOENT, "%s", p.first);
 	else if (p.problems > 1)
-		jail_err_set(e, -ENOENT, "%s (and %d more)", p.first,
-			     p.problems - 1);
+		jail_err_set(e, -ENOENT, "%s (and %d more)", p.first, p.problems - 1);
 	goto out;
 out_sys:
 	r = jail_err_sys(e, r, "preflight");
@@ -259,9 +252,8 @@ out:
 	return r;
 }
 
-int jail_preflight_path(const char *root, const char *const *programs,
-			unsigned flags, jail_preflight_fn fn, void *arg,
-			struct jail_err *e)
+int jail_preflight_path(const char *root, const char *const *programs, unsigned flags, jail_preflight_fn fn,
+			void *arg, struct jail_err *e)
 {
 	_cleanup_close_ int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 

@@ -11,11 +11,11 @@
 
 #include "jail/err.h"
 
-#define JAIL_PREFLIGHT_SHELL 0x1u  /* /bin/sh runs (exec.start, jexec) */
+#define JAIL_PREFLIGHT_SHELL  0x1u /* /bin/sh runs (exec.start, jexec) */
 #define JAIL_PREFLIGHT_PASSWD 0x2u /* /etc/passwd exists */
-#define JAIL_PREFLIGHT_DEV 0x4u	   /* /dev is a directory (mount.devfs) */
-#define JAIL_PREFLIGHT_PROC 0x8u   /* /proc is a directory (mount.procfs) */
-#define JAIL_PREFLIGHT_ALL 0xfu
+#define JAIL_PREFLIGHT_DEV    0x4u /* /dev is a directory (mount.devfs) */
+#define JAIL_PREFLIGHT_PROC   0x8u /* /proc is a directory (mount.procfs) */
+#define JAIL_PREFLIGHT_ALL    0xfu
 
 #define JAIL_PREFLIGHT_MAX_PROGRAMS 256
 
@@ -33,12 +33,11 @@ typedef void (*jail_preflight_fn)(void *arg, const char *problem);
  * something is, with e holding the first one (code -ENOENT, exit 1); a
  * negative errno (e filled) when the check itself could not run, e.g. the
  * root does not exist. fn may be NULL. */
-int jail_preflight(int rootfd, const char *const *programs, unsigned flags,
-		   jail_preflight_fn fn, void *arg, struct jail_err *e);
+int jail_preflight(int rootfd, const char *const *programs, unsigned flags, jail_preflight_fn fn, void *arg,
+		   struct jail_err *e);
 
 /* The same for a root given by path (opened O_PATH|O_DIRECTORY). */
-int jail_preflight_path(const char *root, const char *const *programs,
-			unsigned flags, jail_preflight_fn fn, void *arg,
-			struct jail_err *e);
+int jail_preflight_path(const char *root, const char *const *programs, unsigned flags, jail_preflight_fn fn,
+			void *arg, struct jail_err *e);
 
 #endif

@@ -127,14 +127,16 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, str
 	char tmp[64], final[32];
 	json_t *cgs = json_array();
 	for (int i = 0; i < st->cg.n; i++)
-		json_array_append_new(cgs, json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
-						     st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
-	json_t *o = json_pack("{s:i, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid, "name",
-			      st->name, "host_netns", (json_int_t)st->host_netns, "host_if", st->host_if,
-			      "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
-			      "creator_pid", (json_int_t)st->creator_pid, "creator_start",
-			      (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
-			      st->cg_parent, "cgroups", cgs, "params", params_json(&st->params));
+		json_array_append_new(cgs,
+				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
+						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
+	json_t *o =
+		json_pack("{s:i, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
+			  "name", st->name, "host_netns", (json_int_t)st->host_netns, "host_if", st->host_if,
+			  "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
+			  "creator_pid", (json_int_t)st->creator_pid, "creator_start",
+			  (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
+			  st->cg_parent, "cgroups", cgs, "params", params_json(&st->params));
 	_cleanup_free_ char *text = NULL;
 	int fd, ret;
 
@@ -237,9 +239,10 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	o = json_loadb(buf, len, 0, &je);
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
-	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid", &st->jid,
-			   "name", &name, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid, "init_start", &istart, "creator_pid", &cpid, "creator_start",
-			   &cstart, "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
+	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
+			   &st->jid, "name", &name, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
+			   "init_start", &istart, "creator_pid", &cpid, "creator_start", &cstart,
+			   "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
 			   &params) < 0) {
 		json_decref(o);
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
@@ -250,8 +253,9 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	for (size_t i = 0; i < json_array_size(cgs) && st->cg.n < JAIL_CGROUP_MAX; i++) {
 		const char *cp = NULL, *cc = "";
 		int v2 = 0;
-		if (json_unpack(json_array_get(cgs, i), "{s:s, s?s, s?b}", "path", &cp, "controllers", &cc, "v2",
-				&v2) < 0 || strncmp(cp, "/sys/fs/cgroup/", 15) != 0)
+		if (json_unpack(json_array_get(cgs, i), "{s:s, s?s, s?b}", "path", &cp, "controllers", &cc,
+				"v2", &v2) < 0 ||
+		    strncmp(cp, "/sys/fs/cgroup/", 15) != 0)
 			continue;
 		struct jail_cgroup_dir *d = &st->cg.d[st->cg.n++];
 		snprintf(d->path, sizeof(d->path), "%s", cp);

@@ -23,7 +23,7 @@ struct jail_state {
 	unsigned long long creator_start;
 	char cg_leaf[300];
 	char cg_parent[PATH_MAX];
-	struct jail_cgroup cg; /* the directories made, so that anyone can remove them */
+	struct jail_cgroup cg;	       /* the directories made, so that anyone can remove them */
 	unsigned long long host_netns; /* inode of the creator's network namespace */
 	char host_if[16];	       /* host end of the jail's veth, "" if none */
 	struct jail_params params;

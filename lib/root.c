@@ -255,19 +255,23 @@ int jail_mount_parse(const char *line, const char *root, const char *what, int l
 	opts[0] = '\0';
 	n = sscanf(line, "%255s %4095s %31s %511s", spec, file, type, opts);
 	if (n < 3)
-		return jail_err_set(e, -EINVAL, "%s: line %d: want \"SOURCE MOUNTPOINT TYPE OPTIONS\"", what, lineno);
+		return jail_err_set(e, -EINVAL, "%s: line %d: want \"SOURCE MOUNTPOINT TYPE OPTIONS\"", what,
+				    lineno);
 	/* Mount points are host paths under the jail's path, as FreeBSD writes them. */
 	if (file[0] != '/' || (strcmp(root, "/") && (strncmp(file, root, rl) != 0 || file[rl] != '/')))
-		return jail_err_set(e, -EINVAL, "%s: line %d: '%s' is not within path '%s'", what, lineno, file, root);
+		return jail_err_set(e, -EINVAL, "%s: line %d: '%s' is not within path '%s'", what, lineno,
+				    file, root);
 	const char *rel = strcmp(root, "/") ? file + rl : file;
 	while (*rel == '/')
 		rel++;
 	if (!*rel || strlen(rel) >= sizeof(m->dst) || strstr(file, "/../") || strstr(file, "/./"))
-		return jail_err_set(e, -EINVAL, "%s: line %d: '%s': not a usable mount point", what, lineno, file);
+		return jail_err_set(e, -EINVAL, "%s: line %d: '%s': not a usable mount point", what, lineno,
+				    file);
 	snprintf(m->dst, sizeof(m->dst), "%s", rel);
 	if (!strcmp(type, "nullfs") || !strcmp(type, "bind") || !strcmp(type, "none")) {
 		if (spec[0] != '/')
-			return jail_err_set(e, -EINVAL, "%s: line %d: '%s': not an absolute path", what, lineno, spec);
+			return jail_err_set(e, -EINVAL, "%s: line %d: '%s': not an absolute path", what,
+					    lineno, spec);
 		snprintf(m->type, sizeof(m->type), "bind");
 	} else if (!strcmp(type, "tmpfs")) {
 		snprintf(m->type, sizeof(m->type), "tmpfs");
@@ -275,16 +279,18 @@ int jail_mount_parse(const char *line, const char *root, const char *what, int l
 		snprintf(m->type, sizeof(m->type), "proc");
 		m->attrs |= MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	} else {
-		return jail_err_set(e, -ENOTSUP, "%s: line %d: file system type '%s' is not supported (nullfs, tmpfs, proc)",
-				    what, lineno, type);
+		return jail_err_set(
+			e, -ENOTSUP,
+			"%s: line %d: file system type '%s' is not supported (nullfs, tmpfs, proc)", what,
+			lineno, type);
 	}
 	snprintf(m->src, sizeof(m->src), "%s", spec);
 	char *save = NULL, *d = m->data;
 	for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(o, "ro"))
 			m->attrs |= MOUNT_ATTR_RDONLY;
-		else if (!strcmp(o, "rw") || !strcmp(o, "defaults") || !strcmp(o, "late") || !strcmp(o, "bind") ||
-			 !strcmp(o, "rbind"))
+		else if (!strcmp(o, "rw") || !strcmp(o, "defaults") || !strcmp(o, "late") ||
+			 !strcmp(o, "bind") || !strcmp(o, "rbind"))
 			;
 		else if (!strcmp(o, "nosuid"))
 			m->attrs |= MOUNT_ATTR_NOSUID;
@@ -293,9 +299,10 @@ int jail_mount_parse(const char *line, const char *root, const char *what, int l
 		else if (!strcmp(o, "noexec"))
 			m->attrs |= MOUNT_ATTR_NOEXEC;
 		else if (!strcmp(m->type, "tmpfs") &&
-			 (!strncmp(o, "size=", 5) || !strncmp(o, "mode=", 5) || !strncmp(o, "nr_inodes=", 10) ||
-			  !strncmp(o, "uid=", 4) || !strncmp(o, "gid=", 4)))
-			d += snprintf(d, sizeof(m->data) - (size_t)(d - m->data), "%s%s", d == m->data ? "" : ",", o);
+			 (!strncmp(o, "size=", 5) || !strncmp(o, "mode=", 5) ||
+			  !strncmp(o, "nr_inodes=", 10) || !strncmp(o, "uid=", 4) || !strncmp(o, "gid=", 4)))
+			d += snprintf(d, sizeof(m->data) - (size_t)(d - m->data), "%s%s",
+				      d == m->data ? "" : ",", o);
 		else
 			return jail_err_set(e, -EINVAL, "%s: line %d: unknown option '%s'", what, lineno, o);
 	}
@@ -307,7 +314,8 @@ static int setup_mounts(int rootfd, const struct jail_root_opts *o, struct jail_
 {
 	for (int i = 0; i < o->nmounts; i++) {
 		const struct jail_mount *m = &o->mounts[i];
-		_cleanup_close_ int target = open_in_root(rootfd, m->dst, O_PATH | O_CLOEXEC | O_NOFOLLOW, RESOLVE_STRICT);
+		_cleanup_close_ int target =
+			open_in_root(rootfd, m->dst, O_PATH | O_CLOEXEC | O_NOFOLLOW, RESOLVE_STRICT);
 		_cleanup_close_ int mnt = -1;
 
 		struct stat sb;
@@ -318,23 +326,28 @@ static int setup_mounts(int rootfd, const struct jail_root_opts *o, struct jail_
 		}
 		if (target < 0) {
 			if (errno == ELOOP || errno == EXDEV)
-				return jail_err_set(e, -ELOOP, "mount: %s/%s: a symbolic link on the way; refusing to mount on it",
-						    o->path, m->dst);
+				return jail_err_set(
+					e, -ELOOP,
+					"mount: %s/%s: a symbolic link on the way; refusing to mount on it",
+					o->path, m->dst);
 			return jail_err_sys(e, -errno, "mount: %s/%s", o->path, m->dst);
 		}
 		if (!strcmp(m->type, "bind")) {
-			struct mount_attr a = { .attr_set = m->attrs };
-			mnt = sys_open_tree(AT_FDCWD, m->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+			struct mount_attr a = {.attr_set = m->attrs};
+			mnt = sys_open_tree(AT_FDCWD, m->src,
+					    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 			if (mnt < 0)
 				return jail_err_sys(e, -errno, "mount: %s", m->src);
-			if (m->attrs && sys_mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
+			if (m->attrs &&
+			    sys_mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
 				return jail_err_sys(e, -errno, "mount: %s", m->src);
 		} else {
-			const char *opts[16] = { NULL };
+			const char *opts[16] = {NULL};
 			char data[256];
 			int k = 0;
 			snprintf(data, sizeof(data), "%s", m->data);
-			for (char *save = NULL, *t = strtok_r(data, ",", &save); t && k < 14; t = strtok_r(NULL, ",", &save)) {
+			for (char *save = NULL, *t = strtok_r(data, ",", &save); t && k < 14;
+			     t = strtok_r(NULL, ",", &save)) {
 				char *eq = strchr(t, '=');
 				if (!eq)
 					continue;
@@ -364,8 +377,8 @@ int jail_root_setup(const struct jail_root_opts *o, struct jail_err *e)
 	if (o->lower) {
 		/* A thin jail: its root is the shared base with its own writable layer over it. */
 		_cleanup_close_ int ov = new_fs("overlay",
-						(const char *[]){ "lowerdir", o->lower, "upperdir", o->upper, "workdir",
-								  o->work, "userxattr", NULL, NULL },
+						(const char *[]){"lowerdir", o->lower, "upperdir", o->upper,
+								 "workdir", o->work, "userxattr", NULL, NULL},
 						0, e);
 		if (ov < 0)
 			return jail_err_prefix(e, "thin");

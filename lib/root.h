@@ -14,10 +14,10 @@
 /* One line of mount or mount.fstab, checked by the parent. */
 struct jail_mount {
 	char src[256];
-	char dst[256]; /* relative to the jail root */
-	char type[16]; /* "bind", "tmpfs" or "proc" */
+	char dst[256];	/* relative to the jail root */
+	char type[16];	/* "bind", "tmpfs" or "proc" */
 	char data[256]; /* tmpfs options: size=, mode=, nr_inodes=, uid=, gid= */
-	unsigned attrs;	/* MOUNT_ATTR_* */
+	unsigned attrs; /* MOUNT_ATTR_* */
 };
 
 #define JAIL_MOUNTS_MAX 64

@@ -60,16 +60,15 @@ static int push_comp(char *buf, size_t sz, const char *comp, size_t len)
 	return 0;
 }
 
-int rootfs_walk(int rootfd, const char *path, rootfs_walk_fn fn, void *arg,
-		char *out, size_t outsz, struct jail_err *e)
+int rootfs_walk(int rootfd, const char *path, rootfs_walk_fn fn, void *arg, char *out, size_t outsz,
+		struct jail_err *e)
 {
 	/* done: symlink-free prefix ("" is the root); todo: what is left. */
 	char done[PATH_MAX] = "", todo[PATH_MAX], next[PATH_MAX];
 	int links = 0, r;
 
 	if (strlen(path) >= sizeof(todo))
-		return jail_err_set(e, -ENAMETOOLONG, "%.64s...: path too long",
-				    path);
+		return jail_err_set(e, -ENAMETOOLONG, "%.64s...: path too long", path);
 	strcpy(todo, path);
 	for (;;) {
 		char *p = todo, *end, target[PATH_MAX];
@@ -93,8 +92,7 @@ int rootfs_walk(int rootfd, const char *path, rootfs_walk_fn fn, void *arg,
 			continue;
 
 		{
-			_cleanup_close_ int fd =
-				rootfs_open(rootfd, done, O_PATH | O_NOFOLLOW, 0);
+			_cleanup_close_ int fd = rootfs_open(rootfd, done, O_PATH | O_NOFOLLOW, 0);
 			if (fd < 0)
 				return jail_err_sys(e, fd, "%s", done);
 			if (fstat(fd, &st) < 0)
@@ -103,9 +101,7 @@ int rootfs_walk(int rootfd, const char *path, rootfs_walk_fn fn, void *arg,
 				if (fn && (r = fn(arg, done, &st, NULL)) < 0)
 					return r;
 				if (todo[0] && !S_ISDIR(st.st_mode))
-					return jail_err_set(e, -ENOTDIR,
-							    "%s: not a directory",
-							    done);
+					return jail_err_set(e, -ENOTDIR, "%s: not a directory", done);
 				continue;
 			}
 			tl = readlinkat(fd, "", target, sizeof(target) - 1);
@@ -114,9 +110,7 @@ int rootfs_walk(int rootfd, const char *path, rootfs_walk_fn fn, void *arg,
 			target[tl] = '\0';
 		}
 		if (++links > ROOTFS_MAX_LINKS)
-			return jail_err_set(e, -ELOOP,
-					    "%s: too many levels of symbolic links",
-					    path);
+			return jail_err_set(e, -ELOOP, "%s: too many levels of symbolic links", path);
 		if (fn && (r = fn(arg, done, &st, target)) < 0)
 			return r;
 		/* Go on through the target: absolute from the root, relative
@@ -129,18 +123,15 @@ int rootfs_walk(int rootfd, const char *path, rootfs_walk_fn fn, void *arg,
 			if (slash)
 				*slash = '\0';
 		}
-		if ((size_t)snprintf(next, sizeof(next), "%s%s", target,
-				     todo) >= sizeof(next))
-			return jail_err_set(e, -ENAMETOOLONG,
-					    "%s: path too long", path);
+		if ((size_t)snprintf(next, sizeof(next), "%s%s", target, todo) >= sizeof(next))
+			return jail_err_set(e, -ENAMETOOLONG, "%s: path too long", path);
 		strcpy(todo, next);
 	}
 	if (out) {
 		const char *res = done[0] ? done : "/";
 
 		if (strlen(res) >= outsz)
-			return jail_err_set(e, -ENAMETOOLONG,
-					    "%s: path too long", path);
+			return jail_err_set(e, -ENAMETOOLONG, "%s: path too long", path);
 		strcpy(out, res);
 	}
 	return 0;
@@ -174,21 +165,15 @@ static int rm_children(int dfd, dev_t dev, int depth, struct jail_err *e)
 			int r;
 
 			if (st.st_dev != dev)
-				return jail_err_set(e, -EXDEV,
-						    "%s: a mount point; not removed",
-						    de->d_name);
-			sub = openat(dfd, de->d_name,
-				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					     O_CLOEXEC);
+				return jail_err_set(e, -EXDEV, "%s: a mount point; not removed", de->d_name);
+			sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0)
-				return jail_err_sys(e, -errno, "%s",
-						    de->d_name);
+				return jail_err_sys(e, -errno, "%s", de->d_name);
 			r = rm_children(sub, dev, depth + 1, e);
 			if (r < 0)
 				return jail_err_prefix(e, "%s", de->d_name);
 			if (unlinkat(dfd, de->d_name, AT_REMOVEDIR) < 0)
-				return jail_err_sys(e, -errno, "%s",
-						    de->d_name);
+				return jail_err_sys(e, -errno, "%s", de->d_name);
 		} else if (unlinkat(dfd, de->d_name, 0) < 0) {
 			return jail_err_sys(e, -errno, "%s", de->d_name);
 		}
@@ -214,8 +199,7 @@ int rootfs_rm_tree(int dirfd, const char *name, struct jail_err *e)
 			return jail_err_sys(e, -errno, "%s", name);
 		return 0;
 	}
-	fd = openat(dirfd, name,
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return jail_err_sys(e, -errno, "%s", name);
 	r = rm_children(fd, st.st_dev, 0, e);
@@ -240,8 +224,7 @@ int rootfs_copy_data(int in, int out)
 		if (n < 0)
 			break;
 	}
-	if (errno != EXDEV && errno != EINVAL && errno != ENOSYS &&
-	    errno != EOPNOTSUPP)
+	if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
 		return -errno;
 	/* copy_file_range may have copied part before failing: restart from
 	 * the current offsets, which it advanced as it went. */
@@ -263,8 +246,7 @@ int rootfs_copy_data(int in, int out)
 	return n < 0 ? -errno : 0;
 }
 
-int rootfs_mkdir_p(int dirfd, const char *path, mode_t mode,
-		   struct jail_err *e)
+int rootfs_mkdir_p(int dirfd, const char *path, mode_t mode, struct jail_err *e)
 {
 	_cleanup_close_ int cur = -1;
 	const char *p = path;
@@ -285,21 +267,17 @@ int rootfs_mkdir_p(int dirfd, const char *path, mode_t mode,
 		end = strchrnul(p, '/');
 		len = (size_t)(end - p);
 		if (len > NAME_MAX)
-			return jail_err_set(e, -ENAMETOOLONG, "%s: name too long",
-					    path);
+			return jail_err_set(e, -ENAMETOOLONG, "%s: name too long", path);
 		memcpy(comp, p, len);
 		comp[len] = '\0';
 		p = end;
 		if (!strcmp(comp, ".") || !strcmp(comp, ".."))
-			return jail_err_set(e, -EINVAL, "%s: '.' or '..' in path",
-					    path);
+			return jail_err_set(e, -EINVAL, "%s: '.' or '..' in path", path);
 		if (mkdirat(cur, comp, mode) < 0 && errno != EEXIST)
 			return jail_err_sys(e, -errno, "%s", path);
-		nfd = openat(cur, comp,
-			     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		nfd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (nfd < 0)
-			return jail_err_sys(e, errno == ELOOP ? -ENOTDIR : -errno,
-					    "%s", path);
+			return jail_err_sys(e, errno == ELOOP ? -ENOTDIR : -errno, "%s", path);
 		close(cur);
 		cur = nfd;
 	}

@@ -25,15 +25,14 @@ int rootfs_open(int rootfd, const char *path, int flags, mode_t mode);
  * the symlink-free path inside the root up to this component; st its lstat;
  * target the symlink's contents when S_ISLNK (the walk then goes on through
  * the target). Return < 0 to stop. */
-typedef int (*rootfs_walk_fn)(void *arg, const char *prefix,
-			      const struct stat *st, const char *target);
+typedef int (*rootfs_walk_fn)(void *arg, const char *prefix, const struct stat *st, const char *target);
 
 /* Resolve path inside rootfd one component at a time, following symlinks
  * inside the root (".." stops at the root). The resolved, symlink-free path
  * is written to out. fn, if not NULL, sees every component. A missing
  * component fails with -ENOENT and its name in e. */
-int rootfs_walk(int rootfd, const char *path, rootfs_walk_fn fn, void *arg,
-		char *out, size_t outsz, struct jail_err *e);
+int rootfs_walk(int rootfd, const char *path, rootfs_walk_fn fn, void *arg, char *out, size_t outsz,
+		struct jail_err *e);
 
 /* Remove name under dirfd recursively without following symlinks and
  * without crossing into other filesystems. */
@@ -45,7 +44,6 @@ int rootfs_copy_data(int in, int out);
 
 /* mkdir -p of path (relative to dirfd, components created with mode).
  * Existing directories are fine; anything else in the way is -ENOTDIR. */
-int rootfs_mkdir_p(int dirfd, const char *path, mode_t mode,
-		   struct jail_err *e);
+int rootfs_mkdir_p(int dirfd, const char *path, mode_t mode, struct jail_err *e);
 
 #endif

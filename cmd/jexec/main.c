@@ -20,9 +20,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	struct jail_attach_opts o = { 0 };
+	struct jail_attach_opts o = {0};
 	struct jail_registry reg;
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	const char **env = calloc((size_t)argc + 1, sizeof(*env));
 	int c, ret;
 

@@ -18,13 +18,12 @@
 
 #define MAX_LIST 256
 
-static const char usage_text[] =
-	"usage: mkjail mini [--force] [-f file] [-u user] dir program ...\n"
-	"       mkjail busybox [--force] [-b busybox] [-f file] [-u user] dir\n"
-	"       mkjail debian [--force] [--suite suite] [--mirror url]\n"
-	"                     [--include pkg,...] dir\n"
-	"       mkjail thin [--force] --base base dir\n"
-	"       mkjail check [-S] dir [program ...]\n";
+static const char usage_text[] = "usage: mkjail mini [--force] [-f file] [-u user] dir program ...\n"
+				 "       mkjail busybox [--force] [-b busybox] [-f file] [-u user] dir\n"
+				 "       mkjail debian [--force] [--suite suite] [--mirror url]\n"
+				 "                     [--include pkg,...] dir\n"
+				 "       mkjail thin [--force] --base base dir\n"
+				 "       mkjail check [-S] dir [program ...]\n";
 
 static int usage(void)
 {
@@ -49,14 +48,12 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void summary(const char *kind, const char *dir,
-		    const struct mkroot_stats *st, double t0)
+static void summary(const char *kind, const char *dir, const struct mkroot_stats *st, double t0)
 {
 	printf("%s: %s root: %lu files (%.1f MiB), %lu directories, %lu links%s"
 	       " in %.2fs\n",
-	       dir, kind, st->files, (double)st->bytes / (1024.0 * 1024.0),
-	       st->dirs, st->links, st->cached ? ", from cache" : "",
-	       now() - t0);
+	       dir, kind, st->files, (double)st->bytes / (1024.0 * 1024.0), st->dirs, st->links,
+	       st->cached ? ", from cache" : "", now() - t0);
 }
 
 /* debootstrap progress: one updating line on a terminal; otherwise only
@@ -68,9 +65,7 @@ struct prog {
 	unsigned seen; /* per-package verbs already announced */
 };
 
-static const char *const pkg_verbs[] = { "Retrieving", "Validating",
-					 "Extracting", "Unpacking",
-					 "Configuring" };
+static const char *const pkg_verbs[] = {"Retrieving", "Validating", "Extracting", "Unpacking", "Configuring"};
 
 static void on_progress(void *arg, const char *line)
 {
@@ -91,8 +86,7 @@ static void on_progress(void *arg, const char *line)
 			bit = 1u << i;
 	/* "Unpacking required packages..." heads a phase; "Unpacking
 	 * dash..." is one package of it. */
-	per_pkg = bit && !strstr(line, " packages...") &&
-		  !strstr(line, " system...");
+	per_pkg = bit && !strstr(line, " packages...") && !strstr(line, " system...");
 	if (strcmp(verb, p->verb)) {
 		snprintf(p->verb, sizeof(p->verb), "%s", verb);
 		p->count = 0;
@@ -104,25 +98,24 @@ static void on_progress(void *arg, const char *line)
 			fprintf(stderr, " [%u]", p->count);
 		fflush(stderr);
 	} else if (!per_pkg || !(p->seen & bit)) {
-		fprintf(stderr, "mkjail: %s%s\n", line + 3,
-			per_pkg ? " ..." : "");
+		fprintf(stderr, "mkjail: %s%s\n", line + 3, per_pkg ? " ..." : "");
 		if (per_pkg)
 			p->seen |= bit;
 	}
 }
 
 static const struct option long_opts[] = {
-	{ "force", no_argument, NULL, 'F' },
-	{ "file", required_argument, NULL, 'f' },
-	{ "user", required_argument, NULL, 'u' },
-	{ "busybox", required_argument, NULL, 'b' },
-	{ "suite", required_argument, NULL, 's' },
-	{ "mirror", required_argument, NULL, 'm' },
-	{ "include", required_argument, NULL, 'i' },
-	{ "base", required_argument, NULL, 'B' },
-	{ "no-shell", no_argument, NULL, 'S' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{"force", no_argument, NULL, 'F'},
+	{"file", required_argument, NULL, 'f'},
+	{"user", required_argument, NULL, 'u'},
+	{"busybox", required_argument, NULL, 'b'},
+	{"suite", required_argument, NULL, 's'},
+	{"mirror", required_argument, NULL, 'm'},
+	{"include", required_argument, NULL, 'i'},
+	{"base", required_argument, NULL, 'B'},
+	{"no-shell", no_argument, NULL, 'S'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 static void print_problem(void *arg, const char *problem)
@@ -132,10 +125,10 @@ static void print_problem(void *arg, const char *problem)
 
 int main(int argc, char **argv)
 {
-	const char *files[MAX_LIST + 1] = { 0 }, *users[MAX_LIST + 1] = { 0 };
-	struct mkroot_opts o = { 0 };
-	struct mkroot_stats st = { 0 };
-	struct jail_err e = { 0 };
+	const char *files[MAX_LIST + 1] = {0}, *users[MAX_LIST + 1] = {0};
+	struct mkroot_opts o = {0};
+	struct mkroot_stats st = {0};
+	struct jail_err e = {0};
 	size_t nf = 0, nu = 0;
 	const char *verb, *dir;
 	unsigned flags = JAIL_PREFLIGHT_ALL;
@@ -197,8 +190,7 @@ int main(int argc, char **argv)
 	if (!strcmp(verb, "mini")) {
 		if (optind >= argc)
 			return usage();
-		r = mkroot_mini(dir, (const char *const *)argv + optind, &o, &st,
-				&e);
+		r = mkroot_mini(dir, (const char *const *)argv + optind, &o, &st, &e);
 		if (r < 0)
 			return fail(dir, &e);
 		summary("mini", dir, &st, t0);
@@ -210,7 +202,7 @@ int main(int argc, char **argv)
 			return fail(dir, &e);
 		summary("busybox", dir, &st, t0);
 	} else if (!strcmp(verb, "debian")) {
-		struct prog p = { .tty = isatty(2) };
+		struct prog p = {.tty = isatty(2)};
 
 		if (optind != argc)
 			return usage();
@@ -231,8 +223,8 @@ int main(int argc, char **argv)
 		if (r < 0)
 			return fail(dir, &e);
 	} else if (!strcmp(verb, "check")) {
-		r = jail_preflight_path(dir, (const char *const *)argv + optind,
-					flags, print_problem, (void *)dir, &e);
+		r = jail_preflight_path(dir, (const char *const *)argv + optind, flags, print_problem,
+					(void *)dir, &e);
 		if (r > 0)
 			return 1;
 		if (r < 0)

@@ -37,62 +37,58 @@
 #include "jail/err.h"
 
 /* Limits on user-controlled sizes; going beyond one is a config error. */
-#define JCONF_MAX_FILE_SIZE (4u << 20)	/* bytes of one file */
-#define JCONF_MAX_FILES 1024		/* files read, main + includes */
-#define JCONF_MAX_INCLUDE_DEPTH 32	/* as FreeBSD */
-#define JCONF_MAX_NESTING 64		/* nested jail blocks */
-#define JCONF_MAX_BLOCKS 65536		/* jail and wildcard blocks */
-#define JCONF_MAX_VALUE (1u << 20)	/* bytes of one value after expansion */
-#define JCONF_MAX_VALUES 65536		/* values of one parameter */
-#define JCONF_MAX_VAR_DEPTH 256	/* chain of variables using variables */
-#define JCONF_MAX_PARAMS 4096		/* parameters + variables of one jail */
-#define JCONF_MAX_TOTAL (64u << 20)	/* bytes produced by merge+expansion */
+#define JCONF_MAX_FILE_SIZE	(4u << 20)  /* bytes of one file */
+#define JCONF_MAX_FILES		1024	    /* files read, main + includes */
+#define JCONF_MAX_INCLUDE_DEPTH 32	    /* as FreeBSD */
+#define JCONF_MAX_NESTING	64	    /* nested jail blocks */
+#define JCONF_MAX_BLOCKS	65536	    /* jail and wildcard blocks */
+#define JCONF_MAX_VALUE		(1u << 20)  /* bytes of one value after expansion */
+#define JCONF_MAX_VALUES	65536	    /* values of one parameter */
+#define JCONF_MAX_VAR_DEPTH	256	    /* chain of variables using variables */
+#define JCONF_MAX_PARAMS	4096	    /* parameters + variables of one jail */
+#define JCONF_MAX_TOTAL		(64u << 20) /* bytes produced by merge+expansion */
 
 /* Flags for jconf_parse_buf_opts(). */
-#define JCONF_NO_INCLUDE 0x1u		/* .include is an error (fuzzing) */
+#define JCONF_NO_INCLUDE 0x1u /* .include is an error (fuzzing) */
 
 struct jconf_param {
-	char *name;		/* as written last: "persist", "allow.nomount" */
-	char **vals;		/* expanded values, NULL when nvals == 0 */
+	char *name;  /* as written last: "persist", "allow.nomount" */
+	char **vals; /* expanded values, NULL when nvals == 0 */
 	size_t nvals;
-	const char *file;	/* where it was last set (owned by jconf) */
+	const char *file; /* where it was last set (owned by jconf) */
 	int line;
 };
 
 struct jconf_jail {
-	char *name;		/* block name, "parent.child" when nested */
+	char *name;		    /* block name, "parent.child" when nested */
 	struct jconf_param *params; /* FreeBSD's order: "name" first (for an
 				     * all-digit block "jid" first and an
 				     * implied "name" last) */
 	size_t nparams;
-	const char *file;	/* where the block starts */
+	const char *file; /* where the block starts */
 	int line;
-	struct jail_err err;	/* err.code != 0: this jail's config is bad */
+	struct jail_err err; /* err.code != 0: this jail's config is bad */
 };
 
 struct jconf {
 	struct jconf_jail *jails; /* non-wildcard jails in file order */
 	size_t njails;
-	char **files;		/* every file read; params point here */
+	char **files; /* every file read; params point here */
 	size_t nfiles;
 };
 
 /* Parse and evaluate PATH ("-" = standard input, reported as "STDIN"). */
-int jconf_parse_file(const char *path, struct jconf **out,
-		     struct jail_err *e);
+int jconf_parse_file(const char *path, struct jconf **out, struct jail_err *e);
 /* Same from memory; FNAME names it in messages and anchors relative
  * .include paths (its directory). */
-int jconf_parse_buf(const char *buf, size_t len, const char *fname,
-		    struct jconf **out, struct jail_err *e);
-int jconf_parse_buf_opts(const char *buf, size_t len, const char *fname,
-			 unsigned flags, struct jconf **out,
+int jconf_parse_buf(const char *buf, size_t len, const char *fname, struct jconf **out, struct jail_err *e);
+int jconf_parse_buf_opts(const char *buf, size_t len, const char *fname, unsigned flags, struct jconf **out,
 			 struct jail_err *e);
 void jconf_free(struct jconf *c);
 
 /* The parameter NAME of a jail: exact name first, else the one that is the
  * same parameter with or without a "no" ("persist" finds "nopersist"). */
-const struct jconf_param *jconf_jail_param(const struct jconf_jail *j,
-					   const char *name);
+const struct jconf_param *jconf_jail_param(const struct jconf_jail *j, const char *name);
 /* Copy the first per-jail error into e; returns its code, 0 if none. */
 int jconf_first_error(const struct jconf *c, struct jail_err *e);
 
@@ -106,16 +102,14 @@ const struct jconf_jail *jconf_find(const struct jconf *c, const char *name);
  * wildcard; no names selects every jail. *idx receives malloc'd indexes
  * into c->jails in file order without duplicates. An exact name that is not
  * configured fails with `"x" not found` (exit 1). */
-int jconf_select(const struct jconf *c, char *const *names, size_t nnames,
-		 size_t **idx, size_t *nidx, struct jail_err *e);
+int jconf_select(const struct jconf *c, char *const *names, size_t nnames, size_t **idx, size_t *nidx,
+		 struct jail_err *e);
 
 /* Format one jail like `jail -e SEP`: "name=a|path=/srv/a|persist", without
  * a newline; the "jid" parameter is not shown, lists are joined by ",",
  * values quoted as FreeBSD's quoted_print does. *out is malloc'd. */
-int jconf_format_e(const struct jconf_jail *j, const char *sep, char **out,
-		   struct jail_err *e);
+int jconf_format_e(const struct jconf_jail *j, const char *sep, char **out, struct jail_err *e);
 /* Every jail, one line each, each ending in "\n". */
-int jconf_format_e_all(const struct jconf *c, const char *sep, char **out,
-		       struct jail_err *e);
+int jconf_format_e_all(const struct jconf *c, const char *sep, char **out, struct jail_err *e);
 
 #endif

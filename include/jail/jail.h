@@ -13,7 +13,7 @@ struct jail_params;
 struct jail_run_opts {
 	bool verbose; /* report each step on stdout, as jail -v */
 	bool quiet;
-	bool print_jid; /* -i: print only the new JID */
+	bool print_jid;	   /* -i: print only the new JID */
 	const char *label; /* what "LABEL: created" says; NULL: the jail's name (jail.conf: the block's) */
 	/*
 	 * Called once per problem the jail root has (a missing library and who

@@ -20,7 +20,7 @@ enum ctok {
 	CT_VAR,
 	CT_VAR1,
 	CT_PLEQ,
-	CT_CHAR,	/* one of , ; = { } or any other stray character */
+	CT_CHAR, /* one of , ; = { } or any other stray character */
 };
 
 struct clex {
@@ -29,20 +29,20 @@ struct clex {
 	size_t pos;
 	int line;
 	const char *fname;
-	bool instr;	/* previous token was part of a string */
-	bool dq;	/* inside a double-quoted string after a variable */
-	size_t dq_end;	/* offset of its closing quote */
+	bool instr;    /* previous token was part of a string */
+	bool dq;       /* inside a double-quoted string after a variable */
+	size_t dq_end; /* offset of its closing quote */
 };
 
 struct ctoken {
 	enum ctok type;
-	char ch;	/* CT_CHAR */
-	char *text;	/* CT_STR..CT_VAR1: unescaped text or variable name */
+	char ch;    /* CT_CHAR */
+	char *text; /* CT_STR..CT_VAR1: unescaped text or variable name */
 	size_t tlen;
-	size_t raw;	/* offset of the token's source text */
+	size_t raw; /* offset of the token's source text */
 	size_t rawlen;
 	int line;
-	int endline;	/* line after the token, which yacc's messages use */
+	int endline; /* line after the token, which yacc's messages use */
 };
 
 void clex_init(struct clex *l, const char *buf, size_t len, const char *fname);
@@ -61,8 +61,8 @@ struct rstr {
 	size_t nvars;
 };
 
-#define RP_VAR 0x1u	/* "$name = ..." */
-#define RP_APPEND 0x2u	/* "+=" */
+#define RP_VAR	  0x1u /* "$name = ..." */
+#define RP_APPEND 0x2u /* "+=" */
 
 struct rparam {
 	char *name;
@@ -82,7 +82,7 @@ struct rblock {
 };
 
 struct rconf {
-	struct rblock **blocks;	/* in creation order (FreeBSD's seq) */
+	struct rblock **blocks; /* in creation order (FreeBSD's seq) */
 	size_t nblocks, cap;
 	char **files;
 	size_t nfiles, filecap;
@@ -95,7 +95,7 @@ int jconf_eval(struct rconf *rc, struct jconf *c, struct jail_err *e);
 /* FreeBSD's equalopts(): same parameter with or without a "no". */
 bool jconf_equalopts(const char *a, const char *b);
 /* Set e to "FILE:LINE: fmt..." with exit status 78. */
-int jconf_err(struct jail_err *e, int code, const char *file, int line,
-	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int jconf_err(struct jail_err *e, int code, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 #endif

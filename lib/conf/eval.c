@@ -19,9 +19,9 @@
 #include "cleanup.h"
 #include "conf/conf_int.h"
 
-#define WP_VAR 0x1u
+#define WP_VAR	     0x1u
 #define WP_IMMUTABLE 0x2u
-#define WP_BAD 0x4u
+#define WP_BAD	     0x4u
 
 /* A value being expanded: s holds the output so far; raw is non-NULL while
  * variables of the raw string remain (vnext onward). */
@@ -39,12 +39,12 @@ struct wparam {
 	unsigned long gen;
 	struct wstr *vals;
 	size_t nvals, cap;
-	size_t npend;		/* values with variables left */
-	size_t idx;		/* insertion order, during the merge */
+	size_t npend; /* values with variables left */
+	size_t idx;   /* insertion order, during the merge */
 	const char *file;
 	int line;
-	struct wparam *hnext;	/* exact-name chain, during expansion */
-	struct wparam *cnext;	/* canonical-name chain, during the merge */
+	struct wparam *hnext; /* exact-name chain, during expansion */
+	struct wparam *cnext; /* canonical-name chain, during the merge */
 };
 
 struct wjail {
@@ -52,7 +52,7 @@ struct wjail {
 	struct wparam **ps;
 	size_t np, cap;
 	bool has_name;
-	struct jail_err *err;	/* the output jail's error */
+	struct jail_err *err; /* the output jail's error */
 	struct wparam **hash;
 	size_t hsize;
 	struct wparam **chash;
@@ -71,17 +71,51 @@ struct ectx {
 /* Names of jail(8)'s known parameters (config.c intparams): a variable may
  * not be named like one, and "name"/"jid" cannot be redefined. */
 static const char *const known_params[] = {
-	"allow.dying", "command", "depend", "exec.clean", "exec.consolelog",
-	"exec.fib", "exec.jail_user", "exec.poststart", "exec.poststop",
-	"exec.prepare", "exec.prestart", "exec.prestop", "exec.release",
-	"exec.created", "exec.start", "exec.stop", "exec.system_jail_user",
-	"exec.system_user", "exec.timeout", "interface", "ip_hostname",
-	"mount", "mount.devfs", "mount.fdescfs", "mount.procfs",
-	"mount.fstab", "stop.timeout", "vnet.interface", "zfs.dataset",
-	"allow.chflags", "allow.mount", "allow.raw_sockets",
-	"allow.set_hostname", "allow.socket_af", "allow.sysvipc",
-	"devfs_ruleset", "host.hostname", "ip4.addr", "ip6.addr", "jid",
-	"name", "path", "persist", "securelevel", "vnet",
+	"allow.dying",
+	"command",
+	"depend",
+	"exec.clean",
+	"exec.consolelog",
+	"exec.fib",
+	"exec.jail_user",
+	"exec.poststart",
+	"exec.poststop",
+	"exec.prepare",
+	"exec.prestart",
+	"exec.prestop",
+	"exec.release",
+	"exec.created",
+	"exec.start",
+	"exec.stop",
+	"exec.system_jail_user",
+	"exec.system_user",
+	"exec.timeout",
+	"interface",
+	"ip_hostname",
+	"mount",
+	"mount.devfs",
+	"mount.fdescfs",
+	"mount.procfs",
+	"mount.fstab",
+	"stop.timeout",
+	"vnet.interface",
+	"zfs.dataset",
+	"allow.chflags",
+	"allow.mount",
+	"allow.raw_sockets",
+	"allow.set_hostname",
+	"allow.socket_af",
+	"allow.sysvipc",
+	"devfs_ruleset",
+	"host.hostname",
+	"ip4.addr",
+	"ip6.addr",
+	"jid",
+	"name",
+	"path",
+	"persist",
+	"securelevel",
+	"vnet",
 };
 
 bool jconf_equalopts(const char *a, const char *b)
@@ -119,8 +153,7 @@ int jconf_wild_match(const char *jname, const char *pattern)
 
 	/* A non-final "*" matches one component, a final one the rest. */
 	while ((jd = strchr(jc, '.')) && (wd = strchr(wc, '.'))) {
-		if (strncmp(jc, wc, (size_t)(jd - jc + 1)) &&
-		    strncmp(wc, "*.", 2))
+		if (strncmp(jc, wc, (size_t)(jd - jc + 1)) && strncmp(wc, "*.", 2))
 			return 0;
 		jc = jd + 1;
 		wc = wd + 1;
@@ -131,8 +164,7 @@ int jconf_wild_match(const char *jname, const char *pattern)
 static int work(struct ectx *x, size_t n, const char *file, int line)
 {
 	if (n > JCONF_MAX_WORK - x->work)
-		return jconf_err(x->e, -E2BIG, file, line,
-				 "configuration too complex to evaluate");
+		return jconf_err(x->e, -E2BIG, file, line, "configuration too complex to evaluate");
 	x->work += n;
 	return 0;
 }
@@ -140,18 +172,16 @@ static int work(struct ectx *x, size_t n, const char *file, int line)
 static int charge(struct ectx *x, size_t n, const char *file, int line)
 {
 	if (n > JCONF_MAX_TOTAL - x->used)
-		return jconf_err(x->e, -E2BIG, file, line,
-				 "configuration expands beyond %u bytes",
+		return jconf_err(x->e, -E2BIG, file, line, "configuration expands beyond %u bytes",
 				 JCONF_MAX_TOTAL);
 	x->used += n;
 	return 0;
 }
 
 /* Record a per-jail error (FreeBSD's jail_warnx + JF_FAILED); first wins. */
-static void jail_fail(struct wjail *w, const char *file, int line,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void jail_fail(struct wjail *w, const char *file, int line,
-		      const char *fmt, ...)
+static void jail_fail(struct wjail *w, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void jail_fail(struct wjail *w, const char *file, int line, const char *fmt, ...)
 {
 	char msg[JAIL_ERR_MAX];
 	va_list ap;
@@ -180,8 +210,7 @@ static void wparam_free(struct wparam *p)
 	free(p);
 }
 
-static int wstr_append(struct ectx *x, struct wstr *s, const char *src,
-		       size_t n, const struct wparam *p)
+static int wstr_append(struct ectx *x, struct wstr *s, const char *src, size_t n, const struct wparam *p)
 {
 	size_t need = s->len + n + 1, ncap;
 	char *b;
@@ -189,7 +218,8 @@ static int wstr_append(struct ectx *x, struct wstr *s, const char *src,
 	if (s->len + n > JCONF_MAX_VALUE)
 		return jconf_err(x->e, -E2BIG, p->file, p->line,
 				 "%s: value too long after expansion "
-				 "(limit %u bytes)", p->name, JCONF_MAX_VALUE);
+				 "(limit %u bytes)",
+				 p->name, JCONF_MAX_VALUE);
 	if (charge(x, n, p->file, p->line) < 0)
 		return -E2BIG;
 	if (need > s->cap) {
@@ -214,13 +244,11 @@ static int wstr_finish(struct ectx *x, struct wstr *s, struct wparam *p)
 
 	s->raw = NULL;
 	p->npend--;
-	return wstr_append(x, s, raw->lit + s->litdone, raw->len - s->litdone,
-			   p);
+	return wstr_append(x, s, raw->lit + s->litdone, raw->len - s->litdone, p);
 }
 
 /* A copy of a raw string for one jail (each jail expands on its own). */
-static int wstr_init(struct ectx *x, struct wstr *s, const struct rstr *raw,
-		     struct wparam *p)
+static int wstr_init(struct ectx *x, struct wstr *s, const struct rstr *raw, struct wparam *p)
 {
 	memset(s, 0, sizeof(*s));
 	if (charge(x, 32, p->file, p->line) < 0)
@@ -233,12 +261,10 @@ static int wstr_init(struct ectx *x, struct wstr *s, const struct rstr *raw,
 	return wstr_append(x, s, raw->lit, raw->len, p);
 }
 
-static int add_vals(struct ectx *x, struct wparam *p, const struct rstr *vals,
-		    size_t n)
+static int add_vals(struct ectx *x, struct wparam *p, const struct rstr *vals, size_t n)
 {
 	if (p->nvals + n > JCONF_MAX_VALUES)
-		return jconf_err(x->e, -E2BIG, p->file, p->line,
-				 "%s: too many values (limit %u)", p->name,
+		return jconf_err(x->e, -E2BIG, p->file, p->line, "%s: too many values (limit %u)", p->name,
 				 JCONF_MAX_VALUES);
 	if (p->nvals + n > p->cap) {
 		size_t ncap = p->cap ? p->cap : 4;
@@ -317,9 +343,8 @@ static int chash_grow(struct ectx *x, struct wjail *w)
  * FreeBSD's add_param(). implied: the jail name's own "name"/"jid".
  * Per-jail errors are recorded in w->err; < 0 only for fatal errors.
  */
-static int wadd(struct ectx *x, struct wjail *w, const char *name,
-		unsigned rflags, bool implied, const struct rstr *vals,
-		size_t nvals, const char *file, int line)
+static int wadd(struct ectx *x, struct wjail *w, const char *name, unsigned rflags, bool implied,
+		const struct rstr *vals, size_t nvals, const char *file, int line)
 {
 	size_t nlen = strlen(name);
 	struct wparam *dp = NULL, *np;
@@ -338,28 +363,26 @@ static int wadd(struct ectx *x, struct wjail *w, const char *name,
 	for (struct wparam *q = implied ? NULL : w->chash[h]; q; q = q->cnext) {
 		if ((r = work(x, 1, file, line)) < 0)
 			return r;
-		if ((!dp || q->idx < dp->idx) &&
-		    plain_equal(q->name, q->nlen, name, nlen))
+		if ((!dp || q->idx < dp->idx) && plain_equal(q->name, q->nlen, name, nlen))
 			dp = q;
 	}
 	if (dp) {
 		if (isvar != !!(dp->flags & WP_VAR)) {
-			jail_fail(w, file, line, "variable \"$%s\" cannot have "
-				  "the same name as a parameter.", name);
+			jail_fail(w, file, line,
+				  "variable \"$%s\" cannot have "
+				  "the same name as a parameter.",
+				  name);
 			return 0;
 		}
 		if (dp->flags & WP_IMMUTABLE) {
-			jail_fail(w, file, line,
-				  "cannot redefine parameter \"%s\".",
-				  dp->name);
+			jail_fail(w, file, line, "cannot redefine parameter \"%s\".", dp->name);
 			return 0;
 		}
 		if (strcmp(dp->name, name)) {
 			char *n = strdup(name);
 
 			if (!n)
-				return jail_err_set(x->e, -ENOMEM,
-						    "out of memory");
+				return jail_err_set(x->e, -ENOMEM, "out of memory");
 			free(dp->name);
 			dp->name = n;
 			dp->nlen = nlen;
@@ -376,9 +399,8 @@ static int wadd(struct ectx *x, struct wjail *w, const char *name,
 	}
 
 	if (w->np >= JCONF_MAX_PARAMS)
-		return jconf_err(x->e, -E2BIG, file, line,
-				 "%s: too many parameters (limit %u)",
-				 w->b->name, JCONF_MAX_PARAMS);
+		return jconf_err(x->e, -E2BIG, file, line, "%s: too many parameters (limit %u)", w->b->name,
+				 JCONF_MAX_PARAMS);
 	if (w->np == w->cap) {
 		size_t ncap = w->cap ? w->cap * 2 : 16;
 		struct wparam **ps = reallocarray(w->ps, ncap, sizeof(*ps));
@@ -412,13 +434,13 @@ static int wadd(struct ectx *x, struct wjail *w, const char *name,
 			if (!jconf_equalopts(name, known_params[i]))
 				continue;
 			if (isvar) {
-				jail_fail(w, file, line, "variable \"$%s\" cannot "
+				jail_fail(w, file, line,
+					  "variable \"$%s\" cannot "
 					  "have the same name as a parameter.",
 					  name);
 				return 0;
 			}
-			if (!strcmp(known_params[i], "name") ||
-			    !strcmp(known_params[i], "jid"))
+			if (!strcmp(known_params[i], "name") || !strcmp(known_params[i], "jid"))
 				np->flags |= WP_IMMUTABLE;
 			w->has_name |= !strcmp(known_params[i], "name");
 			break;
@@ -431,8 +453,7 @@ static int wadd_block(struct ectx *x, struct wjail *w, const struct rblock *b)
 {
 	for (size_t i = 0; i < b->nparams; i++) {
 		const struct rparam *p = &b->params[i];
-		int r = wadd(x, w, p->name, p->flags, false, p->vals, p->nvals,
-			     p->file, p->line);
+		int r = wadd(x, w, p->name, p->flags, false, p->vals, p->nvals, p->file, p->line);
 
 		if (r < 0)
 			return r;
@@ -442,10 +463,9 @@ static int wadd_block(struct ectx *x, struct wjail *w, const struct rblock *b)
 
 static int wadd_implied(struct ectx *x, struct wjail *w, const char *pname)
 {
-	struct rstr v = { .lit = w->b->name, .len = strlen(w->b->name) };
+	struct rstr v = {.lit = w->b->name, .len = strlen(w->b->name)};
 
-	return wadd(x, w, pname, RP_APPEND, true, &v, 1, w->b->file,
-		    w->b->line);
+	return wadd(x, w, pname, RP_APPEND, true, &v, 1, w->b->file, w->b->line);
 }
 
 static size_t hash_name(const char *s)
@@ -488,30 +508,26 @@ static struct wparam *hash_find(const struct wjail *w, const char *name)
 /* Values 1.. of a list variable become values of their own after s. (This
  * is what FreeBSD's config.c means to do; there the code then removes a
  * variable from the wrong, empty list and crashes.) */
-static int insert_rest(struct ectx *x, struct wparam *p, size_t si,
-		       const struct wparam *vp)
+static int insert_rest(struct ectx *x, struct wparam *p, size_t si, const struct wparam *vp)
 {
 	size_t extra = vp->nvals - 1;
 	struct wstr *v;
 
 	if (p->nvals + extra > JCONF_MAX_VALUES)
-		return jconf_err(x->e, -E2BIG, p->file, p->line,
-				 "%s: too many values (limit %u)", p->name,
+		return jconf_err(x->e, -E2BIG, p->file, p->line, "%s: too many values (limit %u)", p->name,
 				 JCONF_MAX_VALUES);
 	if (!(v = reallocarray(p->vals, p->nvals + extra, sizeof(*v))))
 		return jail_err_set(x->e, -ENOMEM, "out of memory");
 	p->vals = v;
 	p->cap = p->nvals + extra;
-	memmove(v + si + 1 + extra, v + si + 1,
-		(p->nvals - si - 1) * sizeof(*v));
+	memmove(v + si + 1 + extra, v + si + 1, (p->nvals - si - 1) * sizeof(*v));
 	for (size_t k = 0; k < extra; k++) {
 		struct wstr *n = &v[si + 1 + k];
 		const struct wstr *src = &vp->vals[k + 1];
 
 		memset(n, 0, sizeof(*n));
 		p->nvals++;
-		if (charge(x, 32, p->file, p->line) < 0 ||
-		    wstr_append(x, n, src->s, src->len, p) < 0)
+		if (charge(x, 32, p->file, p->line) < 0 || wstr_append(x, n, src->s, src->len, p) < 0)
 			return x->e->code;
 	}
 	return 0;
@@ -530,7 +546,7 @@ static int resolve(struct ectx *x, struct wjail *w)
 		size_t depth = 0;
 
 		p->gen = ++pgen;
-find_vars:
+	find_vars:
 		for (size_t si = 0; si < p->nvals; si++) {
 			while (p->vals[si].raw) {
 				struct wstr *s = &p->vals[si];
@@ -541,54 +557,46 @@ find_vars:
 					return x->e->code;
 
 				if (!vp || vp->nvals == 0) {
-					jail_fail(w, p->file, p->line,
-						  "%s: variable \"%s\" not found",
+					jail_fail(w, p->file, p->line, "%s: variable \"%s\" not found",
 						  p->name, v->name);
 					goto bad_var;
 				}
 				if (vp->flags & WP_BAD)
 					goto bad_var;
 				if (vp->gen == pgen) {
-					jail_fail(w, p->file, p->line,
-						  "%s: variable loop", v->name);
+					jail_fail(w, p->file, p->line, "%s: variable loop", v->name);
 					goto bad_var;
 				}
 				if (vp->npend) {
 					size_t vi = pi + 1;
 
 					if (++depth > JCONF_MAX_VAR_DEPTH)
-						return jconf_err(x->e, -E2BIG,
-							p->file, p->line,
-							"%s: %s: variables nested "
-							"too deeply (limit %u)",
-							w->b->name, p->name,
-							JCONF_MAX_VAR_DEPTH);
+						return jconf_err(x->e, -E2BIG, p->file, p->line,
+								 "%s: %s: variables nested "
+								 "too deeply (limit %u)",
+								 w->b->name, p->name, JCONF_MAX_VAR_DEPTH);
 
 					while (w->ps[vi] != vp)
 						vi++;
-					memmove(w->ps + pi + 1, w->ps + pi,
-						(vi - pi) * sizeof(*w->ps));
+					memmove(w->ps + pi + 1, w->ps + pi, (vi - pi) * sizeof(*w->ps));
 					w->ps[pi] = vp;
 					vp->gen = pgen;
 					p = vp;
 					goto find_vars;
 				}
 				if (vp->nvals > 1 &&
-				    (s->raw->len > 0 || s->len > 0 ||
-				     s->vnext + 1 < s->raw->nvars)) {
+				    (s->raw->len > 0 || s->len > 0 || s->vnext + 1 < s->raw->nvars)) {
 					jail_fail(w, p->file, p->line,
 						  "%s: array cannot be "
-						  "substituted inline", p->name);
+						  "substituted inline",
+						  p->name);
 					goto bad_var;
 				}
-				if (wstr_append(x, s, s->raw->lit + s->litdone,
-						v->pos - s->litdone, p) < 0 ||
-				    wstr_append(x, s, vp->vals[0].s,
-						vp->vals[0].len, p) < 0)
+				if (wstr_append(x, s, s->raw->lit + s->litdone, v->pos - s->litdone, p) < 0 ||
+				    wstr_append(x, s, vp->vals[0].s, vp->vals[0].len, p) < 0)
 					return x->e->code;
 				s->litdone = v->pos;
-				if (++s->vnext == s->raw->nvars &&
-				    wstr_finish(x, s, p) < 0)
+				if (++s->vnext == s->raw->nvars && wstr_finish(x, s, p) < 0)
 					return x->e->code;
 				if (vp->nvals > 1) {
 					if (insert_rest(x, p, si, vp) < 0)
@@ -596,13 +604,11 @@ find_vars:
 					si += vp->nvals - 1;
 				}
 				continue;
-bad_var:
+			bad_var:
 				/* The chain being expanded sits at pi onward. */
-				for (size_t k = pi; k < w->np &&
-				     w->ps[k]->gen == pgen; k++)
+				for (size_t k = pi; k < w->np && w->ps[k]->gen == pgen; k++)
 					w->ps[k]->flags |= WP_BAD;
-				if (++s->vnext == s->raw->nvars &&
-				    wstr_finish(x, s, p) < 0)
+				if (++s->vnext == s->raw->nvars && wstr_finish(x, s, p) < 0)
 					return x->e->code;
 			}
 		}
@@ -650,18 +656,16 @@ static void wjail_free(struct wjail *w)
 	free(w->chash);
 }
 
-static int eval_jail(struct ectx *x, const struct rconf *rc,
-		     const size_t *wild, size_t nwild, size_t bi,
+static int eval_jail(struct ectx *x, const struct rconf *rc, const size_t *wild, size_t nwild, size_t bi,
 		     struct jconf_jail *out)
 {
 	const struct rblock *b = rc->blocks[bi];
-	struct wjail w = { .b = b, .err = &out->err };
+	struct wjail w = {.b = b, .err = &out->err};
 	bool did_self = false;
 	char *ep;
 	int r;
 
-	r = wadd_implied(x, &w, strtol(b->name, &ep, 10) && !*ep ? "jid"
-								  : "name");
+	r = wadd_implied(x, &w, strtol(b->name, &ep, 10) && !*ep ? "jid" : "name");
 	for (size_t k = 0; r >= 0 && k < nwild; k++) {
 		size_t wi = wild[k];
 		const struct rblock *wb = rc->blocks[wi];
@@ -689,7 +693,7 @@ static int eval_jail(struct ectx *x, const struct rconf *rc,
 
 int jconf_eval(struct rconf *rc, struct jconf *c, struct jail_err *e)
 {
-	struct ectx x = { .e = e };
+	struct ectx x = {.e = e};
 	_cleanup_free_ size_t *wild = NULL;
 	size_t n = 0, nwild = 0;
 

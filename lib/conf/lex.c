@@ -25,8 +25,7 @@ void clex_init(struct clex *l, const char *buf, size_t len, const char *fname)
 /* Characters of an unquoted token (jaillex.l's atomic string class). */
 static bool is_atom(unsigned char c)
 {
-	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9'))
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
 		return true;
 	return c != '\0' && strchr("_!%&()-.:<>?@[]^`|~", c) != NULL;
 }
@@ -64,8 +63,7 @@ static void advance(struct clex *l, size_t to)
  * With tovar, stop at the first unescaped '$' and store its offset in *stop
  * (SIZE_MAX when none). A "\0" escape ends the string, as strlen() does there.
  */
-static char *unescape(const char *buf, size_t from, size_t to, bool tovar,
-		      size_t *stop)
+static char *unescape(const char *buf, size_t from, size_t to, bool tovar, size_t *stop)
 {
 	char *out = malloc(to - from + 1);
 	size_t s = from, d = 0;
@@ -101,22 +99,38 @@ static char *unescape(const char *buf, size_t from, size_t to, bool tovar,
 			continue;
 		}
 		switch (c) {
-		case 'a': out[d++] = '\a'; break;
-		case 'b': out[d++] = '\b'; break;
-		case 'f': out[d++] = '\f'; break;
-		case 'n': out[d++] = '\n'; break;
-		case 'r': out[d++] = '\r'; break;
-		case 't': out[d++] = '\t'; break;
-		case 'v': out[d++] = '\v'; break;
-		case '\n': break;
+		case 'a':
+			out[d++] = '\a';
+			break;
+		case 'b':
+			out[d++] = '\b';
+			break;
+		case 'f':
+			out[d++] = '\f';
+			break;
+		case 'n':
+			out[d++] = '\n';
+			break;
+		case 'r':
+			out[d++] = '\r';
+			break;
+		case 't':
+			out[d++] = '\t';
+			break;
+		case 'v':
+			out[d++] = '\v';
+			break;
+		case '\n':
+			break;
 		case 'x':
 			v = 0;
-			for (int i = 0; i < 2 && s < to &&
-					(h = hexval(buf[s])) >= 0; i++, s++)
+			for (int i = 0; i < 2 && s < to && (h = hexval(buf[s])) >= 0; i++, s++)
 				v = v * 16 + (unsigned)h;
 			out[d++] = (char)v;
 			break;
-		default: out[d++] = c; break;
+		default:
+			out[d++] = c;
+			break;
 		}
 	}
 	out[d] = '\0';
@@ -124,8 +138,7 @@ static char *unescape(const char *buf, size_t from, size_t to, bool tovar,
 }
 
 /* Fill a string piece; type depends on whether a string is in progress. */
-static int piece(struct clex *l, struct ctoken *t, bool var, char *text,
-		 size_t raw, struct jail_err *e)
+static int piece(struct clex *l, struct ctoken *t, bool var, char *text, size_t raw, struct jail_err *e)
 {
 	if (!text)
 		return jail_err_set(e, -ENOMEM, "out of memory");
@@ -166,14 +179,12 @@ static int lex_var(struct clex *l, struct ctoken *t, struct jail_err *e)
 	char c = start + 1 < l->len ? l->buf[start + 1] : '\0';
 
 	if (is_varstart((unsigned char)c)) {
-		for (k = start + 2; k < l->len &&
-		     (is_varstart((unsigned char)l->buf[k]) ||
-		      (l->buf[k] >= '0' && l->buf[k] <= '9'));
+		for (k = start + 2; k < l->len && (is_varstart((unsigned char)l->buf[k]) ||
+						   (l->buf[k] >= '0' && l->buf[k] <= '9'));
 		     k++)
 			;
 		advance(l, k);
-		return piece(l, t, true, strndup(l->buf + start + 1, k - start - 1),
-			     start, e);
+		return piece(l, t, true, strndup(l->buf + start + 1, k - start - 1), start, e);
 	}
 	if (c == '{') {
 		for (k = start + 2; k < l->len; k++) {
@@ -181,17 +192,14 @@ static int lex_var(struct clex *l, struct ctoken *t, struct jail_err *e)
 			if (c == '}')
 				break;
 			if (c == '\n' || c == '{' || (l->dq && c == '"'))
-				return jconf_err(e, -EINVAL, l->fname, l->line,
-						 "unterminated variable");
+				return jconf_err(e, -EINVAL, l->fname, l->line, "unterminated variable");
 			if (c == '\\' && ++k >= l->len)
 				break;
 		}
 		if (k >= l->len)
-			return jconf_err(e, -EINVAL, l->fname, l->line,
-					 "unterminated variable");
+			return jconf_err(e, -EINVAL, l->fname, l->line, "unterminated variable");
 		advance(l, k + 1);
-		return piece(l, t, true, unescape(l->buf, start + 2, k, false, NULL),
-			     start, e);
+		return piece(l, t, true, unescape(l->buf, start + 2, k, false, NULL), start, e);
 	}
 	advance(l, start + 1);
 	return piece(l, t, false, strdup("$"), start, e);
@@ -214,14 +222,12 @@ static int lex_escape(struct clex *l, struct ctoken *t, struct jail_err *e)
 		}
 	}
 	advance(l, k);
-	return piece(l, t, false, unescape(l->buf, start, k, false, NULL), start,
-		     e);
+	return piece(l, t, false, unescape(l->buf, start, k, false, NULL), start, e);
 }
 
 /* Double-quoted text from l->pos up to the closing quote at end, stopping at
  * a '$' (then the lexer stays in DQ mode to read the variable). */
-static int lex_dqtext(struct clex *l, struct ctoken *t, size_t from,
-		      size_t end, struct jail_err *e)
+static int lex_dqtext(struct clex *l, struct ctoken *t, size_t from, size_t end, struct jail_err *e)
 {
 	size_t start = l->pos, stop;
 	char *text = unescape(l->buf, from, end, true, &stop);
@@ -280,8 +286,7 @@ int clex_next(struct clex *l, struct ctoken *t, struct jail_err *e)
 			const char *endc = memmem(p, l->len - start - 2, "*/", 2);
 
 			if (!endc)
-				return jconf_err(e, -EINVAL, l->fname, l->line,
-						 "unterminated comment");
+				return jconf_err(e, -EINVAL, l->fname, l->line, "unterminated comment");
 			advance(l, (size_t)(endc - l->buf) + 2);
 			l->instr = false;
 		} else if (c == '+' && n == '=') {
@@ -290,8 +295,7 @@ int clex_next(struct clex *l, struct ctoken *t, struct jail_err *e)
 			t->type = CT_PLEQ;
 			t->rawlen = 2;
 			return 0;
-		} else if (c == ',' || c == ';' || c == '=' || c == '{' ||
-			   c == '}') {
+		} else if (c == ',' || c == ';' || c == '=' || c == '{' || c == '}') {
 			advance(l, start + 1);
 			l->instr = false;
 			t->type = CT_CHAR;
@@ -303,9 +307,7 @@ int clex_next(struct clex *l, struct ctoken *t, struct jail_err *e)
 			while (end < l->len && is_atom((unsigned char)l->buf[end]))
 				end++;
 			advance(l, end);
-			return piece(l, t, false,
-				     strndup(l->buf + start, end - start), start,
-				     e);
+			return piece(l, t, false, strndup(l->buf + start, end - start), start, e);
 		} else if (c == '\\') {
 			return lex_escape(l, t, e);
 		} else if (c == '$') {
@@ -316,17 +318,13 @@ int clex_next(struct clex *l, struct ctoken *t, struct jail_err *e)
 		} else if (c == '\'') {
 			end = find_quote(l, start, '\'');
 			if (end == SIZE_MAX)
-				return jconf_err(e, -EINVAL, l->fname, l->line,
-						 "unterminated string");
+				return jconf_err(e, -EINVAL, l->fname, l->line, "unterminated string");
 			advance(l, end + 1);
-			return piece(l, t, false,
-				     unescape(l->buf, start + 1, end, false, NULL),
-				     start, e);
+			return piece(l, t, false, unescape(l->buf, start + 1, end, false, NULL), start, e);
 		} else if (c == '"') {
 			end = find_quote(l, start, '"');
 			if (end == SIZE_MAX)
-				return jconf_err(e, -EINVAL, l->fname, l->line,
-						 "unterminated string");
+				return jconf_err(e, -EINVAL, l->fname, l->line, "unterminated string");
 			return lex_dqtext(l, t, start + 1, end, e);
 		} else {
 			/* Anything else is a token of its own: a syntax error. */

@@ -12,8 +12,7 @@
 #include "cleanup.h"
 #include "conf/conf_int.h"
 
-const struct jconf_param *jconf_jail_param(const struct jconf_jail *j,
-					   const char *name)
+const struct jconf_param *jconf_jail_param(const struct jconf_jail *j, const char *name)
 {
 	for (size_t i = 0; i < j->nparams; i++)
 		if (!strcmp(j->params[i].name, name))
@@ -44,8 +43,8 @@ const struct jconf_jail *jconf_find(const struct jconf *c, const char *name)
 	return NULL;
 }
 
-int jconf_select(const struct jconf *c, char *const *names, size_t nnames,
-		 size_t **idx, size_t *nidx, struct jail_err *e)
+int jconf_select(const struct jconf *c, char *const *names, size_t nnames, size_t **idx, size_t *nidx,
+		 struct jail_err *e)
 {
 	_cleanup_free_ bool *sel = calloc(c->njails + 1, sizeof(bool));
 	size_t *out, n = 0;
@@ -66,8 +65,7 @@ int jconf_select(const struct jconf *c, char *const *names, size_t nnames,
 			continue;
 		}
 		if (!(j = jconf_find(c, names[k])))
-			return jail_err_set(e, -ENOENT, "\"%s\" not found",
-					    names[k]);
+			return jail_err_set(e, -ENOENT, "\"%s\" not found", names[k]);
 		sel[j - c->jails] = true;
 	}
 	if (!(out = calloc(c->njails + 1, sizeof(*out))))
@@ -117,11 +115,11 @@ static void sb_str(struct sbuf *b, const char *s)
  * backslashes and the quote character get a backslash. */
 static void sb_quoted(struct sbuf *b, const char *s)
 {
-	char qc = !*s ? '"'
-		: strchr(s, '\'') ? '"'
-		: strchr(s, '"') ? '\''
-		: (strchr(s, ' ') || strchr(s, '\t')) ? '"'
-		: 0;
+	char qc = !*s					? '"'
+		  : strchr(s, '\'')			? '"'
+		  : strchr(s, '"')			? '\''
+		  : (strchr(s, ' ') || strchr(s, '\t')) ? '"'
+							: 0;
 
 	if (qc)
 		sb_add(b, &qc, 1);
@@ -170,20 +168,18 @@ static int sb_done(struct sbuf *b, char **out, struct jail_err *e)
 	return 0;
 }
 
-int jconf_format_e(const struct jconf_jail *j, const char *sep, char **out,
-		   struct jail_err *e)
+int jconf_format_e(const struct jconf_jail *j, const char *sep, char **out, struct jail_err *e)
 {
-	struct sbuf b = { 0 };
+	struct sbuf b = {0};
 
 	*out = NULL;
 	sb_jail(&b, j, sep);
 	return sb_done(&b, out, e);
 }
 
-int jconf_format_e_all(const struct jconf *c, const char *sep, char **out,
-		       struct jail_err *e)
+int jconf_format_e_all(const struct jconf *c, const char *sep, char **out, struct jail_err *e)
 {
-	struct sbuf b = { 0 };
+	struct sbuf b = {0};
 
 	*out = NULL;
 	for (size_t i = 0; i < c->njails; i++) {

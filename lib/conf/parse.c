@@ -33,11 +33,9 @@ struct pfile {
 	const char *fname;
 };
 
-static int parse_conf(struct pctx *x, struct pfile *f, struct rblock *cur,
-		      int depth, struct jail_err *e);
+static int parse_conf(struct pctx *x, struct pfile *f, struct rblock *cur, int depth, struct jail_err *e);
 
-int jconf_err(struct jail_err *e, int code, const char *file, int line,
-	      const char *fmt, ...)
+int jconf_err(struct jail_err *e, int code, const char *file, int line, const char *fmt, ...)
 {
 	char msg[JAIL_ERR_MAX];
 	va_list ap;
@@ -109,18 +107,18 @@ static int grow(void *arr, size_t *cap, size_t n, size_t sz)
 	return 0;
 }
 
-static const char *rconf_addfile(struct rconf *rc, const char *name,
-				 struct jail_err *e)
+static const char *rconf_addfile(struct rconf *rc, const char *name, struct jail_err *e)
 {
 	char *dup;
 
 	if (rc->nfiles >= JCONF_MAX_FILES) {
-		jconf_err(e, -E2BIG, name, 0, "too many configuration files "
-			  "(limit %u)", JCONF_MAX_FILES);
+		jconf_err(e, -E2BIG, name, 0,
+			  "too many configuration files "
+			  "(limit %u)",
+			  JCONF_MAX_FILES);
 		return NULL;
 	}
-	if (grow(&rc->files, &rc->filecap, rc->nfiles + 1, sizeof(char *)) < 0 ||
-	    !(dup = strdup(name))) {
+	if (grow(&rc->files, &rc->filecap, rc->nfiles + 1, sizeof(char *)) < 0 || !(dup = strdup(name))) {
 		jail_err_set(e, -ENOMEM, "out of memory");
 		return NULL;
 	}
@@ -128,16 +126,18 @@ static const char *rconf_addfile(struct rconf *rc, const char *name,
 	return dup;
 }
 
-static struct rblock *rconf_addblock(struct rconf *rc, char *name,
-				     const char *file, int line,
+static struct rblock *rconf_addblock(struct rconf *rc, char *name, const char *file, int line,
 				     struct jail_err *e)
 {
 	struct rblock *b;
 
 	if (rc->nblocks >= JCONF_MAX_BLOCKS) {
 		free(name);
-		return jconf_err(e, -E2BIG, file, line, "too many jail blocks "
-				 "(limit %u)", JCONF_MAX_BLOCKS), NULL;
+		return jconf_err(e, -E2BIG, file, line,
+				 "too many jail blocks "
+				 "(limit %u)",
+				 JCONF_MAX_BLOCKS),
+		       NULL;
 	}
 	if (grow(&rc->blocks, &rc->cap, rc->nblocks + 1, sizeof(*rc->blocks)) < 0 ||
 	    !(b = calloc(1, sizeof(*b)))) {
@@ -153,8 +153,7 @@ static struct rblock *rconf_addblock(struct rconf *rc, char *name,
 }
 
 /* Read a whole file, at most JCONF_MAX_FILE_SIZE bytes. */
-static int read_all(int fd, const char *name, char **buf, size_t *len,
-		    struct jail_err *e)
+static int read_all(int fd, const char *name, char **buf, size_t *len, struct jail_err *e)
 {
 	_cleanup_free_ char *b = NULL;
 	size_t n = 0, cap = 0;
@@ -176,8 +175,7 @@ static int read_all(int fd, const char *name, char **buf, size_t *len,
 			break;
 		n += (size_t)r;
 		if (n > JCONF_MAX_FILE_SIZE)
-			return jconf_err(e, -EFBIG, name, 0,
-					 "file too large (limit %u bytes)",
+			return jconf_err(e, -EFBIG, name, 0, "file too large (limit %u bytes)",
 					 JCONF_MAX_FILE_SIZE);
 	}
 	*buf = TAKE_PTR(b);
@@ -221,18 +219,15 @@ static bool is_char(const struct ctoken *t, char c)
 }
 
 /* yacc's message: "TOKEN: syntax error", or "unexpected EOF". */
-static int syntax_error(struct pfile *f, const struct ctoken *t,
-			struct jail_err *e)
+static int syntax_error(struct pfile *f, const struct ctoken *t, struct jail_err *e)
 {
 	size_t n = t->rawlen;
 
 	if (t->type == CT_EOF)
-		return jconf_err(e, -EINVAL, f->fname, f->lex.line,
-				 "unexpected EOF");
+		return jconf_err(e, -EINVAL, f->fname, f->lex.line, "unexpected EOF");
 	if (n > JAIL_ERR_MAX)
 		n = JAIL_ERR_MAX;
-	return jconf_err(e, -EINVAL, f->fname, t->endline,
-			 "%.*s: syntax error", (int)n, f->lex.buf + t->raw);
+	return jconf_err(e, -EINVAL, f->fname, t->endline, "%.*s: syntax error", (int)n, f->lex.buf + t->raw);
 }
 
 /* string := (STR | VAR) { STR1 | VAR1 } */
@@ -296,17 +291,15 @@ static int parse_value(struct pfile *f, struct rparam *p, struct jail_err *e)
 	}
 }
 
-static int parse_path(struct pctx *x, const char *path, struct rblock *cur,
-		      int depth, struct jail_err *e);
+static int parse_path(struct pctx *x, const char *path, struct rblock *cur, int depth, struct jail_err *e);
 
 /* FreeBSD's include_config(): relative to the including file, a glob may
  * match nothing, a plain name must exist. */
-static int do_include(struct pctx *x, struct pfile *f, const struct rparam *p,
-		      struct rblock *cur, int depth, struct jail_err *e)
+static int do_include(struct pctx *x, struct pfile *f, const struct rparam *p, struct rblock *cur, int depth,
+		      struct jail_err *e)
 {
 	if (x->flags & JCONF_NO_INCLUDE)
-		return jconf_err(e, -EPERM, f->fname, p->line,
-				 ".include not permitted here");
+		return jconf_err(e, -EPERM, f->fname, p->line, ".include not permitted here");
 	for (size_t i = 0; i < p->nvals; i++) {
 		const struct rstr *s = &p->vals[i];
 		_cleanup_free_ char *full = NULL;
@@ -319,12 +312,9 @@ static int do_include(struct pctx *x, struct pfile *f, const struct rparam *p,
 					 "variables not permitted in "
 					 "'.include' filename");
 		if (x->incdepth + 1 > JCONF_MAX_INCLUDE_DEPTH)
-			return jconf_err(e, -ELOOP, f->fname, p->line,
-					 "maximum include depth exceeded");
-		if (!f->is_stdin && name[0] != '/' &&
-		    (slash = strrchr(f->fname, '/'))) {
-			if (asprintf(&full, "%.*s%s", (int)(slash - f->fname + 1),
-				     f->fname, name) < 0) {
+			return jconf_err(e, -ELOOP, f->fname, p->line, "maximum include depth exceeded");
+		if (!f->is_stdin && name[0] != '/' && (slash = strrchr(f->fname, '/'))) {
+			if (asprintf(&full, "%.*s%s", (int)(slash - f->fname + 1), f->fname, name) < 0) {
 				full = NULL;
 				return jail_err_set(e, -ENOMEM, "out of memory");
 			}
@@ -339,8 +329,7 @@ static int do_include(struct pctx *x, struct pfile *f, const struct rparam *p,
 		if (r == GLOB_NOMATCH)
 			continue;
 		if (r != 0)
-			return jconf_err(e, -EINVAL, name, 0,
-					 "filename glob failed");
+			return jconf_err(e, -EINVAL, name, 0, "filename glob failed");
 		for (size_t k = 0; k < g.gl_pathc; k++)
 			if ((r = parse_path(x, g.gl_pathv[k], cur, depth, e)) < 0)
 				break;
@@ -351,13 +340,12 @@ static int do_include(struct pctx *x, struct pfile *f, const struct rparam *p,
 	return 0;
 }
 
-static int add_param(struct pctx *x, struct pfile *f, struct rblock *cur,
-		     struct rparam *p, struct jail_err *e)
+static int add_param(struct pctx *x, struct pfile *f, struct rblock *cur, struct rparam *p,
+		     struct jail_err *e)
 {
 	if (!cur) {
 		struct rconf *rc = x->rc;
-		struct rblock *last = rc->nblocks ? rc->blocks[rc->nblocks - 1]
-						  : NULL;
+		struct rblock *last = rc->nblocks ? rc->blocks[rc->nblocks - 1] : NULL;
 		char *star;
 
 		cur = last;
@@ -369,8 +357,7 @@ static int add_param(struct pctx *x, struct pfile *f, struct rblock *cur,
 				return e->code;
 		}
 	}
-	if (grow(&cur->params, &cur->cap, cur->nparams + 1,
-		 sizeof(*cur->params)) < 0)
+	if (grow(&cur->params, &cur->cap, cur->nparams + 1, sizeof(*cur->params)) < 0)
 		return jail_err_set(e, -ENOMEM, "out of memory");
 	cur->params[cur->nparams++] = *p;
 	memset(p, 0, sizeof(*p));
@@ -378,8 +365,8 @@ static int add_param(struct pctx *x, struct pfile *f, struct rblock *cur,
 }
 
 /* param := name [ ('=' | '+=') value | value ] ';'  (name already taken) */
-static int parse_param(struct pctx *x, struct pfile *f, struct ctoken *name,
-		       struct rblock *cur, int depth, struct jail_err *e)
+static int parse_param(struct pctx *x, struct pfile *f, struct ctoken *name, struct rblock *cur, int depth,
+		       struct jail_err *e)
 {
 	struct rparam p = {
 		.name = name->text,
@@ -424,8 +411,7 @@ out:
 }
 
 /* conf := { STR '{' conf '}' | param ';' | ';' } */
-static int parse_conf(struct pctx *x, struct pfile *f, struct rblock *cur,
-		      int depth, struct jail_err *e)
+static int parse_conf(struct pctx *x, struct pfile *f, struct rblock *cur, int depth, struct jail_err *e)
 {
 	for (;;) {
 		struct ctoken t;
@@ -460,7 +446,8 @@ static int parse_conf(struct pctx *x, struct pfile *f, struct rblock *cur,
 				tok_clear(&t);
 				return jconf_err(e, -E2BIG, f->fname, t.line,
 						 "jail blocks nested too deeply "
-						 "(limit %d)", JCONF_MAX_NESTING);
+						 "(limit %d)",
+						 JCONF_MAX_NESTING);
 			}
 			if (cur) {
 				if (asprintf(&bname, "%s.%s", cur->name, t.text) < 0)
@@ -491,18 +478,15 @@ static int parse_conf(struct pctx *x, struct pfile *f, struct rblock *cur,
 
 /* Parse one buffer as file FNAME (already registered in rc->files). Blocks
  * nested in an including block stay nested: cur is the open block. */
-static int parse_buffer(struct pctx *x, const char *buf, size_t len,
-			const char *fname, bool is_stdin, struct rblock *cur,
-			int depth, struct jail_err *e)
+static int parse_buffer(struct pctx *x, const char *buf, size_t len, const char *fname, bool is_stdin,
+			struct rblock *cur, int depth, struct jail_err *e)
 {
-	struct pfile f = { .is_stdin = is_stdin, .fname = fname };
+	struct pfile f = {.is_stdin = is_stdin, .fname = fname};
 	const char *nul = memchr(buf, '\0', len);
 	int r;
 
 	if (len > JCONF_MAX_FILE_SIZE)
-		return jconf_err(e, -EFBIG, fname, 0,
-				 "file too large (limit %u bytes)",
-				 JCONF_MAX_FILE_SIZE);
+		return jconf_err(e, -EFBIG, fname, 0, "file too large (limit %u bytes)", JCONF_MAX_FILE_SIZE);
 	if (nul) {
 		int line = 1;
 
@@ -518,8 +502,7 @@ static int parse_buffer(struct pctx *x, const char *buf, size_t len,
 	return r;
 }
 
-static int parse_path(struct pctx *x, const char *path, struct rblock *cur,
-		      int depth, struct jail_err *e)
+static int parse_path(struct pctx *x, const char *path, struct rblock *cur, int depth, struct jail_err *e)
 {
 	bool is_stdin = !strcmp(path, "-");
 	_cleanup_free_ char *buf = NULL;
@@ -547,8 +530,7 @@ static int parse_path(struct pctx *x, const char *path, struct rblock *cur,
 	return r;
 }
 
-static int finish(struct rconf *rc, int r, struct jconf **out,
-		  struct jail_err *e)
+static int finish(struct rconf *rc, int r, struct jconf **out, struct jail_err *e)
 {
 	struct jconf *c = NULL;
 
@@ -569,7 +551,7 @@ static int finish(struct rconf *rc, int r, struct jconf **out,
 
 int jconf_parse_file(const char *path, struct jconf **out, struct jail_err *e)
 {
-	struct pctx x = { 0 };
+	struct pctx x = {0};
 
 	*out = NULL;
 	if (!(x.rc = calloc(1, sizeof(*x.rc))))
@@ -578,11 +560,10 @@ int jconf_parse_file(const char *path, struct jconf **out, struct jail_err *e)
 	return finish(x.rc, parse_path(&x, path, NULL, 0, e), out, e);
 }
 
-int jconf_parse_buf_opts(const char *buf, size_t len, const char *fname,
-			 unsigned flags, struct jconf **out,
+int jconf_parse_buf_opts(const char *buf, size_t len, const char *fname, unsigned flags, struct jconf **out,
 			 struct jail_err *e)
 {
-	struct pctx x = { .flags = flags };
+	struct pctx x = {.flags = flags};
 	const char *name;
 	int r;
 
@@ -590,13 +571,11 @@ int jconf_parse_buf_opts(const char *buf, size_t len, const char *fname,
 	if (!(x.rc = calloc(1, sizeof(*x.rc))))
 		return jail_err_set(e, -ENOMEM, "out of memory");
 	name = rconf_addfile(x.rc, fname ? fname : "(buffer)", e);
-	r = name ? parse_buffer(&x, buf, len, name, false, NULL, 0, e)
-		 : e->code;
+	r = name ? parse_buffer(&x, buf, len, name, false, NULL, 0, e) : e->code;
 	return finish(x.rc, r, out, e);
 }
 
-int jconf_parse_buf(const char *buf, size_t len, const char *fname,
-		    struct jconf **out, struct jail_err *e)
+int jconf_parse_buf(const char *buf, size_t len, const char *fname, struct jconf **out, struct jail_err *e)
 {
 	return jconf_parse_buf_opts(buf, len, fname, 0, out, e);
 }

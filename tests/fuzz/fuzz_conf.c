@@ -14,13 +14,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	struct jconf *c = NULL;
 	size_t *idx = NULL, n = 0;
 	char *out = NULL;
 
-	if (jconf_parse_buf_opts((const char *)data, size, "fuzz.conf",
-				 JCONF_NO_INCLUDE, &c, &e) < 0) {
+	if (jconf_parse_buf_opts((const char *)data, size, "fuzz.conf", JCONF_NO_INCLUDE, &c, &e) < 0) {
 		if (!e.msg[0] || (e.exit != 78 && e.code != -ENOMEM))
 			abort();
 		return 0;

@@ -17,8 +17,7 @@
 #include "cleanup.h"
 #include "netlink.h"
 
-static inline struct netaddr A(const char *lit, unsigned plen)
-{
+static inline struct netaddr A(const char *lit, unsigned plen) {
 	struct netaddr a;
 
 	if (netaddr_from_literal(&a, lit, plen) < 0)
@@ -33,8 +32,7 @@ struct udp {
 	int port;
 };
 
-static inline void sockaddr_of(const struct netaddr *a, int port,
-			struct sockaddr_storage *ss, socklen_t *len)
+static inline void sockaddr_of(const struct netaddr *a, int port, struct sockaddr_storage *ss, socklen_t *len)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (a->family == AF_INET) {
@@ -90,9 +88,8 @@ static inline int udp_open(int netns_fd, const struct netaddr *a, int port)
  * step that failed: -EAGAIN when the ping never arrived, -ETIMEDOUT when
  * only the answer was lost.
  */
-static inline int udp_exchange_seen(int from_ns, const struct netaddr *from,
-				    int to_ns, const struct netaddr *to,
-				    int port, struct sockaddr_storage *seen)
+static inline int udp_exchange_seen(int from_ns, const struct netaddr *from, int to_ns,
+				    const struct netaddr *to, int port, struct sockaddr_storage *seen)
 {
 	_cleanup_close_ int a = udp_open(from_ns, from, 0);
 	_cleanup_close_ int b = udp_open(to_ns, to, port);
@@ -125,8 +122,8 @@ static inline int udp_exchange_seen(int from_ns, const struct netaddr *from,
 }
 
 /* The same without reporting the source address the receiver saw. */
-static inline int udp_exchange(int from_ns, const struct netaddr *from,
-			       int to_ns, const struct netaddr *to, int port)
+static inline int udp_exchange(int from_ns, const struct netaddr *from, int to_ns, const struct netaddr *to,
+			       int port)
 {
 	return udp_exchange_seen(from_ns, from, to_ns, to, port, NULL);
 }

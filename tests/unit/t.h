@@ -11,41 +11,39 @@
 
 static int t_n, t_failed;
 
-#define T_OK(cond, ...)                                                        \
-	do {                                                                   \
-		int _c = !!(cond);                                             \
-		printf("%sok %d - ", _c ? "" : "not ", ++t_n);                 \
-		printf(__VA_ARGS__);                                           \
-		printf("\n");                                                  \
-		if (!_c) {                                                     \
-			t_failed++;                                            \
-			printf("#   failed at %s:%d: %s\n", __FILE__,          \
-			       __LINE__, #cond);                               \
-		}                                                              \
+#define T_OK(cond, ...)                                                                 \
+	do {                                                                            \
+		int _c = !!(cond);                                                      \
+		printf("%sok %d - ", _c ? "" : "not ", ++t_n);                          \
+		printf(__VA_ARGS__);                                                    \
+		printf("\n");                                                           \
+		if (!_c) {                                                              \
+			t_failed++;                                                     \
+			printf("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                                       \
 	} while (0)
 
-#define T_INT(got, want, ...)                                                  \
-	do {                                                                   \
-		long long _g = (long long)(got), _w = (long long)(want);       \
-		T_OK(_g == _w, __VA_ARGS__);                                   \
-		if (_g != _w)                                                  \
-			printf("#   got %lld, want %lld\n", _g, _w);           \
+#define T_INT(got, want, ...)                                            \
+	do {                                                             \
+		long long _g = (long long)(got), _w = (long long)(want); \
+		T_OK(_g == _w, __VA_ARGS__);                             \
+		if (_g != _w)                                            \
+			printf("#   got %lld, want %lld\n", _g, _w);     \
 	} while (0)
 
-#define T_STR(got, want, ...)                                                  \
-	do {                                                                   \
-		const char *_g = (got), *_w = (want);                          \
-		int _eq = (_g && _w) ? strcmp(_g, _w) == 0 : _g == _w;         \
-		T_OK(_eq, __VA_ARGS__);                                        \
-		if (!_eq)                                                      \
-			printf("#   got '%s', want '%s'\n", _g ? _g : "(null)",  \
-			       _w ? _w : "(null)");                            \
+#define T_STR(got, want, ...)                                                                        \
+	do {                                                                                         \
+		const char *_g = (got), *_w = (want);                                                \
+		int _eq = (_g && _w) ? strcmp(_g, _w) == 0 : _g == _w;                               \
+		T_OK(_eq, __VA_ARGS__);                                                              \
+		if (!_eq)                                                                            \
+			printf("#   got '%s', want '%s'\n", _g ? _g : "(null)", _w ? _w : "(null)"); \
 	} while (0)
 
-#define T_DONE()                                                               \
-	do {                                                                   \
-		printf("1..%d\n", t_n);                                        \
-		return t_failed ? 1 : 0;                                       \
+#define T_DONE()                         \
+	do {                             \
+		printf("1..%d\n", t_n);  \
+		return t_failed ? 1 : 0; \
 	} while (0)
 
 #endif

@@ -43,7 +43,7 @@ static void put(const char *rel, const char *text)
 
 static void reset(void)
 {
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 
 	rootfs_rm_tree(AT_FDCWD, tmp, &e);
 	mkdir(tmp, 0755);
@@ -52,7 +52,7 @@ static void reset(void)
 static void test_mirror(void)
 {
 	char m[256], s[64], etc[128];
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	int r;
 
 	snprintf(etc, sizeof(etc), "%s/etc", tmp);
@@ -65,33 +65,32 @@ static void test_mirror(void)
 	    "deb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian/ bookworm main contrib\n");
 	r = mkroot_host_mirror(etc, m, sizeof(m), s, sizeof(s), &e);
 	T_INT(r, 1, "sources.list: found");
-	T_STR(m, "http://mirror.example/debian", "one-line: options skipped, "
-						 "-security skipped, slash trimmed");
+	T_STR(m, "http://mirror.example/debian",
+	      "one-line: options skipped, "
+	      "-security skipped, slash trimmed");
 	T_STR(s, "bookworm", "one-line suite");
 
 	reset();
-	put("etc/apt/sources.list.d/debian.sources",
-	    "Types: deb-src\n"
-	    "URIs: http://src.example/debian\n"
-	    "Suites: trixie\n"
-	    "\n"
-	    "Types: deb\n"
-	    "URIs: http://off.example/debian\n"
-	    "Suites: trixie\n"
-	    "Enabled: no\n"
-	    "\n"
-	    "Types: deb\n"
-	    "# a comment inside\n"
-	    "URIs: http://snap.example/debian\n"
-	    "  http://second.example/debian\n"
-	    "Suites: trixie-updates trixie\n"
-	    "Components: main\n");
+	put("etc/apt/sources.list.d/debian.sources", "Types: deb-src\n"
+						     "URIs: http://src.example/debian\n"
+						     "Suites: trixie\n"
+						     "\n"
+						     "Types: deb\n"
+						     "URIs: http://off.example/debian\n"
+						     "Suites: trixie\n"
+						     "Enabled: no\n"
+						     "\n"
+						     "Types: deb\n"
+						     "# a comment inside\n"
+						     "URIs: http://snap.example/debian\n"
+						     "  http://second.example/debian\n"
+						     "Suites: trixie-updates trixie\n"
+						     "Components: main\n");
 	put("etc/apt/sources.list.d/zz.list", "deb http://later.example/d sid main\n");
 	put("etc/apt/sources.list.d/google.list.disabled", "deb http://x/ y main\n");
 	r = mkroot_host_mirror(etc, m, sizeof(m), s, sizeof(s), &e);
 	T_INT(r, 1, "deb822: found");
-	T_STR(m, "http://snap.example/debian",
-	      "deb822: deb-src and Enabled: no skipped");
+	T_STR(m, "http://snap.example/debian", "deb822: deb-src and Enabled: no skipped");
 	T_STR(s, "trixie", "deb822: the plain suite, not -updates");
 
 	reset();
@@ -105,7 +104,7 @@ static void test_mirror(void)
 static void test_walk(void)
 {
 	_cleanup_close_ int rootfd = -1;
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	char out[256];
 	int r;
 
@@ -115,8 +114,7 @@ static void test_walk(void)
 	if (symlinkat("usr/lib", rootfd, "lib") < 0 ||
 	    symlinkat("/lib/real.so", rootfd, "usr/lib/alias.so") < 0 ||
 	    symlinkat("../../../../../../usr/lib/real.so", rootfd, "up") < 0 ||
-	    symlinkat("loop2", rootfd, "loop1") < 0 ||
-	    symlinkat("loop1", rootfd, "loop2") < 0)
+	    symlinkat("loop2", rootfd, "loop1") < 0 || symlinkat("loop1", rootfd, "loop2") < 0)
 		printf("# symlink failed\n");
 	r = rootfs_walk(rootfd, "/lib/alias.so", NULL, NULL, out, sizeof(out), &e);
 	T_INT(r, 0, "walk through a dir link and a file link");
@@ -126,8 +124,7 @@ static void test_walk(void)
 	T_STR(out, "/usr/lib/real.so", "clamped at the root");
 	r = rootfs_walk(rootfd, "/loop1", NULL, NULL, out, sizeof(out), &e);
 	T_INT(r, -ELOOP, "symlink loop detected");
-	r = rootfs_walk(rootfd, "/usr/lib/real.so/x", NULL, NULL, out,
-			sizeof(out), &e);
+	r = rootfs_walk(rootfd, "/usr/lib/real.so/x", NULL, NULL, out, sizeof(out), &e);
 	T_INT(r, -ENOTDIR, "file used as a directory");
 	r = rootfs_walk(rootfd, "/nope/x", NULL, NULL, out, sizeof(out), &e);
 	T_INT(r, -ENOENT, "missing component");
@@ -136,7 +133,7 @@ static void test_walk(void)
 static void test_thin(void)
 {
 	struct mkroot_thin t;
-	struct jail_err e = { 0 };
+	struct jail_err e = {0};
 	char dir[128];
 
 	reset();
@@ -159,7 +156,7 @@ int main(void)
 	test_walk();
 	test_thin();
 	{
-		struct jail_err e = { 0 };
+		struct jail_err e = {0};
 
 		rootfs_rm_tree(AT_FDCWD, tmp, &e);
 	}

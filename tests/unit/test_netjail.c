@@ -30,8 +30,7 @@ static int append_link(const struct nl_link *l, void *arg)
 	char *buf = arg;
 	size_t n = strlen(buf);
 
-	snprintf(buf + n, 4096 - n, "%d:%s:%x,", l->ifindex, l->name,
-		 l->flags & IFF_UP);
+	snprintf(buf + n, 4096 - n, "%d:%s:%x,", l->ifindex, l->name, l->flags & IFF_UP);
 	return 0;
 }
 
@@ -128,8 +127,7 @@ static void second_jail_begin(void)
 	      "jail 2 198.51.100.28 <-> jail 1 198.51.100.27 via the host");
 	T_INT(udp_exchange(j2fd, &j2addrs[1], jfd, &j16, 6202), 0,
 	      "jail 2 2001:db8:2::28 <-> jail 1 2001:db8::27 via the host");
-	T_INT(udp_exchange(-1, &hlo4, j2fd, &j2addrs[0], 6203), 0,
-	      "host <-> jail 2");
+	T_INT(udp_exchange(-1, &hlo4, j2fd, &j2addrs[0], 6203), 0, "host <-> jail 2");
 
 	/* A third jail wanting jail 1's address fails, and its rollback
 	 * must not take jail 1's proxy entry or route with it. */
@@ -148,12 +146,10 @@ static void second_jail_begin(void)
 		T_OK(strstr(e.msg, "add route 192.0.2.27/32 dev vjail10: File "
 				   "exists") == e.msg,
 		     "message: %s", e.msg);
-		T_INT(nl_link_index(hs, "vjail10", NULL), -ENODEV,
-		      "its veth is gone");
+		T_INT(nl_link_index(hs, "vjail10", NULL), -ENODEV, "its veth is gone");
 		T_INT(nl_neigh_proxy_get(hs, "lan0", &dup, &e), 0,
 		      "jail 1's proxy entry survives the rollback");
-		T_INT(udp_exchange(-1, &hlo4, jfd, &dup, 6206), 0,
-		      "jail 1's route survives the rollback");
+		T_INT(udp_exchange(-1, &hlo4, jfd, &dup, 6206), 0, "jail 1's route survives the rollback");
 		close(j3fd);
 	}
 }
@@ -171,10 +167,8 @@ static void second_jail_end(void)
 		      "for jail 2's gateway ARP");
 	if (fd >= 0)
 		close(fd);
-	T_INT(udp_exchange(j2fd, &j2addrs[0], -1, &hlo4, 6204), 0,
-	      "jail 2 -> host still works");
-	T_INT(udp_exchange(j2fd, &j2addrs[1], -1, &hlo6, 6205), 0,
-	      "jail 2 -> host still works over IPv6");
+	T_INT(udp_exchange(j2fd, &j2addrs[0], -1, &hlo4, 6204), 0, "jail 2 -> host still works");
+	T_INT(udp_exchange(j2fd, &j2addrs[1], -1, &hlo6, 6205), 0, "jail 2 -> host still works over IPv6");
 	T_INT(net_jail_teardown(&j2, &e), 0, "second jail torn down");
 	fd = udp_open(-1, &gw, 0);
 	T_INT(fd, -EADDRNOTAVAIL, "no jail left: 169.254.0.1 gone from H");
@@ -205,8 +199,7 @@ static void single_family(void)
 
 	for (int v6 = 0; v6 <= 1; v6++) {
 		jail_err_clear(&e);
-		netaddr_parse(&a, v6 ? "2001:db8::30" : "192.0.2.30",
-			      AF_UNSPEC, &e);
+		netaddr_parse(&a, v6 ? "2001:db8::30" : "192.0.2.30", AF_UNSPEC, &e);
 		k = (struct net_jail){
 			.host_netns_fd = -1,
 			.jail_netns_fd = kfd,
@@ -216,15 +209,13 @@ static void single_family(void)
 			.addrs = &a,
 			.naddrs = 1,
 		};
-		T_INT(net_jail_setup(&k, &e), 0, "IPv%d-only jail: %s",
-		      v6 ? 6 : 4, e.msg);
-		T_INT(nl_neigh_proxy_get(hs, "lan0", &a, &e), 0,
-		      "interface=lan0 publishes %s", v6 ? "2001:db8::30"
-							 : "192.0.2.30");
-		T_INT(udp_exchange(-1, v6 ? &hlo6 : &hlo4, kfd, &a, 6301 + v6),
-		      0, "host <-> IPv%d-only jail", v6 ? 6 : 4);
-		T_INT(udp_exchange(lfd, v6 ? &l6 : &l4, kfd, &a, 6303 + v6), 0,
-		      "LAN <-> IPv%d-only jail", v6 ? 6 : 4);
+		T_INT(net_jail_setup(&k, &e), 0, "IPv%d-only jail: %s", v6 ? 6 : 4, e.msg);
+		T_INT(nl_neigh_proxy_get(hs, "lan0", &a, &e), 0, "interface=lan0 publishes %s",
+		      v6 ? "2001:db8::30" : "192.0.2.30");
+		T_INT(udp_exchange(-1, v6 ? &hlo6 : &hlo4, kfd, &a, 6301 + v6), 0, "host <-> IPv%d-only jail",
+		      v6 ? 6 : 4);
+		T_INT(udp_exchange(lfd, v6 ? &l6 : &l4, kfd, &a, 6303 + v6), 0, "LAN <-> IPv%d-only jail",
+		      v6 ? 6 : 4);
 		/* The jail has no route at all in the other family. */
 		fd = udp_open(kfd, v6 ? &any4 : &any6, 0);
 		if (fd >= 0) {
@@ -233,16 +224,12 @@ static void single_family(void)
 			struct netaddr dst = v6 ? hlo4 : hlo6;
 
 			sockaddr_of(&dst, 9, &ss, &len);
-			T_OK(sendto(fd, "x", 1, 0, (struct sockaddr *)&ss,
-				    len) < 0 &&
-				     errno == ENETUNREACH,
-			     "IPv%d-only jail has no IPv%d route", v6 ? 6 : 4,
-			     v6 ? 4 : 6);
+			T_OK(sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) < 0 && errno == ENETUNREACH,
+			     "IPv%d-only jail has no IPv%d route", v6 ? 6 : 4, v6 ? 4 : 6);
 			close(fd);
 		}
 		T_INT(net_jail_teardown(&k, &e), 0, "teardown: %s", e.msg);
-		T_INT(nl_neigh_proxy_get(hs, "lan0", &a, &e), -ENOENT,
-		      "proxy entry removed");
+		T_INT(nl_neigh_proxy_get(hs, "lan0", &a, &e), -ENOENT, "proxy entry removed");
 	}
 	close(kfd);
 }
@@ -306,12 +293,9 @@ static void userns_jail(void)
 	if (ufd < 0)
 		return;
 	k.jail_netns_fd = ufd;
-	T_INT(net_jail_setup(&k, &e), 0, "setup in a userns-owned netns: %s",
-	      e.msg);
-	T_INT(udp_exchange(-1, &hlo4, ufd, &a[0], 6401), 0,
-	      "host <-> userns jail over IPv4");
-	T_INT(udp_exchange(ufd, &a[1], -1, &hlo6, 6402), 0,
-	      "userns jail <-> host over IPv6");
+	T_INT(net_jail_setup(&k, &e), 0, "setup in a userns-owned netns: %s", e.msg);
+	T_INT(udp_exchange(-1, &hlo4, ufd, &a[0], 6401), 0, "host <-> userns jail over IPv4");
+	T_INT(udp_exchange(ufd, &a[1], -1, &hlo6, 6402), 0, "userns jail <-> host over IPv6");
 	T_INT(net_jail_teardown(&k, &e), 0, "teardown: %s", e.msg);
 	T_INT(nl_link_index(hs, "vjail12", NULL), -ENODEV, "vjail12 gone");
 	close(ufd);
@@ -334,17 +318,14 @@ static void time_cycles(struct net_jail *j)
 		if (net_jail_teardown(j, &e) < 0)
 			fails++;
 		clock_gettime(CLOCK_MONOTONIC, &t2);
-		up += (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-		down += (double)(t2.tv_sec - t1.tv_sec) * 1e3 +
-			(double)(t2.tv_nsec - t1.tv_nsec) / 1e6;
+		up += (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		down += (double)(t2.tv_sec - t1.tv_sec) * 1e3 + (double)(t2.tv_nsec - t1.tv_nsec) / 1e6;
 	}
 	T_INT(fails, 0, "%d setup/teardown cycles: %s", n, e.msg);
 	printf("# 3 addresses with proxies: net_jail_setup %.2f ms, "
 	       "net_jail_teardown %.2f ms (mean of %d)\n",
 	       up / n, down / n, n);
-	T_INT(nl_link_index(hs, j->host_if, NULL), -ENODEV,
-	      "nothing left after the cycles");
+	T_INT(nl_link_index(hs, j->host_if, NULL), -ENODEV, "nothing left after the cycles");
 	T_INT(nlinks(js), 1, "J holds only lo after the cycles");
 }
 
@@ -359,17 +340,14 @@ static void test_vnet(void)
 
 	T_INT(nl_veth_create(hs, "vn0", "vn1", -1, &e), 0, "veth vn0/vn1 in H");
 	T_INT(net_vnet_attach(-1, jfd, "vn1", &e), 0, "vnet.interface=vn1");
-	T_OK(nl_link_index(js, "vn1", NULL) > 0 &&
-		     nl_link_index(hs, "vn1", NULL) == -ENODEV,
+	T_OK(nl_link_index(js, "vn1", NULL) > 0 && nl_link_index(hs, "vn1", NULL) == -ENODEV,
 	     "vn1 moved into J");
 	T_INT(net_vnet_detach(-1, jfd, "vn1", &e), 0, "vn1 given back");
-	T_OK(nl_link_index(hs, "vn1", NULL) > 0 &&
-		     nl_link_index(js, "vn1", NULL) == -ENODEV,
+	T_OK(nl_link_index(hs, "vn1", NULL) > 0 && nl_link_index(js, "vn1", NULL) == -ENODEV,
 	     "vn1 back in H");
 	r = net_vnet_attach(-1, jfd, "nope0", &e);
 	T_INT(r, -ENODEV, "attaching a missing interface fails");
-	T_STR(e.msg, "vnet.interface: nope0: no such interface",
-	      "vnet.interface message");
+	T_STR(e.msg, "vnet.interface: nope0: no such interface", "vnet.interface message");
 	nl_link_del(hs, "vn0", &e);
 
 	T_INT(nl_bridge_create(hs, "br7", &e), 0, "bridge br7");
@@ -381,12 +359,10 @@ static void test_vnet(void)
 	nl_link_get(hs, "br7", &br, &e);
 	T_INT(l.master, br.ifindex, "vb7 enslaved to br7");
 	T_INT(nl_addr_add(js, "eth1", &j4, 0, &e), 0, "J eth1 203.0.113.2/24");
-	T_INT(udp_exchange(-1, &br4, jfd, &j4, 6101), 0,
-	      "UDP host bridge <-> J over the bridged veth");
+	T_INT(udp_exchange(-1, &br4, jfd, &j4, 6101), 0, "UDP host bridge <-> J over the bridged veth");
 	r = net_veth_bridge(-1, jfd, "vb8", "eth2", "nobr", &e);
 	T_INT(r, -ENODEV, "missing bridge fails");
-	T_INT(nl_link_index(hs, "vb8", NULL), -ENODEV,
-	      "and leaves no veth behind");
+	T_INT(nl_link_index(hs, "vb8", NULL), -ENODEV, "and leaves no veth behind");
 
 	r = net_vlan_jail(-1, jfd, "lan0", "mv0", false, &e);
 	T_INT(r, 0, "macvlan mv0 on lan0 born in J: %s", e.msg);
@@ -394,8 +370,7 @@ static void test_vnet(void)
 	T_STR(l.kind, "macvlan", "J's mv0 is a macvlan");
 	T_OK(l.flags & IFF_UP, "J's mv0 is up");
 	T_INT(nl_addr_add(js, "mv0", &mv4, 0, &e), 0, "J mv0 192.0.2.50/24");
-	T_INT(udp_exchange(jfd, &mv4, lfd, &l4, 6102), 0,
-	      "UDP J macvlan 192.0.2.50 <-> LAN 192.0.2.2");
+	T_INT(udp_exchange(jfd, &mv4, lfd, &l4, 6102), 0, "UDP J macvlan 192.0.2.50 <-> LAN 192.0.2.2");
 
 	T_INT(nl_link_del(js, "mv0", &e), 0, "delete mv0");
 	T_INT(nl_link_del(hs, "vb7", &e), 0, "delete vb7 (and J's eth1)");
@@ -453,12 +428,8 @@ int main(void)
 		T_DONE();
 	/* A hardened host: strict reverse-path filter, ARP replies only for
 	 * addresses on the receiving interface. The design must cope. */
-	T_INT(nl_sysctl_set(-1, "net/ipv4/conf/all/rp_filter", "1", NULL, 0,
-			    &e),
-	      0, "H: all.rp_filter=1");
-	T_INT(nl_sysctl_set(-1, "net/ipv4/conf/all/arp_ignore", "1", NULL, 0,
-			    &e),
-	      0, "H: all.arp_ignore=1");
+	T_INT(nl_sysctl_set(-1, "net/ipv4/conf/all/rp_filter", "1", NULL, 0, &e), 0, "H: all.rp_filter=1");
+	T_INT(nl_sysctl_set(-1, "net/ipv4/conf/all/arp_ignore", "1", NULL, 0, &e), 0, "H: all.arp_ignore=1");
 	T_INT(make_lan(), 0, "LAN between H (lan0) and L");
 	T_INT(parse_all(addrs, &e), 0, "parse the jail's addresses");
 
@@ -478,36 +449,27 @@ int main(void)
 	for (int i = 0; i < 3; i++) {
 		int fd = udp_open(jfd, &addrs[i], 0);
 
-		T_OK(fd >= 0, "J owns %s", i == 0 ? "192.0.2.27" :
-					    i == 1 ? "198.51.100.27" :
-						     "2001:db8::27");
+		T_OK(fd >= 0, "J owns %s", i == 0 ? "192.0.2.27" : i == 1 ? "198.51.100.27" : "2001:db8::27");
 		if (fd >= 0)
 			close(fd);
 	}
-	T_INT(udp_open(jfd, &h4, 0), -EADDRNOTAVAIL,
-	      "J does not own the host's 192.0.2.1");
+	T_INT(udp_open(jfd, &h4, 0), -EADDRNOTAVAIL, "J does not own the host's 192.0.2.1");
 	T_INT(nlinks(js), 2, "J has two links: lo and eth0");
-	T_OK(nl_link_index(hs, "eth0", NULL) == -ENODEV,
-	     "the jail end never appears in H");
+	T_OK(nl_link_index(hs, "eth0", NULL) == -ENODEV, "the jail end never appears in H");
 
-	T_INT(udp_exchange(-1, &hlo4, jfd, &addrs[0], 6001), 0,
-	      "host 198.51.100.1 <-> jail 192.0.2.27");
+	T_INT(udp_exchange(-1, &hlo4, jfd, &addrs[0], 6001), 0, "host 198.51.100.1 <-> jail 192.0.2.27");
 	{
 		struct netaddr any = A("0.0.0.0", 0);
 		struct sockaddr_storage seen;
 		char src[INET6_ADDRSTRLEN] = "";
 
-		T_INT(udp_exchange_seen(-1, &any, jfd, &addrs[0], 6009, &seen),
-		      0, "host (unbound) <-> jail 192.0.2.27");
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&seen)->sin_addr,
-			  src, sizeof(src));
-		T_OK(strcmp(src, "198.51.100.1") == 0 ||
-			     strcmp(src, "192.0.2.1") == 0,
-		     "jail sees a real host address (%s), not 169.254.0.1",
-		     src);
+		T_INT(udp_exchange_seen(-1, &any, jfd, &addrs[0], 6009, &seen), 0,
+		      "host (unbound) <-> jail 192.0.2.27");
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&seen)->sin_addr, src, sizeof(src));
+		T_OK(strcmp(src, "198.51.100.1") == 0 || strcmp(src, "192.0.2.1") == 0,
+		     "jail sees a real host address (%s), not 169.254.0.1", src);
 	}
-	T_INT(udp_exchange(-1, &hlo4, jfd, &addrs[1], 6002), 0,
-	      "host 198.51.100.1 <-> jail 198.51.100.27");
+	T_INT(udp_exchange(-1, &hlo4, jfd, &addrs[1], 6002), 0, "host 198.51.100.1 <-> jail 198.51.100.27");
 	T_INT(udp_exchange(jfd, &addrs[1], -1, &hlo4, 6003), 0,
 	      "jail 198.51.100.27 -> host 198.51.100.1 and back");
 	T_INT(udp_exchange(-1, &hlo6, jfd, &addrs[2], 6004), 0,
@@ -516,8 +478,7 @@ int main(void)
 	      "jail 2001:db8::27 -> host 2001:db8:ffff::1 and back");
 	T_INT(udp_exchange(lfd, &l4, jfd, &addrs[0], 6006), 0,
 	      "LAN 192.0.2.2 <-> jail 192.0.2.27 via proxy ARP on lan0");
-	T_INT(udp_exchange(jfd, &addrs[0], lfd, &l4, 6007), 0,
-	      "jail 192.0.2.27 -> LAN 192.0.2.2 and back");
+	T_INT(udp_exchange(jfd, &addrs[0], lfd, &l4, 6007), 0, "jail 192.0.2.27 -> LAN 192.0.2.2 and back");
 	T_INT(udp_exchange(lfd, &l6, jfd, &addrs[2], 6008), 0,
 	      "LAN 2001:db8::2 <-> jail 2001:db8::27 via proxy NDP on lan0");
 	{
@@ -527,40 +488,29 @@ int main(void)
 
 		/* Not thanks to the host's global setting: net.c sets
 		 * rp_filter on the jail's veth itself. */
-		nl_sysctl_set(-1, "net/ipv4/conf/all/rp_filter", "0", NULL, 0,
-			      &e);
+		nl_sysctl_set(-1, "net/ipv4/conf/all/rp_filter", "0", NULL, 0, &e);
 
-		T_INT(nl_addr_add(js, "eth0", &spoof, 0, &e), 0,
-		      "J adds 192.0.2.99 itself");
+		T_INT(nl_addr_add(js, "eth0", &spoof, 0, &e), 0, "J adds 192.0.2.99 itself");
 		T_INT(udp_exchange(jfd, &spoof, -1, &hlo4, 6010), -EAGAIN,
 		      "spoofed source 192.0.2.99 never reaches the host");
-		T_INT(udp_exchange(jfd, &spoof, lfd, &l4, 6011), -EAGAIN,
-		      "nor the LAN");
+		T_INT(udp_exchange(jfd, &spoof, lfd, &l4, 6011), -EAGAIN, "nor the LAN");
 		nl_addr_del(js, "eth0", &spoof, &e);
-		nl_sysctl_set(-1, "net/ipv4/conf/all/rp_filter", "1", NULL, 0,
-			      &e);
+		nl_sysctl_set(-1, "net/ipv4/conf/all/rp_filter", "1", NULL, 0, &e);
 	}
-	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[0], &e), 0,
-	      "proxy ARP entry for 192.0.2.27 on lan0");
-	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[2], &e), 0,
-	      "proxy NDP entry for 2001:db8::27 on lan0");
+	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[0], &e), 0, "proxy ARP entry for 192.0.2.27 on lan0");
+	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[2], &e), 0, "proxy NDP entry for 2001:db8::27 on lan0");
 	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[1], &e), -ENOENT,
 	      "no proxy entry for 198.51.100.27 (no interface given)");
-	nl_sysctl_get(-1, "net/ipv6/conf/lan0/accept_ra", val, sizeof(val),
-		      &e);
+	nl_sysctl_get(-1, "net/ipv6/conf/lan0/accept_ra", val, sizeof(val), &e);
 	T_STR(val, "2", "lan0 keeps accepting router advertisements");
-	nl_sysctl_get(-1, "net/ipv4/conf/all/forwarding", val, sizeof(val),
-		      &e);
+	nl_sysctl_get(-1, "net/ipv4/conf/all/forwarding", val, sizeof(val), &e);
 	T_STR(val, "0", "global IPv4 forwarding left off");
-	nl_sysctl_get(-1, "net/ipv6/conf/all/forwarding", val, sizeof(val),
-		      &e);
+	nl_sysctl_get(-1, "net/ipv6/conf/all/forwarding", val, sizeof(val), &e);
 	T_STR(val, "0", "global IPv6 forwarding left off");
 
 	r = net_jail_setup(&j, &e);
 	T_INT(r, -EEXIST, "second setup with the same veth name fails");
-	T_OK(strstr(e.msg, "vjail7: create veth with peer eth0: File exists") ==
-		     e.msg,
-	     "message: %s", e.msg);
+	T_OK(strstr(e.msg, "vjail7: create veth with peer eth0: File exists") == e.msg, "message: %s", e.msg);
 	T_OK(nl_link_index(hs, "vjail7", NULL) > 0,
 	     "the failed second setup did not remove the first jail's veth");
 
@@ -572,10 +522,8 @@ int main(void)
 	second_jail_end();
 	T_INT(nl_link_index(hs, "vjail7", NULL), -ENODEV, "vjail7 gone");
 	T_INT(nlinks(js), 1, "J holds only lo");
-	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[0], &e), -ENOENT,
-	      "proxy ARP entry gone");
-	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[2], &e), -ENOENT,
-	      "proxy NDP entry gone");
+	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[0], &e), -ENOENT, "proxy ARP entry gone");
+	T_INT(nl_neigh_proxy_get(hs, "lan0", &addrs[2], &e), -ENOENT, "proxy NDP entry gone");
 	nl_route_host(&rt, &addrs[1], NULL);
 	T_INT(nl_route_del(hs, &rt, &e), -ESRCH, "no route to 198.51.100.27");
 	nl_route_host(&rt, &addrs[2], NULL);
@@ -601,11 +549,9 @@ int main(void)
 		      "nope0: add proxy ARP entry for 192.0.2.29: no such "
 		      "interface",
 		      "message names interface and address");
-		T_INT(nl_link_index(hs, "vjail8", NULL), -ENODEV,
-		      "rolled back: vjail8 gone");
+		T_INT(nl_link_index(hs, "vjail8", NULL), -ENODEV, "rolled back: vjail8 gone");
 		nl_route_host(&rt, &bad[0], NULL);
-		T_INT(nl_route_del(hs, &rt, &e), -ESRCH,
-		      "rolled back: no route to 192.0.2.28");
+		T_INT(nl_route_del(hs, &rt, &e), -ESRCH, "rolled back: no route to 192.0.2.28");
 		T_INT(nlinks(js), 1, "rolled back: J holds only lo");
 	}
 

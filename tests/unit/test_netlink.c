@@ -39,8 +39,7 @@ static int append_link(const struct nl_link *l, void *arg)
 	char *buf = arg;
 	size_t n = strlen(buf);
 
-	snprintf(buf + n, 4096 - n, "%d:%s:%x,", l->ifindex, l->name,
-		 l->flags & IFF_UP);
+	snprintf(buf + n, 4096 - n, "%d:%s:%x,", l->ifindex, l->name, l->flags & IFF_UP);
 	return 0;
 }
 
@@ -112,8 +111,7 @@ static void test_links(void)
 
 	r = nl_veth_create(hs, "vt0", "eth0", jfd, &e);
 	T_INT(r, -EEXIST, "second veth vt0 fails");
-	T_OK(strncmp(e.msg, "vt0: create veth with peer eth0: File exists",
-		     44) == 0,
+	T_OK(strncmp(e.msg, "vt0: create veth with peer eth0: File exists", 44) == 0,
 	     "duplicate veth message: %s", e.msg);
 
 	T_INT(nl_link_set_mtu(hs, "vt0", 1280, &e), 0, "set mtu 1280");
@@ -123,8 +121,7 @@ static void test_links(void)
 	T_STR(e.msg, "vt0: mtu 70000 out of range", "mtu range message");
 
 	T_INT(nl_link_set_name(hs, "vt0", "vt9", &e), 0, "rename vt0 to vt9");
-	T_OK(link_exists(hs, "vt9") && !link_exists(hs, "vt0"),
-	     "only vt9 exists after rename");
+	T_OK(link_exists(hs, "vt9") && !link_exists(hs, "vt0"), "only vt9 exists after rename");
 	T_INT(nl_link_set_name(hs, "vt9", "vt0", &e), 0, "rename back");
 
 	T_INT(nl_link_set_up(hs, "vt0", true, &e), 0, "vt0 up");
@@ -150,10 +147,9 @@ static void test_addresses_and_routes(void)
 
 	T_INT(nl_addr_add(hs, "vt0", &h4, 0, &e), 0, "add 192.0.2.1/24 on vt0");
 	T_INT(nl_addr_add(js, "eth0", &j4, 0, &e), 0, "add 192.0.2.2/24 in J");
-	T_INT(nl_addr_add(hs, "vt0", &h6, NL_ADDR_NODAD, &e), 0,
-	      "add 2001:db8::1/64 nodad on vt0: %s", e.msg);
-	T_INT(nl_addr_add(js, "eth0", &j6, NL_ADDR_NODAD, &e), 0,
-	      "add 2001:db8::2/64 nodad in J");
+	T_INT(nl_addr_add(hs, "vt0", &h6, NL_ADDR_NODAD, &e), 0, "add 2001:db8::1/64 nodad on vt0: %s",
+	      e.msg);
+	T_INT(nl_addr_add(js, "eth0", &j6, NL_ADDR_NODAD, &e), 0, "add 2001:db8::2/64 nodad in J");
 	ret = nl_addr_add(hs, "vt0", &h4, 0, &e);
 	T_INT(ret, -EEXIST, "duplicate address is -EEXIST");
 	T_STR(e.msg,
@@ -161,13 +157,10 @@ static void test_addresses_and_routes(void)
 	      "already assigned)",
 	      "duplicate address message carries the kernel's text");
 	ret = nl_addr_add(hs, "nope0", &h4, 0, &e);
-	T_STR(e.msg, "nope0: add address 192.0.2.1/24: no such interface",
-	      "address on missing link");
+	T_STR(e.msg, "nope0: add address 192.0.2.1/24: no such interface", "address on missing link");
 
-	T_INT(udp_exchange(-1, &h4, jfd, &j4, 5001), 0,
-	      "UDP H 192.0.2.1 <-> J 192.0.2.2 over the veth");
-	T_INT(udp_exchange(jfd, &j6, -1, &h6, 5002), 0,
-	      "UDP J 2001:db8::2 <-> H 2001:db8::1 over the veth");
+	T_INT(udp_exchange(-1, &h4, jfd, &j4, 5001), 0, "UDP H 192.0.2.1 <-> J 192.0.2.2 over the veth");
+	T_INT(udp_exchange(jfd, &j6, -1, &h6, 5002), 0, "UDP J 2001:db8::2 <-> H 2001:db8::1 over the veth");
 
 	/* A jail-style address: /32 in J, host route in H, default in J. */
 	T_INT(nl_addr_add(js, "eth0", &jail4, 0, &e), 0, "jail addr /32");
@@ -178,20 +171,17 @@ static void test_addresses_and_routes(void)
 	T_INT(nl_route_add(hs, &r, &e), 0, "host route 198.51.100.7/32 dev vt0");
 	ret = nl_route_add(hs, &r, &e);
 	T_INT(ret, -EEXIST, "duplicate route -EEXIST");
-	T_STR(e.msg, "add route 198.51.100.7/32 dev vt0: File exists",
-	      "duplicate route message");
+	T_STR(e.msg, "add route 198.51.100.7/32 dev vt0: File exists", "duplicate route message");
 	T_INT(udp_exchange(-1, &hlo4, jfd, &jail4, 5004), -ENETUNREACH,
 	      "ping arrives, but J has no route back to 203.0.113.1 yet");
 	nl_route_default(&r, AF_INET, &h4, NULL);
-	T_INT(nl_route_add(js, &r, &e), 0, "J default via 192.0.2.1: %s",
-	      e.msg);
+	T_INT(nl_route_add(js, &r, &e), 0, "J default via 192.0.2.1: %s", e.msg);
 	T_INT(udp_exchange(-1, &hlo4, jfd, &jail4, 5005), 0,
 	      "UDP H 203.0.113.1 <-> J 198.51.100.7 via host+default route");
 	T_INT(nl_route_del(js, &r, &e), 0, "delete J default route");
 	ret = nl_route_del(js, &r, &e);
 	T_INT(ret, -ESRCH, "deleting it again -ESRCH");
-	T_STR(e.msg, "delete route default via 192.0.2.1: No such process",
-	      "missing route message");
+	T_STR(e.msg, "delete route default via 192.0.2.1: No such process", "missing route message");
 	nl_route_default(&r, AF_INET, NULL, "eth0");
 	T_OK(!r.onlink, "device-only default route is not onlink");
 	T_INT(nl_route_add(js, &r, &e), 0, "J default dev eth0: %s", e.msg);
@@ -210,22 +200,16 @@ static void test_addresses_and_routes(void)
 	{
 		struct netaddr ll = A("fe80::1", 64);
 
-		T_INT(nl_addr_add(hs, "vt0", &ll, NL_ADDR_NODAD, &e), 0,
-		      "fe80::1/64 nodad on vt0");
+		T_INT(nl_addr_add(hs, "vt0", &ll, NL_ADDR_NODAD, &e), 0, "fe80::1/64 nodad on vt0");
 	}
-	T_INT(nl_addr_add(js, "eth0", &jail6, NL_ADDR_NODAD, &e), 0,
-	      "jail addr /128");
-	T_INT(nl_addr_add(hs, "lo", &hlo6, NL_ADDR_NODAD, &e), 0,
-	      "H v6 address on lo");
+	T_INT(nl_addr_add(js, "eth0", &jail6, NL_ADDR_NODAD, &e), 0, "jail addr /128");
+	T_INT(nl_addr_add(hs, "lo", &hlo6, NL_ADDR_NODAD, &e), 0, "H v6 address on lo");
 	nl_route_host(&r, &jail6, "vt0");
-	T_INT(nl_route_add(hs, &r, &e), 0, "host route 2001:db8:7::7/128: %s",
-	      e.msg);
+	T_INT(nl_route_add(hs, &r, &e), 0, "host route 2001:db8:7::7/128: %s", e.msg);
 	nl_route_default(&r, AF_INET6, &h6, "eth0");
 	T_OK(r.onlink, "gateway + dev default route is onlink");
-	T_INT(nl_route_add(js, &r, &e), 0, "J v6 default via 2001:db8::1: %s",
-	      e.msg);
-	T_INT(udp_exchange(-1, &hlo6, jfd, &jail6, 5007), 0,
-	      "UDP H 2001:db8:1::1 <-> J 2001:db8:7::7");
+	T_INT(nl_route_add(js, &r, &e), 0, "J v6 default via 2001:db8::1: %s", e.msg);
+	T_INT(udp_exchange(-1, &hlo6, jfd, &jail6, 5007), 0, "UDP H 2001:db8:1::1 <-> J 2001:db8:7::7");
 	T_INT(nl_route_del(js, &r, &e), 0, "delete J v6 default");
 	nl_route_host(&r, &jail6, "vt0");
 	T_INT(nl_route_del(hs, &r, &e), 0, "delete v6 host route");
@@ -258,21 +242,14 @@ static void test_proxy(void)
 	struct jail_err e = {0};
 	int ret;
 
-	T_INT(nl_neigh_proxy_get(hs, "vt0", &p4, &e), -ENOENT,
-	      "no proxy ARP entry yet");
-	T_INT(nl_neigh_proxy_add(hs, "vt0", &p4, &e), 0,
-	      "add proxy ARP 192.0.2.99 on vt0: %s", e.msg);
-	T_INT(nl_neigh_proxy_get(hs, "vt0", &p4, &e), 0,
-	      "proxy ARP entry reads back: %s", e.msg);
-	T_INT(nl_neigh_proxy_add(hs, "vt0", &p6, &e), 0,
-	      "add proxy NDP 2001:db8::99 on vt0");
-	T_INT(nl_neigh_proxy_get(hs, "vt0", &p6, &e), 0,
-	      "proxy NDP entry reads back");
-	T_INT(nl_neigh_proxy_get(js, "eth0", &p4, &e), -ENOENT,
-	      "J has no such entry");
+	T_INT(nl_neigh_proxy_get(hs, "vt0", &p4, &e), -ENOENT, "no proxy ARP entry yet");
+	T_INT(nl_neigh_proxy_add(hs, "vt0", &p4, &e), 0, "add proxy ARP 192.0.2.99 on vt0: %s", e.msg);
+	T_INT(nl_neigh_proxy_get(hs, "vt0", &p4, &e), 0, "proxy ARP entry reads back: %s", e.msg);
+	T_INT(nl_neigh_proxy_add(hs, "vt0", &p6, &e), 0, "add proxy NDP 2001:db8::99 on vt0");
+	T_INT(nl_neigh_proxy_get(hs, "vt0", &p6, &e), 0, "proxy NDP entry reads back");
+	T_INT(nl_neigh_proxy_get(js, "eth0", &p4, &e), -ENOENT, "J has no such entry");
 	T_INT(nl_neigh_proxy_del(hs, "vt0", &p4, &e), 0, "delete proxy ARP");
-	T_INT(nl_neigh_proxy_get(hs, "vt0", &p4, &e), -ENOENT,
-	      "proxy ARP entry gone");
+	T_INT(nl_neigh_proxy_get(hs, "vt0", &p4, &e), -ENOENT, "proxy ARP entry gone");
 	ret = nl_neigh_proxy_del(hs, "vt0", &p4, &e);
 	T_INT(ret, -ENOENT, "deleting it again -ENOENT");
 	T_STR(e.msg,
@@ -280,8 +257,7 @@ static void test_proxy(void)
 	      "directory",
 	      "missing proxy entry message");
 	T_INT(nl_neigh_proxy_del(hs, "vt0", &p6, &e), 0, "delete proxy NDP");
-	T_INT(nl_neigh_proxy_get(hs, "vt0", &p6, &e), -ENOENT,
-	      "proxy NDP entry gone");
+	T_INT(nl_neigh_proxy_get(hs, "vt0", &p6, &e), -ENOENT, "proxy NDP entry gone");
 }
 
 static void test_move_bridge_vlans(void)
@@ -293,20 +269,15 @@ static void test_move_bridge_vlans(void)
 	/* vnet.interface: move in under its name, give back renamed. */
 	T_INT(nl_veth_create(hs, "vm0", "vm1", -1, &e), 0, "veth vm0/vm1 in H");
 	T_INT(nl_link_move(hs, "vm1", jfd, NULL, &e), 0, "move vm1 into J");
-	T_OK(link_exists(js, "vm1") && !link_exists(hs, "vm1"),
-	     "vm1 now only in J");
-	T_INT(nl_link_move(js, "vm1", hfd, "vmback", &e), 0,
-	      "move vm1 back to H as vmback: %s", e.msg);
-	T_OK(link_exists(hs, "vmback") && !link_exists(js, "vm1"),
-	     "vmback in H, nothing left in J");
+	T_OK(link_exists(js, "vm1") && !link_exists(hs, "vm1"), "vm1 now only in J");
+	T_INT(nl_link_move(js, "vm1", hfd, "vmback", &e), 0, "move vm1 back to H as vmback: %s", e.msg);
+	T_OK(link_exists(hs, "vmback") && !link_exists(js, "vm1"), "vmback in H, nothing left in J");
 	/* Back to the original name while that name is taken in H. */
-	T_INT(nl_link_move(hs, "vmback", jfd, "vm0x", &e), 0,
-	      "move in renamed");
+	T_INT(nl_link_move(hs, "vmback", jfd, "vm0x", &e), 0, "move in renamed");
 	ret = nl_link_move(js, "vm0x", hfd, "vm0", &e);
 	T_INT(ret, -EEXIST, "return under a taken name fails");
 	T_OK(strstr(e.msg, "vm0x: move to namespace as vm0: vm0 is taken "
-			   "there") ==
-		     e.msg,
+			   "there") == e.msg,
 	     "taken-name message: %s", e.msg);
 	T_OK(link_exists(js, "vm0x"), "failed move leaves it in J");
 	T_INT(nl_link_move(js, "vm0x", hfd, "vm1", &e), 0, "give back as vm1");
@@ -327,8 +298,7 @@ static void test_move_bridge_vlans(void)
 	/* macvlan, ipvlan on a parent */
 	ret = nl_macvlan_create(hs, "mv0", "vt0", -1, &e);
 	if (ret == -EOPNOTSUPP && run_modprobe("macvlan") != 0) {
-		printf("ok %d # SKIP macvlan not available in this kernel\n",
-		       ++t_n);
+		printf("ok %d # SKIP macvlan not available in this kernel\n", ++t_n);
 	} else {
 		if (ret == -EOPNOTSUPP)
 			ret = nl_macvlan_create(hs, "mv0", "vt0", -1, &e);
@@ -338,10 +308,8 @@ static void test_move_bridge_vlans(void)
 		ret = nl_macvlan_create(hs, "lo", "vt0", jfd, &e);
 		T_INT(ret, -EEXIST, "macvlan named lo in J clashes");
 		ret = nl_macvlan_create(hs, "mvj", "vt0", jfd, &e);
-		T_INT(ret, 0, "macvlan mvj on H's vt0 made inside J: %s",
-		      e.msg);
-		T_OK(link_exists(js, "mvj") && !link_exists(hs, "mvj"),
-		     "mvj is in J only");
+		T_INT(ret, 0, "macvlan mvj on H's vt0 made inside J: %s", e.msg);
+		T_OK(link_exists(js, "mvj") && !link_exists(hs, "mvj"), "mvj is in J only");
 		T_INT(nl_link_del(js, "mvj", &e), 0, "delete mvj in J");
 	}
 	ret = nl_macvlan_create(hs, "mv1", "nope0", -1, &e);
@@ -366,28 +334,20 @@ static void test_sysctl(void)
 	struct jail_err e = {0};
 	char old[16], now[16];
 
-	T_INT(nl_sysctl_set(jfd, "net/ipv4/conf/lo/forwarding", "1", old,
-			    sizeof(old), &e),
-	      0, "set forwarding on lo in J: %s", e.msg);
+	T_INT(nl_sysctl_set(jfd, "net/ipv4/conf/lo/forwarding", "1", old, sizeof(old), &e), 0,
+	      "set forwarding on lo in J: %s", e.msg);
 	T_STR(old, "0", "old value returned");
-	T_INT(nl_sysctl_get(jfd, "net/ipv4/conf/lo/forwarding", now,
-			    sizeof(now), &e),
-	      0, "read back in J");
+	T_INT(nl_sysctl_get(jfd, "net/ipv4/conf/lo/forwarding", now, sizeof(now), &e), 0, "read back in J");
 	T_STR(now, "1", "J's value is 1");
 	nl_sysctl_get(-1, "net/ipv4/conf/lo/forwarding", now, sizeof(now), &e);
 	T_STR(now, "0", "H's value untouched");
-	T_INT(nl_sysctl_set(jfd, "net/ipv4/conf/eth0/proxy_arp", "1", NULL, 0,
-			    &e),
-	      0, "per-interface sysctl of J's eth0");
-	T_INT(nl_sysctl_get(-1, "net/ipv4/conf/eth0/proxy_arp", now,
-			    sizeof(now), &e),
-	      -ENOENT, "H has no eth0 sysctl");
-	T_INT(nl_sysctl_set(jfd, "net/../kernel/hostname", "x", NULL, 0, &e),
-	      -EINVAL, "'..' rejected");
-	T_STR(e.msg, "/proc/sys/net/../kernel/hostname: invalid sysctl",
-	      "bad key message");
-	T_INT(nl_sysctl_set(jfd, "kernel/hostname", "x", NULL, 0, &e),
-	      -EINVAL, "non-net key rejected");
+	T_INT(nl_sysctl_set(jfd, "net/ipv4/conf/eth0/proxy_arp", "1", NULL, 0, &e), 0,
+	      "per-interface sysctl of J's eth0");
+	T_INT(nl_sysctl_get(-1, "net/ipv4/conf/eth0/proxy_arp", now, sizeof(now), &e), -ENOENT,
+	      "H has no eth0 sysctl");
+	T_INT(nl_sysctl_set(jfd, "net/../kernel/hostname", "x", NULL, 0, &e), -EINVAL, "'..' rejected");
+	T_STR(e.msg, "/proc/sys/net/../kernel/hostname: invalid sysctl", "bad key message");
+	T_INT(nl_sysctl_set(jfd, "kernel/hostname", "x", NULL, 0, &e), -EINVAL, "non-net key rejected");
 }
 
 static void test_teardown(void)

@@ -18,8 +18,7 @@
 
 static char buf[NL_MSG_BUFSIZE];
 
-static const struct nlattr *attr_of(const struct nlmsghdr *nlh, size_t hdr,
-				    unsigned type)
+static const struct nlattr *attr_of(const struct nlmsghdr *nlh, size_t hdr, unsigned type)
 {
 	const struct nlattr *a;
 
@@ -31,8 +30,7 @@ static const struct nlattr *attr_of(const struct nlmsghdr *nlh, size_t hdr,
 	return NULL;
 }
 
-static const struct nlattr *nested_of(const struct nlattr *nest,
-				      unsigned type)
+static const struct nlattr *nested_of(const struct nlattr *nest, unsigned type)
 {
 	const struct nlattr *a;
 
@@ -60,8 +58,7 @@ static void test_veth(void)
 	bool name = false, fd = false;
 
 	T_INT(nlh->nlmsg_type, RTM_NEWLINK, "veth: RTM_NEWLINK");
-	T_INT(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL,
-	      "veth: create, exclusive");
+	T_INT(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL, "veth: create, exclusive");
 	a = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_IFNAME);
 	T_STR(a ? mnl_attr_get_str(a) : NULL, "vjail3", "veth: name");
 	info = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
@@ -78,10 +75,8 @@ static void test_veth(void)
 	/* The peer payload is an ifinfomsg followed by attributes. */
 	pifm = mnl_attr_get_payload(peer);
 	T_INT(pifm->ifi_index, 0, "veth: peer ifinfomsg zeroed");
-	for (pa = (const struct nlattr *)((const char *)pifm +
-					  MNL_ALIGN(sizeof(*pifm)));
-	     mnl_attr_ok(pa, (int)((const char *)peer + peer->nla_len -
-				   (const char *)pa));
+	for (pa = (const struct nlattr *)((const char *)pifm + MNL_ALIGN(sizeof(*pifm)));
+	     mnl_attr_ok(pa, (int)((const char *)peer + peer->nla_len - (const char *)pa));
 	     pa = mnl_attr_next(pa)) {
 		if (mnl_attr_get_type(pa) == IFLA_IFNAME)
 			name = strcmp(mnl_attr_get_str(pa), "eth0") == 0;
@@ -95,11 +90,9 @@ static void test_veth(void)
 	info = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
 	peer = nested_of(nested_of(info, IFLA_INFO_DATA), VETH_INFO_PEER);
 	fd = false;
-	for (pa = (const struct nlattr *)((const char *)mnl_attr_get_payload(
-						  peer) +
+	for (pa = (const struct nlattr *)((const char *)mnl_attr_get_payload(peer) +
 					  MNL_ALIGN(sizeof(*pifm)));
-	     mnl_attr_ok(pa, (int)((const char *)peer + peer->nla_len -
-				   (const char *)pa));
+	     mnl_attr_ok(pa, (int)((const char *)peer + peer->nla_len - (const char *)pa));
 	     pa = mnl_attr_next(pa))
 		if (mnl_attr_get_type(pa) == IFLA_NET_NS_FD)
 			fd = true;
@@ -118,8 +111,7 @@ static void test_link_new(void)
 	info = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
 	data = info ? nested_of(info, IFLA_INFO_DATA) : NULL;
 	a = data ? nested_of(data, IFLA_MACVLAN_MODE) : NULL;
-	T_INT(a ? mnl_attr_get_u32(a) : 0, MACVLAN_MODE_BRIDGE,
-	      "macvlan: bridge mode");
+	T_INT(a ? mnl_attr_get_u32(a) : 0, MACVLAN_MODE_BRIDGE, "macvlan: bridge mode");
 
 	nlh = nl_msg_link_new(buf, "ipvlan", "iv0", 4, -1);
 	info = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
@@ -129,10 +121,8 @@ static void test_link_new(void)
 	T_INT(a ? mnl_attr_get_u16(a) : 99, IPVLAN_MODE_L2, "ipvlan: l2");
 
 	nlh = nl_msg_link_new(buf, "bridge", "br0", 0, -1);
-	T_OK(attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINK) == NULL,
-	     "bridge: no parent");
-	T_OK(attr_of(nlh, sizeof(struct ifinfomsg), IFLA_NET_NS_FD) == NULL,
-	     "bridge: no netns attribute");
+	T_OK(attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINK) == NULL, "bridge: no parent");
+	T_OK(attr_of(nlh, sizeof(struct ifinfomsg), IFLA_NET_NS_FD) == NULL, "bridge: no netns attribute");
 	info = attr_of(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
 	a = info ? nested_of(info, IFLA_INFO_KIND) : NULL;
 	T_STR(a ? mnl_attr_get_str(a) : NULL, "bridge", "bridge: kind");
@@ -152,11 +142,9 @@ static void test_addr(void)
 	T_INT(ifa->ifa_index, 5, "addr: ifindex");
 	T_INT(ifa->ifa_scope, RT_SCOPE_UNIVERSE, "addr: global scope");
 	a = attr_of(nlh, sizeof(*ifa), IFA_LOCAL);
-	T_OK(a && mnl_attr_get_payload_len(a) == 4 &&
-		     memcmp(mnl_attr_get_payload(a), a4.u.bytes, 4) == 0,
+	T_OK(a && mnl_attr_get_payload_len(a) == 4 && memcmp(mnl_attr_get_payload(a), a4.u.bytes, 4) == 0,
 	     "addr: IFA_LOCAL 192.0.2.27");
-	T_OK(attr_of(nlh, sizeof(*ifa), IFA_FLAGS) == NULL,
-	     "addr: no IFA_FLAGS without flags");
+	T_OK(attr_of(nlh, sizeof(*ifa), IFA_FLAGS) == NULL, "addr: no IFA_FLAGS without flags");
 
 	nlh = nl_msg_addr(buf, true, 5, &a6, NL_ADDR_NODAD);
 	ifa = mnl_nlmsg_get_payload(nlh);
@@ -201,8 +189,7 @@ static void test_route(void)
 	rtm = mnl_nlmsg_get_payload(nlh);
 	T_INT(rtm->rtm_dst_len, 32, "host route: dst_len 32");
 	at = attr_of(nlh, sizeof(*rtm), RTA_DST);
-	T_OK(at && memcmp(mnl_attr_get_payload(at), a.u.bytes, 4) == 0,
-	     "host route: full address kept");
+	T_OK(at && memcmp(mnl_attr_get_payload(at), a.u.bytes, 4) == 0, "host route: full address kept");
 
 	nl_route_default(&r, AF_INET, &gw, "eth0");
 	nlh = nl_msg_route(buf, true, &r, 2);
@@ -212,8 +199,7 @@ static void test_route(void)
 	T_OK(rtm->rtm_flags & RTNH_F_ONLINK, "default: onlink");
 	T_INT(rtm->rtm_scope, RT_SCOPE_UNIVERSE, "default: universe scope");
 	at = attr_of(nlh, sizeof(*rtm), RTA_GATEWAY);
-	T_OK(at && memcmp(mnl_attr_get_payload(at), gw.u.bytes, 4) == 0,
-	     "default: gateway 169.254.0.1");
+	T_OK(at && memcmp(mnl_attr_get_payload(at), gw.u.bytes, 4) == 0, "default: gateway 169.254.0.1");
 
 	r.table = 1000;
 	nlh = nl_msg_route(buf, false, &r, 2);
@@ -238,8 +224,7 @@ static void test_neigh(void)
 	T_INT(ndm->ndm_ifindex, 9, "neigh: ifindex");
 	T_INT(ndm->ndm_state, NUD_PERMANENT, "neigh: permanent");
 	at = attr_of(nlh, sizeof(*ndm), NDA_DST);
-	T_OK(at && mnl_attr_get_payload_len(at) == 16 &&
-		     memcmp(mnl_attr_get_payload(at), a.u.bytes, 16) == 0,
+	T_OK(at && mnl_attr_get_payload_len(at) == 16 && memcmp(mnl_attr_get_payload(at), a.u.bytes, 16) == 0,
 	     "neigh: NDA_DST");
 	nlh = nl_msg_neigh_proxy(buf, RTM_GETNEIGH, 9, &a);
 	ndm = mnl_nlmsg_get_payload(nlh);

@@ -43,10 +43,10 @@ static void copy(int rootfd, const char *from, const char *to, mode_t mode)
 int main(void)
 {
 	char dir[] = "/tmp/test_preflight.XXXXXX";
-	struct jail_err e = { 0 };
-	struct lines l = { 0 };
+	struct jail_err e = {0};
+	struct lines l = {0};
 	_cleanup_close_ int rootfd = -1;
-	const char *progs[] = { "/bin/true", NULL };
+	const char *progs[] = {"/bin/true", NULL};
 	int r;
 
 	if (!mkdtemp(dir))
@@ -71,8 +71,8 @@ int main(void)
 	memset(&l, 0, sizeof(l));
 	r = jail_preflight(rootfd, progs, 0, collect, &l, &e);
 	T_INT(r, 2, "interpreter and libc missing");
-	T_OK(strstr(l.v[0], "missing (program interpreter of /bin/true)") != NULL,
-	     "interpreter line: %s", l.v[0]);
+	T_OK(strstr(l.v[0], "missing (program interpreter of /bin/true)") != NULL, "interpreter line: %s",
+	     l.v[0]);
 	T_STR(l.v[1], "libc.so.6: missing (needed by /bin/true)", "library line");
 
 	/* Not executable (checked before its libraries). */
