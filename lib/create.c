@@ -495,6 +495,21 @@ static int check_addresses_free(struct run *r, struct jail_err *e)
 	return ret;
 }
 
+/* Drop our handles on a jail that lives on (its registry entry stays). */
+static void release(struct run *r)
+{
+	if (r->rootfd >= 0)
+		close(r->rootfd);
+	for (int i = 0; i < 2; i++)
+		if (r->sock[i] >= 0)
+			close(r->sock[i]);
+	if (r->pidfd >= 0)
+		close(r->pidfd);
+	r->rootfd = r->sock[0] = r->sock[1] = r->pidfd = -1;
+	jail_registry_close(&r->reg);
+	jail_seccomp_free(&r->spec.filters);
+}
+
 static void undo(struct run *r)
 {
 	if (r->vnet_up && r->pid > 0) {
@@ -522,31 +537,7 @@ static void undo(struct run *r)
 	if (r->reserved)
 		jail_registry_remove(&r->reg, &r->st);
 	r->reserved = false;
-	jail_registry_close(&r->reg);
-	if (r->rootfd >= 0)
-		close(r->rootfd);
-	for (int i = 0; i < 2; i++)
-		if (r->sock[i] >= 0)
-			close(r->sock[i]);
-	if (r->pidfd >= 0)
-		close(r->pidfd);
-	r->rootfd = r->sock[0] = r->sock[1] = r->pidfd = -1;
-	jail_seccomp_free(&r->spec.filters);
-}
-
-/* Close what the jail side must not keep a reference to, keep the registry. */
-static void release(struct run *r)
-{
-	if (r->rootfd >= 0)
-		close(r->rootfd);
-	for (int i = 0; i < 2; i++)
-		if (r->sock[i] >= 0)
-			close(r->sock[i]);
-	if (r->pidfd >= 0)
-		close(r->pidfd);
-	r->rootfd = r->sock[0] = r->sock[1] = r->pidfd = -1;
-	jail_registry_close(&r->reg);
-	jail_seccomp_free(&r->spec.filters);
+	release(r);
 }
 
 /*
