@@ -286,6 +286,12 @@ int jail_cgroup_nprocs(const struct jail_cgroup *cg)
 	return read_pids(cg->d[0].path, pids, (int)ARRAY_SIZE(pids));
 }
 
+static void sleep_us(long us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
+	nanosleep(&ts, NULL);
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -341,10 +347,11 @@ int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 	for (int i = cg->n - 1; i >= 0; i--) {
 		int r = -EBUSY;
 		/* A killed process leaves its cgroup a moment after it is reaped. */
-		for (int t = 0; t < 500 && r == -EBUSY; t++) {
+		/* Short waits first: usually it is gone within a few hundred microseconds. */
+		for (long us = 50, spent = 0; spent < 2000000 && r == -EBUSY; spent += us, us = us < 4000 ? us * 2 : us) {
 			r = rmdir(cg->d[i].path) < 0 ? -errno : 0;
 			if (r == -EBUSY)
-				sleep_ms(2);
+				sleep_us(us);
 		}
 		if (r < 0 && r != -ENOENT && ret == 0)
 			ret = jail_err_sys(e, r, "cgroup: removing %s", cg->d[i].path);
