@@ -574,6 +574,8 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 
 	r.reg.dirfd = r.reg.lockfd = -1;
 	r.fault = getenv("JAIL_FAULT");
+	r.spec.discard = &r;
+	r.spec.discard_len = sizeof(r);
 	ret = jail_registry_open(&r.reg, e);
 	if (ret == 0)
 		ret = prepare(&r, e);

@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -150,6 +153,82 @@ static void __attribute__((noreturn)) init_loop(pid_t cmd, int sock, bool persis
 	}
 }
 
+/*
+ * The init is a clone of the creator and carries its memory: the create
+ * path's state, its heap, the pages of the libraries it ran. None of it is
+ * used again by the loop below, which only waits, reaps and sends one
+ * message; give it back so that a jail costs the host little memory.
+ * Writable file mappings (libc's data) stay: they hold libc's own state.
+ */
+static void release_memory(void *discard, size_t len)
+{
+	volatile char here = 0;
+	long pg = sysconf(_SC_PAGESIZE);
+	char buf[16384];
+	ssize_t n, got = 0;
+	int fd;
+
+	if (discard && len > (size_t)(2 * pg)) {
+		uintptr_t lo = ((uintptr_t)discard + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+		uintptr_t hi = ((uintptr_t)discard + len) & ~((uintptr_t)pg - 1);
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while (got < (ssize_t)sizeof(buf) - 1 && (n = read(fd, buf + got, sizeof(buf) - 1 - (size_t)got)) > 0)
+		got += n;
+	close(fd);
+	buf[got > 0 ? got : 0] = '\0';
+	struct {
+		unsigned long a, b;
+		char perms[8];
+		char path[128];
+	} m[96];
+	int nm = 0;
+	for (char *line = buf, *next; line && *line && nm < 96; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		m[nm].path[0] = '\0';
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %127s", &m[nm].a, &m[nm].b, m[nm].perms, m[nm].path) >= 3)
+			nm++;
+	}
+	for (int i = 0; i < nm; i++) {
+		const char *perms = m[i].perms, *path = m[i].path;
+		unsigned long a = m[i].a, b = m[i].b;
+		/*
+		 * Code, and read-only file data unless it is the RELRO part (the
+		 * read-only mapping right before the file's writable one), which holds
+		 * relocated pointers the file does not have.
+		 */
+		bool relro = i + 1 < nm && m[i + 1].perms[1] == 'w' && !strcmp(m[i + 1].path, path);
+		bool text = path[0] == '/' && perms[1] != 'w' && (perms[2] == 'x' || !relro);
+		if (text) {
+			/* No fault-around when a page comes back: only the pages the loop runs. */
+			madvise((void *)a, b - a, MADV_RANDOM);
+			madvise((void *)a, b - a, MADV_DONTNEED);
+		} else if (!strcmp(path, "[stack]")) {
+			/* Below us: the frames of the create path's deeper calls, done with. */
+			uintptr_t sp = ((uintptr_t)&here & ~((uintptr_t)pg - 1)) - 16 * (uintptr_t)pg;
+			if (sp > a && sp < b)
+				madvise((void *)a, sp - a, MADV_DONTNEED);
+		} else if (!strcmp(path, "[heap]")) {
+			/* The heap also holds the thread's TLS and control block (stack canary, errno): keep those. */
+			uintptr_t tcb = (uintptr_t)pthread_self() & ~((uintptr_t)pg - 1);
+			uintptr_t keep_lo = tcb > a + 32 * (uintptr_t)pg ? tcb - 32 * (uintptr_t)pg : a;
+			uintptr_t keep_hi = tcb + 4 * (uintptr_t)pg < b ? tcb + 4 * (uintptr_t)pg : b;
+			if (tcb < a || tcb >= b)
+				keep_lo = keep_hi = b;
+			if (keep_lo > a)
+				madvise((void *)a, keep_lo - a, MADV_DONTNEED);
+			if (b > keep_hi)
+				madvise((void *)keep_hi, b - keep_hi, MADV_DONTNEED);
+		}
+	}
+}
+
 void jail_init_child(struct jail_init_spec *s, int sock, const char *fault)
 {
 	struct jail_err e = {0};
@@ -252,5 +331,7 @@ void jail_init_child(struct jail_init_spec *s, int sock, const char *fault)
 		close(1);
 		close(2);
 	}
-	init_loop(cmd, sock, s->persist, &set);
+	bool persist = s->persist;
+	release_memory(s->discard, s->discard_len);
+	init_loop(cmd, sock, persist, &set);
 }

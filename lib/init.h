@@ -25,6 +25,9 @@ struct jail_init_spec {
 	bool persist;
 	int cgfds[JAIL_CGROUP_MAX]; /* "tasks" files the child writes itself into */
 	int ncgfds;
+	/* memory of the creator the init never touches again (the create path's state) */
+	void *discard;
+	size_t discard_len;
 };
 
 /* Runs in the cloned child; never returns. */
