@@ -348,9 +348,13 @@ int jail_modify(struct jail_registry *reg, const char *key, const struct jail_pa
 		jail_registry_unlock(reg);
 	}
 	/* persist is init's to know: a signal from outside the jail says which. */
-	if (ret == 0 && jail_params_isset(change, JP_PERSIST))
-		sys_pidfd_send_signal(pidfd, jail_params_bool(change, JP_PERSIST) ? SIGUSR1 : SIGUSR2, NULL,
-				      0);
+	if (ret == 0 && jail_params_isset(change, JP_PERSIST)) {
+		sys_pidfd_send_signal(pidfd, jail_params_bool(change, JP_PERSIST) ? SIGUSR1 : SIGUSR2, NULL, 0);
+		/* nopersist on a jail with no process ends it: take it away as its last process would. */
+		struct pollfd pf = { pidfd, POLLIN, 0 };
+		if (!jail_params_bool(change, JP_PERSIST) && poll(&pf, 1, 300) > 0)
+			ret = jail_cleanup(reg, &st, e);
+	}
 out:
 	if (pidfd >= 0)
 		close(pidfd);

@@ -212,6 +212,8 @@ jid_of() { readlink "$JAIL_STATEDIR/n.$1"; }
 	for i in $(seq 40); do "$JEXEC" x /bin/true 2>/dev/null || break; sleep 0.05; done
 	run "$JEXEC" x /bin/true
 	[ "$status" -eq 1 ]
+	# and it is gone from the registry, not left dying
+	[ ! -L "$JAIL_STATEDIR/n.x" ]
 }
 
 @test "-rc restarts, -mr restarts when a create-only parameter changes, -cm creates or modifies" {
