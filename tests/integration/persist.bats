@@ -143,7 +143,9 @@ jid_of() { readlink "$JAIL_STATEDIR/n.$1"; }
 	local ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	[ "$output" = "x: removed" ]
 	[ "$ms" -ge 900 ]
-	! pgrep -f 'sleep 100' >/dev/null
+	# killed processes leave /proc a moment after their namespace's init is gone
+	for i in $(seq 60); do pgrep -f '^sleep 100' >/dev/null || break; sleep 0.05; done
+	! pgrep -f '^sleep 100' >/dev/null
 }
 
 @test "jail -r: stop.timeout=0 skips SIGTERM; a fork loop does not escape" {
@@ -152,7 +154,8 @@ jid_of() { readlink "$JAIL_STATEDIR/n.$1"; }
 	sleep 0.3
 	run "$JAIL" -r x
 	[ "$output" = "x: removed" ]
-	! pgrep -f 'sleep 60' >/dev/null
+	for i in $(seq 60); do pgrep -f '^sleep 60' >/dev/null || break; sleep 0.05; done
+	! pgrep -f '^sleep 60' >/dev/null
 }
 
 @test "kill -TERM -1 inside ends the jail's processes only; init stays in a persistent jail" {
