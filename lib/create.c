@@ -397,22 +397,17 @@ static int spawn(struct run *r, struct jail_err *e)
 	if (write(r->sock[0], "g", 1) != 1 && errno != EPIPE)
 		return jail_err_sys(e, -errno, "starting the jail");
 	/* The jail's network, while the child builds its root; its command waits for "r". */
+	if (!r->vnet && r->naddrs == 0)
+		return 0;
+	_cleanup_close_ int jfd = proc_ns_open(r->pid, "net");
+	if (jfd < 0)
+		return jail_err_sys(e, jfd, "the jail's network namespace");
 	if (r->vnet) {
-		char nsfile[64];
-		snprintf(nsfile, sizeof(nsfile), "/proc/%d/ns/net", (int)r->pid);
-		_cleanup_close_ int jfd = open(nsfile, O_RDONLY | O_CLOEXEC);
-		if (jfd < 0)
-			return jail_err_sys(e, -errno, "%s", nsfile);
 		ret = jail_vnet_setup(r->p, jfd, r->st.host_if, e);
 		if (ret < 0)
 			return ret;
 		r->vnet_up = true;
-	} else if (r->naddrs > 0) {
-		char nsfile[64];
-		snprintf(nsfile, sizeof(nsfile), "/proc/%d/ns/net", (int)r->pid);
-		_cleanup_close_ int jfd = open(nsfile, O_RDONLY | O_CLOEXEC);
-		if (jfd < 0)
-			return jail_err_sys(e, -errno, "%s", nsfile);
+	} else {
 		r->net = (struct net_jail){.host_netns_fd = -1,
 					   .jail_netns_fd = jfd,
 					   .host_if = r->st.host_if,
@@ -514,9 +509,7 @@ static void undo(struct run *r)
 {
 	if (r->vnet_up && r->pid > 0) {
 		/* Interfaces moved in go back while the jail's namespace is still there. */
-		char nsfile[64];
-		snprintf(nsfile, sizeof(nsfile), "/proc/%d/ns/net", (int)r->pid);
-		int jfd = open(nsfile, O_RDONLY | O_CLOEXEC);
+		int jfd = proc_ns_open(r->pid, "net");
 		jail_vnet_teardown(r->p, jfd, r->st.host_if);
 		if (jfd >= 0)
 			close(jfd);

@@ -186,9 +186,7 @@ int jail_remove(struct jail_registry *reg, const char *key, bool hooks, char *na
 	}
 	if (pidfd >= 0 && jail_vnet_wanted(&st.params)) {
 		/* vnet.interface goes back to the host before the jail's namespace dies. */
-		char nsfile[64];
-		snprintf(nsfile, sizeof(nsfile), "/proc/%d/ns/net", (int)st.init_pid);
-		int jfd = open(nsfile, O_RDONLY | O_CLOEXEC);
+		int jfd = proc_ns_open(st.init_pid, "net");
 		if (jfd >= 0) {
 			jail_vnet_teardown(&st.params, jfd, NULL);
 			close(jfd);
@@ -349,9 +347,10 @@ int jail_modify(struct jail_registry *reg, const char *key, const struct jail_pa
 	}
 	/* persist is init's to know: a signal from outside the jail says which. */
 	if (ret == 0 && jail_params_isset(change, JP_PERSIST)) {
-		sys_pidfd_send_signal(pidfd, jail_params_bool(change, JP_PERSIST) ? SIGUSR1 : SIGUSR2, NULL, 0);
+		sys_pidfd_send_signal(pidfd, jail_params_bool(change, JP_PERSIST) ? SIGUSR1 : SIGUSR2, NULL,
+				      0);
 		/* nopersist on a jail with no process ends it: take it away as its last process would. */
-		struct pollfd pf = { pidfd, POLLIN, 0 };
+		struct pollfd pf = {pidfd, POLLIN, 0};
 		if (!jail_params_bool(change, JP_PERSIST) && poll(&pf, 1, 300) > 0)
 			ret = jail_cleanup(reg, &st, e);
 	}

@@ -90,3 +90,13 @@ bool str_is_digits(const char *s)
 			return false;
 	return true;
 }
+
+int proc_ns_open(pid_t pid, const char *ns)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}

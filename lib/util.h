@@ -14,6 +14,8 @@ ssize_t read_file_at(int dirfd, const char *name, char *buf, size_t max);
 unsigned long long proc_starttime(pid_t pid);
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
+/* Open /proc/PID/ns/NS read-only (a namespace fd for setns or netlink); -errno. */
+int proc_ns_open(pid_t pid, const char *ns);
 /* Whether a string is all decimal digits (and not empty). */
 bool str_is_digits(const char *s);
 
