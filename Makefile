@@ -27,9 +27,14 @@ LDFLAGS  ?=
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LDLIBS   := $(PKG_LIBS)
 
-LIB_SRCS := $(sort $(wildcard lib/*.c lib/*/*.c))
+# libjail: the jail itself (core), networking (net), jail.conf (conf).
+# libmkroot: the root builders mkjail uses, on top of libjail.
+LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBJAIL  := $(BUILD)/libjail.a
+MKROOT_SRCS := $(sort $(wildcard lib/mkroot/*.c))
+MKROOT_OBJS := $(MKROOT_SRCS:%.c=$(BUILD)/%.o)
+LIBMKROOT := $(BUILD)/libmkroot.a
 
 CMDS     := $(sort $(notdir $(wildcard cmd/*)))
 CMD_BINS := $(CMDS:%=$(BUILD)/%)
@@ -39,7 +44,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit integration lint demo bench install uninstall clean format
 # Keep intermediate objects: nothing is printed after the test summary.
-all: $(LIBJAIL) $(CMD_BINS)
+all: $(LIBJAIL) $(LIBMKROOT) $(CMD_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -50,14 +55,19 @@ $(LIBJAIL): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(LIBMKROOT): $(MKROOT_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 # Each cmd/NAME/ directory builds one program NAME from its .c files.
 define cmd_rule
-$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIBJAIL)
+$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIBMKROOT) $(LIBJAIL)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach c,$(CMDS),$(eval $(call cmd_rule,$(c))))
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBJAIL)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBMKROOT) $(LIBJAIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -91,13 +101,13 @@ uninstall:
 	for c in $(CMDS); do rm -f $(DESTDIR)$(SBINDIR)/$$c; done
 
 format:
-	clang-format -i $(LIB_SRCS) $(wildcard lib/*.h lib/*/*.h include/jail/*.h cmd/*/*.c tests/unit/*.c tests/unit/*.h)
+	clang-format -i $(LIB_SRCS) $(MKROOT_SRCS) $(wildcard lib/*/*.h include/jail/*.h cmd/*/*.c tests/unit/*.c tests/unit/*.h)
 
 clean:
 	rm -rf $(BUILD)
 
 -include mk/*.mk
--include $(LIB_OBJS:.o=.d) $(wildcard $(BUILD)/cmd/*/*.d $(BUILD)/tests/unit/*.d)
+-include $(LIB_OBJS:.o=.d) $(MKROOT_OBJS:.o=.d) $(wildcard $(BUILD)/cmd/*/*.d $(BUILD)/tests/unit/*.d)
 
 # Static helper the integration tests copy into jail roots.
 $(BUILD)/tests/probe: tests/helpers/probe.c

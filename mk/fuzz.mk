@@ -9,7 +9,7 @@ FUZZ_TIME   ?= 60
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) \
                -fsanitize=fuzzer-no-link -Iinclude -Ilib
-FUZZ_SRCS   := $(sort $(wildcard lib/conf/*.c)) lib/err.c
+FUZZ_SRCS   := $(sort $(wildcard lib/conf/*.c)) lib/core/err.c
 FUZZ_OBJS   := $(FUZZ_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 
 .PHONY: fuzz fuzz-short

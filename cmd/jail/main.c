@@ -14,10 +14,10 @@
 
 #include "jail/conf.h"
 #include "jail/jail.h"
-#include "lifecycle.h"
-#include "param.h"
-#include "priv.h"
-#include "registry.h"
+#include "core/lifecycle.h"
+#include "jail/param.h"
+#include "core/priv.h"
+#include "core/registry.h"
 
 #define EX_USAGE 64
 

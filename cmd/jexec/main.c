@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attach.h"
-#include "registry.h"
+#include "core/attach.h"
+#include "core/registry.h"
 
 static void usage(void)
 {

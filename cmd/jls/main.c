@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jls.h"
-#include "registry.h"
+#include "core/jls.h"
+#include "core/registry.h"
 
 #define EX_USAGE 64
 

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "jail/err.h"
-#include "mkroot.h"
-#include "preflight.h"
+#include "jail/mkroot.h"
+#include "core/preflight.h"
 
 #define MAX_LIST 256
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
+#include "core/cleanup.h"
 #include "conf/conf_int.h"
 
 #define WP_VAR	     0x1u

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
+#include "core/cleanup.h"
 #include "conf/conf_int.h"
 
 const struct jconf_param *jconf_jail_param(const struct jconf_jail *j, const char *name)

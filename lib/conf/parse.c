@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "core/cleanup.h"
 #include "conf/conf_int.h"
 
 struct pctx {

@@ -14,8 +14,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "netlink.h"
+#include "core/cleanup.h"
+#include "net/netlink.h"
 
 static inline struct netaddr A(const char *lit, unsigned plen) {
 	struct netaddr a;

@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "elfdep.h"
-#include "rootfs.h"
+#include "core/cleanup.h"
+#include "core/elfdep.h"
+#include "core/rootfs.h"
 #include "t.h"
 
 /* Build a little-endian ELF64 x86-64 image: one PT_LOAD over the whole

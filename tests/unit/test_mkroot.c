@@ -12,9 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "mkroot.h"
-#include "rootfs.h"
+#include "core/cleanup.h"
+#include "jail/mkroot.h"
+#include "core/rootfs.h"
+#include "core/thin.h"
 #include "t.h"
 
 static char tmp[64];
@@ -132,21 +133,21 @@ static void test_walk(void)
 
 static void test_thin(void)
 {
-	struct mkroot_thin t;
+	struct jail_thin t;
 	struct jail_err e = {0};
 	char dir[128];
 
 	reset();
 	snprintf(dir, sizeof(dir), "%s/t", tmp);
 	put("t/thin.conf", "# comment\nbase=/srv/base\n");
-	T_INT(mkroot_thin_read(dir, &t, &e), 0, "thin.conf read");
+	T_INT(jail_thin_read(dir, &t, &e), 0, "thin.conf read");
 	T_STR(t.base, "/srv/base", "base");
 	T_OK(strstr(t.upper, "/t/upper") != NULL, "upper under DIR");
 	put("t/thin.conf", "base=relative\n");
-	T_INT(mkroot_thin_read(dir, &t, &e), -EINVAL, "relative base refused");
+	T_INT(jail_thin_read(dir, &t, &e), -EINVAL, "relative base refused");
 	snprintf(dir, sizeof(dir), "%s/none", tmp);
 	mkdir(dir, 0755);
-	T_INT(mkroot_thin_read(dir, &t, &e), -ENOENT, "not a thin root");
+	T_INT(jail_thin_read(dir, &t, &e), -ENOENT, "not a thin root");
 }
 
 int main(void)

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "netaddr.h"
+#include "net/netaddr.h"
 #include "t.h"
 
 static void ok_case(const char *in, int family, int want_family, const char *want_str, const char *want_if)

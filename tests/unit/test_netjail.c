@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <time.h>
 
-#include "net.h"
+#include "net/net.h"
 #include "nettest.h"
 #include "t.h"
 

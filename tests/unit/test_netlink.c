@@ -22,8 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "netlink.h"
+#include "core/cleanup.h"
+#include "net/netlink.h"
 #include "nettest.h"
 #include "t.h"
 

@@ -13,7 +13,7 @@
 #include <linux/veth.h>
 #include <sys/socket.h>
 
-#include "netlink.h"
+#include "net/netlink.h"
 #include "t.h"
 
 static char buf[NL_MSG_BUFSIZE];

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "param.h"
+#include "jail/param.h"
 #include "t.h"
 
 static int set(struct jail_params *p, const char *arg, struct jail_err *e)

@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "preflight.h"
-#include "rootfs.h"
+#include "core/cleanup.h"
+#include "core/preflight.h"
+#include "core/rootfs.h"
 #include "t.h"
 
 struct lines {

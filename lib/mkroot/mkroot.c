@@ -20,10 +20,11 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "elfdep.h"
+#include "core/cleanup.h"
+#include "core/elfdep.h"
+#include "core/thin.h"
 #include "mkroot_int.h"
-#include "rootfs.h"
+#include "core/rootfs.h"
 
 #define MKROOT_MAX_DEPTH 128
 #define DEFAULT_PATH	 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -971,43 +972,10 @@ int mkroot_thin(const char *dir, const struct mkroot_opts *o, struct jail_err *e
 		 "base=%s\n",
 		 base);
 	if (r >= 0)
-		r = mkroot_write(&b, "/" MKROOT_THIN_CONF, 0644, conf, e);
+		r = mkroot_write(&b, "/" JAIL_THIN_CONF, 0644, conf, e);
 	if (r >= 0)
 		r = mkroot_commit(&b, e);
 out:
 	mkroot_abort(&b);
 	return r < 0 ? r : 0;
-}
-
-int mkroot_thin_read(const char *dir, struct mkroot_thin *t, struct jail_err *e)
-{
-	_cleanup_close_ int dfd = -1, fd = -1;
-	char buf[8192], absdir[PATH_MAX];
-	char *line, *save = NULL;
-	ssize_t n;
-
-	memset(t, 0, sizeof(*t));
-	if (!realpath(dir, absdir))
-		return jail_err_sys(e, -errno, "%s", dir);
-	dfd = open(absdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return jail_err_sys(e, -errno, "%s", dir);
-	fd = openat(dfd, MKROOT_THIN_CONF, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return jail_err_sys(e, -errno, "%s/%s", dir, MKROOT_THIN_CONF);
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return jail_err_sys(e, -errno, "%s/%s", dir, MKROOT_THIN_CONF);
-	buf[n] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "base=", 5))
-			snprintf(t->base, sizeof(t->base), "%s", line + 5);
-	}
-	if (t->base[0] != '/')
-		return jail_err_set(e, -EINVAL, "%s/%s: no absolute base= line", dir, MKROOT_THIN_CONF);
-	if ((size_t)snprintf(t->upper, sizeof(t->upper), "%s/upper", absdir) >= sizeof(t->upper) ||
-	    (size_t)snprintf(t->work, sizeof(t->work), "%s/work", absdir) >= sizeof(t->work) ||
-	    (size_t)snprintf(t->root, sizeof(t->root), "%s/root", absdir) >= sizeof(t->root))
-		return jail_err_set(e, -ENAMETOOLONG, "%s: path too long", dir);
-	return 0;
 }

@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #include "jail/err.h"
-#include "param.h"
+#include "jail/param.h"
 #include "registry.h"
 
 /* The print flags of FreeBSD's jls.c, same meaning. */

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "lifecycle.h"
+#include "core/lifecycle.h"
 #include "net.h"
 #include "netaddr.h"
 #include "netlink.h"

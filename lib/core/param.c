@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "cleanup.h"
-#include "param.h"
+#include "jail/param.h"
 
 #define VALUE_MAX 65536 /* one value */
 #define LIST_MAX  1024	/* values in one list */

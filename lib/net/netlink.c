@@ -22,7 +22,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
-#include "cleanup.h"
+#include "core/cleanup.h"
 #include "netlink.h"
 
 #define RECV_BUFSIZE 32768

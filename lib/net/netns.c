@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "core/cleanup.h"
 #include "netlink.h"
 
 #define SYSCTL_KEY_MAX	 200

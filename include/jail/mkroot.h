@@ -60,17 +60,8 @@ int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite, s
 
 /* Thin root layout: DIR/upper, DIR/work, DIR/root (the mount point) and
  * DIR/thin.conf naming the base. The overlay is mounted by jail(8). */
-#define MKROOT_THIN_CONF "thin.conf"
 int mkroot_thin(const char *dir, const struct mkroot_opts *o, struct jail_err *e);
 
-struct mkroot_thin {
-	char base[4096];  /* lowerdir, absolute */
-	char upper[4096]; /* DIR/upper */
-	char work[4096];  /* DIR/work */
-	char root[4096];  /* DIR/root: where the merged tree is mounted */
-};
-/* Read DIR/thin.conf; -ENOENT when DIR is not a thin root. */
-int mkroot_thin_read(const char *dir, struct mkroot_thin *t, struct jail_err *e);
 
 /* The /etc/rc, /etc/rc.shutdown and /etc/rc.subr texts (and rc.d scripts
  * for busybox services when busybox is set) written into a root. */

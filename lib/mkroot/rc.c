@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "mkroot.h"
-#include "rootfs.h"
+#include "core/cleanup.h"
+#include "jail/mkroot.h"
+#include "core/rootfs.h"
 
 static const char rc_subr[] =
 	"# /etc/rc.subr - functions for /etc/rc, /etc/rc.shutdown and\n"

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 
 #include "jail/err.h"
-#include "param.h"
+#include "jail/param.h"
 
 bool jail_vnet_wanted(const struct jail_params *p);
 /* Check the vnet parameters before anything is made. */

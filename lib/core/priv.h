@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "jail/err.h"
-#include "param.h"
+#include "jail/param.h"
 
 /* The switches of the table, computed once from the parameters. */
 struct jail_priv {

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 #include "jail/err.h"
-#include "netaddr.h"
+#include "net/netaddr.h"
 #include "registry.h"
 
 /*

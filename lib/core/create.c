@@ -32,16 +32,16 @@
 #include "jail/jail.h"
 #include "hooks.h"
 #include "lifecycle.h"
-#include "net.h"
-#include "netaddr.h"
-#include "mkroot.h"
-#include "param.h"
+#include "net/net.h"
+#include "net/netaddr.h"
+#include "thin.h"
+#include "jail/param.h"
 #include "preflight.h"
 #include "priv.h"
 #include "registry.h"
 #include "sys.h"
 #include "util.h"
-#include "vnet.h"
+#include "net/vnet.h"
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
@@ -64,7 +64,7 @@ struct run {
 	struct netaddr addrs[NET_JAIL_MAX_ADDRS];
 	int naddrs;
 	struct jail_mount mounts[JAIL_MOUNTS_MAX];
-	struct mkroot_thin thin;
+	struct jail_thin thin;
 	struct net_jail net;
 	bool net_up;
 	bool vnet, vnet_up;
@@ -214,7 +214,7 @@ static int prepare(struct run *r, struct jail_err *e)
 		return ret;
 	if (jail_params_str(p, JP_THIN)) {
 		/* thin=DIR (mkjail thin): the jail's root is DIR/root, an overlay mounted in the jail. */
-		ret = mkroot_thin_read(jail_params_str(p, JP_THIN), &r->thin, e);
+		ret = jail_thin_read(jail_params_str(p, JP_THIN), &r->thin, e);
 		if (ret < 0)
 			return jail_err_prefix(e, "thin");
 		if (path && strcmp(path, r->thin.root) != 0)

@@ -22,9 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "core/cleanup.h"
 #include "mkroot_int.h"
-#include "rootfs.h"
+#include "core/rootfs.h"
 
 #define DEFAULT_MIRROR	  "http://deb.debian.org/debian"
 #define DEFAULT_CACHE	  "/var/cache/jail/debootstrap"

@@ -9,7 +9,7 @@
 #include <limits.h>
 #include <sys/types.h>
 
-#include "mkroot.h"
+#include "jail/mkroot.h"
 
 struct mkroot_build {
 	char dir[PATH_MAX];	 /* the final DIR as given */

@@ -12,7 +12,7 @@
 
 #include "cgroup.h"
 #include "jail/err.h"
-#include "param.h"
+#include "jail/param.h"
 
 struct jail_state {
 	int jid;

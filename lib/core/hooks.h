@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 #include "jail/err.h"
-#include "param.h"
+#include "jail/param.h"
 #include "registry.h"
 
 struct jail_hook_ctx {
