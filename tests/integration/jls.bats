@@ -6,8 +6,6 @@
 
 load ../lib/common
 
-bats_require_minimum_version 1.5.0
-
 JLS=$BUILD/jls
 
 setup_file() { common_setup_file; }
@@ -31,7 +29,7 @@ teardown() {
 assert_jls_clean() {
 	local n p cg st
 	while read -r n; do
-		cg=$(jail_cgroups | grep -E "/jail\.$n\$" || true)
+		cg=$(jail_cgroups | grep -E "/jail\.$n\.[0-9a-f]{8}\$" || true)
 		[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
 	done < "$BATS_TEST_TMPDIR/names"
 	st=$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
@@ -39,6 +37,7 @@ assert_jls_clean() {
 	while read -r p; do
 		if kill -0 "$p" 2>/dev/null; then echo "leftover process $p"; return 1; fi
 	done < "$BATS_TEST_TMPDIR/pids"
+	if ! wait_until 3 no_jail_processes; then echo "leftover processes: $(jail_processes)"; return 1; fi
 }
 teardown_file() { common_teardown_file; }
 
@@ -49,14 +48,8 @@ start_jail() {
 	echo "$name" >> "$BATS_TEST_TMPDIR/names"
 	"$JAIL" -c name="$name" path="$ROOT" "$@" command=/bin/sleep 30 </dev/null >/dev/null 2>&1 3>&- &
 	echo $! >> "$BATS_TEST_TMPDIR/pids"
-	for _ in $(seq 200); do
-		if [ -L "$JAIL_STATEDIR/n.$name" ] && "$JLS" -c -j "$name"; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "jail $name did not come up"
-	return 1
+	listed() { [ -L "$JAIL_STATEDIR/n.$name" ] && "$JLS" -c -j "$name"; }
+	wait_until 10 listed || { echo "jail $name did not come up"; return 1; }
 }
 
 # Stop every jail and helper this test started, by PID, and wait until gone.
@@ -64,10 +57,7 @@ stop_all() {
 	local p
 	while read -r p; do kill -TERM "$p" 2>/dev/null || true; done < "$BATS_TEST_TMPDIR/pids"
 	while read -r p; do
-		for _ in $(seq 200); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.05
-		done
+		wait_until 10 not kill -0 "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done < "$BATS_TEST_TMPDIR/pids"
 }
