@@ -14,6 +14,7 @@
 #   UNIT=1              0 skips the unit tests, the fuzz pass and the lint
 #   FUZZ_DIR=           directory of fuzz_* binaries (make fuzz); empty: none
 #   FUZZ_TIME=20        seconds per fuzz target
+#   FUZZ_ONLY=1         only the fuzz pass (make fuzz-short)
 #   BATS_DIR=tests/integration   BATS_FILTER=regex (bats -f)
 set -u
 BUILD=${BUILD:-build}
@@ -21,6 +22,9 @@ UNIT=${UNIT:-1}
 BATS_DIR=${BATS_DIR:-tests/integration}
 FUZZ_DIR=${FUZZ_DIR:-}
 FUZZ_TIME=${FUZZ_TIME:-20}
+FUZZ_ONLY=${FUZZ_ONLY:-0}
+# the old single-target knob: FUZZ_BIN=build-fuzz/fuzz_conf means that directory
+[ -n "$FUZZ_DIR" ] || [ -z "${FUZZ_BIN:-}" ] || FUZZ_DIR=$(dirname "$FUZZ_BIN")
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 tmp=$(mktemp -d)
@@ -96,7 +100,7 @@ harness_result() { # NAME ok|fail TEXT
 	fi
 }
 
-if [ "$UNIT" = 1 ]; then
+if [ "$UNIT" = 1 ] && [ "$FUZZ_ONLY" != 1 ]; then
 	for t in "$BUILD"/tests/test_*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
 		name=$(basename "$t")
@@ -145,7 +149,9 @@ if [ "$UNIT" = 1 ] && [ -n "$FUZZ_DIR" ]; then
 	done
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
+if [ "$FUZZ_ONLY" = 1 ]; then
+	: # no bats
+elif [ "$(id -u)" -ne 0 ]; then
 	harness_result bats fail "integration tests need root"
 else
 	set -- "$BATS_DIR"/*.bats

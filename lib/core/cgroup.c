@@ -288,7 +288,7 @@ int jail_cgroup_nprocs(const struct jail_cgroup *cg)
 
 static void sleep_us(long us)
 {
-	struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
+	struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
 	nanosleep(&ts, NULL);
 }
 
@@ -348,7 +348,8 @@ int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 		int r = -EBUSY;
 		/* A killed process leaves its cgroup a moment after it is reaped. */
 		/* Short waits first: usually it is gone within a few hundred microseconds. */
-		for (long us = 50, spent = 0; spent < 2000000 && r == -EBUSY; spent += us, us = us < 4000 ? us * 2 : us) {
+		for (long us = 50, spent = 0; spent < 2000000 && r == -EBUSY;
+		     spent += us, us = us < 4000 ? us * 2 : us) {
 			r = rmdir(cg->d[i].path) < 0 ? -errno : 0;
 			if (r == -EBUSY)
 				sleep_us(us);

@@ -192,7 +192,8 @@ static void release_memory(void *discard, size_t len)
 		if (next)
 			*next++ = '\0';
 		m[nm].path[0] = '\0';
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %127s", &m[nm].a, &m[nm].b, m[nm].perms, m[nm].path) >= 3)
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %127s", &m[nm].a, &m[nm].b, m[nm].perms,
+			   m[nm].path) >= 3)
 			nm++;
 	}
 	for (int i = 0; i < nm; i++) {

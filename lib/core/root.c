@@ -285,7 +285,8 @@ int jail_mount_parse(const char *line, const char *root, const char *what, int l
 			lineno, type);
 	}
 	snprintf(m->src, sizeof(m->src), "%s", spec);
-	char *save = NULL, *d = m->data;
+	char *save = NULL;
+	size_t used = 0; /* bytes of m->data filled, without its NUL */
 	for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(o, "ro"))
 			m->attrs |= MOUNT_ATTR_RDONLY;
@@ -298,12 +299,16 @@ int jail_mount_parse(const char *line, const char *root, const char *what, int l
 			m->attrs |= MOUNT_ATTR_NODEV;
 		else if (!strcmp(o, "noexec"))
 			m->attrs |= MOUNT_ATTR_NOEXEC;
-		else if (!strcmp(m->type, "tmpfs") &&
-			 (!strncmp(o, "size=", 5) || !strncmp(o, "mode=", 5) ||
-			  !strncmp(o, "nr_inodes=", 10) || !strncmp(o, "uid=", 4) || !strncmp(o, "gid=", 4)))
-			d += snprintf(d, sizeof(m->data) - (size_t)(d - m->data), "%s%s",
-				      d == m->data ? "" : ",", o);
-		else
+		else if (!strcmp(m->type, "tmpfs") && (!strncmp(o, "size=", 5) || !strncmp(o, "mode=", 5) ||
+						       !strncmp(o, "nr_inodes=", 10) ||
+						       !strncmp(o, "uid=", 4) || !strncmp(o, "gid=", 4))) {
+			/* Appended whole or refused: a cut option string would mount something else. */
+			size_t len = strlen(o) + (used > 0);
+			if (len >= sizeof(m->data) - used)
+				return jail_err_set(e, -E2BIG, "%s: line %d: options too long", what, lineno);
+			snprintf(m->data + used, sizeof(m->data) - used, "%s%s", used > 0 ? "," : "", o);
+			used += len;
+		} else
 			return jail_err_set(e, -EINVAL, "%s: line %d: unknown option '%s'", what, lineno, o);
 	}
 	return 0;
