@@ -1,6 +1,6 @@
 # jail — one non-recursive GNU Makefile.
 #   make            build libjail.a and the commands into build/
-#   make check      unit tests + integration tests (root), ends "N passed, N failed"
+#   make check      unit tests, fuzz, integration tests (root); ends "N passed, N failed, N skipped"
 #   make lint       clang-format check, clang-tidy, cppcheck, clang -Werror build
 #   make demo       install packages, build, make a jail root, run a jail
 #   make bench      side-by-side start-up benchmarks against the peers
@@ -74,7 +74,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBMKROOT) $(LIBJAIL)
 unit: $(UNIT_BINS)
 check: all $(UNIT_BINS)
 	$(MAKE) -s fuzz
-	BUILD=$(BUILD) FUZZ_BIN=$(FUZZ_BUILD)/fuzz_conf FUZZ_TIME=$${FUZZ_TIME:-60} sh scripts/check.sh
+	BUILD=$(BUILD) FUZZ_DIR=$(FUZZ_BUILD) FUZZ_TIME=$(FUZZ_TIME) sh scripts/check.sh
 
 lint:
 	sh scripts/lint.sh

@@ -92,6 +92,7 @@ tap_verify() {
 # One result of the harness itself (lint, fuzz), as a one-line TAP stream.
 harness_result() { # NAME ok|fail TEXT
 	if [ "$2" = ok ]; then
+		echo "ok - $3"
 		printf '1..1\nok 1 - %s\n' "$3" >"$tmp/h.tap"
 		tap_verify "$1" "$tmp/h.tap" 0
 	else
@@ -141,8 +142,10 @@ if [ "$UNIT" = 1 ] && [ -n "$FUZZ_DIR" ]; then
 			runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$FUZZ_DIR/$target.log")
 			harness_result "fuzz_$target" ok "fuzz_$target: ${runs:-?} inputs in $FUZZ_TIME s, no crash"
 		else
-			grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|    #[0-9] )' "$FUZZ_DIR/$target.log" |
-				head -20 | sed 's/^/#   /'
+			# the error, the first frames of its stack, the summary
+			awk '/==ERROR|runtime error|deadly signal|out-of-memory|timeout/ { p = 1; print; next }
+				p && /^ +#[0-9]+ / { if (++k <= 6) print; next }
+				/^SUMMARY/ { print }' "$FUZZ_DIR/$target.log" | head -12 | sed 's/^/#   /'
 			crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$FUZZ_DIR/$target.log" | tail -1)
 			harness_result "fuzz_$target" fail "fuzz_$target found a crash: ${crash:-see $FUZZ_DIR/$target.log} (replay: $f ${crash:-FILE})"
 		fi
