@@ -114,3 +114,34 @@ $f:6: 	true && $n false" ]
 	kill $jp
 	wait $jp || true
 }
+
+@test "assert_clean: blind to another registry's jail, not to one of ours" {
+	# a jail of another registry (another test run), on a root of its own
+	local other="$BATS_TEST_TMPDIR/other"
+	"$MKROOT" "$other/root"
+	JAIL_STATEDIR="$other/state" "$JAIL" -q -c name=foreign path="$other/root" persist
+	run assert_clean
+	JAIL_STATEDIR="$other/state" "$JAIL" -q -r foreign
+	[ "$status" -eq 0 ]
+	# one of ours left behind is found
+	"$JAIL" -q -c name=ours path="$ROOT" persist
+	run assert_clean
+	"$JAIL" -q -r ours
+	[ "$status" -eq 1 ]
+	[[ "$output" == "leftover cgroups: "*"/jail.ours.$(jail_tag)"* ]]
+}
+
+@test "assert_clean: our jails' veths are found by the tag" {
+	# (in a throw-away network namespace: nothing is added to the host's)
+	export -f jail_veths jail_tag
+	run unshare -n env JAIL="$JAIL" ROOT="$ROOT" bash -c '
+		ip link set lo up
+		"$JAIL" -q -c name=v path="$ROOT" ip4.addr=192.0.2.61 persist
+		jail_veths
+		"$JAIL" -q -r v
+		jail_veths
+		echo end'
+	[ "$status" -eq 0 ]
+	[ "$output" = "vt$(jail_tag | cut -c5-8)1
+end" ]
+}
