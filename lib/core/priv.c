@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "jail/jail.h"
 #include "priv.h"
 
 #ifndef TIOCLINUX
@@ -655,7 +656,7 @@ static const char *const arg_rules[] = {
 	"any system call of another ABI (i386, x32): the process is killed",
 };
 
-void jail_priv_print_table(FILE *out, bool man)
+void jail_privileges_print(FILE *out, bool man)
 {
 	if (man) {
 		fprintf(out, ".Ss Capabilities\n.Bl -column \"CAP_CHECKPOINT_RESTORE\" "

@@ -42,7 +42,5 @@ void jail_seccomp_free(struct jail_seccomp *s);
 int jail_priv_lockdown(const struct jail_priv *priv, const struct jail_seccomp *f, struct jail_err *e);
 /* Set the permitted/effective sets for a root process (empty for others). */
 int jail_priv_setcaps(const struct jail_priv *priv, bool root, struct jail_err *e);
-/* Print the decision table: "text" for people, "man" for the jail.8 page. */
-void jail_priv_print_table(FILE *out, bool man);
 
 #endif
