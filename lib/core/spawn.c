@@ -188,6 +188,9 @@ int jail_spawn_await(struct jail_spawn *sp, int *fd, struct jail_err *e)
 
 	for (;;) {
 		int n = jail_msg_recv(sp->sock, &m, fd, NULL);
+		/* A child that failed before reading what we wrote resets the socket; its report is still queued. */
+		if (n == -ECONNRESET)
+			continue;
 		if (n < 0)
 			return jail_err_sys(e, n, "reading the jail's reports");
 		if (n == 0)
