@@ -10,6 +10,7 @@
 #define JAIL_MKROOT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "jail/err.h"
 
@@ -62,6 +63,17 @@ int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite, s
  * DIR/thin.conf naming the base. The overlay is mounted by jail(8). */
 int mkroot_thin(const char *dir, const struct mkroot_opts *o, struct jail_err *e);
 
+
+/*
+ * User ranges (jail(8) user.range): a root belongs to the range its files
+ * are owned by. mkroot_range picks the range for a root to be shifted into
+ * from spec ("private": the pool slot of its path; "identity": 0; or a base),
+ * mkroot_range_of says which range a root is in now (its top directory's
+ * owner), and mkroot_shift moves every file of the range from into to.
+ */
+int mkroot_range(const char *dir, const char *spec, uint32_t *base, struct jail_err *e);
+int mkroot_range_of(const char *dir, uint32_t *base, struct jail_err *e);
+int mkroot_shift(const char *dir, uint32_t from, uint32_t to, unsigned long *files, struct jail_err *e);
 
 /* The /etc/rc, /etc/rc.shutdown and /etc/rc.subr texts (and rc.d scripts
  * for busybox services when busybox is set) written into a root. */
