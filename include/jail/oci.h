@@ -358,6 +358,7 @@ struct oci_bpf {
 	unsigned short len;
 	unsigned flags; /* SECCOMP_FILTER_FLAG_* to pass to seccomp(2) */
 	size_t unknown_syscalls; /* names libseccomp does not know (skipped) */
+	size_t skipped_archs;	 /* architectures of the other byte order (skipped) */
 };
 
 /* Compile linux.seccomp with libseccomp into BPF. */

@@ -191,8 +191,12 @@ int oci_config_check(const struct oci_config *c, struct jail_err *e)
 		return jail_err_set(e, -EINVAL, "domainname: needs a uts namespace in linux.namespaces");
 	if ((l->n_uid_map || l->n_gid_map) && !l->ns[OCI_NS_USER].present)
 		return jail_err_set(e, -EINVAL, "linux.uidMappings: needs a user namespace in linux.namespaces");
-	if (l->ns[OCI_NS_USER].present && !l->ns[OCI_NS_USER].path && (!l->n_uid_map || !l->n_gid_map))
-		return jail_err_set(e, -EINVAL, "linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
+	/* A new user namespace without maps gets the jail's own private range
+	 * when the plan is built (as crun maps the caller); one map alone is
+	 * a mistake. */
+	if ((l->n_uid_map == 0) != (l->n_gid_map == 0))
+		return jail_err_set(e, -EINVAL, "linux.%s: missing while linux.%s is given",
+				    l->n_uid_map ? "gidMappings" : "uidMappings", l->n_uid_map ? "uidMappings" : "gidMappings");
 	if ((l->time_offsets[0].set || l->time_offsets[1].set) &&
 	    !(l->ns[OCI_NS_TIME].present && !l->ns[OCI_NS_TIME].path))
 		return jail_err_set(e, -EINVAL, "linux.timeOffsets: needs a new time namespace in linux.namespaces");

@@ -101,6 +101,11 @@ static int run_one(const struct oci_hook *h, const char *kind, const char *state
 		_exit(127);
 	}
 	close(p[0]);
+	/* The state fits the pipe, so a hook that never reads cannot block
+	 * the runtime past its timeout; more than 1 MiB is cut. */
+	if (state && strlen(state) + 1 > 65536)
+		fcntl(p[1], F_SETPIPE_SZ, strlen(state) + 1 < (1 << 20) ? (int)strlen(state) + 1 : 1 << 20);
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
 	feed(p[1], state ? state : "{}");
 	close(p[1]);
 	r = wait_hook(pid, h->timeout, &status);

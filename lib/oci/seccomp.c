@@ -268,6 +268,7 @@ static int parse_archs_flags(json_t *s, struct oci_seccomp *out, struct jail_err
 	}
 	oj_strv_free(v);
 	v = NULL;
+	n = 0;
 	if ((r = oj_strv(s, "flags", "linux.seccomp", &v, &n, e)) < 0)
 		return r;
 	for (size_t i = 0; i < n && r >= 0; i++) {
@@ -413,7 +414,11 @@ int oci_seccomp_compile(const struct oci_seccomp *s, struct oci_bpf *out, struct
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	for (size_t i = 0; i < s->n_archs && r >= 0; i++) {
 		r = seccomp_arch_add(ctx, s->archs[i]);
-		if (r == -EEXIST)
+		/* A filter holds one byte order; a process of the other order
+		 * cannot run on this host, so its rules have nothing to apply to. */
+		if (r == -EDOM)
+			out->skipped_archs++;
+		if (r == -EEXIST || r == -EDOM)
 			r = 0;
 		if (r < 0)
 			jail_err_sys(e, r, "linux.seccomp.architectures[%zu]: libseccomp", i);
