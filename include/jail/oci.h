@@ -448,4 +448,13 @@ bool oci_hook_kind_fatal(enum oci_hook_kind k);
 int oci_hooks_run(const struct oci_hook_list *l, enum oci_hook_kind kind, const char *state_json,
 		  void (*warn)(void *arg, const char *msg), void *warn_arg, struct jail_err *e);
 
+/* ---- what the runtime says about itself ----------------------------- */
+
+/* The features.md document (malloc'd JSON text). */
+char *oci_features_json(void);
+/* A config.json template with a jail's defaults (malloc'd JSON text). */
+char *oci_spec_json(struct jail_err *e);
+/* A signal by number, name or SIG-name (TERM, SIGTERM, 15, RTMIN+2); -EINVAL. */
+int oci_signal_parse(const char *s);
+
 #endif
