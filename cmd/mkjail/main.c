@@ -1,5 +1,5 @@
 /*
- * mkjail(8): build jail roots (mini, busybox, debian, thin) and check them.
+ * mkjail(8): build jail roots (mini, busybox, debian, thin, oci) and check them.
  * A thin front end: argv in, the libjail mkroot/preflight calls, text out,
  * exit status 0, 1 or 64.
  */
@@ -23,6 +23,7 @@ static const char usage_text[] = "usage: mkjail mini [--force] [-f file] [-u use
 				 "       mkjail debian [--force] [--suite suite] [--mirror url]\n"
 				 "                     [--include pkg,...] dir\n"
 				 "       mkjail thin [--force] --base base dir\n"
+				 "       mkjail oci [--force] image[:tag] dir\n"
 				 "       mkjail check [-S] dir [program ...]\n";
 
 static int usage(void)
@@ -216,6 +217,16 @@ int main(int argc, char **argv)
 		if (r < 0)
 			return fail(dir, &e);
 		summary("debian", dir, &st, t0);
+	} else if (!strcmp(verb, "oci")) {
+		/* mkjail oci IMAGE DIR: the image came first, dir holds DIR. */
+		if (optind != argc - 1)
+			return usage();
+		r = mkroot_oci(argv[optind], dir, &o, &st, &e);
+		if (r < 0)
+			return fail(argv[optind], &e);
+		summary("oci", argv[optind], &st, t0);
+		printf("%s: %u layers applied%s\n", argv[optind], st.layers,
+		       st.skipped ? ", device nodes skipped (a jail gets its own /dev)" : "");
 	} else if (!strcmp(verb, "thin")) {
 		if (optind != argc)
 			return usage();

@@ -39,6 +39,8 @@ struct mkroot_stats {
 	unsigned long links;	  /* symlinks and hard links made */
 	unsigned long long bytes; /* bytes of file data copied */
 	int cached;		  /* debian: root came from the cache */
+	unsigned long skipped;	  /* oci: device nodes and sockets not made */
+	unsigned layers;	  /* oci: layers applied */
 };
 
 /* Copy programs (paths or names looked up in PATH) and the closure of what
@@ -62,6 +64,17 @@ int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite, s
  * DIR/thin.conf naming the base. The overlay is mounted by jail(8). */
 int mkroot_thin(const char *dir, const struct mkroot_opts *o, struct jail_err *e);
 
+
+/*
+ * A root from an OCI image: image is an image layout directory or an archive
+ * (oci-archive, or docker-archive as `podman save` and `docker save` write),
+ * optionally ":TAG" to pick one image of several. Blobs are checked against
+ * their sha256 digests, layers applied in order with whiteouts, and a layer
+ * that would write outside DIR (absolute names, "..", through a symlink) is
+ * refused with nothing left behind.
+ */
+int mkroot_oci(const char *dir, const char *image, const struct mkroot_opts *o, struct mkroot_stats *st,
+	       struct jail_err *e);
 
 /* The /etc/rc, /etc/rc.shutdown and /etc/rc.subr texts (and rc.d scripts
  * for busybox services when busybox is set) written into a root. */
