@@ -10,11 +10,11 @@
 #include "jail/err.h"
 
 struct cli {
-	const char *root;      /* --root, default /run/jail-oci */
-	const char *log;       /* --log FILE */
-	bool log_json;	       /* --log-format json */
-	bool systemd_cgroup;   /* --systemd-cgroup */
-	bool debug;	       /* --debug */
+	const char *root;    /* --root, default /run/jail-oci */
+	const char *log;     /* --log FILE */
+	bool log_json;	     /* --log-format json */
+	bool systemd_cgroup; /* --systemd-cgroup */
+	bool debug;	     /* --debug */
 	const char *verb;
 };
 

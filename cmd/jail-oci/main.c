@@ -110,7 +110,8 @@ static const struct verb {
 
 static void usage_all(FILE *f)
 {
-	fputs("usage: jail-oci [--root DIR] [--log FILE] [--log-format text|json] [--systemd-cgroup] [--debug]\n"
+	fputs("usage: jail-oci [--root DIR] [--log FILE] [--log-format text|json] [--systemd-cgroup] "
+	      "[--debug]\n"
 	      "                COMMAND [OPTIONS] ...\n",
 	      f);
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

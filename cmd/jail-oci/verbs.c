@@ -94,7 +94,8 @@ static int check_bundle(const char *bundle, const char *id, const char *console,
 		if (oci_seccomp_compile(&c.linux_.seccomp, &b, &e) < 0)
 			r = fail("%s: config.json: %s", bundle, e.msg);
 		else if (b.unknown_syscalls)
-			log_line("warning", "linux.seccomp: %zu syscall names unknown to libseccomp were skipped",
+			log_line("warning",
+				 "linux.seccomp: %zu syscall names unknown to libseccomp were skipped",
 				 b.unknown_syscalls);
 		oci_bpf_free(&b);
 	}
@@ -113,10 +114,14 @@ static int check_bundle(const char *bundle, const char *id, const char *console,
 }
 
 static const struct option create_opts[] = {
-	{"bundle", required_argument, NULL, 'b'},  {"pid-file", required_argument, NULL, 'p'},
-	{"console-socket", required_argument, NULL, 'c'}, {"preserve-fds", required_argument, NULL, 'P'},
-	{"no-pivot", no_argument, NULL, 'N'},	   {"no-new-keyring", no_argument, NULL, 'K'},
-	{"detach", no_argument, NULL, 'd'},	   {"no-subreaper", no_argument, NULL, 'S'},
+	{"bundle", required_argument, NULL, 'b'},
+	{"pid-file", required_argument, NULL, 'p'},
+	{"console-socket", required_argument, NULL, 'c'},
+	{"preserve-fds", required_argument, NULL, 'P'},
+	{"no-pivot", no_argument, NULL, 'N'},
+	{"no-new-keyring", no_argument, NULL, 'K'},
+	{"detach", no_argument, NULL, 'd'},
+	{"no-subreaper", no_argument, NULL, 'S'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -189,7 +194,8 @@ int verb_start(int argc, char **argv)
 	if (getopt(argc, argv, "+") != -1 || one_id(argc, argv, "start", &id) || load_state(id, &s))
 		return 1;
 	if (s.status != OCI_CREATED) {
-		int r = fail("cannot start container %s: it is %s, not created", id, oci_status_name(s.status));
+		int r = fail("cannot start container %s: it is %s, not created", id,
+			     oci_status_name(s.status));
 		oci_state_free(&s);
 		return r;
 	}
@@ -280,12 +286,18 @@ int verb_delete(int argc, char **argv)
 }
 
 static const struct option exec_opts[] = {
-	{"process", required_argument, NULL, 'p'},	  {"tty", no_argument, NULL, 't'},
-	{"detach", no_argument, NULL, 'd'},		  {"pid-file", required_argument, NULL, 'P'},
-	{"console-socket", required_argument, NULL, 'c'}, {"cwd", required_argument, NULL, 'w'},
-	{"env", required_argument, NULL, 'e'},		  {"user", required_argument, NULL, 'u'},
-	{"cap", required_argument, NULL, 'C'},		  {"preserve-fds", required_argument, NULL, 'F'},
-	{"no-new-privs", no_argument, NULL, 'n'},	  {NULL, 0, NULL, 0},
+	{"process", required_argument, NULL, 'p'},
+	{"tty", no_argument, NULL, 't'},
+	{"detach", no_argument, NULL, 'd'},
+	{"pid-file", required_argument, NULL, 'P'},
+	{"console-socket", required_argument, NULL, 'c'},
+	{"cwd", required_argument, NULL, 'w'},
+	{"env", required_argument, NULL, 'e'},
+	{"user", required_argument, NULL, 'u'},
+	{"cap", required_argument, NULL, 'C'},
+	{"preserve-fds", required_argument, NULL, 'F'},
+	{"no-new-privs", no_argument, NULL, 'n'},
+	{NULL, 0, NULL, 0},
 };
 
 /* exec's own checks: the process file or command, each option's value. */
@@ -511,7 +523,8 @@ int verb_spec(int argc, char **argv)
 	if (!j)
 		return fail_err(&e);
 	dfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	fd = dfd < 0 ? -1 : openat(dfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = dfd < 0 ? -1
+		     : openat(dfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		int r = errno == EEXIST ? fail("%s/config.json exists; remove it first", bundle)
 					: fail("%s/config.json: %s", bundle, strerror(errno));
@@ -561,8 +574,9 @@ static int list_one(void *arg, const char *id)
 
 int verb_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {NULL, 0, NULL, 0}};
 	struct list_ctx l = {.rootfd = -1};
 	struct jail_err e = {0};
 	int c, r;
@@ -584,7 +598,8 @@ int verb_list(int argc, char **argv)
 		if (l.json)
 			puts("[]");
 		else if (!l.quiet)
-			printf("%-20s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+			printf("%-20s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE",
+			       "CREATED", "OWNER");
 		return 0;
 	}
 	if (l.rootfd < 0)
@@ -592,7 +607,8 @@ int verb_list(int argc, char **argv)
 	if (l.json)
 		l.arr = json_array();
 	else if (!l.quiet)
-		printf("%-20s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+		printf("%-20s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED",
+		       "OWNER");
 	r = oci_state_list(l.rootfd, list_one, &l, &e);
 	close(l.rootfd);
 	if (l.json) {

@@ -64,7 +64,6 @@ int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite, s
  * DIR/thin.conf naming the base. The overlay is mounted by jail(8). */
 int mkroot_thin(const char *dir, const struct mkroot_opts *o, struct jail_err *e);
 
-
 /*
  * A root from an OCI image: image is an image layout directory or an archive
  * (oci-archive, or docker-archive as `podman save` and `docker save` write),

@@ -20,8 +20,8 @@
 
 #include "jail/err.h"
 
-#define OCI_VERSION	"1.2.0" /* what this runtime implements and writes */
-#define OCI_ID_MAX	255	/* longest container id: it names a directory */
+#define OCI_VERSION	 "1.2.0" /* what this runtime implements and writes */
+#define OCI_ID_MAX	 255	 /* longest container id: it names a directory */
 #define OCI_DEFAULT_ROOT "/run/jail-oci"
 
 /* An optional number: set tells whether the JSON had it. */
@@ -51,14 +51,14 @@ struct oci_mount {
 	char *source;	   /* NULL when absent */
 	char **options;	   /* the raw list, for state and messages */
 	size_t n_options;
-	unsigned long flags; /* MS_* to set (ro, nosuid, ..., bind, rec, remount) */
-	unsigned long clear; /* MS_* the options explicitly clear (rw, suid, dev, exec...) */
-	unsigned long propagation; /* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE [| MS_REC], 0: none */
-	uint64_t rattr_set, rattr_clr; /* MOUNT_ATTR_* applied recursively (rro, rnosuid ...) */
-	bool bind;		       /* "bind" or "rbind" (or type "bind") */
-	bool idmap, ridmap;	       /* idmapped mount, recursive with ridmap */
-	bool tmpcopyup;		       /* tmpfs: copy up what the image had there */
-	char *data;		       /* filesystem options, NULL when none */
+	unsigned long flags;		     /* MS_* to set (ro, nosuid, ..., bind, rec, remount) */
+	unsigned long clear;		     /* MS_* the options explicitly clear (rw, suid, dev, exec...) */
+	unsigned long propagation;	     /* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE [| MS_REC], 0: none */
+	uint64_t rattr_set, rattr_clr;	     /* MOUNT_ATTR_* applied recursively (rro, rnosuid ...) */
+	bool bind;			     /* "bind" or "rbind" (or type "bind") */
+	bool idmap, ridmap;		     /* idmapped mount, recursive with ridmap */
+	bool tmpcopyup;			     /* tmpfs: copy up what the image had there */
+	char *data;			     /* filesystem options, NULL when none */
 	struct oci_idmap *uid_map, *gid_map; /* per-mount idmap ranges (1.1) */
 	size_t n_uid_map, n_gid_map;
 };
@@ -164,7 +164,7 @@ struct oci_device { /* linux.devices: a node to create in /dev */
 
 struct oci_dev_rule { /* linux.resources.devices: the device cgroup list */
 	bool allow;
-	char type; /* 'a', 'c', 'b' */
+	char type;	      /* 'a', 'c', 'b' */
 	int64_t major, minor; /* -1: any */
 	char access[4];	      /* subset of "rwm" */
 };
@@ -289,7 +289,7 @@ struct oci_linux {
 	struct oci_device *devices;
 	size_t n_devices;
 	struct oci_seccomp seccomp;
-	unsigned long rootfs_propagation; /* MS_* | MS_REC as given, 0: default */
+	unsigned long rootfs_propagation;      /* MS_* | MS_REC as given, 0: default */
 	char **masked_paths, **readonly_paths; /* NULL-terminated */
 	size_t n_masked_paths, n_readonly_paths;
 	struct {
@@ -356,7 +356,7 @@ const char *oci_ns_name(enum oci_ns ns);
 struct oci_bpf {
 	void *insns; /* struct sock_filter[] */
 	unsigned short len;
-	unsigned flags; /* SECCOMP_FILTER_FLAG_* to pass to seccomp(2) */
+	unsigned flags;		 /* SECCOMP_FILTER_FLAG_* to pass to seccomp(2) */
 	size_t unknown_syscalls; /* names libseccomp does not know (skipped) */
 	size_t skipped_archs;	 /* architectures of the other byte order (skipped) */
 };
@@ -388,8 +388,8 @@ struct oci_state {
 	pid_t pid;
 	unsigned long long pid_start; /* /proc/PID/stat starttime: pid reuse check */
 	char *bundle, *rootfs;
-	char created[64]; /* RFC 3339, UTC, nanoseconds */
-	char *owner;	  /* the creating user's name ("" if unknown) */
+	char created[64];   /* RFC 3339, UTC, nanoseconds */
+	char *owner;	    /* the creating user's name ("" if unknown) */
 	char **annotations; /* key, value, ... NULL */
 	size_t n_annotations;
 	int jid; /* the jail's id in the jail registry, 0 if none yet */

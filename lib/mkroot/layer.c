@@ -53,7 +53,8 @@ static int clean_path(const char *in, char *out, size_t outsz, const struct laye
 		size_t n = s ? (size_t)(s - p) : strlen(p);
 
 		if (n == 2 && !strncmp(p, "..", 2))
-			return jail_err_set(e, -EPERM, "%s: %s: '..' in a layer path (refused)", c->label, in);
+			return jail_err_set(e, -EPERM, "%s: %s: '..' in a layer path (refused)", c->label,
+					    in);
 		if (n && !(n == 1 && p[0] == '.')) {
 			if (o + n + 2 > outsz)
 				return jail_err_set(e, -ENAMETOOLONG, "%s: %s: path too long", c->label, in);
@@ -85,7 +86,8 @@ static const char *split(char *path, const char **parent)
 }
 
 /* The parent directory, made if missing, never through a symlink. */
-static int open_parent(const struct layer_ctx *c, const char *parent, const char *shown, bool create, struct jail_err *e)
+static int open_parent(const struct layer_ctx *c, const char *parent, const char *shown, bool create,
+		       struct jail_err *e)
 {
 	int fd = oci_openat2(c->rootfd, parent, O_PATH | O_DIRECTORY | O_CLOEXEC, BENEATH);
 
@@ -97,8 +99,9 @@ static int open_parent(const struct layer_ctx *c, const char *parent, const char
 		fd = oci_openat2(c->rootfd, parent, O_PATH | O_DIRECTORY | O_CLOEXEC, BENEATH);
 	}
 	if (fd == -ELOOP || fd == -EXDEV)
-		return jail_err_set(e, -EPERM, "%s: %s: a parent directory is a symbolic link (refused: a layer may not "
-					       "write through links)",
+		return jail_err_set(e, -EPERM,
+				    "%s: %s: a parent directory is a symbolic link (refused: a layer may not "
+				    "write through links)",
 				    c->label, shown);
 	if (fd == -ENOTDIR)
 		return jail_err_set(e, -ENOTDIR, "%s: %s: a parent is not a directory", c->label, shown);
@@ -191,7 +194,8 @@ static void set_xattrs(int fd, struct archive_entry *ent)
 			(void)fsetxattr(fd, name, val, len, 0);
 }
 
-static int write_file(struct archive *a, int dfd, const char *name, struct archive_entry *ent, struct mkroot_stats *st)
+static int write_file(struct archive *a, int dfd, const char *name, struct archive_entry *ent,
+		      struct mkroot_stats *st)
 {
 	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), r = 0;
 	const void *buf;
@@ -232,8 +236,8 @@ static int write_file(struct archive *a, int dfd, const char *name, struct archi
 	return r;
 }
 
-static int hard_link(const struct layer_ctx *c, const char *target, int dfd, const char *name, const char *shown,
-		     struct jail_err *e)
+static int hard_link(const struct layer_ctx *c, const char *target, int dfd, const char *name,
+		     const char *shown, struct jail_err *e)
 {
 	char clean[PATH_MAX];
 	struct stat st;
@@ -243,8 +247,8 @@ static int hard_link(const struct layer_ctx *c, const char *target, int dfd, con
 		return r;
 	fd = oci_openat2(c->rootfd, clean, O_PATH | O_NOFOLLOW | O_CLOEXEC, BENEATH);
 	if (fd < 0)
-		return jail_err_sys(e, fd == -ELOOP || fd == -EXDEV ? -EPERM : fd, "%s: %s: hard link to %s", c->label,
-				    shown, target);
+		return jail_err_sys(e, fd == -ELOOP || fd == -EXDEV ? -EPERM : fd, "%s: %s: hard link to %s",
+				    c->label, shown, target);
 	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
 		close(fd);
 		return jail_err_set(e, -EPERM, "%s: %s: hard link to a directory (refused)", c->label, shown);
@@ -276,7 +280,8 @@ static int extract(const struct layer_ctx *c, struct archive *a, struct archive_
 	dfd = open_parent(c, parent, shown, true, e);
 	if (dfd < 0)
 		return dfd;
-	if (fstatat(dfd, name, &old, AT_SYMLINK_NOFOLLOW) == 0 && !(type == AE_IFDIR && S_ISDIR(old.st_mode) && !link)) {
+	if (fstatat(dfd, name, &old, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !(type == AE_IFDIR && S_ISDIR(old.st_mode) && !link)) {
 		r = remove_entry(dfd, name, e);
 		if (r < 0) {
 			close(dfd);
@@ -309,7 +314,8 @@ static int extract(const struct layer_ctx *c, struct archive *a, struct archive_
 		break;
 	default:
 		close(dfd);
-		return jail_err_set(e, -EINVAL, "%s: %s: unknown entry type %o", c->label, shown, (unsigned)type);
+		return jail_err_set(e, -EINVAL, "%s: %s: unknown entry type %o", c->label, shown,
+				    (unsigned)type);
 	}
 	if (r == 0)
 		r = set_meta(dfd, name, ent, type == AE_IFLNK);

@@ -113,7 +113,8 @@ static int verify_fd(int fd, const char *digest, long long size, const char *wha
 		return jail_err_sys(e, -errno, "%s", what);
 	hasher_hex(&h, got);
 	if (strcmp(got, hex))
-		return jail_err_set(e, -EBADMSG, "%s: digest mismatch (want %.19s..., got %.12s...)", what, digest, got);
+		return jail_err_set(e, -EBADMSG, "%s: digest mismatch (want %.19s..., got %.12s...)", what,
+				    digest, got);
 	if (size >= 0 && total != size)
 		return jail_err_set(e, -EBADMSG, "%s: size %lld, descriptor says %lld", what, total, size);
 	return 0;
@@ -149,8 +150,8 @@ static int verify_diff_id(int fd, const char *diff_id, const char *what, struct 
 		return jail_err_set(e, -EIO, "%s: read error", what);
 	hasher_hex(&h, got);
 	if (strcmp(got, hex))
-		return jail_err_set(e, -EBADMSG, "%s: diff_id mismatch (want %.19s..., got %.12s...)", what, diff_id,
-				    got);
+		return jail_err_set(e, -EBADMSG, "%s: diff_id mismatch (want %.19s..., got %.12s...)", what,
+				    diff_id, got);
 	return 0;
 }
 
@@ -224,9 +225,9 @@ static json_t *load_blob_json(const struct image *im, json_t *desc, const char *
 
 static const char *host_arch(void)
 {
-	static const char *const map[][2] = {{"x86_64", "amd64"}, {"aarch64", "arm64"}, {"i686", "386"},
-					     {"armv7l", "arm"},	  {"ppc64le", "ppc64le"}, {"s390x", "s390x"},
-					     {"riscv64", "riscv64"}};
+	static const char *const map[][2] = {
+		{"x86_64", "amd64"},	{"aarch64", "arm64"}, {"i686", "386"},	     {"armv7l", "arm"},
+		{"ppc64le", "ppc64le"}, {"s390x", "s390x"},   {"riscv64", "riscv64"}};
 	static struct utsname u;
 
 	uname(&u);
@@ -251,8 +252,10 @@ static json_t *pick_top(const struct image *im, json_t *mans, struct jail_err *e
 	json_t *d, *found = NULL;
 	size_t i, o = 0;
 
-	json_array_foreach (mans, i, d) {
-		const char *ref = json_string_value(json_object_get(json_object_get(d, "annotations"), REF_ANNO));
+	json_array_foreach(mans, i, d)
+	{
+		const char *ref =
+			json_string_value(json_object_get(json_object_get(d, "annotations"), REF_ANNO));
 
 		if (ref && o < sizeof(tags) - 1)
 			o += (size_t)snprintf(tags + o, sizeof(tags) - o, "%s%s", o ? ", " : "", ref);
@@ -260,7 +263,8 @@ static json_t *pick_top(const struct image *im, json_t *mans, struct jail_err *e
 			found = d;
 	}
 	if (im->tag && !found)
-		jail_err_set(e, -ENOENT, "%s: no image tagged '%s' (tags: %s)", im->name, im->tag, *tags ? tags : "none");
+		jail_err_set(e, -ENOENT, "%s: no image tagged '%s' (tags: %s)", im->name, im->tag,
+			     *tags ? tags : "none");
 	else if (!im->tag && json_array_size(mans) == 1)
 		found = json_array_get(mans, 0);
 	else if (!im->tag)
@@ -275,7 +279,8 @@ static json_t *pick_platform(const struct image *im, json_t *index, struct jail_
 	json_t *d, *mans = json_object_get(index, "manifests");
 	size_t i;
 
-	json_array_foreach (mans, i, d) {
+	json_array_foreach(mans, i, d)
+	{
 		json_t *p = json_object_get(d, "platform");
 		const char *os = json_string_value(json_object_get(p, "os"));
 		const char *arch = json_string_value(json_object_get(p, "architecture"));
@@ -294,8 +299,10 @@ static int apply_layers(const struct image *im, int rootfd, json_t *layers, json
 	size_t i;
 
 	if (!json_is_array(layers) || (docker && json_array_size(diff_ids) != json_array_size(layers)))
-		return jail_err_set(e, -EINVAL, "%s: layers and the config's rootfs.diff_ids do not match", im->name);
-	json_array_foreach (layers, i, l) {
+		return jail_err_set(e, -EINVAL, "%s: layers and the config's rootfs.diff_ids do not match",
+				    im->name);
+	json_array_foreach(layers, i, l)
+	{
 		char label[128], what[64];
 		const char *id = docker ? json_string_value(json_array_get(diff_ids, i))
 					: json_string_value(json_object_get(l, "digest"));
@@ -371,13 +378,15 @@ static int from_docker(const struct image *im, int rootfd, struct mkroot_stats *
 	close(fd);
 	if (!all)
 		return e->code;
-	json_array_foreach (all, i, m) {
+	json_array_foreach(all, i, m)
+	{
 		json_t *t;
 		size_t k;
 
 		if (!im->tag)
 			continue;
-		json_array_foreach (json_object_get(m, "RepoTags"), k, t) {
+		json_array_foreach(json_object_get(m, "RepoTags"), k, t)
+		{
 			const char *s = json_string_value(t), *c = s ? strrchr(s, ':') : NULL;
 			if (s && (!strcmp(s, im->tag) || (c && !strcmp(c + 1, im->tag))))
 				pick = m;
@@ -387,12 +396,17 @@ static int from_docker(const struct image *im, int rootfd, struct mkroot_stats *
 		pick = json_array_get(all, 0);
 	if (!pick) {
 		r = jail_err_set(e, -ENOENT, "%s: manifest.json: %s", im->name,
-				 im->tag ? "no image with that tag" : "several images; name one as ARCHIVE:TAG");
+				 im->tag ? "no image with that tag"
+					 : "several images; name one as ARCHIVE:TAG");
 		json_decref(all);
 		return r;
 	}
 	cfgname = json_string_value(json_object_get(pick, "Config"));
-	fd = cfgname ? open_file(im, cfgname, e) : jail_err_set(e, -EINVAL, "%s: manifest.json: no Config", im->name);
+	if (!cfgname) {
+		json_decref(all);
+		return jail_err_set(e, -EINVAL, "%s: manifest.json: no Config", im->name);
+	}
+	fd = open_file(im, cfgname, e);
 	if (fd < 0) {
 		json_decref(all);
 		return fd;
@@ -521,8 +535,9 @@ int mkroot_oci(const char *dir, const char *image, const struct mkroot_opts *o, 
 		else if (faccessat(im.dirfd, "manifest.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 			r = from_docker(&im, b.rootfd, st, e);
 		else
-			r = jail_err_set(e, -EINVAL, "%s: not an OCI image layout or image archive "
-						     "(no index.json or manifest.json)",
+			r = jail_err_set(e, -EINVAL,
+					 "%s: not an OCI image layout or image archive "
+					 "(no index.json or manifest.json)",
 					 path);
 	}
 	if (r == 0) {

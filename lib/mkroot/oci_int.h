@@ -19,8 +19,8 @@ static inline int oci_openat2(int dfd, const char *path, int flags, unsigned lon
 }
 
 struct layer_ctx {
-	int rootfd;	       /* the root being built */
-	const char *label;     /* "layer 2 (sha256:0123456789ab)" for messages */
+	int rootfd;	   /* the root being built */
+	const char *label; /* "layer 2 (sha256:0123456789ab)" for messages */
 	struct mkroot_stats *st;
 };
 

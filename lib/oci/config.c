@@ -26,7 +26,8 @@ static int parse_root(json_t *j, struct oci_config *c, struct jail_err *e)
 	/* Optional only on platforms with no root of their own; Linux has one. */
 	if (!root)
 		return jail_err_set(e, -EINVAL, "root: missing");
-	if ((r = oj_want(root, JSON_OBJECT, "root", e)) < 0 || (r = oj_str(root, "path", "root", true, &c->root_path, e)) < 0 ||
+	if ((r = oj_want(root, JSON_OBJECT, "root", e)) < 0 ||
+	    (r = oj_str(root, "path", "root", true, &c->root_path, e)) < 0 ||
 	    (r = oj_bool(root, "readonly", "root", &c->root_readonly, e)) < 0)
 		return r;
 	if (!*c->root_path)
@@ -38,8 +39,10 @@ static int parse_mount(json_t *x, const char *f, struct oci_mount *m, struct jai
 {
 	int r;
 
-	if ((r = oj_want(x, JSON_OBJECT, f, e)) < 0 || (r = oj_str(x, "destination", f, true, &m->destination, e)) < 0 ||
-	    (r = oj_str(x, "type", f, false, &m->type, e)) < 0 || (r = oj_str(x, "source", f, false, &m->source, e)) < 0 ||
+	if ((r = oj_want(x, JSON_OBJECT, f, e)) < 0 ||
+	    (r = oj_str(x, "destination", f, true, &m->destination, e)) < 0 ||
+	    (r = oj_str(x, "type", f, false, &m->type, e)) < 0 ||
+	    (r = oj_str(x, "source", f, false, &m->source, e)) < 0 ||
 	    (r = oj_strv(x, "options", f, &m->options, &m->n_options, e)) < 0 ||
 	    (r = oj_idmaps(x, "uidMappings", f, &m->uid_map, &m->n_uid_map, e)) < 0 ||
 	    (r = oj_idmaps(x, "gidMappings", f, &m->gid_map, &m->n_gid_map, e)) < 0)
@@ -67,7 +70,8 @@ static int parse_mounts(json_t *j, struct oci_config *c, struct jail_err *e)
 	c->mounts = calloc(json_array_size(a) + 1, sizeof(*c->mounts));
 	if (!c->mounts)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		c->n_mounts = i + 1;
 		if ((r = parse_mount(x, oj_idx(f, "mounts", i), &c->mounts[i], e)) < 0)
 			return r;
@@ -81,7 +85,8 @@ static int parse_hook(json_t *x, const char *f, struct oci_hook *h, struct jail_
 	int r;
 
 	if ((r = oj_want(x, JSON_OBJECT, f, e)) < 0 || (r = oj_str(x, "path", f, true, &h->path, e)) < 0 ||
-	    (r = oj_strv(x, "args", f, &h->args, NULL, e)) < 0 || (r = oj_strv(x, "env", f, &h->env, NULL, e)) < 0 ||
+	    (r = oj_strv(x, "args", f, &h->args, NULL, e)) < 0 ||
+	    (r = oj_strv(x, "env", f, &h->env, NULL, e)) < 0 ||
 	    (r = oj_range(x, "timeout", f, false, 1, 86400 * 365, &t, NULL, e)) < 0)
 		return r;
 	if (h->path[0] != '/')
@@ -112,7 +117,8 @@ int oci_hooks_parse(json_t *hooks, struct oci_hook_list *lists, struct jail_err 
 		l->v = calloc(json_array_size(a) + 1, sizeof(*l->v));
 		if (!l->v)
 			return jail_err_set(e, -ENOMEM, "out of memory");
-		json_array_foreach (a, i, x) {
+		json_array_foreach(a, i, x)
+		{
 			l->n = i + 1;
 			if ((r = parse_hook(x, oj_idx(fi, f, i), &l->v[i], e)) < 0)
 				return r;
@@ -151,8 +157,8 @@ int oci_config_parse(const char *json, size_t len, const struct oci_parse_opts *
 		json_decref(j);
 		return jail_err_set(e, -EINVAL, "not a JSON object");
 	}
-	if ((r = parse_version(j, c, e)) < 0 || (r = parse_root(j, c, e)) < 0 || (r = parse_mounts(j, c, e)) < 0 ||
-	    (r = oj_str(j, "hostname", "", false, &c->hostname, e)) < 0 ||
+	if ((r = parse_version(j, c, e)) < 0 || (r = parse_root(j, c, e)) < 0 ||
+	    (r = parse_mounts(j, c, e)) < 0 || (r = oj_str(j, "hostname", "", false, &c->hostname, e)) < 0 ||
 	    (r = oj_str(j, "domainname", "", false, &c->domainname, e)) < 0 ||
 	    (r = oci_hooks_parse(oj_get(j, "hooks"), c->hooks, e)) < 0 ||
 	    (r = oj_strmap(j, "annotations", "", &c->annotations, &c->n_annotations, e)) < 0)
@@ -190,16 +196,19 @@ int oci_config_check(const struct oci_config *c, struct jail_err *e)
 	if (c->domainname && *c->domainname && !l->ns[OCI_NS_UTS].present)
 		return jail_err_set(e, -EINVAL, "domainname: needs a uts namespace in linux.namespaces");
 	if ((l->n_uid_map || l->n_gid_map) && !l->ns[OCI_NS_USER].present)
-		return jail_err_set(e, -EINVAL, "linux.uidMappings: needs a user namespace in linux.namespaces");
+		return jail_err_set(e, -EINVAL,
+				    "linux.uidMappings: needs a user namespace in linux.namespaces");
 	/* A new user namespace without maps gets the jail's own private range
 	 * when the plan is built (as crun maps the caller); one map alone is
 	 * a mistake. */
 	if ((l->n_uid_map == 0) != (l->n_gid_map == 0))
 		return jail_err_set(e, -EINVAL, "linux.%s: missing while linux.%s is given",
-				    l->n_uid_map ? "gidMappings" : "uidMappings", l->n_uid_map ? "uidMappings" : "gidMappings");
+				    l->n_uid_map ? "gidMappings" : "uidMappings",
+				    l->n_uid_map ? "uidMappings" : "gidMappings");
 	if ((l->time_offsets[0].set || l->time_offsets[1].set) &&
 	    !(l->ns[OCI_NS_TIME].present && !l->ns[OCI_NS_TIME].path))
-		return jail_err_set(e, -EINVAL, "linux.timeOffsets: needs a new time namespace in linux.namespaces");
+		return jail_err_set(e, -EINVAL,
+				    "linux.timeOffsets: needs a new time namespace in linux.namespaces");
 	return 0;
 }
 

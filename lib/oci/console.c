@@ -38,7 +38,8 @@ int oci_console_send(const char *path, int ptmfd, const char *id, struct jail_er
 	int fd, r = 0;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
-		return jail_err_set(e, -ENAMETOOLONG, "--console-socket %s: path too long for a socket", path);
+		return jail_err_set(e, -ENAMETOOLONG, "--console-socket %s: path too long for a socket",
+				    path);
 	strcpy(sa.sun_path, path);
 	j = json_pack("{s:s, s:s}", "type", "terminal", "container", id);
 	payload = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

@@ -27,21 +27,33 @@ static json_t *strs(const char *const *v)
 	return a;
 }
 
-static const char *const hook_kinds[] = {"prestart",	   "createRuntime", "createContainer",
-					 "startContainer", "poststart",	    "poststop",
-					 NULL};
-static const char *const ns_list[] = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL};
+static const char *const hook_kinds[] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL};
+static const char *const ns_list[] = {"cgroup", "ipc",	"mount", "network", "pid",
+				      "time",	"user", "uts",	 NULL};
 /* Every option word mountopt.c knows (filesystem data passes through too). */
 static const char *const mount_words[] = {
-	"async",      "atime",	     "bind",	    "defaults",	  "dev",	 "diratime",	"dirsync",
-	"exec",	      "idmap",	     "iversion",    "lazytime",	  "loud",	 "mand",	"noatime",
-	"nodev",      "nodiratime",  "noexec",	    "noiversion", "nolazytime",	 "nomand",	"norelatime",
-	"nostrictatime", "nosuid",   "nosymfollow", "private",	  "ratime",	 "rbind",	"rdev",
-	"rdiratime",  "relatime",    "remount",	    "rexec",	  "ridmap",	 "rnoatime",	"rnodev",
-	"rnodiratime", "rnoexec",    "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro",
-	"rprivate",   "rrelatime",   "rro",	    "rrw",	  "rshared",	 "rslave",	"rstrictatime",
-	"rsuid",      "rsymfollow",  "runbindable", "rw",	  "shared",	 "silent",	"slave",
-	"strictatime", "suid",	     "symfollow",   "sync",	  "tmpcopyup",	 "unbindable",	NULL,
+	"async",	 "atime",	 "bind",
+	"defaults",	 "dev",		 "diratime",
+	"dirsync",	 "exec",	 "idmap",
+	"iversion",	 "lazytime",	 "loud",
+	"mand",		 "noatime",	 "nodev",
+	"nodiratime",	 "noexec",	 "noiversion",
+	"nolazytime",	 "nomand",	 "norelatime",
+	"nostrictatime", "nosuid",	 "nosymfollow",
+	"private",	 "ratime",	 "rbind",
+	"rdev",		 "rdiratime",	 "relatime",
+	"remount",	 "rexec",	 "ridmap",
+	"rnoatime",	 "rnodev",	 "rnodiratime",
+	"rnoexec",	 "rnorelatime",	 "rnostrictatime",
+	"rnosuid",	 "rnosymfollow", "ro",
+	"rprivate",	 "rrelatime",	 "rro",
+	"rrw",		 "rshared",	 "rslave",
+	"rstrictatime",	 "rsuid",	 "rsymfollow",
+	"runbindable",	 "rw",		 "shared",
+	"silent",	 "slave",	 "strictatime",
+	"suid",		 "symfollow",	 "sync",
+	"tmpcopyup",	 "unbindable",	 NULL,
 };
 
 char *oci_features_json(void)
@@ -58,8 +70,9 @@ char *oci_features_json(void)
 	for (int c = 0; oci_cap_name(c); c++)
 		json_array_append_new(caps, json_string(oci_cap_name(c)));
 	json_object_set_new(l, "capabilities", caps);
-	json_object_set_new(l, "cgroup", json_pack("{s:b, s:b, s:b, s:b, s:b}", "v1", 1, "v2", 1, "systemd", 0,
-						   "systemdUser", 0, "rdma", 0));
+	json_object_set_new(l, "cgroup",
+			    json_pack("{s:b, s:b, s:b, s:b, s:b}", "v1", 1, "v2", 1, "systemd", 0,
+				      "systemdUser", 0, "rdma", 0));
 	json_object_set_new(sc, "enabled", json_true());
 	for (int i = 0; oci_seccomp_action_names[i]; i++)
 		if (i != OCI_SCMP_NOTIFY)
@@ -87,7 +100,8 @@ char *oci_features_json(void)
 
 static json_t *mount(const char *dst, const char *type, const char *src, const char *opts)
 {
-	json_t *m = json_pack("{s:s, s:s, s:s}", "destination", dst, "type", type, "source", src), *o = json_array();
+	json_t *m = json_pack("{s:s, s:s, s:s}", "destination", dst, "type", type, "source", src),
+	       *o = json_array();
 	char *copy = strdup(opts), *save = NULL;
 
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save))
@@ -99,11 +113,20 @@ static json_t *mount(const char *dst, const char *type, const char *src, const c
 
 char *oci_spec_json(struct jail_err *e)
 {
-	static const char *const masked[] = {"/proc/acpi",	  "/proc/asound",     "/proc/kcore",
-					     "/proc/keys",	  "/proc/latency_stats", "/proc/timer_list",
-					     "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-					     "/sys/firmware",	  "/sys/devices/virtual/powercap", NULL};
-	static const char *const ro[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};
+	static const char *const masked[] = {"/proc/acpi",
+					     "/proc/asound",
+					     "/proc/kcore",
+					     "/proc/keys",
+					     "/proc/latency_stats",
+					     "/proc/timer_list",
+					     "/proc/timer_stats",
+					     "/proc/sched_debug",
+					     "/proc/scsi",
+					     "/sys/firmware",
+					     "/sys/devices/virtual/powercap",
+					     NULL};
+	static const char *const ro[] = {"/proc/bus",		"/proc/fs", "/proc/irq", "/proc/sys",
+					 "/proc/sysrq-trigger", NULL};
 	struct jail_params p = {0};
 	struct jail_priv priv;
 	json_t *j, *caps = json_array(), *mounts = json_array(), *ns = json_array();
@@ -120,24 +143,27 @@ char *oci_spec_json(struct jail_err *e)
 		if (priv.caps & (1ULL << c))
 			json_array_append_new(caps, json_string(oci_cap_name(c)));
 	json_array_append_new(mounts, mount("/proc", "proc", "proc", "nosuid,noexec,nodev"));
-	json_array_append_new(mounts, mount("/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k"));
+	json_array_append_new(mounts,
+			      mount("/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k"));
 	json_array_append_new(mounts, mount("/dev/pts", "devpts", "devpts",
 					    "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5"));
-	json_array_append_new(mounts, mount("/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k"));
+	json_array_append_new(mounts,
+			      mount("/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k"));
 	json_array_append_new(mounts, mount("/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev"));
 	json_array_append_new(mounts, mount("/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro"));
 	for (const char *const *n = ns_list; *n; n++)
 		if (strcmp(*n, "time"))
 			json_array_append_new(ns, json_pack("{s:s}", "type", *n));
-	j = json_pack("{s:s, s:{s:s, s:b}, s:{s:b, s:{s:i, s:i}, s:[s], s:[s, s], s:s, s:{s:o, s:O, s:[], s:O, s:[]},"
+	j = json_pack("{s:s, s:{s:s, s:b}, s:{s:b, s:{s:i, s:i}, s:[s], s:[s, s], s:s, s:{s:o, s:O, s:[], "
+		      "s:O, s:[]},"
 		      " s:b}, s:s, s:o, s:{s:o, s:{s:[{s:b, s:s}]}, s:o, s:o}}",
-		      "ociVersion", OCI_VERSION, "root", "path", "rootfs", "readonly", 0, "process", "terminal", 0,
-		      "user", "uid", 0, "gid", 0, "args", "sh", "env",
-		      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", "cwd", "/",
-		      "capabilities", "bounding", caps, "effective", caps, "inheritable", "permitted", caps, "ambient",
-		      "noNewPrivileges", 0, "hostname", "jail", "mounts", mounts, "linux", "namespaces", ns,
-		      "resources", "devices", "allow", 0, "access", "rwm", "maskedPaths", strs(masked),
-		      "readonlyPaths", strs(ro));
+		      "ociVersion", OCI_VERSION, "root", "path", "rootfs", "readonly", 0, "process",
+		      "terminal", 0, "user", "uid", 0, "gid", 0, "args", "sh", "env",
+		      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm",
+		      "cwd", "/", "capabilities", "bounding", caps, "effective", caps, "inheritable",
+		      "permitted", caps, "ambient", "noNewPrivileges", 0, "hostname", "jail", "mounts",
+		      mounts, "linux", "namespaces", ns, "resources", "devices", "allow", 0, "access", "rwm",
+		      "maskedPaths", strs(masked), "readonlyPaths", strs(ro));
 	if (!j)
 		return jail_err_set(e, -ENOMEM, "out of memory"), NULL;
 	out = json_dumps(j, JSON_INDENT(4) | JSON_PRESERVE_ORDER);

@@ -57,7 +57,8 @@ static int wait_hook(pid_t pid, int timeout, int *status)
 			if (n > 0)
 				break;
 			clock_gettime(CLOCK_MONOTONIC, &t1);
-			left = timeout * 1000L - ((t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L);
+			left = timeout * 1000L -
+			       ((t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L);
 			if ((n == 0 || (n < 0 && errno != EINTR)) || left <= 0) {
 				if (n == 0 || left <= 0) {
 					sys_pidfd_send_signal(pfd, SIGKILL, NULL, 0);
@@ -114,9 +115,11 @@ static int run_one(const struct oci_hook *h, const char *kind, const char *state
 	if (r < 0)
 		return jail_err_sys(e, r, "%s hook %s: wait", kind, h->path);
 	if (WIFSIGNALED(status))
-		return jail_err_set(e, -ECHILD, "%s hook %s: killed by signal %d", kind, h->path, WTERMSIG(status));
+		return jail_err_set(e, -ECHILD, "%s hook %s: killed by signal %d", kind, h->path,
+				    WTERMSIG(status));
 	if (WEXITSTATUS(status) == 127)
-		return jail_err_set(e, -ENOEXEC, "%s hook %s: could not be run (exit status 127)", kind, h->path);
+		return jail_err_set(e, -ENOEXEC, "%s hook %s: could not be run (exit status 127)", kind,
+				    h->path);
 	if (WEXITSTATUS(status))
 		return jail_err_set(e, -ECHILD, "%s hook %s: exited with status %d", kind, h->path,
 				    WEXITSTATUS(status));

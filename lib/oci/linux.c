@@ -32,7 +32,8 @@ static int parse_namespaces(json_t *l, struct oci_linux *out, struct jail_err *e
 		return 0;
 	if ((r = oj_want(a, JSON_ARRAY, "linux.namespaces", e)) < 0)
 		return r;
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		char *type = NULL, *path = NULL;
 		int ns = -1;
 
@@ -80,7 +81,8 @@ static int parse_time_offsets(json_t *l, struct oci_linux *out, struct jail_err 
 		return 0;
 	if ((r = oj_want(o, JSON_OBJECT, "linux.timeOffsets", e)) < 0)
 		return r;
-	json_object_foreach (o, k, x) {
+	json_object_foreach(o, k, x)
+	{
 		int c = !strcmp(k, clocks[0]) ? 0 : !strcmp(k, clocks[1]) ? 1 : -1;
 
 		oj_key(f, "linux.timeOffsets", k);
@@ -112,7 +114,8 @@ static int parse_devices(json_t *l, struct oci_linux *out, struct jail_err *e)
 	out->devices = calloc(json_array_size(a) + 1, sizeof(*out->devices));
 	if (!out->devices)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		struct oci_device *d = &out->devices[i];
 		char *type = NULL;
 		int64_t v;
@@ -120,7 +123,8 @@ static int parse_devices(json_t *l, struct oci_linux *out, struct jail_err *e)
 
 		out->n_devices = i + 1;
 		oj_idx(f, "linux.devices", i);
-		if ((r = oj_want(x, JSON_OBJECT, f, e)) < 0 || (r = oj_str(x, "path", f, true, &d->path, e)) < 0 ||
+		if ((r = oj_want(x, JSON_OBJECT, f, e)) < 0 ||
+		    (r = oj_str(x, "path", f, true, &d->path, e)) < 0 ||
 		    (r = oj_str(x, "type", f, true, &type, e)) < 0)
 			return r;
 		d->type = strlen(type) == 1 && strchr("cbup", type[0]) ? type[0] : 0;
@@ -149,10 +153,10 @@ static const struct {
 	const char *name;
 	unsigned long v;
 } props[] = {
-	{"private", MS_PRIVATE_},	      {"rprivate", MS_PRIVATE_ | MS_REC_},
-	{"shared", MS_SHARED_},		      {"rshared", MS_SHARED_ | MS_REC_},
-	{"slave", MS_SLAVE_},		      {"rslave", MS_SLAVE_ | MS_REC_},
-	{"unbindable", MS_UNBINDABLE_},	      {"runbindable", MS_UNBINDABLE_ | MS_REC_},
+	{"private", MS_PRIVATE_},	{"rprivate", MS_PRIVATE_ | MS_REC_},
+	{"shared", MS_SHARED_},		{"rshared", MS_SHARED_ | MS_REC_},
+	{"slave", MS_SLAVE_},		{"rslave", MS_SLAVE_ | MS_REC_},
+	{"unbindable", MS_UNBINDABLE_}, {"runbindable", MS_UNBINDABLE_ | MS_REC_},
 };
 
 static int parse_paths(json_t *l, const char *key, char ***out, size_t *n, struct jail_err *e)
@@ -199,7 +203,9 @@ static int parse_misc(json_t *l, const struct oci_parse_opts *o, struct oci_linu
 		    (r = oj_str(per, "domain", "linux.personality", true, &s, e)) < 0)
 			return r;
 		out->has_personality = true;
-		out->personality = !strcmp(s, "LINUX") ? PER_LINUX : !strcmp(s, "LINUX32") ? PER_LINUX32 : ~0UL;
+		out->personality = !strcmp(s, "LINUX")	   ? PER_LINUX
+				   : !strcmp(s, "LINUX32") ? PER_LINUX32
+							   : ~0UL;
 		if (out->personality == ~0UL) {
 			r = jail_err_set(e, -EINVAL, "linux.personality.domain: '%s': LINUX or LINUX32", s);
 			free(s);
@@ -213,8 +219,10 @@ static int parse_misc(json_t *l, const struct oci_parse_opts *o, struct oci_linu
 	if ((r = oj_refuse(l, "mountLabel", "linux", "jail-oci applies no SELinux labels", e)) < 0 ||
 	    (r = oj_refuse(l, "intelRdt", "linux", "Intel RDT (resctrl) is not implemented", e)) < 0 ||
 	    (r = oj_refuse(l, "netDevices", "linux",
-			   "moving host interfaces into the container is not implemented (use a vnet jail)", e)) < 0 ||
-	    (r = oj_refuse(l, "memoryPolicy", "linux", "set_mempolicy for the container is not implemented", e)) < 0)
+			   "moving host interfaces into the container is not implemented (use a vnet jail)",
+			   e)) < 0 ||
+	    (r = oj_refuse(l, "memoryPolicy", "linux", "set_mempolicy for the container is not implemented",
+			   e)) < 0)
 		return r;
 	return 0;
 }
@@ -234,7 +242,8 @@ int oci_linux_parse(json_t *l, const struct oci_parse_opts *o, struct oci_linux 
 		return r;
 	if (out->n_uid_map > IDMAP_MAX || out->n_gid_map > IDMAP_MAX)
 		return jail_err_set(e, -E2BIG, "linux.uidMappings: at most %d ranges", IDMAP_MAX);
-	if (oj_get(l, "resources") && (r = oci_resources_parse(oj_get(l, "resources"), "linux.resources", &out->res, e)) < 0)
+	if (oj_get(l, "resources") &&
+	    (r = oci_resources_parse(oj_get(l, "resources"), "linux.resources", &out->res, e)) < 0)
 		return r;
 	if (oj_get(l, "seccomp") && (r = oci_seccomp_parse(oj_get(l, "seccomp"), o, &out->seccomp, e)) < 0)
 		return r;

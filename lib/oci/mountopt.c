@@ -46,7 +46,20 @@
 #define MOUNT_ATTR_NOSYMFOLLOW 0x00200000
 #endif
 
-enum kind { K_SET, K_CLEAR, K_PROP, K_RSET, K_RCLR, K_RATIME, K_NOP, K_BIND, K_RBIND, K_IDMAP, K_RIDMAP, K_TMPCOPYUP };
+enum kind {
+	K_SET,
+	K_CLEAR,
+	K_PROP,
+	K_RSET,
+	K_RCLR,
+	K_RATIME,
+	K_NOP,
+	K_BIND,
+	K_RBIND,
+	K_IDMAP,
+	K_RIDMAP,
+	K_TMPCOPYUP
+};
 
 static const struct opt {
 	const char *name;
@@ -225,8 +238,8 @@ static bool slice_ok(const char *s)
 	if (n < 6 || strcmp(s + n - 6, ".slice") || strchr(s, '/'))
 		return false;
 	for (const char *p = s; *p; p++)
-		if (!(*p == '-' || *p == '.' || *p == '_' || *p == '\\' || *p == ':' || (*p >= '0' && *p <= '9') ||
-		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		if (!(*p == '-' || *p == '.' || *p == '_' || *p == '\\' || *p == ':' ||
+		      (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
 			return false;
 	return true;
 }
@@ -272,7 +285,8 @@ int oci_cgroups_path_parse(const char *s, bool systemd, struct oci_cgroups_path 
 		/* ".." would leave the hierarchy or the runtime's subtree. */
 		for (const char *c = p; (c = strstr(c, "..")); c += 2)
 			if ((c == p || c[-1] == '/') && (c[2] == '/' || !c[2]))
-				return jail_err_set(e, -EINVAL, "linux.cgroupsPath: '%s': '..' not allowed", s);
+				return jail_err_set(e, -EINVAL, "linux.cgroupsPath: '%s': '..' not allowed",
+						    s);
 		out->path = strdup(p);
 	} else {
 		char slice[256], prefix[256], name[256];
@@ -281,9 +295,10 @@ int oci_cgroups_path_parse(const char *s, bool systemd, struct oci_cgroups_path 
 
 		if (!c1 || !c2 || strchr(c2 + 1, ':') || (size_t)(c1 - s) >= sizeof(slice) ||
 		    (size_t)(c2 - c1 - 1) >= sizeof(prefix) || strlen(c2 + 1) >= sizeof(name))
-			return jail_err_set(e, -EINVAL,
-					    "linux.cgroupsPath: '%s': expected slice:prefix:name with --systemd-cgroup",
-					    s);
+			return jail_err_set(
+				e, -EINVAL,
+				"linux.cgroupsPath: '%s': expected slice:prefix:name with --systemd-cgroup",
+				s);
 		snprintf(slice, sizeof(slice), "%.*s", (int)(c1 - s), s);
 		snprintf(prefix, sizeof(prefix), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
 		snprintf(name, sizeof(name), "%s", c2 + 1);
@@ -291,14 +306,15 @@ int oci_cgroups_path_parse(const char *s, bool systemd, struct oci_cgroups_path 
 			strcpy(slice, "system.slice"); /* systemd's default for system units */
 		if (!*name || strchr(name, '/') || strchr(prefix, '/') || !slice_ok(slice) ||
 		    expand_slice(slice, exp, sizeof(exp)) < 0)
-			return jail_err_set(e, -EINVAL, "linux.cgroupsPath: '%s': not a valid slice:prefix:name", s);
+			return jail_err_set(e, -EINVAL,
+					    "linux.cgroupsPath: '%s': not a valid slice:prefix:name", s);
 		/* A name that is itself a slice is used as is; anything else is
 		 * the scope PREFIX-NAME.scope (NAME.scope without a prefix). */
 		if (strlen(name) > 6 && !strcmp(name + strlen(name) - 6, ".slice"))
 			snprintf(buf, sizeof(buf), "%s%s%s", exp, *exp ? "/" : "", name);
 		else
-			snprintf(buf, sizeof(buf), "%s%s%s%s%s.scope", exp, *exp ? "/" : "", prefix, *prefix ? "-" : "",
-				 name);
+			snprintf(buf, sizeof(buf), "%s%s%s%s%s.scope", exp, *exp ? "/" : "", prefix,
+				 *prefix ? "-" : "", name);
 		out->systemd = true;
 		out->path = strdup(buf);
 	}

@@ -281,7 +281,8 @@ int oj_strv(json_t *o, const char *key, const char *field, char ***out, size_t *
 	a = calloc(json_array_size(v) + 1, sizeof(*a));
 	if (!a)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		if (!json_is_string(x) || strlen(json_string_value(x)) != json_string_length(x)) {
 			oj_strv_free(a);
 			return jail_err_set(e, -EINVAL, "%s: must be a string", oj_idx(fi, f, i));
@@ -315,7 +316,8 @@ int oj_strmap(json_t *o, const char *key, const char *field, char ***out, size_t
 	a = calloc(2 * json_object_size(v) + 1, sizeof(*a));
 	if (!a)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_object_foreach (v, k, x) {
+	json_object_foreach(v, k, x)
+	{
 		if (!json_is_string(x)) {
 			oj_strv_free(a);
 			return jail_err_set(e, -EINVAL, "%s: must be a string", oj_key(fk, f, k));
@@ -351,7 +353,8 @@ int oj_idmaps(json_t *o, const char *key, const char *field, struct oci_idmap **
 	if (!*out)
 		return jail_err_set(e, -ENOMEM, "out of memory");
 	*n = json_array_size(v);
-	json_array_foreach (v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		oj_idx(fi, f, i);
 		if ((r = oj_want(x, JSON_OBJECT, fi, e)) < 0 ||
 		    (r = oj_range(x, "containerID", fi, true, 0, UINT32_MAX, &c, NULL, e)) < 0 ||

@@ -41,7 +41,8 @@ static int parse_caps(json_t *p, const char *field, struct oci_caps *c, struct j
 			continue;
 		if ((r = oj_want(a, JSON_ARRAY, fs, e)) < 0)
 			return r;
-		json_array_foreach (a, i, x) {
+		json_array_foreach(a, i, x)
+		{
 			int cap = json_is_string(x) ? oci_cap_from_name(json_string_value(x)) : -1;
 
 			if (!json_is_string(x))
@@ -49,8 +50,8 @@ static int parse_caps(json_t *p, const char *field, struct oci_caps *c, struct j
 			/* runc and crun warn and go on; a capability the caller
 			 * believes it granted or dropped must not vanish. */
 			if (cap < 0)
-				return jail_err_set(e, -EINVAL, "%s: unknown capability '%s'", oj_idx(fi, fs, i),
-						    json_string_value(x));
+				return jail_err_set(e, -EINVAL, "%s: unknown capability '%s'",
+						    oj_idx(fi, fs, i), json_string_value(x));
 			*masks[s] |= 1ULL << cap;
 		}
 	}
@@ -72,13 +73,15 @@ static int parse_rlimits(json_t *p, const char *field, struct oci_process *out, 
 	out->rlimits = calloc(json_array_size(a) + 1, sizeof(*out->rlimits));
 	if (!out->rlimits)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		struct oci_rlimit *rl = &out->rlimits[i];
 		char *type = NULL;
 		struct oci_u64 soft = {0}, hard = {0};
 
 		oj_idx(fi, f, i);
-		if ((r = oj_want(x, JSON_OBJECT, fi, e)) < 0 || (r = oj_str(x, "type", fi, true, &type, e)) < 0)
+		if ((r = oj_want(x, JSON_OBJECT, fi, e)) < 0 ||
+		    (r = oj_str(x, "type", fi, true, &type, e)) < 0)
 			return r;
 		rl->resource = oci_rlimit_from_name(type);
 		if (rl->resource < 0) {
@@ -115,7 +118,8 @@ static int parse_user(json_t *p, const char *field, struct oci_process *out, str
 	oj_key(f, field, "user");
 	if (!u)
 		return jail_err_set(e, -EINVAL, "%s: missing", f);
-	if ((r = oj_want(u, JSON_OBJECT, f, e)) < 0 || (r = oj_range(u, "uid", f, true, 0, UINT32_MAX - 1, &v, NULL, e)) < 0)
+	if ((r = oj_want(u, JSON_OBJECT, f, e)) < 0 ||
+	    (r = oj_range(u, "uid", f, true, 0, UINT32_MAX - 1, &v, NULL, e)) < 0)
 		return r;
 	out->uid = (uint32_t)v;
 	if ((r = oj_range(u, "gid", f, true, 0, UINT32_MAX - 1, &v, NULL, e)) < 0)
@@ -134,7 +138,8 @@ static int parse_user(json_t *p, const char *field, struct oci_process *out, str
 	out->additional_gids = calloc(json_array_size(a) + 1, sizeof(uint32_t));
 	if (!out->additional_gids)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) >= UINT32_MAX)
 			return jail_err_set(e, -EINVAL, "%s[%zu]: must be a gid", fi, i);
 		out->additional_gids[i] = (uint32_t)json_integer_value(x);
@@ -150,8 +155,9 @@ static const struct {
 	{"SCHED_OTHER", SCHED_OTHER}, {"SCHED_FIFO", SCHED_FIFO}, {"SCHED_RR", SCHED_RR},
 	{"SCHED_BATCH", SCHED_BATCH}, {"SCHED_IDLE", SCHED_IDLE}, {"SCHED_DEADLINE", SCHED_DEADLINE},
 };
-static const char *const sched_flags[] = {"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",	   "SCHED_FLAG_DL_OVERRUN",
-					  "SCHED_FLAG_KEEP_POLICY",   "SCHED_FLAG_KEEP_PARAMS",	   "SCHED_FLAG_UTIL_CLAMP_MIN",
+static const char *const sched_flags[] = {"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",
+					  "SCHED_FLAG_DL_OVERRUN",    "SCHED_FLAG_KEEP_POLICY",
+					  "SCHED_FLAG_KEEP_PARAMS",   "SCHED_FLAG_UTIL_CLAMP_MIN",
 					  "SCHED_FLAG_UTIL_CLAMP_MAX"};
 
 static int parse_sched(json_t *p, const char *field, struct oci_sched *s, struct jail_err *e)
@@ -203,7 +209,8 @@ static int parse_sched(json_t *p, const char *field, struct oci_sched *s, struct
 	oj_key(fi, f, "flags");
 	if ((r = oj_want(a, JSON_ARRAY, fi, e)) < 0)
 		return r;
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		size_t k;
 
 		for (k = 0; k < sizeof(sched_flags) / sizeof(sched_flags[0]); k++)
@@ -277,7 +284,8 @@ static int parse_misc(json_t *p, const char *f, struct oci_process *out, struct 
 			return r;
 	}
 	if ((r = oj_refuse(p, "apparmorProfile", f,
-			   "jail-oci applies no AppArmor profile; the jail's namespaces, capability set and seccomp "
+			   "jail-oci applies no AppArmor profile; the jail's namespaces, capability set and "
+			   "seccomp "
 			   "filter are its confinement",
 			   e)) < 0 ||
 	    (r = oj_refuse(p, "selinuxLabel", f, "jail-oci applies no SELinux label", e)) < 0 ||
@@ -292,21 +300,25 @@ int oci_process_from_json(json_t *p, const char *f, struct oci_process *out, str
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = oj_want(p, JSON_OBJECT, f, e)) < 0 || (r = oj_bool(p, "terminal", f, &out->terminal, e)) < 0 ||
-	    (r = parse_user(p, f, out, e)) < 0 || (r = oj_strv(p, "args", f, &out->args, &out->n_args, e)) < 0 ||
+	if ((r = oj_want(p, JSON_OBJECT, f, e)) < 0 ||
+	    (r = oj_bool(p, "terminal", f, &out->terminal, e)) < 0 || (r = parse_user(p, f, out, e)) < 0 ||
+	    (r = oj_strv(p, "args", f, &out->args, &out->n_args, e)) < 0 ||
 	    (r = oj_strv(p, "env", f, &out->env, &out->n_env, e)) < 0 ||
 	    (r = oj_str(p, "cwd", f, true, &out->cwd, e)) < 0 || (r = parse_caps(p, f, &out->caps, e)) < 0 ||
-	    (r = parse_rlimits(p, f, out, e)) < 0 || (r = oj_bool(p, "noNewPrivileges", f, &out->no_new_privileges, e)) < 0 ||
+	    (r = parse_rlimits(p, f, out, e)) < 0 ||
+	    (r = oj_bool(p, "noNewPrivileges", f, &out->no_new_privileges, e)) < 0 ||
 	    (r = parse_sched(p, f, &out->sched, e)) < 0 || (r = parse_io_priority(p, f, out, e)) < 0 ||
 	    (r = parse_misc(p, f, out, e)) < 0)
 		return r;
 	if (!out->n_args)
 		return jail_err_set(e, -EINVAL, "%s: at least one entry is required", oj_key(fk, f, "args"));
 	if (out->cwd[0] != '/')
-		return jail_err_set(e, -EINVAL, "%s: '%s': must be an absolute path", oj_key(fk, f, "cwd"), out->cwd);
+		return jail_err_set(e, -EINVAL, "%s: '%s': must be an absolute path", oj_key(fk, f, "cwd"),
+				    out->cwd);
 	for (size_t i = 0; i < out->n_env; i++)
 		if (!strchr(out->env[i], '=') || out->env[i][0] == '=')
-			return jail_err_set(e, -EINVAL, "%s.env[%zu]: '%s': not NAME=VALUE", f, i, out->env[i]);
+			return jail_err_set(e, -EINVAL, "%s.env[%zu]: '%s': not NAME=VALUE", f, i,
+					    out->env[i]);
 	return 0;
 }
 

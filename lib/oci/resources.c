@@ -29,7 +29,8 @@ static int parse_dev_rules(json_t *res, const char *field, struct oci_resources 
 	out->devices = calloc(json_array_size(a) + 1, sizeof(*out->devices));
 	if (!out->devices)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		struct oci_dev_rule *d = &out->devices[i];
 		char *s = NULL;
 		bool allow = false;
@@ -62,7 +63,8 @@ static int parse_dev_rules(json_t *res, const char *field, struct oci_resources 
 		} else {
 			for (const char *p = s; *p; p++)
 				if (!strchr("rwm", *p) || strchr(d->access, *p) || strlen(d->access) >= 3) {
-					r = jail_err_set(e, -EINVAL, "%s.access: '%s': letters of rwm", fi, s);
+					r = jail_err_set(e, -EINVAL, "%s.access: '%s': letters of rwm", fi,
+							 s);
 					free(s);
 					return r;
 				} else {
@@ -84,9 +86,11 @@ static int parse_memory(json_t *res, const char *field, struct oci_resources *ou
 	oj_key(f, field, "memory");
 	if (!m)
 		return 0;
-	if ((r = oj_want(m, JSON_OBJECT, f, e)) < 0 || (r = oj_i64(m, "limit", f, &out->memory.limit, e)) < 0 ||
+	if ((r = oj_want(m, JSON_OBJECT, f, e)) < 0 ||
+	    (r = oj_i64(m, "limit", f, &out->memory.limit, e)) < 0 ||
 	    (r = oj_i64(m, "reservation", f, &out->memory.reservation, e)) < 0 ||
-	    (r = oj_i64(m, "swap", f, &out->memory.swap, e)) < 0 || (r = oj_i64(m, "kernel", f, &out->memory.kernel, e)) < 0 ||
+	    (r = oj_i64(m, "swap", f, &out->memory.swap, e)) < 0 ||
+	    (r = oj_i64(m, "kernel", f, &out->memory.kernel, e)) < 0 ||
 	    (r = oj_i64(m, "kernelTCP", f, &out->memory.kernel_tcp, e)) < 0 ||
 	    (r = oj_u64(m, "swappiness", f, &out->memory.swappiness, e)) < 0)
 		return r;
@@ -116,13 +120,16 @@ static int parse_cpu(json_t *res, const char *field, struct oci_resources *out, 
 	oj_key(f, field, "cpu");
 	if (!c)
 		return 0;
-	if ((r = oj_want(c, JSON_OBJECT, f, e)) < 0 || (r = oj_u64(c, "shares", f, &out->cpu.shares, e)) < 0 ||
-	    (r = oj_i64(c, "quota", f, &out->cpu.quota, e)) < 0 || (r = oj_u64(c, "burst", f, &out->cpu.burst, e)) < 0 ||
+	if ((r = oj_want(c, JSON_OBJECT, f, e)) < 0 ||
+	    (r = oj_u64(c, "shares", f, &out->cpu.shares, e)) < 0 ||
+	    (r = oj_i64(c, "quota", f, &out->cpu.quota, e)) < 0 ||
+	    (r = oj_u64(c, "burst", f, &out->cpu.burst, e)) < 0 ||
 	    (r = oj_u64(c, "period", f, &out->cpu.period, e)) < 0 ||
 	    (r = oj_i64(c, "realtimeRuntime", f, &out->cpu.realtime_runtime, e)) < 0 ||
 	    (r = oj_u64(c, "realtimePeriod", f, &out->cpu.realtime_period, e)) < 0 ||
 	    (r = oj_str(c, "cpus", f, false, &out->cpu.cpus, e)) < 0 ||
-	    (r = oj_str(c, "mems", f, false, &out->cpu.mems, e)) < 0 || (r = oj_i64(c, "idle", f, &out->cpu.idle, e)) < 0)
+	    (r = oj_str(c, "mems", f, false, &out->cpu.mems, e)) < 0 ||
+	    (r = oj_i64(c, "idle", f, &out->cpu.idle, e)) < 0)
 		return r;
 	if (out->cpu.idle.set && out->cpu.idle.v != 0 && out->cpu.idle.v != 1)
 		return jail_err_set(e, -EINVAL, "%s.idle: 0 or 1", f);
@@ -145,12 +152,14 @@ static int parse_throttle(json_t *b, const char *key, const char *f, bool weight
 	*out = calloc(json_array_size(a) + 1, sizeof(**out));
 	if (!*out)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		struct oci_blkio_dev *d = &(*out)[i];
 		struct oci_u64 rate = {0};
 
 		oj_idx(fi, fa, i);
-		if ((r = oj_want(x, JSON_OBJECT, fi, e)) < 0 || (r = oj_range(x, "major", fi, true, 0, 4095, &d->major, NULL, e)) < 0 ||
+		if ((r = oj_want(x, JSON_OBJECT, fi, e)) < 0 ||
+		    (r = oj_range(x, "major", fi, true, 0, 4095, &d->major, NULL, e)) < 0 ||
 		    (r = oj_range(x, "minor", fi, true, 0, 1048575, &d->minor, NULL, e)) < 0)
 			return r;
 		if (weight) {
@@ -178,14 +187,19 @@ static int parse_blkio(json_t *res, const char *field, struct oci_resources *out
 	oj_key(f, field, "blockIO");
 	if (!b)
 		return 0;
-	if ((r = oj_want(b, JSON_OBJECT, f, e)) < 0 || (r = oj_u64(b, "weight", f, &out->blkio.weight, e)) < 0 ||
+	if ((r = oj_want(b, JSON_OBJECT, f, e)) < 0 ||
+	    (r = oj_u64(b, "weight", f, &out->blkio.weight, e)) < 0 ||
 	    (r = oj_u64(b, "leafWeight", f, &out->blkio.leaf_weight, e)) < 0 ||
-	    (r = parse_throttle(b, "weightDevice", f, true, &out->blkio.weight_device, &out->blkio.n_weight_device, e)) < 0 ||
-	    (r = parse_throttle(b, "throttleReadBpsDevice", f, false, &out->blkio.read_bps, &out->blkio.n_read_bps, e)) < 0 ||
-	    (r = parse_throttle(b, "throttleWriteBpsDevice", f, false, &out->blkio.write_bps, &out->blkio.n_write_bps, e)) < 0 ||
-	    (r = parse_throttle(b, "throttleReadIOPSDevice", f, false, &out->blkio.read_iops, &out->blkio.n_read_iops, e)) < 0 ||
-	    (r = parse_throttle(b, "throttleWriteIOPSDevice", f, false, &out->blkio.write_iops, &out->blkio.n_write_iops,
-				e)) < 0)
+	    (r = parse_throttle(b, "weightDevice", f, true, &out->blkio.weight_device,
+				&out->blkio.n_weight_device, e)) < 0 ||
+	    (r = parse_throttle(b, "throttleReadBpsDevice", f, false, &out->blkio.read_bps,
+				&out->blkio.n_read_bps, e)) < 0 ||
+	    (r = parse_throttle(b, "throttleWriteBpsDevice", f, false, &out->blkio.write_bps,
+				&out->blkio.n_write_bps, e)) < 0 ||
+	    (r = parse_throttle(b, "throttleReadIOPSDevice", f, false, &out->blkio.read_iops,
+				&out->blkio.n_read_iops, e)) < 0 ||
+	    (r = parse_throttle(b, "throttleWriteIOPSDevice", f, false, &out->blkio.write_iops,
+				&out->blkio.n_write_iops, e)) < 0)
 		return r;
 	if (out->blkio.weight.set && (out->blkio.weight.v < 10 || out->blkio.weight.v > 1000))
 		return jail_err_set(e, -ERANGE, "%s.weight: 10 to 1000", f);
@@ -207,7 +221,8 @@ static int parse_hugepages(json_t *res, const char *field, struct oci_resources 
 	out->hugepages = calloc(json_array_size(a) + 1, sizeof(*out->hugepages));
 	if (!out->hugepages)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		struct oci_u64 lim = {0};
 
 		out->n_hugepages = i + 1;
@@ -234,7 +249,8 @@ static int parse_network(json_t *res, const char *field, struct oci_resources *o
 	oj_key(f, field, "network");
 	if (!n)
 		return 0;
-	if ((r = oj_want(n, JSON_OBJECT, f, e)) < 0 || (r = oj_u64(n, "classID", f, &out->network.class_id, e)) < 0)
+	if ((r = oj_want(n, JSON_OBJECT, f, e)) < 0 ||
+	    (r = oj_u64(n, "classID", f, &out->network.class_id, e)) < 0)
 		return r;
 	a = oj_get(n, "priorities");
 	if (!a)
@@ -245,7 +261,8 @@ static int parse_network(json_t *res, const char *field, struct oci_resources *o
 	out->network.priorities = calloc(json_array_size(a) + 1, sizeof(*out->network.priorities));
 	if (!out->network.priorities)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		out->network.n_priorities = i + 1;
 		oj_idx(fi, fa, i);
 		if ((r = oj_want(x, JSON_OBJECT, fi, e)) < 0 ||

@@ -30,23 +30,36 @@
 #define ERRNO_MAX 4095
 
 const char *const oci_seccomp_action_names[] = {
-	[OCI_SCMP_KILL] = "SCMP_ACT_KILL",   [OCI_SCMP_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-	[OCI_SCMP_KILL_THREAD] = "SCMP_ACT_KILL_THREAD", [OCI_SCMP_TRAP] = "SCMP_ACT_TRAP",
-	[OCI_SCMP_ERRNO] = "SCMP_ACT_ERRNO", [OCI_SCMP_TRACE] = "SCMP_ACT_TRACE",
-	[OCI_SCMP_ALLOW] = "SCMP_ACT_ALLOW", [OCI_SCMP_LOG] = "SCMP_ACT_LOG",
-	[OCI_SCMP_NOTIFY] = "SCMP_ACT_NOTIFY", NULL,
+	[OCI_SCMP_KILL] = "SCMP_ACT_KILL",
+	[OCI_SCMP_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
+	[OCI_SCMP_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
+	[OCI_SCMP_TRAP] = "SCMP_ACT_TRAP",
+	[OCI_SCMP_ERRNO] = "SCMP_ACT_ERRNO",
+	[OCI_SCMP_TRACE] = "SCMP_ACT_TRACE",
+	[OCI_SCMP_ALLOW] = "SCMP_ACT_ALLOW",
+	[OCI_SCMP_LOG] = "SCMP_ACT_LOG",
+	[OCI_SCMP_NOTIFY] = "SCMP_ACT_NOTIFY",
+	NULL,
 };
 
 const char *const oci_seccomp_op_names[] = {
-	[OCI_SCMP_CMP_NE] = "SCMP_CMP_NE", [OCI_SCMP_CMP_LT] = "SCMP_CMP_LT",
-	[OCI_SCMP_CMP_LE] = "SCMP_CMP_LE", [OCI_SCMP_CMP_EQ] = "SCMP_CMP_EQ",
-	[OCI_SCMP_CMP_GE] = "SCMP_CMP_GE", [OCI_SCMP_CMP_GT] = "SCMP_CMP_GT",
-	[OCI_SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ", NULL,
+	[OCI_SCMP_CMP_NE] = "SCMP_CMP_NE",
+	[OCI_SCMP_CMP_LT] = "SCMP_CMP_LT",
+	[OCI_SCMP_CMP_LE] = "SCMP_CMP_LE",
+	[OCI_SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+	[OCI_SCMP_CMP_GE] = "SCMP_CMP_GE",
+	[OCI_SCMP_CMP_GT] = "SCMP_CMP_GT",
+	[OCI_SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+	NULL,
 };
 
 static const enum scmp_compare ops[] = {
-	[OCI_SCMP_CMP_NE] = SCMP_CMP_NE, [OCI_SCMP_CMP_LT] = SCMP_CMP_LT, [OCI_SCMP_CMP_LE] = SCMP_CMP_LE,
-	[OCI_SCMP_CMP_EQ] = SCMP_CMP_EQ, [OCI_SCMP_CMP_GE] = SCMP_CMP_GE, [OCI_SCMP_CMP_GT] = SCMP_CMP_GT,
+	[OCI_SCMP_CMP_NE] = SCMP_CMP_NE,
+	[OCI_SCMP_CMP_LT] = SCMP_CMP_LT,
+	[OCI_SCMP_CMP_LE] = SCMP_CMP_LE,
+	[OCI_SCMP_CMP_EQ] = SCMP_CMP_EQ,
+	[OCI_SCMP_CMP_GE] = SCMP_CMP_GE,
+	[OCI_SCMP_CMP_GT] = SCMP_CMP_GT,
 	[OCI_SCMP_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 };
 
@@ -86,11 +99,25 @@ static const struct {
 };
 
 const char *const oci_seccomp_arch_names[] = {
-	"SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",	     "SCMP_ARCH_ARM",
-	"SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",	    "SCMP_ARCH_MIPS64",	     "SCMP_ARCH_MIPS64N32",
-	"SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
-	"SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",   "SCMP_ARCH_S390",	     "SCMP_ARCH_S390X",
-	"SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",
+	"SCMP_ARCH_X86",
+	"SCMP_ARCH_X86_64",
+	"SCMP_ARCH_X32",
+	"SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64",
+	"SCMP_ARCH_MIPS",
+	"SCMP_ARCH_MIPS64",
+	"SCMP_ARCH_MIPS64N32",
+	"SCMP_ARCH_MIPSEL",
+	"SCMP_ARCH_MIPSEL64",
+	"SCMP_ARCH_MIPSEL64N32",
+	"SCMP_ARCH_PPC",
+	"SCMP_ARCH_PPC64",
+	"SCMP_ARCH_PPC64LE",
+	"SCMP_ARCH_S390",
+	"SCMP_ARCH_S390X",
+	"SCMP_ARCH_PARISC",
+	"SCMP_ARCH_PARISC64",
+	"SCMP_ARCH_RISCV64",
 #ifdef SCMP_ARCH_LOONGARCH64
 	"SCMP_ARCH_LOONGARCH64",
 #endif
@@ -98,7 +125,8 @@ const char *const oci_seccomp_arch_names[] = {
 	"SCMP_ARCH_M68K",
 #endif
 #ifdef SCMP_ARCH_SHEB
-	"SCMP_ARCH_SHEB",    "SCMP_ARCH_SH",
+	"SCMP_ARCH_SHEB",
+	"SCMP_ARCH_SH",
 #endif
 	NULL,
 };
@@ -112,8 +140,8 @@ const char *const oci_seccomp_arch_names[] = {
 
 /* The flags the spec names; the last one needs a notify listener. */
 const char *const oci_seccomp_flag_names[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-					       "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-					       "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
+					      "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+					      "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
 static const unsigned flag_bits[] = {SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG,
 				     SECCOMP_FILTER_FLAG_SPEC_ALLOW, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV};
 
@@ -146,7 +174,8 @@ static int parse_action(json_t *o, const char *key, const char *f, enum oci_secc
 	if (a < 0)
 		r = jail_err_set(e, -EINVAL, "%s: unknown action '%s'", fk, s);
 	else if (a == OCI_SCMP_NOTIFY)
-		r = jail_err_set(e, -EOPNOTSUPP, "%s: not supported: SCMP_ACT_NOTIFY needs a seccomp notify listener", fk);
+		r = jail_err_set(e, -EOPNOTSUPP,
+				 "%s: not supported: SCMP_ACT_NOTIFY needs a seccomp notify listener", fk);
 	free(s);
 	*out = (enum oci_seccomp_action)a;
 	return r < 0 ? r : 0;
@@ -163,7 +192,8 @@ static int parse_errno(json_t *o, const char *key, const char *f, enum oci_secco
 	if (r <= 0)
 		return r;
 	if (act != OCI_SCMP_ERRNO && act != OCI_SCMP_TRACE)
-		return jail_err_set(e, -EINVAL, "%s: only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE", oj_key(fk, f, key));
+		return jail_err_set(e, -EINVAL, "%s: only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE",
+				    oj_key(fk, f, key));
 	*out = (unsigned)v;
 	return 0;
 }
@@ -183,7 +213,8 @@ static int parse_args(json_t *x, const char *f, struct oci_seccomp_rule *rule, s
 	rule->args = calloc(json_array_size(a) + 1, sizeof(*rule->args));
 	if (!rule->args)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (a, i, y) {
+	json_array_foreach(a, i, y)
+	{
 		struct oci_seccomp_arg *g = &rule->args[i];
 		struct oci_u64 v = {0}, v2 = {0};
 		char *op = NULL;
@@ -191,7 +222,8 @@ static int parse_args(json_t *x, const char *f, struct oci_seccomp_rule *rule, s
 		int k;
 
 		oj_idx(fi, fa, i);
-		if ((r = oj_want(y, JSON_OBJECT, fi, e)) < 0 || (r = oj_range(y, "index", fi, true, 0, 5, &idx, NULL, e)) < 0 ||
+		if ((r = oj_want(y, JSON_OBJECT, fi, e)) < 0 ||
+		    (r = oj_range(y, "index", fi, true, 0, 5, &idx, NULL, e)) < 0 ||
 		    (r = oj_u64(y, "value", fi, &v, e)) < 0 || (r = oj_u64(y, "valueTwo", fi, &v2, e)) < 0 ||
 		    (r = oj_str(y, "op", fi, true, &op, e)) < 0)
 			return r;
@@ -224,14 +256,17 @@ static int parse_rules(json_t *s, struct oci_seccomp *out, struct jail_err *e)
 	out->rules = calloc(json_array_size(a) + 1, sizeof(*out->rules));
 	if (!out->rules)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	json_array_foreach (a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		struct oci_seccomp_rule *rule = &out->rules[i];
 
 		out->n_rules = i + 1;
 		oj_idx(f, "linux.seccomp.syscalls", i);
-		if ((r = oj_want(x, JSON_OBJECT, f, e)) < 0 || (r = oj_strv(x, "names", f, &rule->names, &rule->n_names, e)) < 0 ||
+		if ((r = oj_want(x, JSON_OBJECT, f, e)) < 0 ||
+		    (r = oj_strv(x, "names", f, &rule->names, &rule->n_names, e)) < 0 ||
 		    (r = parse_action(x, "action", f, &rule->action, e)) < 0 ||
-		    (r = parse_errno(x, "errnoRet", f, rule->action, &rule->has_errno, &rule->errno_ret, e)) < 0 ||
+		    (r = parse_errno(x, "errnoRet", f, rule->action, &rule->has_errno, &rule->errno_ret, e)) <
+			    0 ||
 		    (r = parse_args(x, f, rule, e)) < 0)
 			return r;
 		if (!rule->n_names)
@@ -260,7 +295,9 @@ static int parse_archs_flags(json_t *s, struct oci_seccomp *out, struct jail_err
 			if (!strcmp(v[i], archs[k].name))
 				break;
 		if (k == sizeof(archs) / sizeof(archs[0])) {
-			r = jail_err_set(e, -EINVAL, "linux.seccomp.architectures[%zu]: unknown architecture '%s'", i, v[i]);
+			r = jail_err_set(e, -EINVAL,
+					 "linux.seccomp.architectures[%zu]: unknown architecture '%s'", i,
+					 v[i]);
 			oj_strv_free(v);
 			return r;
 		}
@@ -277,9 +314,10 @@ static int parse_archs_flags(json_t *s, struct oci_seccomp *out, struct jail_err
 		if (k < 0)
 			r = jail_err_set(e, -EINVAL, "linux.seccomp.flags[%zu]: unknown flag '%s'", i, v[i]);
 		else if (flag_bits[k] == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
-			r = jail_err_set(e, -EOPNOTSUPP,
-					 "linux.seccomp.flags[%zu]: not supported: %s needs a seccomp notify listener", i,
-					 v[i]);
+			r = jail_err_set(
+				e, -EOPNOTSUPP,
+				"linux.seccomp.flags[%zu]: not supported: %s needs a seccomp notify listener",
+				i, v[i]);
 		else
 			out->flags |= flag_bits[k];
 	}
@@ -294,11 +332,13 @@ int oci_seccomp_parse(json_t *s, const struct oci_parse_opts *o, struct oci_secc
 	(void)o;
 	if ((r = oj_want(s, JSON_OBJECT, "linux.seccomp", e)) < 0 ||
 	    (r = parse_action(s, "defaultAction", "linux.seccomp", &out->default_action, e)) < 0 ||
-	    (r = parse_errno(s, "defaultErrnoRet", "linux.seccomp", out->default_action, &out->has_default_errno,
-			     &out->default_errno, e)) < 0 ||
+	    (r = parse_errno(s, "defaultErrnoRet", "linux.seccomp", out->default_action,
+			     &out->has_default_errno, &out->default_errno, e)) < 0 ||
 	    (r = parse_archs_flags(s, out, e)) < 0 ||
-	    (r = oj_refuse(s, "listenerPath", "linux.seccomp", "no seccomp notify listener is implemented", e)) < 0 ||
-	    (r = oj_refuse(s, "listenerMetadata", "linux.seccomp", "no seccomp notify listener is implemented", e)) < 0 ||
+	    (r = oj_refuse(s, "listenerPath", "linux.seccomp", "no seccomp notify listener is implemented",
+			   e)) < 0 ||
+	    (r = oj_refuse(s, "listenerMetadata", "linux.seccomp",
+			   "no seccomp notify listener is implemented", e)) < 0 ||
 	    (r = parse_rules(s, out, e)) < 0)
 		return r;
 	out->set = true;

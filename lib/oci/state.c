@@ -48,7 +48,8 @@ int oci_id_valid(const char *id, struct jail_err *e)
 	for (const char *p = id; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		      strchr("_.+-", *p)))
-			return jail_err_set(e, -EINVAL, "invalid container id '%s': use letters, digits and _.+-", id);
+			return jail_err_set(e, -EINVAL,
+					    "invalid container id '%s': use letters, digits and _.+-", id);
 	return 0;
 }
 
@@ -141,7 +142,8 @@ static json_t *public_json(const struct oci_state *s)
 char *oci_state_json(const struct oci_state *s, bool pretty)
 {
 	json_t *j = public_json(s);
-	char *out = json_dumps(j, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER : JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *out = json_dumps(j, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER
+					 : JSON_COMPACT | JSON_PRESERVE_ORDER);
 
 	json_decref(j);
 	return out;
@@ -250,7 +252,8 @@ int oci_state_read(int rootfd, const char *id, struct oci_state *s, struct jail_
 	s->bundle = dup_str(j, "bundle");
 	s->rootfs = dup_str(j, "rootfs");
 	s->owner = dup_str(j, "owner");
-	snprintf(s->created, sizeof(s->created), "%s", json_string_value(json_object_get(j, "created")) ?: "");
+	snprintf(s->created, sizeof(s->created), "%s",
+		 json_string_value(json_object_get(j, "created")) ?: "");
 	x = json_object_get(j, "jail");
 	s->pid_start = (unsigned long long)json_integer_value(json_object_get(x, "pidStart"));
 	s->jid = (int)json_integer_value(json_object_get(x, "jid"));
@@ -260,7 +263,8 @@ int oci_state_read(int rootfd, const char *id, struct oci_state *s, struct jail_
 	a = json_object_get(j, "annotations");
 	if (json_is_object(a) && json_object_size(a)) {
 		s->annotations = calloc(2 * json_object_size(a) + 1, sizeof(char *));
-		json_object_foreach (a, k, v) {
+		json_object_foreach(a, k, v)
+		{
 			if (!s->annotations || !json_is_string(v))
 				continue;
 			s->annotations[i++] = strdup(k);

@@ -7,6 +7,7 @@
 # half-built root and nothing outside DIR.
 
 setup_file() {
+	command -v umoci >/dev/null && command -v skopeo >/dev/null || skip "umoci and skopeo needed (scripts/deps.sh)"
 	export MKJAIL=${JAIL_BUILD:?}/mkjail JAIL=${JAIL_BUILD:?}/jail
 	export BASE=$BATS_FILE_TMPDIR/base
 	# One busybox image for the file: a layout holding tag "bb".
@@ -20,7 +21,6 @@ setup_file() {
 }
 
 setup() {
-	command -v umoci >/dev/null && command -v skopeo >/dev/null || skip "umoci and skopeo needed (scripts/deps.sh)"
 	T=$(mktemp -d /tmp/mkjail-oci.XXXXXX)
 	export JAIL_STATEDIR=$T/state
 	cp -a "$BASE" "$T/img"

@@ -47,7 +47,8 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static int parse_file(const char *path, const struct oci_parse_opts *o, struct oci_config *c, struct jail_err *e)
+static int parse_file(const char *path, const struct oci_parse_opts *o, struct oci_config *c,
+		      struct jail_err *e)
 {
 	size_t len = 0;
 	char *s = slurp(path, &len);
@@ -95,11 +96,14 @@ static void test_specs(void)
 			continue;
 		T_STR(c.root_path, "rootfs", "%s: root.path", files[i]);
 		T_OK(c.root_readonly, "%s: root.readonly", files[i]);
-		T_OK(c.has_process && c.process.n_args == 1 && !strcmp(c.process.args[0], "sh"), "%s: args", files[i]);
+		T_OK(c.has_process && c.process.n_args == 1 && !strcmp(c.process.args[0], "sh"), "%s: args",
+		     files[i]);
 		T_OK(c.process.no_new_privileges, "%s: noNewPrivileges", files[i]);
 		T_OK(c.process.caps.bounding & (1ULL << 5), "%s: CAP_KILL bounding", files[i]);
-		T_OK(c.linux_.ns[OCI_NS_PID].present && c.linux_.ns[OCI_NS_MNT].present, "%s: pid+mount ns", files[i]);
-		T_OK(c.linux_.n_masked_paths > 5 && c.linux_.n_readonly_paths >= 5, "%s: masked/readonly", files[i]);
+		T_OK(c.linux_.ns[OCI_NS_PID].present && c.linux_.ns[OCI_NS_MNT].present, "%s: pid+mount ns",
+		     files[i]);
+		T_OK(c.linux_.n_masked_paths > 5 && c.linux_.n_readonly_paths >= 5, "%s: masked/readonly",
+		     files[i]);
 		T_OK(c.n_mounts >= 5, "%s: %zu mounts", files[i], c.n_mounts);
 		oci_config_free(&c);
 	}
@@ -117,20 +121,24 @@ static void test_full_process(struct oci_config *c)
 {
 	struct oci_process *p = &c->process;
 
-	T_OK(p->terminal && p->has_console_size && p->console_height == 25 && p->console_width == 80, "terminal");
+	T_OK(p->terminal && p->has_console_size && p->console_height == 25 && p->console_width == 80,
+	     "terminal");
 	T_OK(p->uid == 1000 && p->gid == 1000 && p->has_umask && p->umask == 022, "user uid/gid/umask");
 	T_OK(p->n_additional_gids == 3 && p->additional_gids[2] == 4294967294u, "additionalGids");
 	T_OK(p->n_args == 3 && !p->args[3] && !strcmp(p->args[2], "echo hi"), "args NULL-terminated");
 	T_OK(p->n_env == 3 && !strcmp(p->env[2], "EMPTY="), "env");
 	T_STR(p->cwd, "/home/user", "cwd");
 	T_OK(p->caps.set && p->caps.bounding == ((1ULL << 0) | (1ULL << 5) | (1ULL << 40)), "bounding set");
-	T_OK(p->caps.effective == 1ULL << 5 && p->caps.inheritable == 0 && p->caps.ambient == 1ULL << 5, "other sets");
+	T_OK(p->caps.effective == 1ULL << 5 && p->caps.inheritable == 0 && p->caps.ambient == 1ULL << 5,
+	     "other sets");
 	T_OK(p->n_rlimits == 2 && p->rlimits[0].resource == RLIMIT_NOFILE && p->rlimits[0].soft == 1024 &&
 		     p->rlimits[0].hard == 4096,
 	     "rlimit NOFILE");
-	T_OK(p->rlimits[1].resource == RLIMIT_CORE && p->rlimits[1].hard == UINT64_MAX, "rlimit 2^64-1 survives jansson");
+	T_OK(p->rlimits[1].resource == RLIMIT_CORE && p->rlimits[1].hard == UINT64_MAX,
+	     "rlimit 2^64-1 survives jansson");
 	T_OK(p->no_new_privileges && p->has_oom_score_adj && p->oom_score_adj == -500, "nnp, oomScoreAdj");
-	T_OK(p->sched.set && p->sched.policy == SCHED_BATCH && p->sched.nice == 5 && p->sched.flags == 1, "scheduler");
+	T_OK(p->sched.set && p->sched.policy == SCHED_BATCH && p->sched.nice == 5 && p->sched.flags == 1,
+	     "scheduler");
 	T_OK(p->has_io_priority && p->io_class == 2 && p->io_priority == 4, "ioPriority");
 	T_STR(p->cpu_affinity_final, "0-1", "execCPUAffinity");
 }
@@ -140,16 +148,19 @@ static void test_full_mounts(struct oci_config *c)
 	struct oci_mount *m;
 
 	m = mount_at(c, "/dev");
-	T_OK(m && m->flags == (MS_NOSUID | MS_STRICTATIME) && m->data && !strcmp(m->data, "mode=755,size=65536k"),
+	T_OK(m && m->flags == (MS_NOSUID | MS_STRICTATIME) && m->data &&
+		     !strcmp(m->data, "mode=755,size=65536k"),
 	     "/dev: flags and data");
 	m = mount_at(c, "/data");
 	T_OK(m && m->bind && (m->flags & (MS_BIND | MS_REC)) == (MS_BIND | MS_REC), "/data: rbind");
-	T_OK(m && m->rattr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID) && m->propagation == (MS_SLAVE | MS_REC),
+	T_OK(m && m->rattr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID) &&
+		     m->propagation == (MS_SLAVE | MS_REC),
 	     "/data: rro rnosuid rslave");
 	T_OK(m && m->idmap && m->n_uid_map == 1 && m->uid_map[0].host_id == 100000, "/data: idmap ranges");
 	T_OK(m && !m->data, "/data: no fs data");
 	m = mount_at(c, "/tmp");
-	T_OK(m && m->tmpcopyup && (m->clear & MS_RDONLY) && (m->flags & MS_NODEV) && m->propagation == MS_PRIVATE,
+	T_OK(m && m->tmpcopyup && (m->clear & MS_RDONLY) && (m->flags & MS_NODEV) &&
+		     m->propagation == MS_PRIVATE,
 	     "/tmp: tmpcopyup, rw clears ro, private");
 	T_OK(m && m->rattr_set == MOUNT_ATTR_NOATIME && m->rattr_clr == MOUNT_ATTR__ATIME, "/tmp: rnoatime");
 	m = mount_at(c, "run");
@@ -163,7 +174,8 @@ static void test_full_linux(struct oci_config *c)
 	struct oci_linux *l = &c->linux_;
 	struct oci_resources *r = &l->res;
 
-	T_OK(l->ns[OCI_NS_NET].present && l->ns[OCI_NS_NET].path && !strcmp(l->ns[OCI_NS_NET].path, "/var/run/netns/pod1"),
+	T_OK(l->ns[OCI_NS_NET].present && l->ns[OCI_NS_NET].path &&
+		     !strcmp(l->ns[OCI_NS_NET].path, "/var/run/netns/pod1"),
 	     "network namespace join by path");
 	T_OK(l->ns[OCI_NS_TIME].present && !l->ns[OCI_NS_TIME].path, "new time namespace");
 	T_OK(l->time_offsets[0].set && l->time_offsets[0].secs == 3600 && l->time_offsets[0].nanosecs == 5 &&
@@ -171,21 +183,23 @@ static void test_full_linux(struct oci_config *c)
 	     "timeOffsets");
 	T_OK(l->n_uid_map == 1 && l->uid_map[0].host_id == 200000 && l->gid_map[0].size == 65536, "id maps");
 	T_OK(l->n_sysctl == 2, "sysctl");
-	T_OK(l->n_devices == 2 && l->devices[0].type == 'c' && l->devices[0].major == 10 && l->devices[0].mode == 0666 &&
-		     l->devices[1].type == 'p',
+	T_OK(l->n_devices == 2 && l->devices[0].type == 'c' && l->devices[0].major == 10 &&
+		     l->devices[0].mode == 0666 && l->devices[1].type == 'p',
 	     "devices");
-	T_OK(r->set && r->n_devices == 2 && !r->devices[0].allow && r->devices[0].type == 'a' && r->devices[0].major == -1 &&
-		     !strcmp(r->devices[1].access, "rw"),
+	T_OK(r->set && r->n_devices == 2 && !r->devices[0].allow && r->devices[0].type == 'a' &&
+		     r->devices[0].major == -1 && !strcmp(r->devices[1].access, "rw"),
 	     "device rules");
 	T_OK(r->memory.limit.v == 536870912 && r->memory.swap.v == -1 && r->memory.kernel.set &&
-		     r->memory.swappiness.set && r->memory.swappiness.v == 0 && r->memory.has_check_before_update,
+		     r->memory.swappiness.set && r->memory.swappiness.v == 0 &&
+		     r->memory.has_check_before_update,
 	     "memory");
-	T_OK(r->cpu.shares.v == 1024 && r->cpu.quota.v == 50000 && r->cpu.burst.v == 1000 && !strcmp(r->cpu.cpus, "0-1") &&
-		     r->cpu.idle.set,
+	T_OK(r->cpu.shares.v == 1024 && r->cpu.quota.v == 50000 && r->cpu.burst.v == 1000 &&
+		     !strcmp(r->cpu.cpus, "0-1") && r->cpu.idle.set,
 	     "cpu");
 	T_OK(r->pids_limit.set && r->pids_limit.v == 64, "pids");
-	T_OK(r->blkio.weight.v == 500 && r->blkio.n_weight_device == 1 && r->blkio.weight_device[0].weight.v == 600 &&
-		     r->blkio.n_write_iops == 1 && r->blkio.write_iops[0].rate == 200,
+	T_OK(r->blkio.weight.v == 500 && r->blkio.n_weight_device == 1 &&
+		     r->blkio.weight_device[0].weight.v == 600 && r->blkio.n_write_iops == 1 &&
+		     r->blkio.write_iops[0].rate == 200,
 	     "blockIO");
 	T_OK(r->n_hugepages == 1 && !strcmp(r->hugepages[0].page_size, "2MB"), "hugepageLimits");
 	T_OK(r->network.class_id.v == 1048577 && r->network.n_priorities == 1, "network");
@@ -195,8 +209,10 @@ static void test_full_linux(struct oci_config *c)
 	T_OK(l->rootfs_propagation == (MS_SLAVE | MS_REC), "rootfsPropagation");
 	T_OK(l->n_masked_paths == 2 && l->n_readonly_paths == 2 && !l->masked_paths[2], "masked/readonly");
 	T_OK(l->has_personality && l->personality == PER_LINUX32, "personality");
-	T_OK(l->seccomp.set && l->seccomp.default_action == OCI_SCMP_ERRNO && l->seccomp.default_errno == 38, "seccomp default");
-	T_OK(l->seccomp.n_archs == 3 && l->seccomp.n_rules == 6 && l->seccomp.rules[2].args[0].op == OCI_SCMP_CMP_MASKED_EQ,
+	T_OK(l->seccomp.set && l->seccomp.default_action == OCI_SCMP_ERRNO && l->seccomp.default_errno == 38,
+	     "seccomp default");
+	T_OK(l->seccomp.n_archs == 3 && l->seccomp.n_rules == 6 &&
+		     l->seccomp.rules[2].args[0].op == OCI_SCMP_CMP_MASKED_EQ,
 	     "seccomp rules");
 	T_OK(l->seccomp.flags == (2 | 4), "seccomp flags LOG|SPEC_ALLOW");
 }
@@ -261,7 +277,8 @@ static void test_runtime_tools(void)
 			oci_config_free(&c);
 			T_OK(!want_refusal, "%s parses", de->d_name);
 		} else {
-			T_OK(want_refusal && strchr(e.msg, ':'), "%s refused naming the field: %s", de->d_name, e.msg);
+			T_OK(want_refusal && strchr(e.msg, ':'), "%s refused naming the field: %s",
+			     de->d_name, e.msg);
 		}
 	}
 	closedir(d);
@@ -270,13 +287,14 @@ static void test_runtime_tools(void)
 
 static void test_refusals(void)
 {
-	refuses("{\"ociVersion\":\"2.0.0\",\"root\":{\"path\":\"r\"}}", "ociVersion: '2.0.0'", "ociVersion 2");
+	refuses("{\"ociVersion\":\"2.0.0\",\"root\":{\"path\":\"r\"}}", "ociVersion: '2.0.0'",
+		"ociVersion 2");
 	refuses("{\"root\":{\"path\":\"r\"}}", "ociVersion: missing", "no ociVersion");
 	refuses("{\"ociVersion\":\"1.0.0\"}", "root: missing", "no root");
 	refuses("[1]", "not a JSON object", "array");
 	refuses("{\"ociVersion\":\"1.0.0\",", "line 1", "syntax error names a line");
-	refuses(BASE "," PROC ",\"apparmorProfile\":\"docker-default\"}}", "process.apparmorProfile: not supported: ",
-		"apparmorProfile");
+	refuses(BASE "," PROC ",\"apparmorProfile\":\"docker-default\"}}",
+		"process.apparmorProfile: not supported: ", "apparmorProfile");
 	refuses(BASE "," PROC ",\"selinuxLabel\":\"system_u:system_r:svirt_lxc_net_t:s0\"}}",
 		"process.selinuxLabel: not supported", "selinuxLabel");
 	refuses(BASE "," PROC ",\"capabilities\":{\"bounding\":[\"CAP_FOO\"]}}}",
@@ -285,69 +303,86 @@ static void test_refusals(void)
 		"process.rlimits[0].type: unknown resource", "unknown rlimit");
 	refuses(BASE "," PROC ",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":1}]}}",
 		"process.rlimits[0]: soft limit", "soft above hard");
-	refuses(BASE "," PROC ",\"oomScoreAdj\":1001}}", "process.oomScoreAdj: 1001 out of range", "oomScoreAdj range");
-	refuses(BASE ",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[],\"cwd\":\"/\"}}", "process.args",
-		"empty args");
+	refuses(BASE "," PROC ",\"oomScoreAdj\":1001}}", "process.oomScoreAdj: 1001 out of range",
+		"oomScoreAdj range");
+	refuses(BASE ",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[],\"cwd\":\"/\"}}",
+		"process.args", "empty args");
 	refuses(BASE ",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],\"cwd\":\"tmp\"}}",
 		"process.cwd: 'tmp': must be an absolute path", "relative cwd");
 	refuses(BASE "," PROC ",\"env\":[\"NOEQUALS\"]}}", "process.env[0]: 'NOEQUALS'", "env without =");
 	refuses(BASE ",\"process\":{\"user\":{\"uid\":\"0\",\"gid\":0},\"args\":[\"a\"],\"cwd\":\"/\"}}",
 		"process.user.uid: must be an integer", "uid type");
 	refuses(BASE ",\"hostname\":\"h\"}", "hostname: needs a uts namespace", "hostname without uts");
-	refuses(BASE ",\"hooks\":{\"prestart\":[{\"path\":\"rel\"}]}}", "hooks.prestart[0].path: 'rel': must be absolute",
-		"relative hook path");
-	refuses(BASE ",\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}}", "hooks.poststop[0].timeout: 0",
-		"hook timeout 0");
-	refuses(BASE ",\"mounts\":[{\"type\":\"tmpfs\"}]}", "mounts[0].destination: missing", "mount without destination");
-	refuses(BASE ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/y\",\"options\":[\"idmap=uids=0-1-2\"]}]}",
+	refuses(BASE ",\"hooks\":{\"prestart\":[{\"path\":\"rel\"}]}}",
+		"hooks.prestart[0].path: 'rel': must be absolute", "relative hook path");
+	refuses(BASE ",\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}}",
+		"hooks.poststop[0].timeout: 0", "hook timeout 0");
+	refuses(BASE ",\"mounts\":[{\"type\":\"tmpfs\"}]}", "mounts[0].destination: missing",
+		"mount without destination");
+	refuses(BASE ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/"
+		     "y\",\"options\":[\"idmap=uids=0-1-2\"]}]}",
 		"mounts[0].options[0]: not supported", "crun idmap= form");
 	refuses(BASE ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"idmap\"]}]}",
 		"mounts[0]: idmapped mounts need a bind mount", "idmap on tmpfs");
 	refuses(BASE "," LINUX0 "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"pid\"}]}}",
 		"linux.namespaces[1]: namespace 'pid' given twice", "duplicate namespace");
-	refuses(BASE "," LINUX0 "\"namespaces\":[{\"type\":\"foo\"}]}}", "linux.namespaces[0].type: unknown namespace 'foo'",
-		"unknown namespace");
-	refuses(BASE "," LINUX0 "\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}}",
+	refuses(BASE "," LINUX0 "\"namespaces\":[{\"type\":\"foo\"}]}}",
+		"linux.namespaces[0].type: unknown namespace 'foo'", "unknown namespace");
+	refuses(BASE "," LINUX0 "\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,"
+				"\"hostID\":1,\"size\":1}]}}",
 		"linux.gidMappings: missing while linux.uidMappings is given", "uid map without gid map");
-	refuses(BASE "," LINUX0 "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}}",
+	refuses(BASE "," LINUX0 "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
+				"\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}}",
 		"linux.uidMappings: needs a user namespace", "maps without userns");
-	refuses(BASE "," LINUX0 "\"intelRdt\":{\"closID\":\"x\"}}}", "linux.intelRdt: not supported: ", "intelRdt");
-	refuses(BASE "," LINUX0 "\"netDevices\":{\"eth0\":{}}}}", "linux.netDevices: not supported", "netDevices");
+	refuses(BASE "," LINUX0 "\"intelRdt\":{\"closID\":\"x\"}}}",
+		"linux.intelRdt: not supported: ", "intelRdt");
+	refuses(BASE "," LINUX0 "\"netDevices\":{\"eth0\":{}}}}", "linux.netDevices: not supported",
+		"netDevices");
 	refuses(BASE "," LINUX0 "\"mountLabel\":\"x\"}}", "linux.mountLabel: not supported", "mountLabel");
-	refuses(BASE "," LINUX0 "\"timeOffsets\":{\"monotonic\":{\"secs\":1}}}}", "linux.timeOffsets: needs a new time",
-		"timeOffsets without time ns");
+	refuses(BASE "," LINUX0 "\"timeOffsets\":{\"monotonic\":{\"secs\":1}}}}",
+		"linux.timeOffsets: needs a new time", "timeOffsets without time ns");
 	refuses(BASE "," LINUX0 "\"rootfsPropagation\":\"sideways\"}}", "linux.rootfsPropagation: 'sideways'",
 		"rootfsPropagation");
 	refuses(BASE "," LINUX0 "\"maskedPaths\":[\"proc/kcore\"]}}", "linux.maskedPaths[0]: 'proc/kcore'",
 		"relative masked path");
-	refuses(BASE "," LINUX0 "\"cgroupsPath\":\"/a/../../b\"}}", "linux.cgroupsPath: '/a/../../b'", "cgroupsPath ..");
-	refuses(BASE "," LINUX0 "\"devices\":[{\"path\":\"/dev/x\",\"type\":\"q\"}]}}", "linux.devices[0].type",
-		"device type");
+	refuses(BASE "," LINUX0 "\"cgroupsPath\":\"/a/../../b\"}}", "linux.cgroupsPath: '/a/../../b'",
+		"cgroupsPath ..");
+	refuses(BASE "," LINUX0 "\"devices\":[{\"path\":\"/dev/x\",\"type\":\"q\"}]}}",
+		"linux.devices[0].type", "device type");
 	refuses(BASE "," LINUX0 "\"resources\":{\"memory\":{\"swappiness\":101}}}}",
 		"linux.resources.memory.swappiness: 101 above 100", "swappiness");
 	refuses(BASE "," LINUX0 "\"resources\":{\"rdma\":{\"mlx5_1\":{\"hcaHandles\":3}}}}}",
 		"linux.resources.rdma: not supported", "rdma");
 	refuses(BASE "," LINUX0 "\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwx\"}]}}}",
 		"linux.resources.devices[0].access", "device access letters");
-	refuses(BASE "," LINUX0 "\"resources\":{\"unified\":{\"../x\":\"1\"}}}}", "linux.resources.unified: '../x'",
-		"unified key");
+	refuses(BASE "," LINUX0 "\"resources\":{\"unified\":{\"../x\":\"1\"}}}}",
+		"linux.resources.unified: '../x'", "unified key");
 	refuses(BASE "," LINUX0 "\"personality\":{\"domain\":\"LINUX\",\"flags\":[\"X\"]}}}",
 		"linux.personality.flags: not supported", "personality flags");
 	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}}}",
 		"linux.seccomp.defaultAction: not supported", "SCMP_ACT_NOTIFY");
-	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/x.sock\"}}}",
+	refuses(BASE "," LINUX0
+		     "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/x.sock\"}}}",
 		"linux.seccomp.listenerPath: not supported", "listenerPath");
 	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultErrnoRet\":1}}}",
 		"linux.seccomp.defaultErrnoRet: only for", "defaultErrnoRet with ALLOW");
-	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_Z80\"]}}}",
+	refuses(BASE
+		"," LINUX0
+		"\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_Z80\"]}}}",
 		"linux.seccomp.architectures[0]: unknown architecture", "arch");
-	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"]}}}",
+	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_"
+				"FILTER_FLAG_WAIT_KILLABLE_RECV\"]}}}",
 		"linux.seccomp.flags[0]: not supported", "WAIT_KILLABLE_RECV without listener");
-	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":6,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}}}",
+	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":["
+				"\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":6,\"value\":1,"
+				"\"op\":\"SCMP_CMP_EQ\"}]}]}}}",
 		"linux.seccomp.syscalls[0].args[0].index: 6 out of range", "arg index");
-	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_XX\"}]}]}}}",
+	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":["
+				"\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,"
+				"\"op\":\"SCMP_CMP_XX\"}]}]}}}",
 		"linux.seccomp.syscalls[0].args[0].op: unknown operator", "operator");
-	refuses(BASE ",\"windows\":{\"layerFolders\":[\"c:\"]}}", "windows: not supported", "windows section");
+	refuses(BASE ",\"windows\":{\"layerFolders\":[\"c:\"]}}", "windows: not supported",
+		"windows section");
 	refuses(BASE ",\"dup\":1,\"dup\":2}", "line 1", "duplicate keys");
 }
 
@@ -363,7 +398,8 @@ static void test_cgroups_path(void)
 		{"system.slice:docker:abc", true, "system.slice/docker-abc.scope"},
 		{":crio:abc", true, "system.slice/crio-abc.scope"},
 		{"kubepods-besteffort-pod1.slice:cri-containerd:c1", true,
-		 "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-c1.scope"},
+		 "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/"
+		 "cri-containerd-c1.scope"},
 		{"-.slice::c1", true, "c1.scope"},
 		{"user.slice:p:sub.slice", true, "user.slice/sub.slice"},
 	};
@@ -373,14 +409,16 @@ static void test_cgroups_path(void)
 		struct jail_err e = {0};
 		int r = oci_cgroups_path_parse(cases[i].in, cases[i].systemd, &p, &e);
 
-		T_OK(r == 0 && p.path && !strcmp(p.path, cases[i].out), "cgroupsPath '%s' -> '%s' (got %s %s)", cases[i].in,
-		     cases[i].out, p.path ? p.path : "-", e.msg);
-		T_OK(p.relative == (cases[i].in[0] != '/' && !cases[i].systemd), "cgroupsPath '%s' relative flag",
-		     cases[i].in);
+		T_OK(r == 0 && p.path && !strcmp(p.path, cases[i].out),
+		     "cgroupsPath '%s' -> '%s' (got %s %s)", cases[i].in, cases[i].out, p.path ? p.path : "-",
+		     e.msg);
+		T_OK(p.relative == (cases[i].in[0] != '/' && !cases[i].systemd),
+		     "cgroupsPath '%s' relative flag", cases[i].in);
 		free(p.raw);
 		free(p.path);
 	}
-	static const char *const bad[] = {"nocolons", "a.slice:b", "bad:p:n", "a--b.slice:p:n", "a.slice:p:x/y"};
+	static const char *const bad[] = {"nocolons", "a.slice:b", "bad:p:n", "a--b.slice:p:n",
+					  "a.slice:p:x/y"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct oci_cgroups_path p;
 		struct jail_err e = {0};
@@ -394,20 +432,26 @@ static void test_cgroups_path(void)
 
 static void test_process_and_resources(void)
 {
-	static const char proc[] = "{\"terminal\":false,\"user\":{\"uid\":5,\"gid\":6},\"args\":[\"/bin/sh\"],"
-				   "\"cwd\":\"/tmp\",\"env\":[\"A=b\"],\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\"]}}";
-	static const char res[] = "{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":-1},\"cpu\":{\"cpus\":\"1\"}}";
+	static const char proc[] =
+		"{\"terminal\":false,\"user\":{\"uid\":5,\"gid\":6},\"args\":[\"/bin/sh\"],"
+		"\"cwd\":\"/tmp\",\"env\":[\"A=b\"],\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\"]}}";
+	static const char res[] =
+		"{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":-1},\"cpu\":{\"cpus\":\"1\"}}";
 	struct oci_process p;
 	struct oci_resources r;
 	struct jail_err e = {0};
 
 	T_INT(oci_process_parse(proc, strlen(proc), &p, &e), 0, "exec --process object parses (%s)", e.msg);
-	T_OK(p.uid == 5 && p.gid == 6 && p.caps.bounding == 1ULL << 21 && !strcmp(p.cwd, "/tmp"), "process fields");
+	T_OK(p.uid == 5 && p.gid == 6 && p.caps.bounding == 1ULL << 21 && !strcmp(p.cwd, "/tmp"),
+	     "process fields");
 	oci_process_free(&p);
-	T_INT(oci_resources_parse_text(res, strlen(res), &r, &e), 0, "update --resources object parses (%s)", e.msg);
-	T_OK(r.memory.limit.v == 1048576 && r.pids_limit.v == -1 && !strcmp(r.cpu.cpus, "1"), "resources fields");
+	T_INT(oci_resources_parse_text(res, strlen(res), &r, &e), 0, "update --resources object parses (%s)",
+	      e.msg);
+	T_OK(r.memory.limit.v == 1048576 && r.pids_limit.v == -1 && !strcmp(r.cpu.cpus, "1"),
+	     "resources fields");
 	oci_resources_free(&r);
-	T_OK(oci_resources_parse_text("{\"pids\":{}}", 11, &r, &e) < 0 && strstr(e.msg, "resources.pids.limit: missing"),
+	T_OK(oci_resources_parse_text("{\"pids\":{}}", 11, &r, &e) < 0 &&
+		     strstr(e.msg, "resources.pids.limit: missing"),
 	     "pids.limit required");
 }
 
@@ -419,7 +463,8 @@ static void test_tables(void)
 	T_STR(oci_cap_name(21), "CAP_SYS_ADMIN", "cap 21");
 	T_INT(oci_rlimit_from_name("RLIMIT_RTTIME"), RLIMIT_RTTIME, "RLIMIT_RTTIME");
 	T_STR(oci_ns_name(OCI_NS_NET), "network", "network namespace name");
-	T_OK(oci_hook_kind_fatal(OCI_HOOK_CREATE_RUNTIME) && !oci_hook_kind_fatal(OCI_HOOK_POSTSTOP), "hook fatality");
+	T_OK(oci_hook_kind_fatal(OCI_HOOK_CREATE_RUNTIME) && !oci_hook_kind_fatal(OCI_HOOK_POSTSTOP),
+	     "hook fatality");
 }
 
 int main(void)

@@ -97,18 +97,23 @@ static void test_seccomp(void)
 {
 	int st;
 
-	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
-			       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":18}]}",
-			       probe_mkdir, NULL);
-	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == EXDEV, "SCMP_ACT_ERRNO errnoRet 18: mkdir fails with EXDEV (status %d)", st);
-	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
-			       "\"action\":\"SCMP_ACT_ERRNO\"}]}",
-			       probe_mkdir, NULL);
+	st = in_filtered_child(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":18}]}",
+		probe_mkdir, NULL);
+	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == EXDEV,
+	     "SCMP_ACT_ERRNO errnoRet 18: mkdir fails with EXDEV (status %d)", st);
+	st = in_filtered_child(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\"}]}",
+		probe_mkdir, NULL);
 	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == EPERM, "SCMP_ACT_ERRNO without errnoRet: EPERM");
-	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{\"names\":"
-			       "[\"exit_group\",\"exit\",\"prctl\",\"seccomp\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
-			       probe_getppid_raw, NULL);
-	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == ENOSYS, "defaultErrnoRet 38: unlisted call fails with ENOSYS");
+	st = in_filtered_child(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{\"names\":"
+		"[\"exit_group\",\"exit\",\"prctl\",\"seccomp\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		probe_getppid_raw, NULL);
+	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == ENOSYS,
+	     "defaultErrnoRet 38: unlisted call fails with ENOSYS");
 	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
 			       "\"action\":\"SCMP_ACT_KILL_PROCESS\"}]}",
 			       probe_getppid_raw, NULL);
@@ -121,54 +126,63 @@ static void test_seccomp(void)
 			       "\"action\":\"SCMP_ACT_TRAP\"}]}",
 			       probe_getppid_raw, NULL);
 	T_OK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "SCMP_ACT_TRAP raises SIGSYS");
-	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],"
-			       "\"syscalls\":[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_LOG\"}]}",
-			       probe_getppid_raw, NULL);
+	st = in_filtered_child(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],"
+		"\"syscalls\":[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_LOG\"}]}",
+		probe_getppid_raw, NULL);
 	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "SCMP_ACT_LOG allows (with SECCOMP_FILTER_FLAG_LOG)");
 	/* Without a tracer, SECCOMP_RET_TRACE fails the call with ENOSYS. */
 	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
 			       "\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":5}]}",
 			       probe_getppid_raw, NULL);
 	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == ENOSYS, "SCMP_ACT_TRACE without a tracer: ENOSYS");
-	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"dup\"],"
-			       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":25,\"args\":[{\"index\":0,\"value\":1000,"
-			       "\"op\":\"SCMP_CMP_EQ\"}]}]}",
-			       probe_dup, NULL);
-	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == ENOTTY * 2, "SCMP_CMP_EQ on arg 0: only dup(1000) denied (%d)",
-	     WEXITSTATUS(st));
-	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"dup\"],"
-			       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":25,\"args\":[{\"index\":0,\"value\":999,"
-			       "\"op\":\"SCMP_CMP_GT\"}]}]}",
-			       probe_dup, NULL);
+	st = in_filtered_child(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"dup\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":25,\"args\":[{\"index\":0,\"value\":1000,"
+		"\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		probe_dup, NULL);
+	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == ENOTTY * 2,
+	     "SCMP_CMP_EQ on arg 0: only dup(1000) denied (%d)", WEXITSTATUS(st));
+	st = in_filtered_child(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"dup\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":25,\"args\":[{\"index\":0,\"value\":999,"
+		"\"op\":\"SCMP_CMP_GT\"}]}]}",
+		probe_dup, NULL);
 	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == ENOTTY * 2, "SCMP_CMP_GT");
-	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"dup\"],"
-			       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":25,\"args\":[{\"index\":0,\"value\":1000,"
-			       "\"op\":\"SCMP_CMP_GE\"},{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_NE\"},{\"index\":0,"
-			       "\"value\":1001,\"op\":\"SCMP_CMP_LE\"}]}]}",
-			       probe_dup, NULL);
+	st = in_filtered_child(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"dup\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":25,\"args\":[{\"index\":0,\"value\":1000,"
+		"\"op\":\"SCMP_CMP_GE\"},{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_NE\"},{\"index\":0,"
+		"\"value\":1001,\"op\":\"SCMP_CMP_LE\"}]}]}",
+		probe_dup, NULL);
 	/* Same index repeated: rules are ORed (Docker's profiles rely on it),
 	 * so NE 0 denies dup(1000) as GE does, and dup(0) stays allowed only by
 	 * none: LE 1001 matches 0. */
 	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == ENOTTY * 2 + 1, "GE/NE/LE on one index become ORed rules");
-	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"umask\"],"
-			       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":[{\"index\":0,\"value\":448,"
-			       "\"valueTwo\":448,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}",
-			       probe_umask_masked, NULL);
-	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == EACCES * 2, "SCMP_CMP_MASKED_EQ: value is the mask, valueTwo the datum");
-	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"setpgid\"],"
-			       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7,\"args\":[{\"index\":1,\"value\":10,"
-			       "\"op\":\"SCMP_CMP_LT\"}]}]}",
-			       probe_lt, NULL);
+	st = in_filtered_child(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"umask\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":[{\"index\":0,\"value\":448,"
+		"\"valueTwo\":448,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}",
+		probe_umask_masked, NULL);
+	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == EACCES * 2,
+	     "SCMP_CMP_MASKED_EQ: value is the mask, valueTwo the datum");
+	st = in_filtered_child(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"setpgid\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7,\"args\":[{\"index\":1,\"value\":10,"
+		"\"op\":\"SCMP_CMP_LT\"}]}]}",
+		probe_lt, NULL);
 	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == E2BIG, "SCMP_CMP_LT on arg 1");
 
 	struct oci_bpf b = {0};
-	st = in_filtered_child("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\","
-			       "\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"],\"syscalls\":[{\"names\":[\"getppid\",\"not_a_call\","
-			       "\"socketcall\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1},{\"names\":[\"read\"],"
-			       "\"action\":\"SCMP_ACT_ALLOW\"}]}",
-			       probe_getppid_raw, &b);
+	st = in_filtered_child(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\","
+		"\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"],\"syscalls\":[{\"names\":[\"getppid\",\"not_a_call\","
+		"\"socketcall\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1},{\"names\":[\"read\"],"
+		"\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		probe_getppid_raw, &b);
 	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == EPERM, "three architectures, one filter");
-	T_OK(b.len > 10 && b.unknown_syscalls == 1, "unknown syscall name skipped and counted (%zu)", b.unknown_syscalls);
+	T_OK(b.len > 10 && b.unknown_syscalls == 1, "unknown syscall name skipped and counted (%zu)",
+	     b.unknown_syscalls);
 	oci_bpf_free(&b);
 
 	/* Every name the features list advertises is accepted. */
@@ -179,8 +193,9 @@ static void test_seccomp(void)
 		struct oci_bpf bb;
 		int r;
 
-		snprintf(json, sizeof(json), "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"%s\"],"
-					     "\"syscalls\":[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
+		snprintf(json, sizeof(json),
+			 "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"%s\"],"
+			 "\"syscalls\":[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
 			 oci_seccomp_arch_names[i]);
 		r = oci_seccomp_parse_text(json, strlen(json), &s, &e);
 		if (r == 0)
@@ -225,7 +240,8 @@ static void test_state(void)
 	T_OK(oci_id_valid("", &e) < 0, "empty id refused");
 	lock = oci_state_lock(rootfd, "c1", true, &e);
 	T_OK(lock >= 0, "create c1 and lock it");
-	T_OK(oci_state_lock(rootfd, "c1", true, &e) == -EEXIST && strstr(e.msg, "already exists"), "c1 twice: exists");
+	T_OK(oci_state_lock(rootfd, "c1", true, &e) == -EEXIST && strstr(e.msg, "already exists"),
+	     "c1 twice: exists");
 	snprintf(s.id, sizeof(s.id), "c1");
 	s.status = OCI_CREATED;
 	s.pid = getpid();
@@ -242,14 +258,15 @@ static void test_state(void)
 	T_OK(r.status == OCI_CREATED && r.pid == getpid() && r.jid == 7 && !strcmp(r.rootfs, "/b/rootfs") &&
 		     r.n_annotations == 2 && !strcmp(r.annotations[3], "2"),
 	     "state round trip");
-	T_OK(strlen(r.created) == 30 && r.created[10] == 'T' && r.created[29] == 'Z', "created is RFC 3339 (%s)",
-	     r.created);
+	T_OK(strlen(r.created) == 30 && r.created[10] == 'T' && r.created[29] == 'Z',
+	     "created is RFC 3339 (%s)", r.created);
 	char *j = oci_state_json(&r, false);
 	json_t *jj = json_loads(j, 0, NULL);
 	T_OK(jj && !strcmp(json_string_value(json_object_get(jj, "status")), "created") &&
 		     json_integer_value(json_object_get(jj, "pid")) == getpid() &&
 		     !strcmp(json_string_value(json_object_get(jj, "ociVersion")), OCI_VERSION) &&
-		     json_object_get(jj, "bundle") && json_object_get(jj, "annotations") && !json_object_get(jj, "jail"),
+		     json_object_get(jj, "bundle") && json_object_get(jj, "annotations") &&
+		     !json_object_get(jj, "jail"),
 	     "state JSON has the spec's keys and not the private ones: %s", j);
 	json_decref(jj);
 	free(j);
@@ -269,12 +286,14 @@ static void test_state(void)
 	T_OK(strstr(j, "\"pid\":0"), "stopped state shows pid 0");
 	free(j);
 	oci_state_free(&r);
-	T_OK(oci_state_read(rootfd, "nope", &r, &e) == -ENOENT && !strcmp(e.msg, "container nope does not exist"),
+	T_OK(oci_state_read(rootfd, "nope", &r, &e) == -ENOENT &&
+		     !strcmp(e.msg, "container nope does not exist"),
 	     "missing container: '%s'", e.msg);
 
 	mkdirat(rootfd, "junk", 0700); /* no state.json: not listed */
 	T_INT(oci_state_list(rootfd, list_cb, &n, &e), 0, "list");
-	T_OK(n == 2 && !strcmp(seen.ids[0], "c1") && !strcmp(seen.ids[1], "c2"), "list is sorted and skips junk");
+	T_OK(n == 2 && !strcmp(seen.ids[0], "c1") && !strcmp(seen.ids[1], "c2"),
+	     "list is sorted and skips junk");
 	T_INT(oci_state_remove(rootfd, "c1", &e), 0, "remove");
 	T_OK(faccessat(rootfd, "c1", F_OK, 0) < 0, "c1 gone");
 	close(lock);
@@ -292,22 +311,27 @@ static void test_console(void)
 		char b[CMSG_SPACE(sizeof(int))];
 	} ctl;
 	struct iovec iov = {buf, sizeof(buf) - 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b)};
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b)};
 	struct stat a, b;
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/console.sock", tmp);
 	ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	T_OK(bind(ls, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(ls, 1) == 0, "console socket listening");
+	T_OK(bind(ls, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(ls, 1) == 0,
+	     "console socket listening");
 	T_INT(oci_pty_open(-1, &m, &s, &e), 0, "pty pair (%s)", e.msg);
 	T_INT(oci_console_send(sa.sun_path, m, "ctr-1", &e), 0, "pty master sent (%s)", e.msg);
 	cs = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
 	if (recvmsg(cs, &msg, MSG_CMSG_CLOEXEC) > 0 && CMSG_FIRSTHDR(&msg))
 		memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
 	T_STR(buf, "{\"type\":\"terminal\",\"container\":\"ctr-1\"}", "payload as runtime-tools reads it");
-	T_OK(got >= 0 && fstat(got, &a) == 0 && fstat(m, &b) == 0 && a.st_rdev == b.st_rdev && a.st_ino == b.st_ino,
+	T_OK(got >= 0 && fstat(got, &a) == 0 && fstat(m, &b) == 0 && a.st_rdev == b.st_rdev &&
+		     a.st_ino == b.st_ino,
 	     "the received fd is the pty master");
-	T_OK(write(got, "x\n", 2) == 2 && read(s, buf, sizeof(buf)) > 0 && buf[0] == 'x', "and it reaches the slave");
-	T_OK(oci_console_send("/nonexistent/sock", m, "c", &e) < 0 && strstr(e.msg, "--console-socket /nonexistent/sock"),
+	T_OK(write(got, "x\n", 2) == 2 && read(s, buf, sizeof(buf)) > 0 && buf[0] == 'x',
+	     "and it reaches the slave");
+	T_OK(oci_console_send("/nonexistent/sock", m, "c", &e) < 0 &&
+		     strstr(e.msg, "--console-socket /nonexistent/sock"),
 	     "a missing socket is an error naming it");
 	close(got);
 	close(cs);
@@ -350,17 +374,20 @@ static void test_hooks(void)
 	h[0].path = "/bin/true";
 	h[0].args = NULL;
 	r = oci_hooks_run(&l, OCI_HOOK_PRESTART, "{}", NULL, NULL, &e);
-	T_OK(r < 0 && !strcmp(e.msg, "prestart hook /bin/false: exited with status 1"), "fatal kind fails: '%s'", e.msg);
+	T_OK(r < 0 && !strcmp(e.msg, "prestart hook /bin/false: exited with status 1"),
+	     "fatal kind fails: '%s'", e.msg);
 	warned[0] = '\0';
 	r = oci_hooks_run(&l, OCI_HOOK_POSTSTOP, "{}", on_warn, NULL, &e);
-	T_OK(r == 0 && !strcmp(warned, "poststop hook /bin/false: exited with status 1"), "poststop failure is a warning");
+	T_OK(r == 0 && !strcmp(warned, "poststop hook /bin/false: exited with status 1"),
+	     "poststop failure is a warning");
 
 	char *sleep_args[] = {"sleep", "10", NULL};
 	struct oci_hook slow = {.path = "/bin/sleep", .args = sleep_args, .timeout = 1};
 	struct oci_hook_list sl = {&slow, 1};
 	time_t t0 = time(NULL);
 	r = oci_hooks_run(&sl, OCI_HOOK_START_CONTAINER, "{}", NULL, NULL, &e);
-	T_OK(r == -ETIMEDOUT && strstr(e.msg, "timed out after 1 s") && time(NULL) - t0 < 5, "timeout kills the hook");
+	T_OK(r == -ETIMEDOUT && strstr(e.msg, "timed out after 1 s") && time(NULL) - t0 < 5,
+	     "timeout kills the hook");
 	struct oci_hook missing = {.path = "/nonexistent/hook"};
 	struct oci_hook_list ml = {&missing, 1};
 	r = oci_hooks_run(&ml, OCI_HOOK_CREATE_CONTAINER, "{}", NULL, NULL, &e);
