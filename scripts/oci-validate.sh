@@ -15,8 +15,11 @@
 # (some tests join the caller's mount namespace and leave proc/dev/sys
 # mounted), and after each runtime the containers it left in its state root
 # and the testdir/cgrouptest cgroups the cgroup tests leave are removed.
-# crun 1.8 refuses hybrid cgroup hosts, so it runs through a wrapper that
-# unmounts the near-empty cgroup2 tree in a mount namespace of its own.
+# crun 1.8 refuses hybrid cgroup hosts, so its run happens in a nested
+# private mount namespace with the near-empty cgroup2 tree unmounted (a
+# per-call wrapper would give each crun call a mount namespace of its own
+# and fail linux_ns_itype, which checks that the container inherits the
+# caller's).
 # Needs root and golang-go (scripts/deps.sh). Takes several minutes per
 # runtime on 2 cores: run it when you mean it.
 set -u
@@ -45,23 +48,12 @@ done
 WORK=${OCI_WORK:-/var/tmp/oci-validation}
 export OCI_WORK=$WORK
 OUT=${OUT:-$WORK/run-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT" "$WORK/bin"
+mkdir -p "$OUT"
 
-# crun through the hybrid-host workaround; the wrapper is named crun so the
-# kit labels its results "crun".
-cat >"$WORK/bin/crun" <<'EOF'
-#!/bin/sh
-exec unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec /usr/bin/crun "$@"' crun "$@"
-EOF
-chmod 755 "$WORK/bin/crun"
 
 # Remove what a runtime's run left: its containers, then the suite's cgroups.
 cleanup() { # $1: runtime path, $2: label
-	case $2 in
-	crun) ids=$(/usr/bin/crun list -q 2>/dev/null) ;;
-	runc) ids=$(runc list -q 2>/dev/null) ;;
-	*) ids=$("$1" list -q 2>/dev/null) ;;
-	esac
+	ids=$("$1" list -q 2>/dev/null)
 	for id in $ids; do
 		"$1" delete --force "$id" >/dev/null 2>&1 || true
 	done
@@ -72,15 +64,18 @@ cleanup() { # $1: runtime path, $2: label
 labels=
 for rt in "$@"; do
 	case $rt in
-	crun) path=$WORK/bin/crun ;;
+	crun) path=$(command -v crun) ;;
 	runc) path=$(command -v runc) ;;
 	*) path=$(cd "$(dirname "$rt")" && pwd)/$(basename "$rt") ;;
 	esac
 	label=$(basename "$path")
 	labels="$labels $label"
 	rm -rf "$WORK/logs/$label"
+	pre=
+	[ "$label" = crun ] && pre="umount /sys/fs/cgroup/unified 2>/dev/null;"
 	# shellcheck disable=SC2086
-	TMPDIR=/var/tmp LABEL=$label "$KIT/validate.sh" "$path" ${OCI_TESTS:-} >"$OUT/$label.txt" 2>&1
+	TMPDIR=/var/tmp LABEL=$label unshare -m --propagation private sh -c \
+		"$pre exec \"\$0\" \"\$@\"" "$KIT/validate.sh" "$path" ${OCI_TESTS:-} >"$OUT/$label.txt" 2>&1
 	tail -1 "$OUT/$label.txt"
 	cp "$WORK/logs/$label/summary.tsv" "$OUT/$label.tsv" 2>/dev/null || true
 	cleanup "$path" "$label"
