@@ -329,10 +329,10 @@ static void test_refusals(void)
 	refuses(BASE "," LINUX0 "\"namespaces\":[{\"type\":\"foo\"}]}}",
 		"linux.namespaces[0].type: unknown namespace 'foo'", "unknown namespace");
 	refuses(BASE "," LINUX0 "\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,"
-				"\"hostID\":1,\"size\":1}]}}",
+		     "\"hostID\":1,\"size\":1}]}}",
 		"linux.gidMappings: missing while linux.uidMappings is given", "uid map without gid map");
 	refuses(BASE "," LINUX0 "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
-				"\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}}",
+		     "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}}",
 		"linux.uidMappings: needs a user namespace", "maps without userns");
 	refuses(BASE "," LINUX0 "\"intelRdt\":{\"closID\":\"x\"}}}",
 		"linux.intelRdt: not supported: ", "intelRdt");
@@ -371,15 +371,15 @@ static void test_refusals(void)
 		"\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_Z80\"]}}}",
 		"linux.seccomp.architectures[0]: unknown architecture", "arch");
 	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_"
-				"FILTER_FLAG_WAIT_KILLABLE_RECV\"]}}}",
+		     "FILTER_FLAG_WAIT_KILLABLE_RECV\"]}}}",
 		"linux.seccomp.flags[0]: not supported", "WAIT_KILLABLE_RECV without listener");
 	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":["
-				"\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":6,\"value\":1,"
-				"\"op\":\"SCMP_CMP_EQ\"}]}]}}}",
+		     "\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":6,\"value\":1,"
+		     "\"op\":\"SCMP_CMP_EQ\"}]}]}}}",
 		"linux.seccomp.syscalls[0].args[0].index: 6 out of range", "arg index");
 	refuses(BASE "," LINUX0 "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":["
-				"\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,"
-				"\"op\":\"SCMP_CMP_XX\"}]}]}}}",
+		     "\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,"
+		     "\"op\":\"SCMP_CMP_XX\"}]}]}}}",
 		"linux.seccomp.syscalls[0].args[0].op: unknown operator", "operator");
 	refuses(BASE ",\"windows\":{\"layerFolders\":[\"c:\"]}}", "windows: not supported",
 		"windows section");
@@ -467,6 +467,40 @@ static void test_tables(void)
 	     "hook fatality");
 }
 
+static void test_defaults(void)
+{
+	struct jail_err e = {0};
+	struct oci_config c;
+	char *spec = oci_spec_json(&e), *feat = oci_features_json();
+	int r = spec ? oci_config_parse(spec, strlen(spec), NULL, &c, &e) : -1;
+
+	T_INT(r, 0, "the spec template parses with this reader (%s)", e.msg);
+	if (r == 0) {
+		T_OK(!(c.process.caps.bounding & (1ULL << 21)) && !(c.process.caps.bounding & (1ULL << 27)) &&
+			     (c.process.caps.bounding & 1),
+		     "spec: the jail's capability set (no SYS_ADMIN, no MKNOD, CHOWN kept)");
+		T_OK(c.linux_.ns[OCI_NS_USER].present && !c.linux_.n_uid_map,
+		     "spec: user namespace, map left to the jail");
+		T_OK(c.linux_.res.n_devices == 1 && !c.linux_.res.devices[0].allow, "spec: devices denied");
+		oci_config_free(&c);
+	}
+	T_OK(feat && strstr(feat, "\"ociVersionMax\": \"" OCI_VERSION "\"") &&
+		     !strstr(feat, "SCMP_ACT_NOTIFY"),
+	     "features: version and no NOTIFY");
+	free(spec);
+	free(feat);
+
+	static const struct {
+		const char *in;
+		int want;
+	} sigs[] = {{"15", 15},	   {"TERM", 15},	  {"SIGTERM", 15}, {"sigkill", 9},
+		    {"HUP", 1},	   {"RTMIN", 34},	  {"RTMIN+2", 36}, {"SIGRTMAX-1", 63},
+		    {"WINCH", 28}, {"0", -EINVAL},	  {"65", -EINVAL}, {"FOO", -EINVAL},
+		    {"", -EINVAL}, {"RTMIN+40", -EINVAL}, {"SIG", -EINVAL}};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		T_INT(oci_signal_parse(sigs[i].in), sigs[i].want, "signal '%s'", sigs[i].in);
+}
+
 int main(void)
 {
 	test_specs();
@@ -476,5 +510,6 @@ int main(void)
 	test_cgroups_path();
 	test_process_and_resources();
 	test_tables();
+	test_defaults();
 	T_DONE();
 }
