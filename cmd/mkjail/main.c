@@ -1,5 +1,5 @@
 /*
- * mkjail(8): build jail roots (mini, busybox, debian, thin) and check them.
+ * mkjail(8): build jail roots (mini, busybox, debian, thin, oci) and check them.
  * A thin front end: argv in, the libjail mkroot/preflight calls, text out,
  * exit status 0, 1 or 64.
  */
@@ -23,6 +23,7 @@ static const char usage_text[] = "usage: mkjail mini [--force] [-r range] [-f fi
 				 "       mkjail debian [--force] [-r range] [--suite suite] [--mirror url]\n"
 				 "                     [--include pkg,...] dir\n"
 				 "       mkjail thin [--force] [-r range] --base base dir\n"
+				 "       mkjail oci [--force] [-r range] image[:tag] dir\n"
 				 "       mkjail shift [-r range] dir\n"
 				 "       mkjail check [-S] dir [program ...]\n";
 
@@ -243,6 +244,17 @@ int main(int argc, char **argv)
 			return fail(dir, &e);
 		summary("debian", dir, &st, t0);
 		r = shift(dir, dir, range);
+	} else if (!strcmp(verb, "oci")) {
+		/* mkjail oci IMAGE DIR: the image came first, dir holds DIR. */
+		if (optind != argc - 1)
+			return usage();
+		r = mkroot_oci(argv[optind], dir, &o, &st, &e);
+		if (r < 0)
+			return fail(argv[optind], &e);
+		summary("oci", argv[optind], &st, t0);
+		printf("%s: %u layers applied%s\n", argv[optind], st.layers,
+		       st.skipped ? ", device nodes skipped (a jail gets its own /dev)" : "");
+		r = shift(argv[optind], argv[optind], range);
 	} else if (!strcmp(verb, "thin")) {
 		if (optind != argc)
 			return usage();

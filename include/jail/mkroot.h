@@ -40,6 +40,8 @@ struct mkroot_stats {
 	unsigned long links;	  /* symlinks and hard links made */
 	unsigned long long bytes; /* bytes of file data copied */
 	int cached;		  /* debian: root came from the cache */
+	unsigned long skipped;	  /* oci: device nodes and sockets not made */
+	unsigned layers;	  /* oci: layers applied */
 };
 
 /* Copy programs (paths or names looked up in PATH) and the closure of what
@@ -63,6 +65,16 @@ int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite, s
  * DIR/thin.conf naming the base. The overlay is mounted by jail(8). */
 int mkroot_thin(const char *dir, const struct mkroot_opts *o, struct jail_err *e);
 
+/*
+ * A root from an OCI image: image is an image layout directory or an archive
+ * (oci-archive, or docker-archive as `podman save` and `docker save` write),
+ * optionally ":TAG" to pick one image of several. Blobs are checked against
+ * their sha256 digests, layers applied in order with whiteouts, and a layer
+ * that would write outside DIR (absolute names, "..", through a symlink) is
+ * refused with nothing left behind.
+ */
+int mkroot_oci(const char *dir, const char *image, const struct mkroot_opts *o, struct mkroot_stats *st,
+	       struct jail_err *e);
 
 /*
  * User ranges (jail(8) user.range): a root belongs to the range its files
