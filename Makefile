@@ -50,6 +50,20 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# jinit, the jail's tiny PID 1 and exec stub: freestanding, static, no libc,
+# carried inside libjail as bytes (lib/core/jinit_blob.S) and run from a
+# sealed memfd.
+JINIT_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -ffreestanding -fno-builtin -fno-stack-protector \
+                -fno-asynchronous-unwind-tables -fno-pie -Iinclude
+$(BUILD)/jinit: lib/init/jinit.c include/jail/err.h
+	@mkdir -p $(dir $@)
+	$(CC) $(JINIT_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $<
+	strip $@
+$(BUILD)/lib/core/jinit_blob.o: lib/core/jinit_blob.S $(BUILD)/jinit
+	@mkdir -p $(dir $@)
+	$(CC) -c -DJINIT_PATH='"$(BUILD)/jinit"' -o $@ $<
+LIB_OBJS += $(BUILD)/lib/core/jinit_blob.o
+
 $(LIBJAIL): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
