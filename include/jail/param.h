@@ -130,7 +130,8 @@ enum jp_flags {
 	X(MOUNT_PROCFS, "mount.procfs", JPT_BOOL, JPF_PSEUDO, "true")                                 \
 	X(DEPEND, "depend", JPT_LIST, JPF_PSEUDO, NULL)                                               \
 	X(CGROUP_PARENT, "cgroup.parent", JPT_STRING, JPF_CREATE_ONLY, NULL)                          \
-	X(THIN, "thin", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)
+	X(THIN, "thin", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                               \
+	X(USER_RANGE, "user.range", JPT_STRING, JPF_CREATE_ONLY, "private")
 
 enum jail_param_id {
 #define X(id, name, type, flags, dflt) JP_##id,
@@ -170,6 +171,8 @@ int jail_params_set_arg(struct jail_params *p, const char *arg, bool split, stru
 int jail_params_set(struct jail_params *p, enum jail_param_id id, const char *const *vals, size_t n,
 		    bool append, struct jail_err *e);
 void jail_params_clear(struct jail_params *p, enum jail_param_id id);
+/* A deep copy of src into dst (which is overwritten); on failure dst is empty. */
+int jail_params_copy(struct jail_params *dst, const struct jail_params *src, struct jail_err *e);
 void jail_params_free(struct jail_params *p);
 
 /* Typed getters; they fall back to the table's default. */

@@ -14,6 +14,7 @@
 
 #include "cleanup.h"
 #include "jail/param.h"
+#include "urange.h"
 
 #define VALUE_MAX 65536 /* one value */
 #define LIST_MAX  1024	/* values in one list */
@@ -166,6 +167,10 @@ static int validate(enum jail_param_id id, const char *v, struct jail_err *e)
 				e, -EINVAL,
 				"devfs_ruleset: %ld: only ruleset 4 (devfsrules_jail) exists here", n);
 		break;
+	case JP_USER_RANGE: {
+		struct jail_range r;
+		return jail_range_parse(v, &r, e);
+	}
 	case JP_CHILDREN_MAX:
 	case JP_STOP_TIMEOUT:
 		parse_int(v, &n);
@@ -234,6 +239,27 @@ int jail_params_set(struct jail_params *p, enum jail_param_id id, const char *co
 	pv->n = base + n;
 	nv[pv->n] = NULL;
 	pv->set = true;
+	return 0;
+}
+
+int jail_params_copy(struct jail_params *dst, const struct jail_params *src, struct jail_err *e)
+{
+	*dst = (struct jail_params){0};
+	for (int i = 0; i < JP__COUNT; i++) {
+		const struct jail_param_val *v = &src->val[i];
+		int r;
+		if (!v->set)
+			continue;
+		if (v->n == 0) {
+			dst->val[i].set = true;
+			continue;
+		}
+		r = jail_params_set(dst, (enum jail_param_id)i, (const char *const *)v->v, v->n, false, e);
+		if (r < 0) {
+			jail_params_free(dst);
+			return r;
+		}
+	}
 	return 0;
 }
 
