@@ -12,20 +12,10 @@ teardown_file() { common_teardown_file; }
 setup() { common_setup; }
 teardown() { assert_clean; }
 
-# The registry tag the library puts in this run's cgroup and interface names.
-tag() {
-	local h=2166136261 c i s=$JAIL_STATEDIR
-	for ((i = 0; i < ${#s}; i++)); do
-		printf -v c '%d' "'${s:i:1}"
-		h=$(((h ^ c) * 16777619 % 4294967296))
-	done
-	printf '%08x' "$h"
-}
-
 # Nothing of jail "ft" is left: no record, cgroup, process or interface of this run.
 no_residue() {
 	local t
-	t=$(tag)
+	t=$(jail_tag)
 	[ -z "$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$')" ] || { echo "state left: $(ls -A "$JAIL_STATEDIR")"; return 1; }
 	[ -z "$(find /sys/fs/cgroup -maxdepth 8 -type d -name "jail.ft.$t" 2>/dev/null)" ] || { echo "cgroups left"; return 1; }
 	# A zombie init waits for the host's PID 1 to reap it: it is gone, not left.
