@@ -124,7 +124,8 @@ static int remove_jails(int argc, char **argv, bool hooks, struct out o)
 			if (all)
 				snprintf(key, sizeof(key), "%d", jids[k]);
 			jail_err_clear(&e);
-			if (jail_remove(&reg, all ? key : argv[i], hooks ? JAIL_REMOVE_HOOKS : 0, &ro, &e) < 0)
+			if (jail_remove(&reg, all ? key : argv[i], hooks ? JAIL_REMOVE_HOOKS : 0, &ro, &e) <
+			    0)
 				status = die(&e);
 		}
 		free(jids);
@@ -156,7 +157,8 @@ static bool running(struct jail_registry *reg, const char *key)
 }
 
 /* -mr: a create-only parameter changed; restart with everything merged. */
-static int restart_merged(struct jail_registry *reg, const char *key, const struct jail_params *p, struct out o)
+static int restart_merged(struct jail_registry *reg, const char *key, const struct jail_params *p,
+			  struct out o)
 {
 	struct jail_run_opts ro = {report, &o};
 	struct jail_params merged = {0};
@@ -325,8 +327,9 @@ static int conf_remove(const char *file, char **names, int n, bool hooks, struct
 	} else {
 		for (int i = 0; i < n; i++) {
 			char *one[] = {names[i]};
-			int r = jconf_find(cf, names[i]) ? conf_command(file, one, 1, false, false, true, o, NULL)
-							 : remove_jails(1, one, hooks, o);
+			int r = jconf_find(cf, names[i])
+					? conf_command(file, one, 1, false, false, true, o, NULL)
+					: remove_jails(1, one, hooks, o);
 			if (r)
 				status = r;
 		}
@@ -383,7 +386,8 @@ static int legacy_params(struct jail_params *p, int argc, char **argv, struct ja
 		free(copy);
 	}
 	if (ret == 0)
-		ret = jail_params_set(p, JP_COMMAND, (const char *const *)argv + 3, (size_t)argc - 3, false, e);
+		ret = jail_params_set(p, JP_COMMAND, (const char *const *)argv + 3, (size_t)argc - 3, false,
+				      e);
 	return ret;
 }
 
@@ -427,26 +431,56 @@ static int options(int argc, char **argv, struct cli *c, struct jail_params *p)
 
 	while ((opt = getopt(argc, argv, "+cdf:hiJ:lmn:p:qrRs:u:U:vCe:")) != -1) {
 		switch (opt) {
-		case 'c': c->create = true; break;
-		case 'm': c->modify = true; break;
-		case 'r': c->remove = true; break;
-		case 'R': c->remove = c->no_hooks = true; break;
-		case 'd': break;
-		case 'l': ret = set(p, "exec.clean", &e); break;
-		case 'n': ret = jail_params_set(p, JP_NAME, (const char *[]){optarg}, 1, false, &e); break;
-		case 's': ret = jail_params_set(p, JP_SECURELEVEL, (const char *[]){optarg}, 1, false, &e); break;
-		case 'U': ret = jail_params_set(p, JP_EXEC_JAIL_USER, (const char *[]){optarg}, 1, false, &e); break;
+		case 'c':
+			c->create = true;
+			break;
+		case 'm':
+			c->modify = true;
+			break;
+		case 'r':
+			c->remove = true;
+			break;
+		case 'R':
+			c->remove = c->no_hooks = true;
+			break;
+		case 'd':
+			break;
+		case 'l':
+			ret = set(p, "exec.clean", &e);
+			break;
+		case 'n':
+			ret = jail_params_set(p, JP_NAME, (const char *[]){optarg}, 1, false, &e);
+			break;
+		case 's':
+			ret = jail_params_set(p, JP_SECURELEVEL, (const char *[]){optarg}, 1, false, &e);
+			break;
+		case 'U':
+			ret = jail_params_set(p, JP_EXEC_JAIL_USER, (const char *[]){optarg}, 1, false, &e);
+			break;
 		case 'u':
 			ret = jail_params_set(p, JP_EXEC_JAIL_USER, (const char *[]){optarg}, 1, false, &e);
 			if (ret == 0)
 				ret = set(p, "exec.system_jail_user", &e);
 			break;
-		case 'h': ret = set(p, "ip_hostname", &e); break;
-		case 'q': c->out.quiet = true; break;
-		case 'i': c->out.print_jid = c->out.quiet = true; break;
-		case 'v': c->out.verbose++; break;
-		case 'f': c->conf_file = optarg; c->conf_given = true; break;
-		case 'e': c->esep = optarg; break;
+		case 'h':
+			ret = set(p, "ip_hostname", &e);
+			break;
+		case 'q':
+			c->out.quiet = true;
+			break;
+		case 'i':
+			c->out.print_jid = c->out.quiet = true;
+			break;
+		case 'v':
+			c->out.verbose++;
+			break;
+		case 'f':
+			c->conf_file = optarg;
+			c->conf_given = true;
+			break;
+		case 'e':
+			c->esep = optarg;
+			break;
 		case 'p':
 			/* Jails start one after another here: any limit is met. */
 			if (atoi(optarg) < 0)

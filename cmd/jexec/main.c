@@ -10,7 +10,6 @@
 
 #include "jail/jail.h"
 
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: jexec [-l] [-d working-directory] [-e name=value]\n"

@@ -41,7 +41,7 @@ struct jail_state {
 	unsigned long long host_netns; /* inode of the creator's network namespace */
 	char host_if[16];	       /* host end of the jail's veth, "" if none */
 	unsigned long long user_base;  /* host uid/gid of jailed root: its range's first id (0: identity) */
-	struct jail_params params; /* as loaded; the create path writes its plan's instead */
+	struct jail_params params;     /* as loaded; the create path writes its plan's instead */
 };
 
 struct jail_registry {
@@ -55,8 +55,8 @@ void jail_registry_close(struct jail_registry *r);
 int jail_registry_lock(struct jail_registry *r, struct jail_err *e);
 void jail_registry_unlock(struct jail_registry *r);
 /* Under the lock: take name (NULL = the JID) and a JID (0 = lowest free); write the state. */
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
-			  struct jail_err *e);
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid,
+			  const struct jail_params *p, struct jail_err *e);
 /* Rewrite the state file of st->jid atomically, with p as the jail's parameters. */
 int jail_registry_save(struct jail_registry *r, const struct jail_state *st, const struct jail_params *p,
 		       struct jail_err *e);

@@ -69,4 +69,3 @@ out:
 	*nout = k;
 	return 0;
 }
-

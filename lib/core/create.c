@@ -57,7 +57,8 @@ static int range_clash(const struct jail_create *c, const struct jail_state *st,
 {
 	if (!base || st->user_base != base || !strcmp(jail_params_str(&st->params, JP_PATH), c->plan.path))
 		return 0;
-	return jail_err_set(e, -EBUSY, "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
+	return jail_err_set(e, -EBUSY,
+			    "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
 			    "give one of them another range (mkjail shift)",
 			    base, base + JAIL_RANGE_SIZE - 1, st->name);
 }
@@ -123,8 +124,9 @@ static int step_registry(void *ctx, struct jail_err *e)
 	ret = check_live_jails(c, e);
 	c->st.host_netns = net_netns_self();
 	if (ret == 0)
-		ret = jail_registry_reserve(&c->reg, &c->st,
-					    jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, p, e);
+		ret = jail_registry_reserve(
+			&c->reg, &c->st, jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0,
+			p, e);
 	jail_registry_unlock(&c->reg);
 	/* Recorded with the cgroups, before anything is made with it. */
 	if (ret == 0 && (c->plan.naddrs > 0 || c->plan.vnet))
@@ -240,8 +242,8 @@ static int step_userns(void *ctx, struct jail_err *e)
 	struct jail_create *c = ctx;
 	const struct jail_plan *pl = &c->plan;
 	struct jail_spawn_opts so = {
-		.clone_flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
-			       (pl->new_net ? CLONE_NEWNET : 0),
+		.clone_flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) |
+			       (pl->new_ipc ? CLONE_NEWIPC : 0) | (pl->new_net ? CLONE_NEWNET : 0),
 		.child = holder_child,
 		.arg = c,
 	};
@@ -281,7 +283,8 @@ static int idmap_userns(struct jail_create *c, struct jail_err *e)
 	int r;
 
 	/* The base's files, owned by its range, are shown as the jail's. */
-	snprintf(map, sizeof(map), "%u %llu %u\n", (unsigned)c->plan.base_owner, c->st.user_base, JAIL_RANGE_SIZE);
+	snprintf(map, sizeof(map), "%u %llu %u\n", (unsigned)c->plan.base_owner, c->st.user_base,
+		 JAIL_RANGE_SIZE);
 	if ((r = jail_spawn_start(&so, &sp, e)) < 0)
 		return r;
 	r = write_maps(sp.pid, map, e);

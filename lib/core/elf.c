@@ -435,4 +435,3 @@ void elf_ldcache_free(struct elf_ldcache *c)
 	free(c->buf);
 	free(c);
 }
-

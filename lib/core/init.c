@@ -58,7 +58,6 @@ static void hide_title(void)
 	}
 }
 
-
 static int loopback_up(struct jail_err *e)
 {
 	struct ifreq ifr = {0};
@@ -315,7 +314,8 @@ void jail_init_child(void *arg, int sock)
 		sock = -1;
 	}
 	stdio_to_null();
-	jail_jinit_init(c.jinit, sock, cmd, (a->persist ? JINIT_PERSIST : 0) | (a->plan->hooked ? JINIT_REPLY : 0), &e);
+	jail_jinit_init(c.jinit, sock, cmd,
+			(a->persist ? JINIT_PERSIST : 0) | (a->plan->hooked ? JINIT_REPLY : 0), &e);
 	if (sock >= 0)
 		jail_msg_fail(sock, &e, 1);
 	_exit(1);

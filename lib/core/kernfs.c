@@ -59,8 +59,8 @@ static int tmpfs_for(const struct jail_ids *ids, const char *mode, const char *s
 	snprintf(uid, sizeof(uid), "%u", ids->uid);
 	snprintf(gid, sizeof(gid), "%u", ids->gid);
 	return jail_fs_new("tmpfs",
-			   (const char *[]){"mode", mode, "size", size, "nr_inodes", "256", "uid", uid, "gid", gid,
-					    NULL},
+			   (const char *[]){"mode", mode, "size", size, "nr_inodes", "256", "uid", uid, "gid",
+					    gid, NULL},
 			   attrs, e);
 }
 
@@ -72,16 +72,17 @@ static int dev_submounts(int dev, const struct jail_ids *ids, bool ipc_new, stru
 
 	snprintf(ttygid, sizeof(ttygid), "%u", ids->gid + 5);
 	_cleanup_close_ int pts = openat(dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_close_ int ptsfs = jail_fs_new(
-		"devpts",
-		(const char *[]){"newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", ttygid, NULL},
-		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+	_cleanup_close_ int ptsfs = jail_fs_new("devpts",
+						(const char *[]){"newinstance", NULL, "ptmxmode", "0666",
+								 "mode", "0620", "gid", ttygid, NULL},
+						MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
 	if (ptsfs < 0)
 		return ptsfs;
 	if ((r = jail_mount_attach(ptsfs, pts, "devpts", e)) < 0)
 		return r;
 	_cleanup_close_ int shm = openat(dev, "shm", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_close_ int shmfs = tmpfs_for(ids, "1777", "25%", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	_cleanup_close_ int shmfs =
+		tmpfs_for(ids, "1777", "25%", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (shmfs < 0)
 		return shmfs;
 	if ((r = jail_mount_attach(shmfs, shm, "/dev/shm", e)) < 0)
@@ -90,7 +91,8 @@ static int dev_submounts(int dev, const struct jail_ids *ids, bool ipc_new, stru
 		return 0;
 	/* The jail's IPC namespace was joined first: this mqueue is its own. */
 	_cleanup_close_ int mq = openat(dev, "mqueue", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_close_ int mqfs = jail_fs_new("mqueue", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	_cleanup_close_ int mqfs =
+		jail_fs_new("mqueue", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (mqfs < 0)
 		return mqfs;
 	return jail_mount_attach(mqfs, mq, "/dev/mqueue", e);
@@ -190,9 +192,9 @@ int jail_proc_mask(int proc, int masks, struct jail_err *e)
 {
 	/* crun/runc/podman's masked paths, and host-wide tables a jail has no business reading. */
 	static const char *const files[] = {
-		"kcore",       "keys",	      "key-users",     "kallsyms",     "timer_list",  "sched_debug",
-		"sysrq-trigger", "latency_stats", "timer_stats", "kpagecount",  "kpageflags",  "kpagecgroup",
-		"kmsg",	       "config.gz",   "vmallocinfo",   "slabinfo",     "pagetypeinfo", "interrupts",
+		"kcore",	 "keys",	  "key-users",	 "kallsyms",   "timer_list",   "sched_debug",
+		"sysrq-trigger", "latency_stats", "timer_stats", "kpagecount", "kpageflags",   "kpagecgroup",
+		"kmsg",		 "config.gz",	  "vmallocinfo", "slabinfo",   "pagetypeinfo", "interrupts",
 	};
 	static const char *const dirs[] = {"acpi", "scsi", "asound", "driver"};
 	static const char *const ro_dirs[] = {"sys", "bus", "irq", "fs"};
@@ -233,8 +235,8 @@ int jail_proc_build(int rootfd, const char *path, int masks, struct jail_err *e)
 int jail_sys_build(int rootfd, int masks, struct jail_err *e)
 {
 	static const char *const dirs[] = {"firmware", "devices/virtual/powercap"};
-	_cleanup_close_ int target =
-		open_in_root(rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, JAIL_RESOLVE_STRICT);
+	_cleanup_close_ int target = open_in_root(
+		rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, JAIL_RESOLVE_STRICT);
 	_cleanup_close_ int sys = -1;
 	int r;
 
@@ -246,8 +248,8 @@ int jail_sys_build(int rootfd, int masks, struct jail_err *e)
 		return sys;
 	if ((r = jail_mount_attach(sys, target, "sysfs", e)) < 0)
 		return r;
-	_cleanup_close_ int top =
-		open_in_root(rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, JAIL_RESOLVE_STRICT);
+	_cleanup_close_ int top = open_in_root(rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW,
+					       JAIL_RESOLVE_STRICT);
 	if (top < 0)
 		return jail_err_sys(e, -errno, "/sys");
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)

@@ -50,7 +50,8 @@ static int check_network(const struct jail_params *p, struct jail_err *e)
 					    jail_param_defs[list].name, jail_param_defs[mode].name,
 					    jail_params_str(p, mode));
 	}
-	if ((is(p, JP_IP4, "inherit") && is(p, JP_IP6, "new")) || (is(p, JP_IP6, "inherit") && is(p, JP_IP4, "new")))
+	if ((is(p, JP_IP4, "inherit") && is(p, JP_IP6, "new")) ||
+	    (is(p, JP_IP6, "inherit") && is(p, JP_IP4, "new")))
 		return jail_err_set(e, -EINVAL,
 				    "ip4=%s and ip6=%s: one network stack cannot be both the host's and new",
 				    jail_params_str(p, JP_IP4), jail_params_str(p, JP_IP6));
@@ -271,23 +272,28 @@ static int resolve_range(struct jail_plan *pl, struct jail_err *e)
 		if (stat(pl->thin.base, &sb) < 0)
 			return jail_err_sys(e, -errno, "thin: base %s", pl->thin.base);
 		if (sb.st_uid != 0 && !jail_range_is_pool_base(sb.st_uid))
-			return jail_err_set(e, -EINVAL, "thin: base %s is owned by uid %u, neither host root nor a range's first id",
-					    pl->thin.base, (unsigned)sb.st_uid);
+			return jail_err_set(
+				e, -EINVAL,
+				"thin: base %s is owned by uid %u, neither host root nor a range's first id",
+				pl->thin.base, (unsigned)sb.st_uid);
 		pl->base_owner = sb.st_uid;
 	}
-	if (pl->range.mode == JAIL_RANGE_PRIVATE &&
-	    stat(pl->is_thin ? pl->thin.upper : pl->path, &sb) == 0 && jail_range_is_pool_base(sb.st_uid)) {
+	if (pl->range.mode == JAIL_RANGE_PRIVATE && stat(pl->is_thin ? pl->thin.upper : pl->path, &sb) == 0 &&
+	    jail_range_is_pool_base(sb.st_uid)) {
 		pl->range.base = sb.st_uid;
 		pl->range.from_owner = true;
 	}
 	if (pl->range.mode != JAIL_RANGE_IDENTITY)
 		return 0;
 	if (jail_params_bool(p, JP_ALLOW_MOUNT))
-		return jail_err_set(e, -EPERM, "allow.mount: refused with user.range=identity (jailed root is host root)");
-	if (jail_params_bool(p, JP_ALLOW_SYSVIPC) || is(p, JP_SYSVMSG, "inherit") || is(p, JP_SYSVSEM, "inherit") ||
-	    is(p, JP_SYSVSHM, "inherit"))
-		return jail_err_set(e, -EPERM,
-				    "sysvipc inherit: refused with user.range=identity (jailed root is host root)");
+		return jail_err_set(
+			e, -EPERM,
+			"allow.mount: refused with user.range=identity (jailed root is host root)");
+	if (jail_params_bool(p, JP_ALLOW_SYSVIPC) || is(p, JP_SYSVMSG, "inherit") ||
+	    is(p, JP_SYSVSEM, "inherit") || is(p, JP_SYSVSHM, "inherit"))
+		return jail_err_set(
+			e, -EPERM,
+			"sysvipc inherit: refused with user.range=identity (jailed root is host root)");
 	return 0;
 }
 

@@ -363,8 +363,8 @@ static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 			if (ok)
 				continue;
 			int err = off ? EAFNOSUPPORT : t == SOCK_RAW ? EPERM : ESOCKTNOSUPPORT;
-			ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(err), 2, 0, SCMP_CMP_EQ, 0, (uint64_t)af, 0xf,
-					     (uint64_t)t);
+			ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(err), 2, 0, SCMP_CMP_EQ, 0, (uint64_t)af,
+					     0xf, (uint64_t)t);
 		}
 	}
 	return ret;
@@ -374,14 +374,14 @@ static const struct {
 	const char *call;
 	unsigned arg; /* which argument is the pid */
 } init_guard[] = {
-	{"ptrace", 1},		 {"process_vm_readv", 0}, {"process_vm_writev", 0},
-	{"pidfd_open", 0},	 {"kcmp", 0},		  {"kcmp", 1},
+	{"ptrace", 1}, {"process_vm_readv", 0}, {"process_vm_writev", 0}, {"pidfd_open", 0}, {"kcmp", 0},
+	{"kcmp", 1},
 };
 
 /* The default-allow filter of argument rules; every rule here denies. */
 static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 {
-	static const unsigned long nsflags[] = {CLONE_NEWNS,   CLONE_NEWUTS, CLONE_NEWIPC,	CLONE_NEWUSER,
+	static const unsigned long nsflags[] = {CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,   CLONE_NEWUSER,
 						CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
 	/* Terminal injection, with the command masked to 32 bits (CVE-2019-10063). */
 	int ret = jail_rules_add(r, SCMP_SYS(ioctl), SCMP_ACT_ERRNO(EPERM), 1, 1, SCMP_CMP_MASKED_EQ,
@@ -398,8 +398,8 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 	 * no memory access, no pidfd (pidfd_getfd would reach its socket).
 	 */
 	for (size_t i = 0; i < ARRAY_SIZE(init_guard) && ret == 0; i++)
-		ret = jail_rules_add(r, seccomp_syscall_resolve_name(init_guard[i].call), SCMP_ACT_ERRNO(EPERM), 1,
-				     init_guard[i].arg, SCMP_CMP_EQ, 0, 1, 0, 0);
+		ret = jail_rules_add(r, seccomp_syscall_resolve_name(init_guard[i].call),
+				     SCMP_ACT_ERRNO(EPERM), 1, init_guard[i].arg, SCMP_CMP_EQ, 0, 1, 0, 0);
 	/* Namespaces: clone with a CLONE_NEW* flag, unless child jails are allowed. */
 	for (size_t i = 0; i < ARRAY_SIZE(nsflags) && !p->children && ret == 0; i++)
 		ret = jail_rules_add(r, SCMP_SYS(clone), SCMP_ACT_ERRNO(EPERM), 1, 0, SCMP_CMP_MASKED_EQ,

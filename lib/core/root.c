@@ -156,7 +156,8 @@ static int tmpfs_mount(const struct jail_mount *m, const struct jail_ids *ids, s
 		*eq = '\0';
 		if (!strcmp(t, "uid") || !strcmp(t, "gid")) {
 			char *b = t[0] == 'u' ? uid : gid;
-			snprintf(b, 16, "%lu", strtoul(eq + 1, NULL, 10) + (t[0] == 'u' ? ids->uid : ids->gid));
+			snprintf(b, 16, "%lu",
+				 strtoul(eq + 1, NULL, 10) + (t[0] == 'u' ? ids->uid : ids->gid));
 			continue;
 		}
 		opts[k++] = t;
@@ -217,7 +218,8 @@ static int setup_mounts(int rootfd, const struct jail_root_opts *o, const struct
 			return r;
 		/* Every proc a jail gets carries the masks. */
 		if (!strcmp(m->type, "proc")) {
-			_cleanup_close_ int top = open_in_root(rootfd, m->dst, O_PATH | O_CLOEXEC | O_DIRECTORY, RESOLVE_STRICT);
+			_cleanup_close_ int top = open_in_root(
+				rootfd, m->dst, O_PATH | O_CLOEXEC | O_DIRECTORY, RESOLVE_STRICT);
 			if (top < 0)
 				return jail_err_sys(e, -errno, "mount: %s/%s", o->path, m->dst);
 			if ((r = jail_proc_mask(top, masks, e)) < 0)
@@ -245,8 +247,8 @@ static int thin_overlay(const struct jail_root_opts *o, int idmap, struct jail_e
 	if (sys_move_mount(lower, "", AT_FDCWD, o->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return jail_err_sys(e, -errno, "thin: mounting the base on %s", o->path);
 	_cleanup_close_ int ov = jail_fs_new("overlay",
-					     (const char *[]){"lowerdir", o->path, "upperdir", o->upper, "workdir",
-							      o->work, "userxattr", NULL, NULL},
+					     (const char *[]){"lowerdir", o->path, "upperdir", o->upper,
+							      "workdir", o->work, "userxattr", NULL, NULL},
 					     0, e);
 	if (ov < 0)
 		return jail_err_prefix(e, "thin");

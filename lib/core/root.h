@@ -57,7 +57,8 @@ struct jail_ids {
  * pivot_root with the host's root detached. idmap (or -1) is a user
  * namespace whose map shows a thin jail's base as the jail's own.
  */
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, struct jail_err *e);
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap,
+		    struct jail_err *e);
 
 /* Shared with kernfs.c. */
 #define JAIL_RESOLVE_STRICT (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)

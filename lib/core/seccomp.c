@@ -148,14 +148,9 @@ static uint64_t cache_key(const struct jail_rules *allow, const struct jail_rule
 {
 	const struct scmp_version *v = seccomp_version();
 	uint64_t h = 1469598103934665603ULL;
-	uint64_t fixed[] = {CACHE_FORMAT,
-			    v ? v->major : 0,
-			    v ? v->minor : 0,
-			    v ? v->micro : 0,
-			    seccomp_arch_native(),
-			    SCMP_ACT_ERRNO(ENOSYS),
-			    SCMP_ACT_ALLOW,
-			    SCMP_ACT_KILL_PROCESS};
+	uint64_t fixed[] = {CACHE_FORMAT,     v ? v->major : 0,	     v ? v->minor : 0,
+			    v ? v->micro : 0, seccomp_arch_native(), SCMP_ACT_ERRNO(ENOSYS),
+			    SCMP_ACT_ALLOW,   SCMP_ACT_KILL_PROCESS};
 
 	h = fnv(h, fixed, sizeof(fixed));
 	h = hash_rules(h, allow);
@@ -309,4 +304,3 @@ int jail_priv_lockdown(const struct jail_priv *priv, const struct jail_seccomp *
 		r = load_prog(f->allow, f->allow_len, e, "allowlist");
 	return r;
 }
-
