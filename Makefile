@@ -57,7 +57,7 @@ JINIT_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -ffreestanding -fno-builtin
                 -fno-asynchronous-unwind-tables -fno-pie -Iinclude
 $(BUILD)/jinit: lib/init/jinit.c include/jail/err.h
 	@mkdir -p $(dir $@)
-	$(CC) $(JINIT_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $<
+	$(CC) $(JINIT_CFLAGS) -nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $<
 	strip $@
 $(BUILD)/lib/core/jinit_blob.o: lib/core/jinit_blob.S $(BUILD)/jinit
 	@mkdir -p $(dir $@)

@@ -9,8 +9,13 @@ echo "== clang-format"
 clang-format --dry-run -Werror $srcs || status=1
 
 echo "== cppcheck"
+# __attribute__ after a function-pointer typedef is beyond cppcheck's parser;
+# jinit.c measures its blob between two linker symbols, which is the idiom;
+# the architecture is the one the build runs on (jinit has a stub per arch).
 cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-	--suppress=missingIncludeSystem --suppress=autoVariables --suppress=ctuuninitvar -Iinclude -Ilib $(git ls-files 'lib/*.c' 'lib/*/*.c' 'cmd/*/*.c') || status=1
+	--suppress=missingIncludeSystem --suppress=autoVariables --suppress=ctuuninitvar \
+	--suppress=comparePointers:lib/core/jinit.c '-D__attribute__(x)=' -D__x86_64__ -D__linux__ \
+	-Iinclude -Ilib $(git ls-files 'lib/*.c' 'lib/*/*.c' 'cmd/*/*.c') || status=1
 
 echo "== clang-tidy"
 flags="-std=gnu11 -Iinclude -Ilib $(pkg-config --cflags libseccomp jansson libmnl 2>/dev/null)"

@@ -120,7 +120,7 @@ static int remove_jails(int argc, char **argv, bool hooks, struct out o)
 			continue;
 		}
 		for (int k = 0; k < n; k++) {
-			char key[32];
+			char key[32] = "";
 			if (all)
 				snprintf(key, sizeof(key), "%d", jids[k]);
 			jail_err_clear(&e);
