@@ -26,6 +26,7 @@
 #include "cleanup.h"
 #include "exec.h"
 #include "priv.h"
+#include "rctl/rctl.h"
 #include "sys.h"
 #include "util.h"
 
@@ -181,6 +182,10 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 	}
 	ret = jail_exec_find(x, rootfd, where ? where : "/", x->argv[0], e);
 	if (ret < 0)
+		goto out;
+	/* rctl (lib/rctl): the jail's rlimits, taken by the program before exec. */
+	struct rctl_jail rj = {.name = st.name, .jid = st.jid, .reg = reg, .cg = &st.cg, .p = &st.params};
+	if ((ret = rctl_jail_rlimits(&rj, x->rl, &x->rlmask, e)) < 0)
 		goto out;
 	x->use_pty = !o->no_tty && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 

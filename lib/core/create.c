@@ -38,6 +38,7 @@
 #include "jail/param.h"
 #include "preflight.h"
 #include "priv.h"
+#include "rctl/rctl.h"
 #include "registry.h"
 #include "sys.h"
 #include "util.h"
@@ -525,6 +526,8 @@ static void undo(struct run *r)
 	if (r->net_up)
 		net_jail_teardown(&r->net, NULL);
 	r->net_up = false;
+	if (r->reserved) /* rctl: stop the jail's watcher (lib/rctl) */
+		rctl_jail_release(&(struct rctl_jail){.reg = &r->reg, .jid = r->st.jid});
 	if (r->st.cg.n > 0)
 		jail_cgroup_destroy(&r->st.cg, NULL);
 	if (r->reserved)
@@ -633,6 +636,10 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 		goto fail;
 	if ((ret = fault(&r, "cgroup", e)) < 0)
 		goto fail;
+	/* rctl (lib/rctl): the rlimits the jail's command takes; apply_rctl below does the rest. */
+	struct rctl_jail rj = {.name = r.st.name, .jid = r.st.jid, .reg = &r.reg, .cg = &r.st.cg, .p = p};
+	if ((ret = rctl_jail_rlimits(&rj, r.spec.exec.rl, &r.spec.exec.rlmask, e)) < 0)
+		goto fail;
 
 	/* Signals for the jail wait in the queue until the relay reads them. */
 	jail_relay_sigset(&mask);
@@ -650,6 +657,11 @@ int jail_run(struct jail_params *p, const struct jail_run_opts *o, struct jail_e
 		r.st.init_pid = r.pid;
 		r.st.init_start = proc_starttime(r.pid);
 		ret = jail_registry_save(&r.reg, &r.st, e);
+	}
+	if (ret == 0) { /* rctl (lib/rctl): limits on its cgroups, namespaces, devices; its watcher */
+		rj.init_pid = r.pid, rj.init_start = r.st.init_start;
+		if ((ret = rctl_jail_apply(&rj, e)) == 0)
+			ret = fault(&r, "rctl", e);
 	}
 	if (ret == 0 && write(r.sock[0], "r", 1) != 1)
 		ret = jail_err_sys(e, -errno, "starting the jail");

@@ -22,6 +22,7 @@
 
 #include "cleanup.h"
 #include "exec.h"
+#include "rctl/rctl.h"
 #include "sys.h"
 #include "util.h"
 
@@ -238,6 +239,7 @@ void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, i
 		jail_err_sys(&e, -errno, "setsid");
 		fail(sock, &e);
 	}
+	rctl_rlimits_set(x->rl, x->rlmask); /* rctl: the jail's rlimits (lib/rctl) */
 	if (x->use_pty) {
 		int fd = open(x->slave, O_RDWR);
 		if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0) {

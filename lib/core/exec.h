@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "jail/err.h"
@@ -44,6 +45,8 @@ struct jail_exec {
 	bool use_pty;
 	char slave[64];
 	sigset_t sigmask;
+	struct rlimit rl[RLIM_NLIMITS]; /* rctl: rlimit ceilings (bit i of rlmask: rl[i] set) */
+	unsigned rlmask;
 	/* storage for a clean environment */
 	char *envv[JAIL_EXEC_ENV_MAX + 1];
 	char envs[JAIL_EXEC_ENV_MAX][512];

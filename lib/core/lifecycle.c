@@ -25,6 +25,7 @@
 #include "net/net.h"
 #include "net/vnet.h"
 #include "priv.h"
+#include "rctl/rctl.h"
 #include "sys.h"
 #include "util.h"
 
@@ -105,6 +106,7 @@ int jail_cleanup(struct jail_registry *reg, const struct jail_state *st, struct 
 		return ret;
 	ret = jail_registry_load(reg, st->jid, &cur, NULL);
 	if (ret == 0 && same_jail(&cur, st)) {
+		rctl_jail_release(&(struct rctl_jail){.reg = reg, .jid = cur.jid}); /* rctl: its watcher */
 		net_teardown(&cur);
 		ret = jail_cgroup_destroy(&cg, e);
 		jail_registry_remove(reg, &cur);
