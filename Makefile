@@ -115,7 +115,7 @@ $(BUILD)/tests/probe: tests/helpers/probe.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 check: $(BUILD)/tests/probe
 
-man: $(BUILD)/jail
-	sh scripts/man.sh $(BUILD)/jail
+man: $(BUILD)/jail $(BUILD)/rctl
+	sh scripts/man.sh $(BUILD)/jail $(BUILD)/rctl
 .PHONY: man
 .SECONDARY:

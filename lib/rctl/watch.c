@@ -32,8 +32,10 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <stdarg.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -124,6 +126,34 @@ static bool rate_ok(long *sec, int *n)
 	return (*n)++ < RATE_LIMIT;
 }
 
+/*
+ * A syslog line, LOG_DAEMON | LOG_WARNING, "rctl[PID]: ...", sent to
+ * $JAIL_SYSLOG (tests) or /dev/log: the datagram glibc's syslog(3) sends,
+ * without its connection kept open across the watcher's life.
+ */
+static void __attribute__((format(printf, 1, 2))) log_line(const char *fmt, ...)
+{
+	const char *path = getenv("JAIL_SYSLOG");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char msg[1024], when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	va_list ap;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path && *path ? path : "/dev/log");
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%b %e %H:%M:%S", &tm);
+	int n = snprintf(msg, sizeof(msg), "<%d>%s rctl[%d]: ", LOG_DAEMON | LOG_WARNING, when, (int)getpid());
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		sendto(fd, msg, strlen(msg), MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof(sa));
+		close(fd);
+	}
+}
+
 /* pid of the jail (its pid namespace is its init's), with its command and uid; false if not. */
 static bool jailed(const struct watcher *w, pid_t pid, char *comm, size_t len, int *uid)
 {
@@ -178,9 +208,11 @@ static void devctl(const struct watcher *w, const struct wrule *x, long long usa
 	}
 }
 
+/* Every process of the jail proper (its pid namespace) but its init; not jexec's host-side helper. */
 static void signal_jail(const struct watcher *w, int sig)
 {
-	char buf[65536];
+	char buf[65536], comm[64];
+	int uid;
 
 	if (w->cg.n == 0)
 		return;
@@ -191,7 +223,7 @@ static void signal_jail(const struct watcher *w, int sig)
 		pid_t pid = (pid_t)strtol(p, &end, 10);
 		if (end == p)
 			break;
-		if (pid != w->init_pid) /* the jail's init is the jail's, not a process of it */
+		if (pid != w->init_pid && jailed(w, pid, comm, sizeof(comm), &uid))
 			kill(pid, sig);
 	}
 }
@@ -206,10 +238,10 @@ static void fire(struct watcher *w, const struct wrule *x, long long usage, pid_
 		if (!rate_ok(&w->log_sec, &w->log_n))
 			return;
 		if (known)
-			syslog(LOG_WARNING, "rule \"%s\" matched by pid %d (%s), uid %d, jail %s", x->text,
-			       (int)offender, comm, uid, w->name);
+			log_line("rule \"%s\" matched by pid %d (%s), uid %d, jail %s", x->text, (int)offender,
+				 comm, uid, w->name);
 		else
-			syslog(LOG_WARNING, "rule \"%s\" matched by jail %s (usage %lld)", x->text, w->name, usage);
+			log_line("rule \"%s\" matched by jail %s (usage %lld)", x->text, w->name, usage);
 	} else if (x->r.action == RA_DEVCTL) {
 		if (rate_ok(&w->dev_sec, &w->dev_n))
 			devctl(w, x, usage, known ? offender : 0, uid);
@@ -552,7 +584,6 @@ static void __attribute__((noreturn)) become_watcher(struct watcher *w, int repo
 	if (hi > lo + 1)
 		sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
 	sys_close_range((unsigned)hi + 1, ~0U, 0);
-	openlog("rctl", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	int r = setup(w, &e);
 	pid_t self = getpid();
 	if (write(report, r < 0 ? (const void *)&e : (const void *)&self, r < 0 ? sizeof(e) : sizeof(self)) < 0)
