@@ -196,6 +196,21 @@ int rctl_usage(struct jail_registry *reg, const struct rctl_rule *filter, int in
 int rctl_limits(struct jail_registry *reg, const struct rctl_rule *filter, struct rctl_rules *out,
 		struct jail_err *e);
 
+/* A reading of a running jail's counters, for live views (jtop): rates come from two. */
+struct rctl_sample {
+	long long t_ns;		     /* CLOCK_MONOTONIC */
+	long long cpu_ns;	     /* CPU time used */
+	long long mem, mem_limit;    /* bytes charged; limit, -1 for none */
+	long long procs, tasks;	     /* processes, threads */
+	long long rbytes, wbytes;    /* io done (the cgroup's, else its live processes') */
+	long long rx, tx;	     /* bytes through its network namespace, -1 if it shares the host's */
+	long long mem_hits;	     /* memory limit reached: OOM kills, memory.max events */
+	long long pid_hits;	     /* forks refused by pids.max */
+	long long cpu_hits;	     /* periods the CPU quota held it back */
+};
+struct jail_state;
+void rctl_sample_jail(const struct jail_state *st, struct rctl_sample *s);
+
 /* --- entry points for the create, jexec and remove paths (jail.c) ----- */
 
 struct jail_mount;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -327,6 +328,58 @@ static int process_usage(pid_t pid, int interval_ms, struct rctl_usage *u, struc
 	u->v[RR_READIOPS] = rate(a.rops, b.rops, dt);
 	u->v[RR_WRITEIOPS] = rate(a.wops, b.wops, dt);
 	return 0;
+}
+
+/* Bytes received and sent by every interface but lo of the jail's own network namespace. */
+static void net_bytes(pid_t init_pid, long long *rx, long long *tx)
+{
+	char p[64], line[512];
+	struct stat a, b;
+
+	*rx = *tx = -1;
+	snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)init_pid);
+	if (stat(p, &a) < 0 || (stat("/proc/self/ns/net", &b) == 0 && a.st_ino == b.st_ino))
+		return;
+	/* /proc/PID/net shows the network namespace of PID. */
+	snprintf(p, sizeof(p), "/proc/%d/net/dev", (int)init_pid);
+	_cleanup_fclose_ FILE *f = fopen(p, "re");
+	if (!f)
+		return;
+	*rx = *tx = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+		unsigned long long r, t;
+		if (!colon)
+			continue;
+		*colon = '\0';
+		const char *name = line + strspn(line, " ");
+		if (!strcmp(name, "lo") ||
+		    sscanf(colon + 1, "%llu %*u %*u %*u %*u %*u %*u %*u %llu", &r, &t) != 2)
+			continue;
+		*rx += (long long)r, *tx += (long long)t;
+	}
+}
+
+void rctl_sample_jail(const struct jail_state *st, struct rctl_sample *s)
+{
+	struct sample x;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	take(st, &x);
+	s->t_ns = x.t;
+	s->cpu_ns = x.c.cpu_ns >= 0 ? x.c.cpu_ns : x.ps.cpu_ticks * (1000000000LL / hz);
+	s->mem = x.c.mem >= 0 ? x.c.mem : x.ps.rss;
+	s->mem_limit = x.c.mem_limit;
+	s->procs = x.c.procs >= 0 ? x.c.procs : 0;
+	s->tasks = x.c.tasks >= 0 ? x.c.tasks : x.ps.threads;
+	s->rbytes = x.c.rbytes >= 0 ? x.c.rbytes : x.ps.rbytes;
+	s->wbytes = x.c.wbytes >= 0 ? x.c.wbytes : x.ps.wbytes;
+	s->mem_hits = (x.c.oom_kills > 0 ? x.c.oom_kills : 0);
+	if (x.c.mem_max_hits > s->mem_hits)
+		s->mem_hits = x.c.mem_max_hits;
+	s->pid_hits = x.c.pids_max_hits > 0 ? x.c.pids_max_hits : 0;
+	s->cpu_hits = x.c.cpu_throttled > 0 ? x.c.cpu_throttled : 0;
+	net_bytes(st->init_pid, &s->rx, &s->tx);
 }
 
 int rctl_usage(struct jail_registry *reg, const struct rctl_rule *filter, int interval_ms, struct rctl_usage *u,
