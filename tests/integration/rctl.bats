@@ -351,3 +351,50 @@ EOF
 	run "$RCTL"
 	[ -z "$output" ]
 }
+
+@test "boot: jail-rc loads /etc/rctl.conf before the jails of jail.conf start" {
+	rc=$BATS_TEST_DIRNAME/../../scripts/jail-rc
+	printf '%s\n' '# limits for the boot jail' 'jail:boot:maxproc:deny=13   # processes' \
+		'jail:boot:memoryuse:deny=80M' '' 'jail:boot:bogus:deny=1' > "$BATS_TEST_TMPDIR/rctl.conf"
+	printf 'boot { path = "%s"; persist; }\n' "$ROOT" > "$BATS_TEST_TMPDIR/jail.conf"
+	printf 'JAIL_CONF=%s\nRCTL_CONF=%s\n' "$BATS_TEST_TMPDIR/jail.conf" "$BATS_TEST_TMPDIR/rctl.conf" \
+		> "$BATS_TEST_TMPDIR/default"
+	run env JAIL_DEFAULTS="$BATS_TEST_TMPDIR/default" JAIL_BIN="$JAIL" RCTL_BIN="$RCTL" "$rc" start
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "rctl: failed to add rule 'jail:boot:bogus:deny=1': Invalid argument" ]
+	[ "${lines[1]}" = "boot: created" ]
+	[ "$(cat "$(cgdir boot pids pids)/pids.max")" = 13 ]
+	run env JAIL_DEFAULTS="$BATS_TEST_TMPDIR/default" JAIL_BIN="$JAIL" RCTL_BIN="$RCTL" "$rc" stop
+	[ "$output" = "boot: removed" ]
+	run "$RCTL"
+	[ "$output" = "$(printf 'jail:boot:memoryuse:deny=83886080\njail:boot:maxproc:deny=13')" ]
+}
+
+@test "jtop: batch frames, --json, -j process view with host and jail pids, 80 columns" {
+	"$JAIL" -q -c name=top1 path="$ROOT" persist rctl=memoryuse:deny=64M
+	"$JAIL" -q -c name=top2 path="$ROOT" persist
+	"$JEXEC" top1 probe spin 4 >/dev/null &
+	run "$JTOP" -b -n 2 -d 0.5 -s cpu
+	[ "$status" -eq 0 ]
+	[ "${lines[0]:0:7}" = "jtop - " ]
+	[ "${lines[1]}" = "  JID NAME       PROC  CPU%   MEM/LIMIT  READ/s WRITE/s   RX/s   TX/s HITS" ]
+	# the busy jail sorts first, with its memory limit
+	[[ "${lines[2]}" =~ ^\ +[0-9]+\ top1\ +3\ +[0-9.]+\ +[0-9.]+[KM]?/64M ]]
+	for l in "${lines[@]}"; do [ "${#l}" -le 80 ]; done
+	run "$JTOP" --json -n 1 -s name
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])["jtop"]["jail"]
+names = [j["name"] for j in d]
+assert names.index("top1") < names.index("top2"), names
+t1 = [j for j in d if j["name"] == "top1"][0]
+assert t1["memory_limit"] == 64 << 20 and t1["processes"] == 3, t1
+assert set(t1["hits"]) == {"memory", "pids", "cpu"}' "$output"
+	run "$JTOP" -b -n 1 -j top1
+	[ "${lines[1]}" = "    PID   JPID USER      THR S  CPU%   RES COMMAND" ]
+	echo "$output" | grep -Eq '^ +[0-9]+ +1 root .* init$'
+	echo "$output" | grep -Eq '^ +[0-9]+ +[0-9]+ root .* probe spin 4$'
+	run "$JTOP" -j nosuch
+	[ "$status" -eq 1 ] && [ "$output" = 'jtop: jail "nosuch" not found' ]
+	wait
+}
