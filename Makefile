@@ -86,6 +86,7 @@ bench: all
 	sh bench/run.sh
 	sh bench/persist.sh
 	sh bench/net.sh
+	sh bench/rctl.sh
 
 UNITDIR  ?= /lib/systemd/system
 install: all
