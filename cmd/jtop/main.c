@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "core/jls.h"
-#include "core/registry.h"
+#include "jail/registry.h"
 #include "rctl/rctl.h"
 
 #define MAX_JAILS 4096

@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "core/registry.h"
+#include "jail/registry.h"
 #include "rctl/rctl.h"
 
 #define USAGE_INTERVAL_MS 250 /* pcpu and io rates of -u are measured over this long */

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/cleanup.h"
-#include "core/registry.h"
+#include "jail/registry.h"
 #include "core/util.h"
 #include "jail/param.h"
 #include "rctl_int.h"
@@ -186,7 +186,7 @@ static int remove_param_rules(struct jail_registry *reg, const struct rctl_rule 
 				jail_params_set(&st.params, JP_RCTL, (const char *const *)keep, nkeep, false, &ignore);
 			else
 				jail_params_clear(&st.params, JP_RCTL);
-			jail_registry_save(reg, &st, &ignore);
+			jail_registry_save(reg, &st, &st.params, &ignore);
 			if (*nnames < maxnames)
 				snprintf(names[(*nnames)++], RCTL_ID_MAX, "%s", st.name);
 		}

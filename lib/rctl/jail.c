@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/registry.h"
+#include "jail/registry.h"
 #include "rctl_int.h"
 
 static long long lmin(long long a, long long b)

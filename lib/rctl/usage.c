@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/registry.h"
+#include "jail/registry.h"
 #include "core/sys.h"
 #include "core/util.h"
 #include "rctl_int.h"

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/registry.h"
+#include "jail/registry.h"
 #include "core/util.h"
 #include "rctl/rctl.h"
 #include "rctl/rctl_int.h"
