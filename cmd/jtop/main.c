@@ -30,7 +30,8 @@
 #define MAX_PROCS 8192
 
 enum key { K_CPU, K_MEM, K_PROCS, K_NAME, K_JID, K_READ, K_WRITE, K_RX, K_TX, K_HITS };
-static const char *const key_names[] = {"cpu", "mem", "procs", "name", "jid", "read", "write", "rx", "tx", "hits"};
+static const char *const key_names[] = {"cpu",	"mem",	 "procs", "name", "jid",
+					"read", "write", "rx",	  "tx",	  "hits"};
 static const char key_chars[] = "cmpnjrwioh";
 
 struct row {
@@ -69,8 +70,9 @@ static volatile sig_atomic_t resized, stop;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: jtop [-b] [-n count] [-d seconds] [-s cpu|mem|procs|name|jid|read|write|rx|tx|hits]\n"
-			"            [-j jail] [--json]\n");
+	fprintf(stderr,
+		"usage: jtop [-b] [-n count] [-d seconds] [-s cpu|mem|procs|name|jid|read|write|rx|tx|hits]\n"
+		"            [-j jail] [--json]\n");
 	exit(1);
 }
 
@@ -142,15 +144,24 @@ static void sample_jails(struct jail_registry *reg)
 static double row_key(const struct row *r)
 {
 	switch (o.key) {
-	case K_CPU: return r->cpu;
-	case K_MEM: return (double)r->now.mem;
-	case K_PROCS: return (double)r->now.procs;
-	case K_READ: return r->rd;
-	case K_WRITE: return r->wr;
-	case K_RX: return r->rx;
-	case K_TX: return r->tx;
-	case K_HITS: return (double)(r->now.mem_hits + r->now.pid_hits + r->now.cpu_hits);
-	default: return 0;
+	case K_CPU:
+		return r->cpu;
+	case K_MEM:
+		return (double)r->now.mem;
+	case K_PROCS:
+		return (double)r->now.procs;
+	case K_READ:
+		return r->rd;
+	case K_WRITE:
+		return r->wr;
+	case K_RX:
+		return r->rx;
+	case K_TX:
+		return r->tx;
+	case K_HITS:
+		return (double)(r->now.mem_hits + r->now.pid_hits + r->now.cpu_hits);
+	default:
+		return 0;
 	}
 }
 
@@ -199,7 +210,9 @@ static void proc_stat(struct prow *p)
 	char *c = strrchr(buf, ')');
 	unsigned long long ut = 0, st = 0;
 	long long thr = 0, rss = 0;
-	if (c && sscanf(c + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %lld %*d %*u %*u %lld",
+	if (c && sscanf(c + 2,
+			"%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %lld %*d %*u "
+			"%*u %lld",
 			&p->state, &ut, &st, &thr, &rss) == 5) {
 		p->ticks = (long long)(ut + st);
 		p->threads = thr;
@@ -344,8 +357,9 @@ static void draw_procs(struct buf *b, const struct row *r)
 	int w = width();
 	char l[512], res[16], u[32];
 
-	snprintf(l, sizeof(l), "jtop - jail %s (JID %d): %d process%s, CPU %.1f%%, every %.1fs, sort %s", o.jail,
-		 r ? r->jid : 0, nprocs, nprocs == 1 ? "" : "es", r ? r->cpu : 0.0, o.delay, key_names[o.key]);
+	snprintf(l, sizeof(l), "jtop - jail %s (JID %d): %d process%s, CPU %.1f%%, every %.1fs, sort %s",
+		 o.jail, r ? r->jid : 0, nprocs, nprocs == 1 ? "" : "es", r ? r->cpu : 0.0, o.delay,
+		 key_names[o.key]);
 	line(b, w, l);
 	line(b, w, "");
 	line(b, w, "    PID   JPID USER      THR S  CPU%   RES COMMAND");
@@ -384,8 +398,10 @@ static void draw_json(struct buf *b, const struct row *jr)
 		qsort(procs, (size_t)nprocs, sizeof(*procs), cmp_procs);
 		for (int i = 0; i < nprocs; i++) {
 			const struct prow *p = &procs[i];
-			out(b, "%s{\"pid\": %d, \"jid_pid\": %d, \"uid\": %u, \"threads\": %lld, \"state\": \"%c\", "
-			       "\"cpu_percent\": %.1f, \"rss\": %lld, \"command\": ",
+			out(b,
+			    "%s{\"pid\": %d, \"jid_pid\": %d, \"uid\": %u, \"threads\": %lld, \"state\": "
+			    "\"%c\", "
+			    "\"cpu_percent\": %.1f, \"rss\": %lld, \"command\": ",
 			    i ? ", " : "", (int)p->pid, (int)p->jpid, (unsigned)p->uid, p->threads,
 			    p->state ? p->state : '?', p->cpu, p->rss);
 			json_str(b, p->cmd);
@@ -507,15 +523,20 @@ static void frame(struct jail_registry *reg)
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = {{"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'H'}, {0}};
+	static const struct option lo[] = {
+		{"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'H'}, {0}};
 	struct jail_registry reg;
 	struct jail_err e = {0};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "bn:d:s:j:", lo, NULL)) != -1) {
 		switch (c) {
-		case 'b': o.batch = true; break;
-		case 'n': o.count = atol(optarg); break;
+		case 'b':
+			o.batch = true;
+			break;
+		case 'n':
+			o.count = atol(optarg);
+			break;
 		case 'd':
 			o.delay = atof(optarg);
 			if (o.delay < 0.1) {
@@ -535,9 +556,14 @@ int main(int argc, char **argv)
 			o.key = (enum key)k;
 			break;
 		}
-		case 'j': o.jail = optarg; break;
-		case 'J': o.json = true; break;
-		default: usage();
+		case 'j':
+			o.jail = optarg;
+			break;
+		case 'J':
+			o.json = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc)

@@ -113,7 +113,8 @@ static void print_rules(const struct rctl_rules *l)
 		const struct rctl_rule *r = &l->v[i];
 		rctl_rule_format(r, rule, sizeof(rule));
 		if (json) {
-			printf("%s{\"rule\":\"%s\",\"subject\":\"%s\",\"subject-id\":\"%s\",\"resource\":\"%s\","
+			printf("%s{\"rule\":\"%s\",\"subject\":\"%s\",\"subject-id\":\"%s\",\"resource\":\"%"
+			       "s\","
 			       "\"action\":\"%s\",\"amount\":%lld,\"per\":\"%s\"}",
 			       njson++ ? "," : "", rule, rctl_subject_name(r->subject), r->id,
 			       rctl_resource_name(r->resource), rctl_action_name(r->action), r->amount,
@@ -237,13 +238,26 @@ int main(int argc, char **argv)
 		return 1;
 	while ((ch = getopt(argc, argv, "ahlnru")) != -1) {
 		switch (ch) {
-		case 'a': aflag = 1; break;
-		case 'h': hflag = true; break;
-		case 'l': lflag = 1; break;
-		case 'n': nflag = true; break;
-		case 'r': rflag = 1; break;
-		case 'u': uflag = 1; break;
-		default: usage();
+		case 'a':
+			aflag = 1;
+			break;
+		case 'h':
+			hflag = true;
+			break;
+		case 'l':
+			lflag = 1;
+			break;
+		case 'n':
+			nflag = true;
+			break;
+		case 'r':
+			rflag = 1;
+			break;
+		case 'u':
+			uflag = 1;
+			break;
+		default:
+			usage();
 		}
 	}
 	argc -= optind;

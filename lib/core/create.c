@@ -290,7 +290,8 @@ static int step_record(void *ctx, struct jail_err *e)
 static int step_rlimits(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
-	struct rctl_jail rj = {.name = c->st.name, .jid = c->st.jid, .reg = &c->reg, .cg = &c->st.cg, .p = &c->plan.params};
+	struct rctl_jail rj = {
+		.name = c->st.name, .jid = c->st.jid, .reg = &c->reg, .cg = &c->st.cg, .p = &c->plan.params};
 
 	return rctl_jail_rlimits(&rj, c->init_args.rl, &c->init_args.rlmask, e);
 }

@@ -155,8 +155,8 @@ out_unlock:
 }
 
 /* Take the rules matching f out of a running jail's rctl parameter; how many. */
-static int remove_param_rules(struct jail_registry *reg, const struct rctl_rule *f, char (*names)[RCTL_ID_MAX],
-			      int *nnames, int maxnames, struct jail_err *e)
+static int remove_param_rules(struct jail_registry *reg, const struct rctl_rule *f,
+			      char (*names)[RCTL_ID_MAX], int *nnames, int maxnames, struct jail_err *e)
 {
 	int *jids = NULL, n = jail_registry_list(reg, &jids, e), found = 0;
 
@@ -179,11 +179,13 @@ static int remove_param_rules(struct jail_registry *reg, const struct rctl_rule 
 		size_t nkeep = 0;
 		for (int k = 0; k < pr.n && nkeep < 256; k++)
 			if (!rctl_rule_matches(&pr.v[k], f))
-				keep[nkeep++] = strdup(pv->v[k]); /* setting the parameter frees the old values */
+				keep[nkeep++] =
+					strdup(pv->v[k]); /* setting the parameter frees the old values */
 		if ((int)nkeep != pr.n) {
 			found += pr.n - (int)nkeep;
 			if (nkeep)
-				jail_params_set(&st.params, JP_RCTL, (const char *const *)keep, nkeep, false, &ignore);
+				jail_params_set(&st.params, JP_RCTL, (const char *const *)keep, nkeep, false,
+						&ignore);
 			else
 				jail_params_clear(&st.params, JP_RCTL);
 			jail_registry_save(reg, &st, &st.params, &ignore);

@@ -85,13 +85,15 @@ static const struct jail_cgroup_dir *need_dir(const struct jail_cgroup *cg, cons
 		int r = write_file_at(pfd, "cgroup.subtree_control", ctl);
 		if (r == 0 && v2_has(&cg->d[i], v2))
 			return &cg->d[i];
-		jail_err_sys(e, r ? r : -ENOENT,
-			     "%s: cannot enable the %s controller below %s (a cgroup v2 parent with processes of "
-			     "its own cannot; set cgroup.parent to an empty cgroup)",
-			     what, v2, cg->d[i].path);
+		jail_err_sys(
+			e, r ? r : -ENOENT,
+			"%s: cannot enable the %s controller below %s (a cgroup v2 parent with processes of "
+			"its own cannot; set cgroup.parent to an empty cgroup)",
+			what, v2, cg->d[i].path);
 		return NULL;
 	}
-	jail_err_set(e, -EOPNOTSUPP, "%s: the host has no %s controller for this jail's cgroups", what, v1 ? v1 : v2);
+	jail_err_set(e, -EOPNOTSUPP, "%s: the host has no %s controller for this jail's cgroups", what,
+		     v1 ? v1 : v2);
 	return NULL;
 }
 
@@ -151,10 +153,11 @@ static int write_memory(const struct jail_cgroup *cg, const struct rctl_limits *
 		long long memsw = lmin(v, s >= 0 ? m + s : -1);
 		bool sw = exists(d, "memory.memsw.limit_in_bytes");
 		if (memsw >= 0 && !sw)
-			return jail_err_set(e, -EOPNOTSUPP,
-					    "%s: swap accounting is off (no memory.memsw.limit_in_bytes; boot "
-					    "with swapaccount=1)",
-					    v >= 0 ? "vmemoryuse" : "swapuse");
+			return jail_err_set(
+				e, -EOPNOTSUPP,
+				"%s: swap accounting is off (no memory.memsw.limit_in_bytes; boot "
+				"with swapaccount=1)",
+				v >= 0 ? "vmemoryuse" : "swapuse");
 		/* memsw may never be below the memory limit: open it first, close it last. */
 		if (sw && (r = put(d, "memory.memsw.limit_in_bytes", "-1", "vmemoryuse", e)) < 0)
 			return r;
@@ -177,7 +180,8 @@ static int write_memory(const struct jail_cgroup *cg, const struct rctl_limits *
 		swap = lmin(swap, v - mem);
 	if (!exists(d, "memory.swap.max")) {
 		if (swap >= 0)
-			return jail_err_set(e, -EOPNOTSUPP, "%s: the host has no swap controller (memory.swap.max)",
+			return jail_err_set(e, -EOPNOTSUPP,
+					    "%s: the host has no swap controller (memory.swap.max)",
 					    s >= 0 ? "swapuse" : "vmemoryuse");
 		return 0;
 	}
@@ -189,7 +193,8 @@ static int write_pids(const struct jail_cgroup *cg, const struct rctl_limits *l,
 {
 	long long p = lmin(l->deny[RR_MAXPROC], l->deny[RR_NTHR]);
 	const char *what = l->deny[RR_MAXPROC] >= 0 ? "maxproc" : "nthr";
-	const struct jail_cgroup_dir *d = p >= 0 ? need_dir(cg, "pids", "pids", what, e) : rctl_cg_dir(cg, "pids", "pids");
+	const struct jail_cgroup_dir *d =
+		p >= 0 ? need_dir(cg, "pids", "pids", what, e) : rctl_cg_dir(cg, "pids", "pids");
 	char buf[32];
 
 	if (!d)
@@ -201,7 +206,8 @@ static int write_pids(const struct jail_cgroup *cg, const struct rctl_limits *l,
 static int write_cpu(const struct jail_cgroup *cg, const struct rctl_limits *l, struct jail_err *e)
 {
 	long long pct = l->deny[RR_PCPU];
-	const struct jail_cgroup_dir *d = pct >= 0 ? need_dir(cg, "cpu", "cpu", "pcpu", e) : rctl_cg_dir(cg, "cpu", "cpu");
+	const struct jail_cgroup_dir *d =
+		pct >= 0 ? need_dir(cg, "cpu", "cpu", "pcpu", e) : rctl_cg_dir(cg, "cpu", "cpu");
 	char buf[64];
 	int r;
 
@@ -273,7 +279,8 @@ static int write_io(const struct jail_cgroup *cg, const struct rctl_limits *l, c
 			any = true;
 			what = rctl_resource_name(io[k].res);
 		}
-	const struct jail_cgroup_dir *d = any ? need_dir(cg, "blkio", "io", what, e) : rctl_cg_dir(cg, "blkio", "io");
+	const struct jail_cgroup_dir *d =
+		any ? need_dir(cg, "blkio", "io", what, e) : rctl_cg_dir(cg, "blkio", "io");
 	if (!d)
 		return any ? e->code : 0;
 	if (any && ndevs == 0)
@@ -319,7 +326,8 @@ int rctl_cg_write(const struct jail_cgroup *cg, const struct rctl_limits *l, con
 {
 	int r;
 
-	if ((r = write_memory(cg, l, e)) < 0 || (r = write_pids(cg, l, e)) < 0 || (r = write_cpu(cg, l, e)) < 0)
+	if ((r = write_memory(cg, l, e)) < 0 || (r = write_pids(cg, l, e)) < 0 ||
+	    (r = write_cpu(cg, l, e)) < 0)
 		return r;
 	return write_io(cg, l, devs, ndevs, e);
 }

@@ -36,7 +36,8 @@ void rctl_limits_compute(const struct rctl_rule *v, int n, struct rctl_limits *l
 	for (int i = 0; i < n; i++) {
 		const struct rctl_rule *r = &v[i];
 		if (r->action == RA_DENY) {
-			long long *slot = r->per == RS_PROCESS ? &l->pdeny[r->resource] : &l->deny[r->resource];
+			long long *slot =
+				r->per == RS_PROCESS ? &l->pdeny[r->resource] : &l->deny[r->resource];
 			*slot = lmin(*slot, r->amount);
 			l->ipc |= is_ipc(r->resource);
 			l->pts |= r->resource == RR_PSEUDOTERMINALS;

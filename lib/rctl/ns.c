@@ -88,8 +88,8 @@ static int write_ipc(int kdir, const struct rctl_limits *l, struct jail_err *e)
 	if ((r = put_sysctl(kdir, "msgmnb", buf, "msgqsize", e)) < 0)
 		return r;
 	long long nsem = l->deny[RR_NSEM], nop = lmin(l->deny[RR_NSEMOP], l->pdeny[RR_NSEMOP]);
-	snprintf(buf, sizeof(buf), "%d %lld %lld %d", SEMMSL, nsem >= 0 ? nsem : SEMMNS, nop >= 0 ? nop : SEMOPM,
-		 SEMMNI);
+	snprintf(buf, sizeof(buf), "%d %lld %lld %d", SEMMSL, nsem >= 0 ? nsem : SEMMNS,
+		 nop >= 0 ? nop : SEMOPM, SEMMNI);
 	return put_sysctl(kdir, "sem", buf, nsem >= 0 ? "nsem" : "nsemop", e);
 }
 
@@ -105,7 +105,8 @@ static int write_pts(const struct rctl_limits *l, struct jail_err *e)
 	if (fd < 0 || fstatfs(fd, &sfs) < 0 || sfs.f_type != DEVPTS_MAGIC) {
 		if (max < 0)
 			return 0;
-		return jail_err_set(e, -EOPNOTSUPP, "pseudoterminals: the jail has no devpts of its own (mount.nodevfs)");
+		return jail_err_set(e, -EOPNOTSUPP,
+				    "pseudoterminals: the jail has no devpts of its own (mount.nodevfs)");
 	}
 	fs = (int)syscall(SYS_fspick, fd, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
 	snprintf(buf, sizeof(buf), "%lld", max >= 0 ? max : PTY_MAX);
@@ -156,9 +157,10 @@ int rctl_ns_write(pid_t init_pid, const struct rctl_limits *l, struct jail_err *
 	int p[2], st;
 
 	if (l->ipc && !ipc)
-		return jail_err_set(e, -EOPNOTSUPP,
-				    "SysV IPC limits: the jail shares the host's IPC namespace (allow.sysvipc or "
-				    "sysv*=inherit)");
+		return jail_err_set(
+			e, -EOPNOTSUPP,
+			"SysV IPC limits: the jail shares the host's IPC namespace (allow.sysvipc or "
+			"sysv*=inherit)");
 	_cleanup_close_ int pidfd = sys_pidfd_open(init_pid, 0);
 	if (pidfd < 0)
 		return jail_err_sys(e, -errno, "the jail's init (pid %d)", (int)init_pid);
@@ -194,7 +196,7 @@ int rctl_ns_write(pid_t init_pid, const struct rctl_limits *l, struct jail_err *
 static const struct {
 	int res, rlim;
 } rlim_map[] = {
-	{RR_DATASIZE, RLIMIT_DATA},	{RR_STACKSIZE, RLIMIT_STACK}, {RR_COREDUMPSIZE, RLIMIT_CORE},
+	{RR_DATASIZE, RLIMIT_DATA},	   {RR_STACKSIZE, RLIMIT_STACK},  {RR_COREDUMPSIZE, RLIMIT_CORE},
 	{RR_MEMORYLOCKED, RLIMIT_MEMLOCK}, {RR_OPENFILES, RLIMIT_NOFILE},
 };
 
@@ -265,9 +267,10 @@ void rctl_rlimits_running(const struct jail_cgroup *cg, pid_t init_pid, const st
 		if (pid == init_pid)
 			continue;
 		for (int i = 0; i < RLIM_NLIMITS; i++) {
-			static const int managed = (1 << RLIMIT_DATA) | (1 << RLIMIT_STACK) | (1 << RLIMIT_CORE) |
-						   (1 << RLIMIT_MEMLOCK) | (1 << RLIMIT_NOFILE) |
-						   (1 << RLIMIT_AS) | (1 << RLIMIT_CPU);
+			static const int managed = (1 << RLIMIT_DATA) | (1 << RLIMIT_STACK) |
+						   (1 << RLIMIT_CORE) | (1 << RLIMIT_MEMLOCK) |
+						   (1 << RLIMIT_NOFILE) | (1 << RLIMIT_AS) |
+						   (1 << RLIMIT_CPU);
 			struct rlimit cur;
 			if (!(managed & (1 << i)) || prlimit(pid, i, NULL, &cur) < 0)
 				continue;

@@ -66,13 +66,13 @@ enum rctl_action_kind { RA_UNDEF = -1, RA_DENY = 100, RA_LOG, RA_DEVCTL, RA_THRO
 
 /* One rule or filter; a filter leaves fields undefined. */
 struct rctl_rule {
-	int subject;		/* enum rctl_subject */
-	char id[RCTL_ID_MAX];	/* subject id; "" when undefined */
-	int resource;		/* enum rctl_resource */
-	int action;		/* a signal action index (>= 0, < RA_DENY) or RA_* */
-	long long amount;	/* RCTL_AMOUNT_UNDEF when undefined */
-	int per;		/* enum rctl_subject */
-	bool from_conf;		/* from the jail's rctl parameter, not the store */
+	int subject;	      /* enum rctl_subject */
+	char id[RCTL_ID_MAX]; /* subject id; "" when undefined */
+	int resource;	      /* enum rctl_resource */
+	int action;	      /* a signal action index (>= 0, < RA_DENY) or RA_* */
+	long long amount;     /* RCTL_AMOUNT_UNDEF when undefined */
+	int per;	      /* enum rctl_subject */
+	bool from_conf;	      /* from the jail's rctl parameter, not the store */
 };
 
 /* --- rule.c: the grammar --------------------------------------------- */
@@ -133,12 +133,12 @@ enum {
 
 struct rctl_resource_def {
 	const char *name;
-	const char *descr; /* rctl.8's words */
-	unsigned fbsd;	   /* RF_* */
-	unsigned jail;	   /* RX_* with per=jail */
-	unsigned process;  /* RX_* with per=process */
-	const char *v1;	   /* the mechanism on cgroup v1 (hybrid) hosts */
-	const char *v2;	   /* the mechanism on cgroup v2 hosts */
+	const char *descr;  /* rctl.8's words */
+	unsigned fbsd;	    /* RF_* */
+	unsigned jail;	    /* RX_* with per=jail */
+	unsigned process;   /* RX_* with per=process */
+	const char *v1;	    /* the mechanism on cgroup v1 (hybrid) hosts */
+	const char *v2;	    /* the mechanism on cgroup v2 hosts */
 	const char *events; /* what raises log/devctl/sig* rules, or why they are refused */
 	const char *note;   /* how it differs from FreeBSD, or why it is refused */
 };
@@ -190,23 +190,23 @@ struct rctl_usage {
  * io) are measured over interval_ms. A jail that does not run has zeros,
  * as FreeBSD shows an unused racct.
  */
-int rctl_usage(struct jail_registry *reg, const struct rctl_rule *filter, int interval_ms, struct rctl_usage *u,
-	       struct jail_err *e);
+int rctl_usage(struct jail_registry *reg, const struct rctl_rule *filter, int interval_ms,
+	       struct rctl_usage *u, struct jail_err *e);
 /* rctl -l process:PID: the rules that apply to the process (its jail's). */
 int rctl_limits(struct jail_registry *reg, const struct rctl_rule *filter, struct rctl_rules *out,
 		struct jail_err *e);
 
 /* A reading of a running jail's counters, for live views (jtop): rates come from two. */
 struct rctl_sample {
-	long long t_ns;		     /* CLOCK_MONOTONIC */
-	long long cpu_ns;	     /* CPU time used */
-	long long mem, mem_limit;    /* bytes charged; limit, -1 for none */
-	long long procs, tasks;	     /* processes, threads */
-	long long rbytes, wbytes;    /* io done (the cgroup's, else its live processes') */
-	long long rx, tx;	     /* bytes through its network namespace, -1 if it shares the host's */
-	long long mem_hits;	     /* memory limit reached: OOM kills, memory.max events */
-	long long pid_hits;	     /* forks refused by pids.max */
-	long long cpu_hits;	     /* periods the CPU quota held it back */
+	long long t_ns;		  /* CLOCK_MONOTONIC */
+	long long cpu_ns;	  /* CPU time used */
+	long long mem, mem_limit; /* bytes charged; limit, -1 for none */
+	long long procs, tasks;	  /* processes, threads */
+	long long rbytes, wbytes; /* io done (the cgroup's, else its live processes') */
+	long long rx, tx;	  /* bytes through its network namespace, -1 if it shares the host's */
+	long long mem_hits;	  /* memory limit reached: OOM kills, memory.max events */
+	long long pid_hits;	  /* forks refused by pids.max */
+	long long cpu_hits;	  /* periods the CPU quota held it back */
 };
 struct jail_state;
 void rctl_sample_jail(const struct jail_state *st, struct rctl_sample *s);
@@ -219,11 +219,11 @@ struct jail_mount;
 struct rctl_jail {
 	const char *name;
 	int jid;
-	struct jail_registry *reg;	 /* the registry (its lock, its directory) */
-	const struct jail_cgroup *cg;	 /* its cgroup directories */
-	const struct jail_params *p;	 /* its parameters: the rctl rules among them */
-	pid_t init_pid;			 /* the jail's init, host pid */
-	unsigned long long init_start;	 /* its start time, to tell a reused pid */
+	struct jail_registry *reg;     /* the registry (its lock, its directory) */
+	const struct jail_cgroup *cg;  /* its cgroup directories */
+	const struct jail_params *p;   /* its parameters: the rctl rules among them */
+	pid_t init_pid;		       /* the jail's init, host pid */
+	unsigned long long init_start; /* its start time, to tell a reused pid */
 };
 
 /*

@@ -12,10 +12,10 @@
 #include "core/cgroup.h"
 #include "rctl.h"
 
-#define RCTL_STORE	  "rctl.rules"
-#define RCTL_PCPU_PERIOD  100000 /* us: the CFS period pcpu quotas are taken of */
-#define RCTL_DEVICES_MAX  32
-#define RCTL_UNLIMITED	  (-1LL)
+#define RCTL_STORE	 "rctl.rules"
+#define RCTL_PCPU_PERIOD 100000 /* us: the CFS period pcpu quotas are taken of */
+#define RCTL_DEVICES_MAX 32
+#define RCTL_UNLIMITED	 (-1LL)
 
 /* What a jail's rules come to: the lowest amount of each kind, -1 for none. */
 struct rctl_limits {
@@ -47,14 +47,14 @@ int rctl_cg_write(const struct jail_cgroup *cg, const struct rctl_limits *l, con
 
 /* The cgroup counters of a jail; -1 where the host has no such counter. */
 struct rctl_counters {
-	long long cpu_ns;			/* CPU time used */
-	long long mem, memsw, swap;		/* bytes charged: memory, memory+swap, swap */
-	long long mem_limit;			/* bytes, -1 unlimited */
-	long long tasks, procs;			/* threads (pids.current), processes */
-	long long rbytes, wbytes, rios, wios;	/* io done */
-	long long oom_kills, mem_max_hits;	/* memory limit reached */
-	long long pids_max_hits;		/* forks refused by pids.max */
-	long long cpu_throttled;		/* periods the quota held the jail back */
+	long long cpu_ns;		      /* CPU time used */
+	long long mem, memsw, swap;	      /* bytes charged: memory, memory+swap, swap */
+	long long mem_limit;		      /* bytes, -1 unlimited */
+	long long tasks, procs;		      /* threads (pids.current), processes */
+	long long rbytes, wbytes, rios, wios; /* io done */
+	long long oom_kills, mem_max_hits;    /* memory limit reached */
+	long long pids_max_hits;	      /* forks refused by pids.max */
+	long long cpu_throttled;	      /* periods the quota held the jail back */
 };
 void rctl_cg_read(const struct jail_cgroup *cg, struct rctl_counters *c);
 
@@ -88,7 +88,8 @@ int rctl_store_load(int dirfd, struct rctl_rules *out, struct jail_err *e);
 int rctl_store_save(int dirfd, const struct rctl_rules *l, struct jail_err *e);
 int rctl_rules_push(struct rctl_rules *l, const struct rctl_rule *r);
 /* The rules of a jail's rctl parameter ("memoryuse:deny=1G" or the full form). */
-int rctl_param_rules(const char *name, const struct jail_params *p, struct rctl_rules *out, struct jail_err *e);
+int rctl_param_rules(const char *name, const struct jail_params *p, struct rctl_rules *out,
+		     struct jail_err *e);
 /* Every rule, store and parameters, that names the jail. */
 int rctl_jail_rules(const char *regdir, const char *name, const struct jail_params *p, struct rctl_rules *out,
 		    struct jail_err *e);

@@ -24,10 +24,10 @@
 static const char *const subject_names[RS__COUNT] = {"process", "user", "loginclass", "jail"};
 
 static const char *const resource_names[RR__COUNT] = {
-	"cputime",   "datasize",  "stacksize", "coredumpsize", "memoryuse", "memorylocked", "maxproc",
-	"openfiles", "vmemoryuse", "pseudoterminals", "swapuse", "nthr", "msgqqueued", "msgqsize",
-	"nmsgq",     "nsem",	  "nsemop",    "nshm",	       "shmsize",   "wallclock",    "pcpu",
-	"readbps",   "writebps",  "readiops",  "writeiops",
+	"cputime",   "datasize",   "stacksize",	      "coredumpsize", "memoryuse", "memorylocked", "maxproc",
+	"openfiles", "vmemoryuse", "pseudoterminals", "swapuse",      "nthr",	   "msgqqueued",   "msgqsize",
+	"nmsgq",     "nsem",	   "nsemop",	      "nshm",	      "shmsize",   "wallclock",	   "pcpu",
+	"readbps",   "writebps",   "readiops",	      "writeiops",
 };
 
 /* FreeBSD's signal actions in its order; 0 where Linux has no such signal. */
@@ -35,14 +35,14 @@ static const struct {
 	const char *name;
 	int sig;
 } signal_actions[] = {
-	{"sighup", SIGHUP},	{"sigint", SIGINT},	{"sigquit", SIGQUIT},	{"sigill", SIGILL},
-	{"sigtrap", SIGTRAP},	{"sigabrt", SIGABRT},	{"sigemt", 0},		{"sigfpe", SIGFPE},
-	{"sigkill", SIGKILL},	{"sigbus", SIGBUS},	{"sigsegv", SIGSEGV},	{"sigsys", SIGSYS},
-	{"sigpipe", SIGPIPE},	{"sigalrm", SIGALRM},	{"sigterm", SIGTERM},	{"sigurg", SIGURG},
-	{"sigstop", SIGSTOP},	{"sigtstp", SIGTSTP},	{"sigchld", SIGCHLD},	{"sigttin", SIGTTIN},
-	{"sigttou", SIGTTOU},	{"sigio", SIGIO},	{"sigxcpu", SIGXCPU},	{"sigxfsz", SIGXFSZ},
+	{"sighup", SIGHUP},	  {"sigint", SIGINT},	{"sigquit", SIGQUIT},	{"sigill", SIGILL},
+	{"sigtrap", SIGTRAP},	  {"sigabrt", SIGABRT}, {"sigemt", 0},		{"sigfpe", SIGFPE},
+	{"sigkill", SIGKILL},	  {"sigbus", SIGBUS},	{"sigsegv", SIGSEGV},	{"sigsys", SIGSYS},
+	{"sigpipe", SIGPIPE},	  {"sigalrm", SIGALRM}, {"sigterm", SIGTERM},	{"sigurg", SIGURG},
+	{"sigstop", SIGSTOP},	  {"sigtstp", SIGTSTP}, {"sigchld", SIGCHLD},	{"sigttin", SIGTTIN},
+	{"sigttou", SIGTTOU},	  {"sigio", SIGIO},	{"sigxcpu", SIGXCPU},	{"sigxfsz", SIGXFSZ},
 	{"sigvtalrm", SIGVTALRM}, {"sigprof", SIGPROF}, {"sigwinch", SIGWINCH}, {"siginfo", 0},
-	{"sigusr1", SIGUSR1},	{"sigusr2", SIGUSR2},	{"sigthr", 0},
+	{"sigusr1", SIGUSR1},	  {"sigusr2", SIGUSR2}, {"sigthr", 0},
 };
 #define NSIGACT ((int)ARRAY_SIZE(signal_actions))
 
@@ -113,15 +113,30 @@ int rctl_expand_number(const char *s, uint64_t *out)
 	if (end == s)
 		return -EINVAL;
 	switch (tolower((unsigned char)*end)) {
-	case 'e': shift = 60; break;
-	case 'p': shift = 50; break;
-	case 't': shift = 40; break;
-	case 'g': shift = 30; break;
-	case 'm': shift = 20; break;
-	case 'k': shift = 10; break;
+	case 'e':
+		shift = 60;
+		break;
+	case 'p':
+		shift = 50;
+		break;
+	case 't':
+		shift = 40;
+		break;
+	case 'g':
+		shift = 30;
+		break;
+	case 'm':
+		shift = 20;
+		break;
+	case 'k':
+		shift = 10;
+		break;
 	case 'b':
-	case '\0': *out = (uint64_t)v; return 0;
-	default: return -EINVAL;
+	case '\0':
+		*out = (uint64_t)v;
+		return 0;
+	default:
+		return -EINVAL;
 	}
 	/* Like libutil, anything after the unit letter is ignored. */
 	if (((uint64_t)v << shift) >> shift != v)
@@ -199,7 +214,8 @@ static int expand_amount(const char *resolved, const char *rule, char *out, size
 		return 0;
 	}
 	if (rctl_expand_number(amount, &num) < 0)
-		return jail_err_set(e, -EINVAL, "malformed rule '%s': invalid numeric value '%s'", rule, amount);
+		return jail_err_set(e, -EINVAL, "malformed rule '%s': invalid numeric value '%s'", rule,
+				    amount);
 	if (per)
 		snprintf(out, len, "%s:%s:%s:%s=%" PRIu64 "/%s", subject, id, resource, action, num, per);
 	else

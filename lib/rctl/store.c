@@ -65,7 +65,8 @@ int rctl_store_load(int dirfd, struct rctl_rules *out, struct jail_err *e)
 			r.per = r.subject;
 		if (pr < 0 || !rctl_rule_complete(&r)) {
 			rctl_rules_free(out);
-			return jail_err_set(e, -EINVAL, "%s: line %d: bad rule '%s'", RCTL_STORE, lineno, line);
+			return jail_err_set(e, -EINVAL, "%s: line %d: bad rule '%s'", RCTL_STORE, lineno,
+					    line);
 		}
 		if (rctl_rules_push(out, &r) < 0) {
 			rctl_rules_free(out);
@@ -132,8 +133,8 @@ static int param_rule(const char *name, const char *v, struct rctl_rule *r, stru
 	if (ret < 0 || !rctl_rule_complete(r))
 		return jail_err_set(e, ret < 0 ? ret : -EINVAL, "rctl: malformed rule '%s'", v);
 	if (r->subject != RS_JAIL || strcmp(r->id, name) != 0)
-		return jail_err_set(e, -EINVAL, "rctl: '%s': a jail's rctl parameter holds rules for that jail only",
-				    v);
+		return jail_err_set(e, -EINVAL,
+				    "rctl: '%s': a jail's rctl parameter holds rules for that jail only", v);
 	ret = rctl_rule_check(r, e);
 	if (ret < 0) {
 		char msg[JAIL_ERR_MAX];
@@ -144,7 +145,8 @@ static int param_rule(const char *name, const char *v, struct rctl_rule *r, stru
 	return 0;
 }
 
-int rctl_param_rules(const char *name, const struct jail_params *p, struct rctl_rules *out, struct jail_err *e)
+int rctl_param_rules(const char *name, const struct jail_params *p, struct rctl_rules *out,
+		     struct jail_err *e)
 {
 	const struct jail_param_val *v = jail_params_get(p, JP_RCTL);
 
@@ -175,7 +177,8 @@ int rctl_jail_rules(const char *regdir, const char *name, const struct jail_para
 		return ret;
 	for (int i = 0; i < all.n && ret == 0; i++)
 		if (all.v[i].subject == RS_JAIL && !strcmp(all.v[i].id, name))
-			ret = rctl_rules_push(out, &all.v[i]) < 0 ? jail_err_set(e, -ENOMEM, "out of memory") : 0;
+			ret = rctl_rules_push(out, &all.v[i]) < 0 ? jail_err_set(e, -ENOMEM, "out of memory")
+								  : 0;
 	rctl_rules_free(&all);
 	if (ret == 0 && p)
 		ret = rctl_param_rules(name, p, out, e);

@@ -107,7 +107,8 @@ static void add_process(pid_t pid, struct psum *s)
 		buf[n] = '\0';
 		char *c = strrchr(buf, ')');
 		unsigned long long ut, st;
-		if (c && sscanf(c + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
+		if (c &&
+		    sscanf(c + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
 			s->cpu_ticks += (long long)(ut + st);
 		fclose(f);
 	}
@@ -148,8 +149,8 @@ struct ipc_sums {
 	long long msgs, msgbytes, queues, sems, shms, shmbytes;
 };
 
-static void sum_sysvipc(const char *file, int cols, long long *count, long long *sum1, int c1, long long *sum2,
-			int c2)
+static void sum_sysvipc(const char *file, int cols, long long *count, long long *sum1, int c1,
+			long long *sum2, int c2)
 {
 	char line[512];
 	_cleanup_fclose_ FILE *f = fopen(file, "re");
@@ -382,8 +383,8 @@ void rctl_sample_jail(const struct jail_state *st, struct rctl_sample *s)
 	net_bytes(st->init_pid, &s->rx, &s->tx);
 }
 
-int rctl_usage(struct jail_registry *reg, const struct rctl_rule *filter, int interval_ms, struct rctl_usage *u,
-	       struct jail_err *e)
+int rctl_usage(struct jail_registry *reg, const struct rctl_rule *filter, int interval_ms,
+	       struct rctl_usage *u, struct jail_err *e)
 {
 	struct jail_state st;
 	struct jail_err ignore = {0};

@@ -143,7 +143,8 @@ static void __attribute__((format(printf, 1, 2))) log_line(const char *fmt, ...)
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path && *path ? path : "/dev/log");
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%b %e %H:%M:%S", &tm);
-	int n = snprintf(msg, sizeof(msg), "<%d>%s rctl[%d]: ", LOG_DAEMON | LOG_WARNING, when, (int)getpid());
+	int n = snprintf(msg, sizeof(msg), "<%d>%s rctl[%d]: ", LOG_DAEMON | LOG_WARNING, when,
+			 (int)getpid());
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
@@ -197,7 +198,8 @@ static void devctl(const struct watcher *w, const struct wrule *x, long long usa
 			 "{\"time\":\"%s\",\"system\":\"RCTL\",\"subsystem\":\"rule\",\"type\":\"matched\","
 			 "\"rule\":\"%s\",\"jail\":\"%s\",\"jid\":%d,\"resource\":\"%s\",\"amount\":%lld,"
 			 "\"usage\":%lld",
-			 when, x->text, w->name, w->jid, rctl_resource_name(x->r.resource), x->r.amount, usage);
+			 when, x->text, w->name, w->jid, rctl_resource_name(x->r.resource), x->r.amount,
+			 usage);
 	if (pid > 0)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"pid\":%d,\"ruid\":%d", (int)pid, uid);
 	snprintf(line + n, sizeof(line) - (size_t)n, "}\n");
@@ -238,8 +240,8 @@ static void fire(struct watcher *w, const struct wrule *x, long long usage, pid_
 		if (!rate_ok(&w->log_sec, &w->log_n))
 			return;
 		if (known)
-			log_line("rule \"%s\" matched by pid %d (%s), uid %d, jail %s", x->text, (int)offender,
-				 comm, uid, w->name);
+			log_line("rule \"%s\" matched by pid %d (%s), uid %d, jail %s", x->text,
+				 (int)offender, comm, uid, w->name);
 		else
 			log_line("rule \"%s\" matched by jail %s (usage %lld)", x->text, w->name, usage);
 	} else if (x->r.action == RA_DEVCTL) {
@@ -259,13 +261,20 @@ static void fire(struct watcher *w, const struct wrule *x, long long usage, pid_
 static long long usage_of(const struct watcher *w, const struct rctl_counters *c, int res)
 {
 	switch (res) {
-	case RR_MEMORYUSE: return c->mem;
-	case RR_VMEMORYUSE: return c->memsw;
-	case RR_MAXPROC: return c->procs;
-	case RR_NTHR: return c->tasks;
-	case RR_CPUTIME: return c->cpu_ns < 0 ? -1 : c->cpu_ns / 1000000000LL;
-	case RR_WALLCLOCK: return mono_s() - w->start_s;
-	default: return -1;
+	case RR_MEMORYUSE:
+		return c->mem;
+	case RR_VMEMORYUSE:
+		return c->memsw;
+	case RR_MAXPROC:
+		return c->procs;
+	case RR_NTHR:
+		return c->tasks;
+	case RR_CPUTIME:
+		return c->cpu_ns < 0 ? -1 : c->cpu_ns / 1000000000LL;
+	case RR_WALLCLOCK:
+		return mono_s() - w->start_s;
+	default:
+		return -1;
 	}
 }
 
@@ -281,11 +290,15 @@ static long long limit_of(const struct watcher *w, int res)
 {
 	const long long *d = w->lim.deny;
 	switch (res) {
-	case RR_MEMORYUSE: return lmin(d[RR_MEMORYUSE], d[RR_VMEMORYUSE]);
-	case RR_VMEMORYUSE: return d[RR_VMEMORYUSE];
+	case RR_MEMORYUSE:
+		return lmin(d[RR_MEMORYUSE], d[RR_VMEMORYUSE]);
+	case RR_VMEMORYUSE:
+		return d[RR_VMEMORYUSE];
 	case RR_MAXPROC:
-	case RR_NTHR: return lmin(d[RR_MAXPROC], d[RR_NTHR]);
-	default: return -1;
+	case RR_NTHR:
+		return lmin(d[RR_MAXPROC], d[RR_NTHR]);
+	default:
+		return -1;
 	}
 }
 
@@ -312,8 +325,8 @@ static void check(struct watcher *w, pid_t offender)
 		int res = x->r.resource;
 		long long u = usage_of(w, &c, res), lim = limit_of(w, res);
 		bool hit = (res == RR_MEMORYUSE || res == RR_VMEMORYUSE) ? mem_hit
-			   : (res == RR_MAXPROC || res == RR_NTHR)	  ? pid_hit
-									  : false;
+			   : (res == RR_MAXPROC || res == RR_NTHR)	 ? pid_hit
+									 : false;
 		if (hit && lim >= 0 && x->r.amount >= lim) {
 			fire(w, x, u, offender);
 			continue;
@@ -440,7 +453,8 @@ static bool read_connector(int fd, pid_t *offender)
 			any = true; /* overrun: something happened, look */
 			continue;
 		}
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
 			struct cn_msg *cn = NLMSG_DATA(h);
 			struct proc_event *ev = (struct proc_event *)cn->data;
 			if (ev->what == PROC_EVENT_FORK) {
@@ -471,10 +485,12 @@ static int setup(struct watcher *w, struct jail_err *e)
 		want_cpu |= res == RR_CPUTIME;
 		want_wall |= res == RR_WALLCLOCK;
 		if ((res == RR_MEMORYUSE || res == RR_VMEMORYUSE) && !mem)
-			return jail_err_set(e, -EOPNOTSUPP, "%s: the host has no memory controller for this jail",
+			return jail_err_set(e, -EOPNOTSUPP,
+					    "%s: the host has no memory controller for this jail",
 					    rctl_resource_name(res));
 		if ((res == RR_MEMORYUSE || res == RR_VMEMORYUSE) && !mem->v2) {
-			const char *file = res == RR_MEMORYUSE ? "memory.usage_in_bytes" : "memory.memsw.usage_in_bytes";
+			const char *file =
+				res == RR_MEMORYUSE ? "memory.usage_in_bytes" : "memory.memsw.usage_in_bytes";
 			if ((r = v1_event(w, mem, file, w->w[i].r.amount + 1, e)) < 0)
 				return r;
 			v1_oom = true;
@@ -552,7 +568,8 @@ static void __attribute__((noreturn)) run(struct watcher *w)
 	char f[64], buf[64];
 	int pid = 0;
 	watch_file(f, sizeof(f), w->jid);
-	if (read_file_at(w->dirfd, f, buf, sizeof(buf)) > 0 && sscanf(buf, "%d", &pid) == 1 && pid == getpid())
+	if (read_file_at(w->dirfd, f, buf, sizeof(buf)) > 0 && sscanf(buf, "%d", &pid) == 1 &&
+	    pid == getpid())
 		unlinkat(w->dirfd, f, 0);
 	_exit(0);
 }
@@ -569,8 +586,7 @@ static void __attribute__((noreturn)) become_watcher(struct watcher *w, int repo
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* comm is 15 characters: "rctl " and as much of the name as fits. */
-	memcpy(title, "rctl ", 5);
-	snprintf(title + 5, sizeof(title) - 5, "%.10s", w->name);
+	snprintf(title, sizeof(title), "rctl %.10s", w->name);
 	prctl(PR_SET_NAME, title);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
@@ -586,7 +602,8 @@ static void __attribute__((noreturn)) become_watcher(struct watcher *w, int repo
 	sys_close_range((unsigned)hi + 1, ~0U, 0);
 	int r = setup(w, &e);
 	pid_t self = getpid();
-	if (write(report, r < 0 ? (const void *)&e : (const void *)&self, r < 0 ? sizeof(e) : sizeof(self)) < 0)
+	if (write(report, r < 0 ? (const void *)&e : (const void *)&self, r < 0 ? sizeof(e) : sizeof(self)) <
+	    0)
 		_exit(1);
 	close(report);
 	if (r < 0)

@@ -101,9 +101,10 @@ static void grammar(void)
 	T_STR(expand("::maxproc"), "::maxproc", "a filter without amount passes");
 	T_STR(expand(":"), "::", "':' is every rule");
 	T_STR(expand("jail"), "ERR malformed rule 'jail': missing subject", "missing subject");
-	T_STR(expand("jail:www:memoryuse:deny=abc"), "ERR malformed rule 'jail:www:memoryuse:deny=abc': invalid numeric value 'abc'",
-	      "bad number");
-	T_STR(expand("u:nosuchuser_xyz:maxproc:deny=1"), "ERR malformed rule 'u:nosuchuser_xyz:maxproc:deny=1': unknown user 'nosuchuser_xyz'",
+	T_STR(expand("jail:www:memoryuse:deny=abc"),
+	      "ERR malformed rule 'jail:www:memoryuse:deny=abc': invalid numeric value 'abc'", "bad number");
+	T_STR(expand("u:nosuchuser_xyz:maxproc:deny=1"),
+	      "ERR malformed rule 'u:nosuchuser_xyz:maxproc:deny=1': unknown user 'nosuchuser_xyz'",
 	      "unknown user");
 
 	struct rctl_rule r, f;
@@ -121,7 +122,8 @@ static void grammar(void)
 	T_INT(rctl_rule_parse(":www", &r), -EINVAL, "an id needs a subject");
 	T_INT(rctl_rule_parse("process:abc", &r), -EINVAL, "a process id is a number");
 	T_INT(rctl_rule_parse("jail:www:maxproc:deny=-1", &r), -ERANGE, "negative amount");
-	T_INT(rctl_rule_parse("jail:www:pcpu:deny=99999999999999", &r), -ERANGE, "in-millions overflow (pcpu)");
+	T_INT(rctl_rule_parse("jail:www:pcpu:deny=99999999999999", &r), -ERANGE,
+	      "in-millions overflow (pcpu)");
 	char longname[300] = "jail:";
 	memset(longname + 5, 'a', 256);
 	longname[261] = '\0';
@@ -131,14 +133,23 @@ static void grammar(void)
 	     "':' leaves everything undefined");
 
 	T_STR(fmt("jail:www:memoryuse:deny=1073741824"), "jail:www:memoryuse:deny=1073741824", "format");
-	T_STR(fmt("jail:www:openfiles:deny=10/process"), "jail:www:openfiles:deny=10/process", "per shown when it differs");
+	T_STR(fmt("jail:www:openfiles:deny=10/process"), "jail:www:openfiles:deny=10/process",
+	      "per shown when it differs");
 	T_STR(fmt("jail:www:openfiles:deny=10/jail"), "jail:www:openfiles:deny=10", "per=subject left out");
 	T_STR(fmt("jail:www:wallclock:sigterm=5"), "jail:www:wallclock:sigterm=5", "signal action");
 
 	rctl_rule_parse("jail:www:memoryuse:deny=100", &r);
 	r.per = RS_JAIL;
-	const char *yes[] = {":", "jail:", "jail:www", "::memoryuse", "jail:www:memoryuse:deny", "jail:www:memoryuse:deny=100", ":::=/jail"};
-	const char *no[] = {"process:", "jail:db", "::maxproc", "jail:www:memoryuse:log", "jail:www:memoryuse:deny=5", ":::=/process"};
+	const char *yes[] = {":",
+			     "jail:",
+			     "jail:www",
+			     "::memoryuse",
+			     "jail:www:memoryuse:deny",
+			     "jail:www:memoryuse:deny=100",
+			     ":::=/jail"};
+	const char *no[] = {
+		"process:",    "jail:db", "::maxproc", "jail:www:memoryuse:log", "jail:www:memoryuse:deny=5",
+		":::=/process"};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++) {
 		rctl_rule_parse(yes[i], &f);
 		T_OK(rctl_rule_matches(&r, &f), "filter '%s' matches", yes[i]);
@@ -163,8 +174,8 @@ static void table(void)
 
 	for (int i = 0; i < RR__COUNT; i++) {
 		const struct rctl_resource_def *d = &rctl_resources[i];
-		T_OK(d->name && !strcmp(d->name, rctl_resource_name(i)) && d->descr && d->v1 && d->v2 && d->events &&
-			     d->note && *d->v1 && *d->v2 && *d->events && *d->note,
+		T_OK(d->name && !strcmp(d->name, rctl_resource_name(i)) && d->descr && d->v1 && d->v2 &&
+			     d->events && d->note && *d->v1 && *d->v2 && *d->events && *d->note,
 		     "table row %d (%s) complete and in FreeBSD's order", i, rctl_resource_name(i));
 	}
 	/* FreeBSD's own refusals: EOPNOTSUPP with no words of ours. */
@@ -174,7 +185,8 @@ static void table(void)
 	T_INT(check("jail:www:readbps:deny=5", &e), -EOPNOTSUPP, "readbps:deny refused (FreeBSD)");
 	T_INT(check("jail:www:memoryuse:throttle=5", &e), -EOPNOTSUPP, "throttle only for io (FreeBSD)");
 	T_INT(check("jail:www:pcpu:throttle=5", &e), -EOPNOTSUPP, "pcpu:throttle refused (FreeBSD)");
-	T_INT(check("jail:www:nshm:deny=5/process", &e), -EOPNOTSUPP, "/process on a sloppy resource (FreeBSD)");
+	T_INT(check("jail:www:nshm:deny=5/process", &e), -EOPNOTSUPP,
+	      "/process on a sloppy resource (FreeBSD)");
 	/* Linux's, each with a reason. */
 	T_INT(check("user:0:maxproc:deny=5", &e), -EOPNOTSUPP, "user rules refused");
 	T_OK(strstr(e.msg, "per cgroup") != NULL, "... saying why: %s", e.msg);
@@ -187,13 +199,15 @@ static void table(void)
 	T_INT(check("jail:www:pcpu:log=5", &e), -EOPNOTSUPP, "pcpu:log refused (no event)");
 	T_INT(check("jail:www:memoryuse:deny=5/process", &e), -EOPNOTSUPP, "memoryuse/process refused");
 	T_INT(check("jail:www:maxproc:sigthr=5", &e), -EOPNOTSUPP, "sigthr: no such Linux signal");
-	T_INT(check("jail:www:cputime:sigterm=5/process", &e), -EOPNOTSUPP, "cputime/process only sigxcpu/sigkill");
+	T_INT(check("jail:www:cputime:sigterm=5/process", &e), -EOPNOTSUPP,
+	      "cputime/process only sigxcpu/sigkill");
 	T_INT(check("jail:www:cputime:sigxcpu=5/process", &e), 0, "cputime:sigxcpu/process: RLIMIT_CPU");
 	T_INT(check("jail:www:cputime:sigkill=5", &e), 0, "cputime:sigkill per jail: the watcher");
 	T_INT(check("jail:www:memoryuse:deny=5", &e), 0, "memoryuse:deny");
 	T_INT(check("jail:www:memoryuse:log=5", &e), 0, "memoryuse:log");
 	T_INT(check("jail:www:pcpu:deny=50", &e), 0, "pcpu:deny");
-	T_INT(check("jail:www:writebps:throttle=1m", &e), 0 - 999, "amount suffixes are the command's (parse refuses 1m)");
+	T_INT(check("jail:www:writebps:throttle=1m", &e), 0 - 999,
+	      "amount suffixes are the command's (parse refuses 1m)");
 	T_INT(check("jail:www:writebps:throttle=1048576", &e), 0, "writebps:throttle");
 	T_INT(check("jail:www:vmemoryuse:deny=5/process", &e), 0, "vmemoryuse/process: RLIMIT_AS");
 	T_INT(check("jail:www:wallclock:sigterm=5", &e), 0, "wallclock:sigterm");
@@ -315,12 +329,15 @@ static void fake_v2(void)
 	add(&l, "jail:www:pcpu:deny=50");
 	add(&l, "jail:www:writebps:throttle=1048576");
 	rctl_limits_compute(l.v, l.n, &lim);
-	T_INT(rctl_cg_write(&cg, &lim, &dev, 1, &e), 0, "v2 backend (fake cgroup2 tree, files read back): writes: %s", e.msg);
+	T_INT(rctl_cg_write(&cg, &lim, &dev, 1, &e), 0,
+	      "v2 backend (fake cgroup2 tree, files read back): writes: %s", e.msg);
 	T_STR(get(dir, "memory.max"), "67108864", "v2 fake tree: memoryuse -> memory.max");
-	T_STR(get(dir, "memory.swap.max"), "37748736", "v2 fake tree: vmemoryuse -> memory.swap.max = vmem - mem");
+	T_STR(get(dir, "memory.swap.max"), "37748736",
+	      "v2 fake tree: vmemoryuse -> memory.swap.max = vmem - mem");
 	T_STR(get(dir, "pids.max"), "10", "v2 fake tree: maxproc/nthr -> pids.max (lower wins)");
 	T_STR(get(dir, "cpu.max"), "50000 100000", "v2 fake tree: pcpu=50 -> cpu.max 50000 100000");
-	T_STR(get(dir, "io.max"), "7:0 rbps=max wbps=1048576 riops=max wiops=max", "v2 fake tree: writebps -> io.max wbps");
+	T_STR(get(dir, "io.max"), "7:0 rbps=max wbps=1048576 riops=max wiops=max",
+	      "v2 fake tree: writebps -> io.max wbps");
 	rctl_rules_free(&l);
 
 	/* No rules: every limit taken off (fresh files: a plain file keeps a longer old text). */
@@ -339,23 +356,31 @@ static void fake_v2(void)
 	put(dir, "pids.current", "5\n");
 	put(dir, "pids.events", "max 7\n");
 	put(dir, "cpu.stat", "usage_usec 5000000\nuser_usec 1\nnr_periods 4\nnr_throttled 9\n");
-	put(dir, "io.stat", "7:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n8:0 rbytes=1 wbytes=1 rios=1 wios=1\n");
+	put(dir, "io.stat",
+	    "7:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n8:0 rbytes=1 wbytes=1 rios=1 wios=1\n");
 	put(dir, "cgroup.procs", "11\n12\n");
 	struct rctl_counters c;
 	rctl_cg_read(&cg, &c);
-	T_OK(c.mem == 1234 && c.swap == 10 && c.memsw == 1244, "v2 fake tree: memory.current, swap.current read back");
+	T_OK(c.mem == 1234 && c.swap == 10 && c.memsw == 1244,
+	     "v2 fake tree: memory.current, swap.current read back");
 	T_OK(c.oom_kills == 2 && c.mem_max_hits == 3, "v2 fake tree: memory.events oom_kill and max");
-	T_OK(c.tasks == 5 && c.pids_max_hits == 7 && c.procs == 2, "v2 fake tree: pids.current, pids.events, cgroup.procs");
-	T_OK(c.cpu_ns == 5000000000LL && c.cpu_throttled == 9, "v2 fake tree: cpu.stat usage_usec, nr_throttled");
-	T_OK(c.rbytes == 101 && c.wbytes == 201 && c.rios == 2 && c.wios == 3, "v2 fake tree: io.stat summed over devices");
+	T_OK(c.tasks == 5 && c.pids_max_hits == 7 && c.procs == 2,
+	     "v2 fake tree: pids.current, pids.events, cgroup.procs");
+	T_OK(c.cpu_ns == 5000000000LL && c.cpu_throttled == 9,
+	     "v2 fake tree: cpu.stat usage_usec, nr_throttled");
+	T_OK(c.rbytes == 101 && c.wbytes == 201 && c.rios == 2 && c.wios == 3,
+	     "v2 fake tree: io.stat summed over devices");
 
 	/* A controller the directory lacks: enabled in the parent, and said so when it does not appear. */
 	put(dir, "cgroup.controllers", "cpu io memory\n");
 	rctl_limits_compute(NULL, 0, &lim);
 	lim.deny[RR_MAXPROC] = 5;
-	T_INT(rctl_cg_write(&cg, &lim, NULL, 0, &e), -ENOENT, "v2 fake tree: pids missing in the jail's directory");
-	T_STR(get(parent, "cgroup.subtree_control"), "+pids", "v2 fake tree: +pids written to the parent's subtree_control");
-	T_OK(strstr(e.msg, "cannot enable the pids controller") != NULL, "... and the error says so: %s", e.msg);
+	T_INT(rctl_cg_write(&cg, &lim, NULL, 0, &e), -ENOENT,
+	      "v2 fake tree: pids missing in the jail's directory");
+	T_STR(get(parent, "cgroup.subtree_control"), "+pids",
+	      "v2 fake tree: +pids written to the parent's subtree_control");
+	T_OK(strstr(e.msg, "cannot enable the pids controller") != NULL, "... and the error says so: %s",
+	     e.msg);
 }
 
 static void fake_v1(void)
@@ -380,9 +405,11 @@ static void fake_v1(void)
 	lim.deny[RR_MEMORYUSE] = 1000000;
 	lim.deny[RR_SWAPUSE] = 500000;
 	lim.deny[RR_NTHR] = 40;
-	T_INT(rctl_cg_write(&cg, &lim, NULL, 0, &e), 0, "v1 backend (fake tree, files read back): writes: %s", e.msg);
+	T_INT(rctl_cg_write(&cg, &lim, NULL, 0, &e), 0, "v1 backend (fake tree, files read back): writes: %s",
+	      e.msg);
 	T_STR(get(mem, "memory.limit_in_bytes"), "1000000", "v1 fake tree: memory.limit_in_bytes");
-	T_STR(get(mem, "memory.memsw.limit_in_bytes"), "1500000", "v1 fake tree: memsw = memoryuse + swapuse");
+	T_STR(get(mem, "memory.memsw.limit_in_bytes"), "1500000",
+	      "v1 fake tree: memsw = memoryuse + swapuse");
 	T_STR(get(pids, "pids.max"), "40", "v1 fake tree: nthr -> pids.max");
 	lim.deny[RR_MEMORYUSE] = -1;
 	T_INT(rctl_cg_write(&cg, &lim, NULL, 0, &e), -EINVAL, "v1: swapuse without memoryuse refused");
@@ -418,8 +445,8 @@ static void fake_v2_watcher(void)
 	}
 	struct timespec ts = {0, 20000000};
 	nanosleep(&ts, NULL);
-	struct rctl_jail j = {.name = "www", .jid = 7, .reg = &reg, .cg = &cg, .init_pid = init,
-			      .init_start = 0};
+	struct rctl_jail j = {
+		.name = "www", .jid = 7, .reg = &reg, .cg = &cg, .init_pid = init, .init_start = 0};
 
 	j.init_start = proc_starttime(init);
 	add(&l, "jail:www:memoryuse:deny=1000");
