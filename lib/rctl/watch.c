@@ -416,24 +416,25 @@ static int v1_event(struct watcher *w, const struct jail_cgroup_dir *d, const ch
 static int proc_connector(struct jail_err *e)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC};
-	struct {
-		struct nlmsghdr nl;
-		struct cn_msg cn;
-		enum proc_cn_mcast_op op;
-	} __attribute__((packed)) msg = {0};
+	/* nlmsghdr, cn_msg, then the operation: laid out by hand (cn_msg ends in a flexible array). */
+	char msg[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof(enum proc_cn_mcast_op))]
+		__attribute__((aligned(NLMSG_ALIGNTO))) = {0};
+	struct nlmsghdr *nl = (struct nlmsghdr *)msg;
+	struct cn_msg *cn = NLMSG_DATA(nl);
+	enum proc_cn_mcast_op op = PROC_CN_MCAST_LISTEN;
 	int fd = socket(PF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR);
 	int big = 1 << 20;
 
 	if (fd < 0)
 		return jail_err_sys(e, -errno, "maxproc events: the process connector");
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	msg.nl.nlmsg_len = sizeof(msg);
-	msg.nl.nlmsg_type = NLMSG_DONE;
-	msg.cn.id.idx = CN_IDX_PROC;
-	msg.cn.id.val = CN_VAL_PROC;
-	msg.cn.len = sizeof(enum proc_cn_mcast_op);
-	msg.op = PROC_CN_MCAST_LISTEN;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || send(fd, &msg, sizeof(msg), 0) < 0) {
+	nl->nlmsg_len = NLMSG_LENGTH(sizeof(*cn) + sizeof(op));
+	nl->nlmsg_type = NLMSG_DONE;
+	cn->id.idx = CN_IDX_PROC;
+	cn->id.val = CN_VAL_PROC;
+	cn->len = sizeof(op);
+	memcpy(cn->data, &op, sizeof(op));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || send(fd, msg, nl->nlmsg_len, 0) < 0) {
 		int r = -errno;
 		close(fd);
 		return jail_err_sys(e, r, "maxproc events: the process connector");
