@@ -47,15 +47,16 @@ sh "$top/tests/lib/mkroot.sh" "$root" >/dev/null
 mkdir -p "$out" "$tmp/state"
 export JAIL_STATEDIR="$tmp/state" JAIL_LOGDIR="$tmp/log"
 limits="memoryuse:deny=1G,maxproc:deny=1000,pcpu:deny=100,openfiles:deny=4096"
-base="$jail -c path=$root command=/bin/true"
+base="$jail -c path=$root"
+run=command=/bin/true # last: everything after command= is the command's
 per=$(((runs + rounds - 1) / rounds))
 
 r=1
 while [ "$r" -le "$rounds" ]; do
 	hyperfine -N -w 5 -r "$per" --export-json "$out/rctl-$r.json" \
-		-n none "$base name=rb$$" \
-		-n limits "$base name=rl$$ rctl=$limits" \
-		-n limits+watcher "$base name=rw$$ rctl=$limits,maxproc:log=900" \
+		-n none "$base name=rb$$ $run" \
+		-n limits "$base name=rl$$ rctl=$limits $run" \
+		-n limits+watcher "$base name=rw$$ rctl=$limits,maxproc:log=900 $run" \
 		>>"$out/rctl.log" 2>&1 || die "hyperfine failed, see $out/rctl.log"
 	r=$((r + 1))
 done

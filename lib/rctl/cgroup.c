@@ -142,7 +142,7 @@ static int write_memory(const struct jail_cgroup *cg, const struct rctl_limits *
 		any ? need_dir(cg, "memory", "memory", "memoryuse", e) : rctl_cg_dir(cg, "memory", "memory");
 	int r;
 
-	if (!d)
+	if (!d || (!any && l->fresh))
 		return any ? e->code : 0;
 	long long mem = lmin(m, v);
 	if (!d->v2) {
@@ -197,7 +197,7 @@ static int write_pids(const struct jail_cgroup *cg, const struct rctl_limits *l,
 		p >= 0 ? need_dir(cg, "pids", "pids", what, e) : rctl_cg_dir(cg, "pids", "pids");
 	char buf[32];
 
-	if (!d)
+	if (!d || (p < 0 && l->fresh))
 		return p >= 0 ? e->code : 0;
 	num(buf, sizeof(buf), p, "max");
 	return put(d, "pids.max", buf, what, e);
@@ -211,7 +211,7 @@ static int write_cpu(const struct jail_cgroup *cg, const struct rctl_limits *l, 
 	char buf[64];
 	int r;
 
-	if (!d)
+	if (!d || (pct < 0 && l->fresh))
 		return pct >= 0 ? e->code : 0;
 	/* amount% of one CPU per period; the kernel's smallest quota is 1 ms. */
 	long long quota = pct < 0 ? -1 : pct * RCTL_PCPU_PERIOD / 100;
@@ -281,7 +281,7 @@ static int write_io(const struct jail_cgroup *cg, const struct rctl_limits *l, c
 		}
 	const struct jail_cgroup_dir *d =
 		any ? need_dir(cg, "blkio", "io", what, e) : rctl_cg_dir(cg, "blkio", "io");
-	if (!d)
+	if (!d || (!any && l->fresh))
 		return any ? e->code : 0;
 	if (any && ndevs == 0)
 		return jail_err_set(e, -ENODEV,

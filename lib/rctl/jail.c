@@ -75,6 +75,7 @@ static int sync_jail(const struct rctl_jail *j, const struct rctl_rules *old, co
 
 	rctl_limits_compute(v->v, v->n, &l);
 	rctl_limits_compute(old ? old->v : NULL, old ? old->n : 0, &o);
+	l.fresh = !old; /* at create: nothing to take off */
 	if (any_throttle(&l) || any_throttle(&o)) {
 		ndevs = rctl_devices(j->init_pid, devs, RCTL_DEVICES_MAX, e);
 		if (ndevs < 0)
@@ -90,7 +91,7 @@ static int sync_jail(const struct rctl_jail *j, const struct rctl_rules *old, co
 		rctl_rlimits_of(&l, rl, &mask);
 		rctl_rlimits_running(j->cg, j->init_pid, rl, mask);
 	}
-	return rctl_watch_start(j, v->v, v->n, e);
+	return rctl_watch_start(j, v->v, v->n, old != NULL, e);
 }
 
 int rctl_jail_apply(const struct rctl_jail *j, struct jail_err *e)

@@ -25,6 +25,7 @@ struct rctl_limits {
 	long long cpu_soft, cpu_hard;  /* cputime /process: sigxcpu, sigkill */
 	bool events;		       /* a log, devctl or sig* rule: the watcher is wanted */
 	bool ipc, pts;		       /* a rule for the IPC namespace or devpts */
+	bool fresh;		       /* the cgroup was just made: what no rule sets needs no writing */
 };
 void rctl_limits_compute(const struct rctl_rule *v, int n, struct rctl_limits *l);
 
@@ -100,10 +101,11 @@ struct jail_registry;
 
 /*
  * Start the jail's watcher for the log, devctl and sig* rules among v (a
- * detached process that ends with the jail's init), replacing one that
- * runs. With no such rule, only stop the old one.
+ * detached process that ends with the jail's init); with replace, the one
+ * that runs goes first (with no such rule, that is all).
  */
-int rctl_watch_start(const struct rctl_jail *j, const struct rctl_rule *v, int n, struct jail_err *e);
+int rctl_watch_start(const struct rctl_jail *j, const struct rctl_rule *v, int n, bool replace,
+		     struct jail_err *e);
 void rctl_watch_stop(struct jail_registry *reg, int jid);
 
 /* --- jail.c ---------------------------------------------------------------- */

@@ -99,8 +99,9 @@ void rctl_watch_stop(struct jail_registry *reg, int jid)
 	unsigned long long start = 0;
 
 	watch_file(f, sizeof(f), jid);
-	if (read_file_at(reg->dirfd, f, buf, sizeof(buf)) > 0 && sscanf(buf, "%d %llu", &pid, &start) == 2 &&
-	    pid > 0) {
+	if (read_file_at(reg->dirfd, f, buf, sizeof(buf)) < 0)
+		return; /* no watcher: the common case, one lookup */
+	if (sscanf(buf, "%d %llu", &pid, &start) == 2 && pid > 0) {
 		int pidfd = sys_pidfd_open(pid, 0);
 		if (pidfd >= 0 && proc_starttime(pid) == start) {
 			sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
@@ -612,13 +613,15 @@ static void __attribute__((noreturn)) become_watcher(struct watcher *w, int repo
 	run(w);
 }
 
-int rctl_watch_start(const struct rctl_jail *j, const struct rctl_rule *v, int n, struct jail_err *e)
+int rctl_watch_start(const struct rctl_jail *j, const struct rctl_rule *v, int n, bool replace,
+		     struct jail_err *e)
 {
 	static struct watcher w; /* large: not on the caller's stack */
 	int p[2], st;
 	char f[64], buf[64];
 
-	rctl_watch_stop(j->reg, j->jid);
+	if (replace)
+		rctl_watch_stop(j->reg, j->jid);
 	memset(&w, 0, sizeof(w));
 	for (int i = 0; i < n; i++) {
 		if (!is_event(&v[i]))

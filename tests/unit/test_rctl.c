@@ -451,7 +451,8 @@ static void fake_v2_watcher(void)
 	j.init_start = proc_starttime(init);
 	add(&l, "jail:www:memoryuse:deny=1000");
 	add(&l, "jail:www:memoryuse:devctl=1000");
-	T_INT(rctl_watch_start(&j, l.v, l.n, &e), 0, "v2 watcher on a fake cgroup2 tree starts: %s", e.msg);
+	T_INT(rctl_watch_start(&j, l.v, l.n, true, &e), 0, "v2 watcher on a fake cgroup2 tree starts: %s",
+	      e.msg);
 	T_OK(access(strcat(strcpy(log, reg_dir), "/rctl.watch.7"), F_OK) == 0, "its pid is in the registry");
 	nanosleep(&ts, NULL);
 	T_OK(access(strcat(strcpy(log, logdir), "/rctl.log"), F_OK) < 0, "nothing fired before the event");
