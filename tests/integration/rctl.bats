@@ -398,3 +398,16 @@ assert set(t1["hits"]) == {"memory", "pids", "cpu"}' "$output"
 	[ "$status" -eq 1 ] && [ "$output" = 'jtop: jail "nosuch" not found' ]
 	wait
 }
+
+@test "bash completion: rctl completes rules field by field, jtop its sort keys" {
+	run bash -c '
+		source "$1/etc/bash_completion.d/rctl"; source "$1/etc/bash_completion.d/jtop"
+		COMP_WORDS=(rctl -a jail:www:mem); COMP_CWORD=2; _rctl; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(rctl -a jail:www:memoryuse:de); COMP_CWORD=2; _rctl; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(rctl -); COMP_CWORD=1; _rctl; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(jtop -s h); COMP_CWORD=2; _jtop; echo "${COMPREPLY[*]}"' _ "$BATS_TEST_DIRNAME/../.."
+	[ "${lines[0]}" = "jail:www:memoryuse: jail:www:memorylocked:" ]
+	[ "${lines[1]}" = "jail:www:memoryuse:deny= jail:www:memoryuse:devctl=" ]
+	[[ "${lines[2]}" == *"-a -h -l -n -r -u --libxo --resources"* ]]
+	[ "${lines[3]}" = hits ]
+}
