@@ -266,9 +266,8 @@ static bool in_jail(const struct jail_state *st, pid_t pid)
 	return false;
 }
 
-/* The running jail pid belongs to; -ENOENT when none. */
-int rctl_jail_of_pid(struct jail_registry *reg, pid_t pid, struct jail_state *out, struct jail_err *e);
-int rctl_jail_of_pid(struct jail_registry *reg, pid_t pid, struct jail_state *out, struct jail_err *e)
+/* The running jail pid belongs to (loaded into out); -ENOENT when none. */
+static int jail_of_pid(struct jail_registry *reg, pid_t pid, struct jail_state *out, struct jail_err *e)
 {
 	int *jids = NULL, n = jail_registry_list(reg, &jids, e);
 
@@ -304,7 +303,7 @@ int rctl_limits(struct jail_registry *reg, const struct rctl_rule *filter, struc
 	snprintf(proc, sizeof(proc), "/proc/%d", (int)pid);
 	if (pid <= 0 || access(proc, F_OK) < 0)
 		return jail_err_set(e, -ESRCH, "%s", "");
-	int r = rctl_jail_of_pid(reg, pid, &st, e);
+	int r = jail_of_pid(reg, pid, &st, e);
 	if (r == -ENOENT)
 		return 0; /* not jailed: no rule applies */
 	if (r < 0)

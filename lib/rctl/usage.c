@@ -25,8 +25,6 @@
 #include "core/util.h"
 #include "rctl_int.h"
 
-int rctl_jail_of_pid(struct jail_registry *reg, pid_t pid, struct jail_state *out, struct jail_err *e);
-
 const char *rctl_logdir(void)
 {
 	const char *d = getenv("JAIL_LOGDIR");
