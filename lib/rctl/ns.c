@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -302,9 +303,42 @@ static void whole_disk(unsigned *ma, unsigned *mi)
 		sscanf(dev, "%u:%u", ma, mi);
 }
 
+static int add_dev(struct rctl_dev *out, int n, int max, unsigned ma, unsigned mi)
+{
+	char blk[64];
+
+	if (ma == 0)
+		return n;
+	snprintf(blk, sizeof(blk), "/sys/dev/block/%u:%u", ma, mi);
+	if (access(blk, F_OK) < 0)
+		return n; /* not a block device (an anonymous one of btrfs, say) */
+	whole_disk(&ma, &mi);
+	for (int i = 0; i < n; i++)
+		if (out[i].major == ma && out[i].minor == mi)
+			return n;
+	if (n < max)
+		out[n++] = (struct rctl_dev){ma, mi};
+	return n;
+}
+
+/* An overlay (a thin jail's root) is on no device itself: its layers are. */
+static int overlay_devs(char *sopts, struct rctl_dev *out, int n, int max)
+{
+	for (char *save = NULL, *o = strtok_r(sopts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *dirs = !strncmp(o, "lowerdir=", 9) ? o + 9 : !strncmp(o, "upperdir=", 9) ? o + 9 : NULL;
+		for (char *s2 = NULL, *d = dirs ? strtok_r(dirs, ":", &s2) : NULL; d;
+		     d = strtok_r(NULL, ":", &s2)) {
+			struct stat sb;
+			if (stat(d, &sb) == 0)
+				n = add_dev(out, n, max, major(sb.st_dev), minor(sb.st_dev));
+		}
+	}
+	return n;
+}
+
 int rctl_devices(pid_t init_pid, struct rctl_dev *out, int max, struct jail_err *e)
 {
-	char p[64], line[4096];
+	char p[64], line[8192];
 	int n = 0;
 
 	snprintf(p, sizeof(p), "/proc/%d/mountinfo", (int)init_pid);
@@ -313,18 +347,14 @@ int rctl_devices(pid_t init_pid, struct rctl_dev *out, int max, struct jail_err 
 		return jail_err_sys(e, -errno, "%s", p);
 	while (fgets(line, sizeof(line), f)) {
 		unsigned ma, mi;
-		char blk[64];
-		if (sscanf(line, "%*d %*d %u:%u", &ma, &mi) != 2 || ma == 0)
+		char fstype[32], sopts[4096];
+		const char *sep = strstr(line, " - ");
+		if (sscanf(line, "%*d %*d %u:%u", &ma, &mi) != 2)
 			continue;
-		snprintf(blk, sizeof(blk), "/sys/dev/block/%u:%u", ma, mi);
-		if (access(blk, F_OK) < 0)
-			continue; /* not a block device (an anonymous one of btrfs, say) */
-		whole_disk(&ma, &mi);
-		bool dup = false;
-		for (int i = 0; i < n; i++)
-			dup |= out[i].major == ma && out[i].minor == mi;
-		if (!dup && n < max)
-			out[n++] = (struct rctl_dev){ma, mi};
+		n = add_dev(out, n, max, ma, mi);
+		if (sep && sscanf(sep + 3, "%31s %*s %4095s", fstype, sopts) == 2 &&
+		    !strcmp(fstype, "overlay"))
+			n = overlay_devs(sopts, out, n, max);
 	}
 	return n;
 }
