@@ -44,7 +44,7 @@ struct row {
 };
 
 struct prow {
-	pid_t pid, jpid;
+	pid_t pid, jpid; /* jpid 0: not in the jail's pid namespace (jexec's host-side helper) */
 	uid_t uid;
 	char cmd[256], state;
 	long long ticks, prev_ticks, rss, threads;
@@ -220,6 +220,16 @@ static void proc_stat(struct prow *p)
 	}
 }
 
+/* Whether pid is in the pid namespace of the jail's init. */
+static bool in_jail_ns(pid_t pid, pid_t init_pid)
+{
+	char a[64], b[64], la[64] = "", lb[64] = "";
+
+	snprintf(a, sizeof(a), "/proc/%d/ns/pid", (int)pid);
+	snprintf(b, sizeof(b), "/proc/%d/ns/pid", (int)init_pid);
+	return readlink(a, la, sizeof(la) - 1) > 0 && readlink(b, lb, sizeof(lb) - 1) > 0 && !strcmp(la, lb);
+}
+
 static void sample_procs(const struct jail_state *st)
 {
 	static struct prow next[MAX_PROCS];
@@ -231,7 +241,7 @@ static void sample_procs(const struct jail_state *st)
 		struct prow *p = &next[k++];
 		memset(p, 0, sizeof(*p));
 		p->pid = v[i].pid;
-		p->jpid = v[i].jpid;
+		p->jpid = in_jail_ns(v[i].pid, st->init_pid) ? v[i].jpid : 0;
 		p->uid = v[i].uid;
 		snprintf(p->cmd, sizeof(p->cmd), "%s", v[i].cmd ? v[i].cmd : "");
 		proc_stat(p);
@@ -342,13 +352,36 @@ static void draw_jails(struct buf *b)
 	}
 }
 
+/* Users by the jail's own passwd (its uids are the jail's, not the host's). */
+static struct {
+	uid_t uid;
+	char name[32];
+} users[256];
+static int nusers;
+
+static void load_users(pid_t init_pid)
+{
+	char p[64];
+	struct passwd *pw;
+
+	nusers = 0;
+	snprintf(p, sizeof(p), "/proc/%d/root/etc/passwd", (int)init_pid);
+	FILE *f = fopen(p, "re");
+	while (f && nusers < (int)(sizeof(users) / sizeof(*users)) && (pw = fgetpwent(f))) {
+		users[nusers].uid = pw->pw_uid;
+		snprintf(users[nusers].name, sizeof(users[nusers].name), "%s", pw->pw_name);
+		nusers++;
+	}
+	if (f)
+		fclose(f);
+}
+
 static const char *user_name(uid_t uid, char *buf, size_t len)
 {
-	struct passwd *pw = getpwuid(uid);
-	if (pw)
-		snprintf(buf, len, "%s", pw->pw_name);
-	else
-		snprintf(buf, len, "%u", (unsigned)uid);
+	for (int i = 0; i < nusers; i++)
+		if (users[i].uid == uid)
+			return users[i].name;
+	snprintf(buf, len, "%u", (unsigned)uid);
 	return buf;
 }
 
@@ -366,10 +399,13 @@ static void draw_procs(struct buf *b, const struct row *r)
 	qsort(procs, (size_t)nprocs, sizeof(*procs), cmp_procs);
 	for (int i = 0; i < nprocs; i++) {
 		struct prow *p = &procs[i];
+		char jp[16] = "-";
+		if (p->jpid > 0)
+			snprintf(jp, sizeof(jp), "%d", (int)p->jpid);
 		human(res, sizeof(res), (double)p->rss);
-		snprintf(l, sizeof(l), "%7d %6d %-8.8s %4lld %c %5.1f %5s %s", (int)p->pid, (int)p->jpid,
-			 user_name(p->uid, u, sizeof(u)), p->threads, p->state ? p->state : '?', p->cpu, res,
-			 p->cmd);
+		snprintf(l, sizeof(l), "%7d %6s %-8.8s %4lld %c %5.1f %5s %s", (int)p->pid, jp,
+			 p->jpid > 0 ? user_name(p->uid, u, sizeof(u)) : "(host)", p->threads,
+			 p->state ? p->state : '?', p->cpu, res, p->cmd);
 		line(b, w, l);
 	}
 }
@@ -398,12 +434,16 @@ static void draw_json(struct buf *b, const struct row *jr)
 		qsort(procs, (size_t)nprocs, sizeof(*procs), cmp_procs);
 		for (int i = 0; i < nprocs; i++) {
 			const struct prow *p = &procs[i];
+			out(b, "%s{\"pid\": %d, ", i ? ", " : "", (int)p->pid);
+			if (p->jpid > 0)
+				out(b, "\"jail_pid\": %d, ", (int)p->jpid);
+			else
+				out(b, "\"jail_pid\": null, ");
 			out(b,
-			    "%s{\"pid\": %d, \"jid_pid\": %d, \"uid\": %u, \"threads\": %lld, \"state\": "
-			    "\"%c\", "
-			    "\"cpu_percent\": %.1f, \"rss\": %lld, \"command\": ",
-			    i ? ", " : "", (int)p->pid, (int)p->jpid, (unsigned)p->uid, p->threads,
-			    p->state ? p->state : '?', p->cpu, p->rss);
+			    "\"uid\": %u, \"threads\": %lld, \"state\": \"%c\", \"cpu_percent\": %.1f, "
+			    "\"rss\": %lld, "
+			    "\"command\": ",
+			    (unsigned)p->uid, p->threads, p->state ? p->state : '?', p->cpu, p->rss);
 			json_str(b, p->cmd);
 			out(b, "}");
 		}
@@ -495,8 +535,10 @@ static void frame(struct jail_registry *reg)
 	if (o.jail) {
 		struct jail_state st;
 		if (jail_registry_find(reg, o.jail, &st, NULL) == 0) {
-			if (jail_state_status(&st) == JAIL_ALIVE)
+			if (jail_state_status(&st) == JAIL_ALIVE) {
 				sample_procs(&st);
+				load_users(st.init_pid);
+			}
 			for (int i = 0; i < nrows; i++)
 				if (rows[i].jid == st.jid)
 					jr = &rows[i];

@@ -94,11 +94,41 @@ static int write_ipc(int kdir, const struct rctl_limits *l, struct jail_err *e)
 	return put_sysctl(kdir, "sem", buf, nsem >= 0 ? "nsem" : "nsemop", e);
 }
 
-/* devpts takes every option anew on reconfigure: give root.c's along with max. */
-static int write_pts(const struct rctl_limits *l, struct jail_err *e)
+/*
+ * devpts's options as the jail's /dev/pts is mounted ("gid=100005,mode=620,
+ * ptmxmode=666"), without max: a reconfigure takes every option anew, so
+ * they go back along with the new max. Read from the host's /proc.
+ */
+static int pts_options(pid_t init_pid, char *out, size_t len, long long *max)
+{
+	char p[64], line[4096];
+
+	out[0] = '\0';
+	*max = PTY_MAX;
+	snprintf(p, sizeof(p), "/proc/%d/mountinfo", (int)init_pid);
+	_cleanup_fclose_ FILE *f = fopen(p, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char mnt[256], fstype[32], sopts[1024];
+		const char *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*d %*d %*s %*s %255s", mnt) != 1 || strcmp(mnt, "/dev/pts") != 0 ||
+		    sscanf(sep + 3, "%31s %*s %1023s", fstype, sopts) != 2 || strcmp(fstype, "devpts") != 0)
+			continue;
+		size_t n = 0;
+		for (char *save = NULL, *o = strtok_r(sopts, ",", &save); o; o = strtok_r(NULL, ",", &save))
+			if (!strncmp(o, "max=", 4))
+				*max = strtoll(o + 4, NULL, 10);
+			else if (strchr(o, '=') && n + strlen(o) + 2 < len)
+				n += (size_t)snprintf(out + n, len - n, "%s%s", n ? "," : "", o);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* In the jail's mount namespace, as host root (its devpts belongs to the host's user namespace). */
+static int write_pts(const struct rctl_limits *l, const char *opts, struct jail_err *e)
 {
 	long long max = l->deny[RR_PSEUDOTERMINALS];
-	char buf[32];
+	char buf[32], o[512];
 	struct statfs sfs;
 	_cleanup_close_ int fd = open("/dev/pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	_cleanup_close_ int fs = -1;
@@ -110,11 +140,17 @@ static int write_pts(const struct rctl_limits *l, struct jail_err *e)
 				    "pseudoterminals: the jail has no devpts of its own (mount.nodevfs)");
 	}
 	fs = (int)syscall(SYS_fspick, fd, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
+	if (fs < 0)
+		return jail_err_sys(e, -errno, "pseudoterminals: the jail's devpts");
+	snprintf(o, sizeof(o), "%s", opts);
+	for (char *save = NULL, *kv = strtok_r(o, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		*eq = '\0';
+		if (sys_fsconfig(fs, FSCONFIG_SET_STRING, kv, eq + 1, 0) < 0)
+			return jail_err_sys(e, -errno, "pseudoterminals: devpts option %s", kv);
+	}
 	snprintf(buf, sizeof(buf), "%lld", max >= 0 ? max : PTY_MAX);
-	if (fs < 0 || sys_fsconfig(fs, FSCONFIG_SET_STRING, "gid", "5", 0) < 0 ||
-	    sys_fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0620", 0) < 0 ||
-	    sys_fsconfig(fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) < 0 ||
-	    sys_fsconfig(fs, FSCONFIG_SET_STRING, "max", buf, 0) < 0 ||
+	if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "max", buf, 0) < 0 ||
 	    sys_fsconfig(fs, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)
 		return jail_err_sys(e, -errno, "pseudoterminals: setting max=%s on the jail's devpts", buf);
 	return 0;
@@ -132,7 +168,14 @@ static bool same_ns(pid_t pid, const char *ns)
 	return stat(p, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
-static void __attribute__((noreturn)) helper(int pidfd, bool ipc, const struct rctl_limits *l, int wfd)
+struct helper_args {
+	int pidfd;
+	bool ipc;
+	const struct rctl_limits *l;
+	const char *pts_opts; /* NULL: devpts left alone */
+};
+
+static void __attribute__((noreturn)) helper(const struct helper_args *a, int wfd)
 {
 	struct jail_err e = {0};
 	/* The host's /proc: its sysctl lookups follow the IPC namespace of whoever looks. */
@@ -140,13 +183,19 @@ static void __attribute__((noreturn)) helper(int pidfd, bool ipc, const struct r
 
 	if (kdir < 0)
 		jail_err_sys(&e, -errno, "/proc/sys/kernel");
-	else if (setns(pidfd, CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWNS) < 0)
-		jail_err_sys(&e, -errno, "joining the jail's namespaces");
-	/* Root of the jail's user namespace: its IPC sysctls and devpts are root's there. */
+	else if (setns(a->pidfd, CLONE_NEWNS) < 0)
+		jail_err_sys(&e, -errno, "joining the jail's mount namespace");
+	else if (a->pts_opts && write_pts(a->l, a->pts_opts, &e) < 0)
+		;
+	else if (!a->ipc)
+		;
+	else if (setns(a->pidfd, CLONE_NEWUSER | CLONE_NEWIPC) < 0)
+		jail_err_sys(&e, -errno, "joining the jail's IPC namespace");
+	/* Root of the jail's user namespace: the IPC sysctls of its namespace are root's there. */
 	else if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		jail_err_sys(&e, -errno, "becoming root of the jail's user namespace");
-	else if (!ipc || write_ipc(kdir, l, &e) == 0)
-		write_pts(l, &e);
+	else
+		write_ipc(kdir, a->l, &e);
 	if (write(wfd, &e, sizeof(e)) < 0)
 		_exit(2);
 	_exit(e.code < 0 ? 1 : 0);
@@ -154,17 +203,27 @@ static void __attribute__((noreturn)) helper(int pidfd, bool ipc, const struct r
 
 int rctl_ns_write(pid_t init_pid, const struct rctl_limits *l, struct jail_err *e)
 {
-	bool ipc = !same_ns(init_pid, "ipc");
+	struct helper_args a = {.ipc = !same_ns(init_pid, "ipc"), .l = l};
+	char opts[512];
+	long long max;
 	int p[2], st;
 
-	if (l->ipc && !ipc)
+	if (l->ipc && !a.ipc)
 		return jail_err_set(
 			e, -EOPNOTSUPP,
 			"SysV IPC limits: the jail shares the host's IPC namespace (allow.sysvipc or "
 			"sysv*=inherit)");
+	if (pts_options(init_pid, opts, sizeof(opts), &max) == 0) {
+		/* Only when there is something to set or to take off. */
+		if (l->pts || max != PTY_MAX)
+			a.pts_opts = opts;
+	} else if (l->pts)
+		return jail_err_set(e, -EOPNOTSUPP,
+				    "pseudoterminals: the jail has no devpts of its own (mount.nodevfs)");
 	_cleanup_close_ int pidfd = sys_pidfd_open(init_pid, 0);
 	if (pidfd < 0)
 		return jail_err_sys(e, -errno, "the jail's init (pid %d)", (int)init_pid);
+	a.pidfd = pidfd;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return jail_err_sys(e, -errno, "pipe");
 	pid_t pid = fork();
@@ -175,7 +234,7 @@ int rctl_ns_write(pid_t init_pid, const struct rctl_limits *l, struct jail_err *
 	}
 	if (pid == 0) {
 		close(p[0]);
-		helper(pidfd, ipc, l, p[1]);
+		helper(&a, p[1]);
 	}
 	close(p[1]);
 	struct jail_err got = {0};

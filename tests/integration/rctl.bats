@@ -203,6 +203,8 @@ usage_of() { "$RCTL" -u "jail:$1" | sed -n "s/^$2=//p"; }
 	run "$JAIL" -q -c name=io path="$ROOT" persist "mount=$BATS_TEST_TMPDIR/disk $ROOT/mnt nullfs rw" \
 		rctl=writebps:throttle=2M
 	if [ "$status" -eq 0 ]; then
+		# the jail's root is a range of host uids: the disk is given to it, as the host would
+		chown "$(stat -c %u:%g "$ROOT")" "$BATS_TEST_TMPDIR/disk"
 		run "$JEXEC" io probe writedirect /mnt/f 6
 		"$JAIL" -q -r io
 	fi
@@ -306,6 +308,12 @@ except Exception:
 	[ "$status" -ne 0 ]
 	run "$JEXEC" ipc probe ptys 10
 	[ "$output" = 2 ]
+	# taken off the running jail
+	"$RCTL" -r jail:ipc:pseudoterminals jail:ipc:nshm
+	run "$JEXEC" ipc probe ptys 10
+	[ "$output" = 10 ]
+	run "$JEXEC" ipc cat /proc/sys/kernel/shmmni
+	[ "$output" = 4096 ]
 	# the host's own values are untouched
 	[ "$(cat /proc/sys/kernel/shmmni)" != 3 ]
 	# a jail sharing the host's IPC cannot take IPC rules
