@@ -6,6 +6,7 @@
  * none at all.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -353,6 +354,44 @@ wait:
 	return jail_err_set(e, -EBUSY, "cgroup: processes survived SIGKILL in %s", cg->d[0].path);
 }
 
+/* rmdir, waiting for killed processes to leave: usually gone within a few hundred microseconds. */
+static int rmdir_at(int dfd, const char *name)
+{
+	int r = -EBUSY;
+
+	for (long us = 50, spent = 0; spent < 2000000 && r == -EBUSY; spent += us, us = us < 4000 ? us * 2 : us) {
+		r = unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+		if (r == -EBUSY)
+			sleep_us(us);
+	}
+	return r;
+}
+
+/* The cgroups a jail made below its own (child jails), depth first; never a symlink, at most 32 deep. */
+static int remove_below(int dfd, int depth)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int fd2 = dup(dfd), ret = 0;
+
+	if (fd2 < 0 || depth > 32 || !(d = fdopendir(fd2))) {
+		if (fd2 >= 0)
+			close(fd2);
+		return depth > 32 ? -ELOOP : -errno;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		_cleanup_close_ int sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int r = sub < 0 ? -errno : remove_below(sub, depth + 1);
+		if (r == 0)
+			r = rmdir_at(dfd, de->d_name);
+		if (r < 0 && r != -ENOENT && ret == 0)
+			ret = r;
+	}
+	return ret;
+}
+
 int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 {
 	int ret = 0;
@@ -360,14 +399,10 @@ int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 	if (cg->n > 0 && jail_cgroup_nprocs(cg) > 0)
 		ret = jail_cgroup_kill(cg, e);
 	for (int i = cg->n - 1; i >= 0; i--) {
-		int r = -EBUSY;
-		/* A killed process leaves its cgroup a moment after it is reaped. */
-		/* Short waits first: usually it is gone within a few hundred microseconds. */
-		for (long us = 50, spent = 0; spent < 2000000 && r == -EBUSY; spent += us, us = us < 4000 ? us * 2 : us) {
-			r = rmdir(cg->d[i].path) < 0 ? -errno : 0;
-			if (r == -EBUSY)
-				sleep_us(us);
-		}
+		_cleanup_close_ int dfd = open(cg->d[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int r = dfd < 0 ? -errno : remove_below(dfd, 0);
+		if (r == 0 || r == -ENOENT)
+			r = rmdir_at(AT_FDCWD, cg->d[i].path);
 		if (r < 0 && r != -ENOENT && ret == 0)
 			ret = jail_err_sys(e, r, "cgroup: removing %s", cg->d[i].path);
 	}
@@ -407,4 +442,20 @@ int jail_cgroup_join_self(int *fds, int n, struct jail_err *e)
 		fds[i] = -1;
 	}
 	return ret;
+}
+
+int jail_cgroup_delegate(const struct jail_cgroup *cg, uid_t uid, gid_t gid, struct jail_err *e)
+{
+	/* What a child jail needs to make and join cgroups below ours; never our own limits. */
+	static const char *const files[] = {"cgroup.procs", "tasks", "cgroup.subtree_control", "cgroup.threads"};
+
+	for (int i = 0; i < cg->n; i++) {
+		_cleanup_close_ int dfd = open(cg->d[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (dfd < 0 || fchown(dfd, uid, gid) < 0)
+			return jail_err_sys(e, -errno, "cgroup: delegating %s", cg->d[i].path);
+		for (size_t k = 0; k < ARRAY_SIZE(files); k++)
+			if (fchownat(dfd, files[k], uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+				return jail_err_sys(e, -errno, "cgroup: delegating %s/%s", cg->d[i].path, files[k]);
+	}
+	return 0;
 }

@@ -35,6 +35,12 @@ int jail_cgroup_open_self_join(const struct jail_cgroup *cg, bool v2, int *fds, 
 int jail_cgroup_join_self(int *fds, int n, struct jail_err *e);
 /* An O_PATH fd of the v2 directory for clone3(CLONE_INTO_CGROUP), or -ENOENT. */
 int jail_cgroup_v2_fd(const struct jail_cgroup *cg);
+/*
+ * Let uid:gid (jailed root) make and join cgroups below the jail's own
+ * (children.max > 0): the directories and their membership files are
+ * given to it, its limit files are not.
+ */
+int jail_cgroup_delegate(const struct jail_cgroup *cg, uid_t uid, gid_t gid, struct jail_err *e);
 /* Count processes in the jail's cgroup (first hierarchy). */
 int jail_cgroup_nprocs(const struct jail_cgroup *cg);
 /* SIGKILL every process in the cgroup and wait until it is empty. */

@@ -16,6 +16,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 
 #include "cleanup.h"
 #include "registry.h"
@@ -28,7 +30,7 @@ int jail_registry_open(struct jail_registry *r, struct jail_err *e)
 {
 	const char *dir = getenv("JAIL_STATEDIR");
 
-	r->dirfd = r->lockfd = -1;
+	r->dirfd = r->lockfd = r->procfd = -1;
 	snprintf(r->dir, sizeof(r->dir), "%s", dir && *dir ? dir : "/run/jail");
 	if (mkdir(r->dir, 0700) < 0 && errno != EEXIST)
 		return jail_err_sys(e, -errno, "state directory %s", r->dir);
@@ -44,7 +46,9 @@ void jail_registry_close(struct jail_registry *r)
 		close(r->lockfd);
 	if (r->dirfd >= 0)
 		close(r->dirfd);
-	r->lockfd = r->dirfd = -1;
+	if (r->procfd >= 0)
+		close(r->procfd);
+	r->lockfd = r->dirfd = r->procfd = -1;
 }
 
 int jail_registry_lock(struct jail_registry *r, struct jail_err *e)
@@ -133,8 +137,9 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
 						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
 	json_t *o =
-		json_pack("{s:i, s:s, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
-			  "name", st->name, "user_base", (json_int_t)st->user_base, "host_netns",
+		json_pack("{s:i, s:s, s:I, s:i, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
+			  "name", st->name, "user_base", (json_int_t)st->user_base, "user_slots", (int)st->user_slots,
+			  "host_netns",
 			  (json_int_t)st->host_netns, "host_if", st->host_if,
 			  "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
 			  "creator_pid", (json_int_t)st->creator_pid, "creator_start",
@@ -214,6 +219,7 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	char f[32];
 	json_error_t je;
 	json_int_t ipid = 0, istart = 0, cpid = 0, cstart = 0, hnet = 0, ubase = 0;
+	int uslots = 1;
 	const char *hif = "";
 	const char *name = NULL, *leaf = "", *parent = "";
 	json_t *params = NULL, *cgs = NULL, *o;
@@ -221,9 +227,14 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 
 	memset(st, 0, sizeof(*st));
 	snprintf(f, sizeof(f), "%d.json", jid);
-	fd = openat(r->dirfd, f, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(r->dirfd, f, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT ? -ENOENT : jail_err_sys(e, -errno, "%s/%s", r->dir, f);
+	struct stat reg;
+	if (fstat(fd, &reg) < 0 || !S_ISREG(reg.st_mode)) {
+		close(fd);
+		return jail_err_set(e, -EINVAL, "%s/%s: not a regular file", r->dir, f);
+	}
 	/* Whole file at once: json_loadfd reads a byte per system call, too slow for jls. */
 	struct stat sb;
 	_cleanup_free_ char *buf = NULL;
@@ -242,8 +253,8 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	o = json_loadb(buf, len, 0, &je);
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
-	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
-			   &st->jid, "name", &name, "user_base", &ubase, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
+	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?i, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
+			   &st->jid, "name", &name, "user_base", &ubase, "user_slots", &uslots, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
 			   "init_start", &istart, "creator_pid", &cpid, "creator_start", &cstart,
 			   "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
 			   &params) < 0) {
@@ -267,6 +278,7 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	}
 	st->host_netns = (unsigned long long)hnet;
 	st->user_base = ubase > 0 ? (unsigned long long)ubase : 0;
+	st->user_slots = uslots > 0 ? (unsigned)uslots : 1;
 	snprintf(st->host_if, sizeof(st->host_if), "%s", hif);
 	st->init_pid = (pid_t)ipid;
 	st->init_start = (unsigned long long)istart;
@@ -354,6 +366,44 @@ int jail_registry_list(struct jail_registry *r, int **jids, struct jail_err *e)
 static bool pid_alive(pid_t pid, unsigned long long start)
 {
 	return pid > 0 && start != 0 && proc_starttime(pid) == start;
+}
+
+enum jail_status jail_state_status_in(const struct jail_registry *r, const struct jail_state *st)
+{
+	if (r->procfd < 0)
+		return jail_state_status(st);
+	if (st->init_pid > 0 && st->init_start && proc_starttime_at(r->procfd, st->init_pid) == st->init_start)
+		return JAIL_ALIVE;
+	return st->init_pid > 0 ? JAIL_DYING : JAIL_CREATING;
+}
+
+int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child, struct jail_err *e)
+{
+	char root[64];
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	int rootfd;
+
+	*child = (struct jail_registry){.dirfd = -1, .lockfd = -1, .procfd = -1};
+	if (jail_params_int(&parent->params, JP_CHILDREN_MAX) <= 0 || jail_state_status(parent) != JAIL_ALIVE)
+		return -ENOENT;
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)parent->init_pid);
+	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return jail_err_sys(e, -errno, "%s", root);
+	if (proc_starttime(parent->init_pid) != parent->init_start) {
+		close(rootfd);
+		return -ENOENT;
+	}
+	child->dirfd = (int)syscall(SYS_openat2, rootfd, "run/jail", &how, sizeof(how));
+	child->procfd = (int)syscall(SYS_openat2, rootfd, "proc", &how, sizeof(how));
+	close(rootfd);
+	if (child->dirfd < 0 || child->procfd < 0) {
+		jail_registry_close(child);
+		return -ENOENT;
+	}
+	snprintf(child->dir, sizeof(child->dir), "%s:/run/jail", parent->name);
+	return 0;
 }
 
 enum jail_status jail_state_status(const struct jail_state *st)

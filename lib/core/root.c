@@ -250,7 +250,8 @@ static int thin_overlay(const struct jail_root_opts *o, int idmap, struct jail_e
 	return 0;
 }
 
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, struct jail_err *e)
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, const struct jail_cgroup *nest,
+		    struct jail_err *e)
 {
 	_cleanup_close_ int rootfd = -1, masks = -1;
 	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};
@@ -283,6 +284,8 @@ int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, 
 	if (o->procfs && (r = jail_proc_build(rootfd, o->path, masks, e)) < 0)
 		return r;
 	if ((r = jail_sys_build(rootfd, masks, e)) < 0)
+		return r;
+	if (nest && (r = jail_nest_build(rootfd, o->path, ids, nest, e)) < 0)
 		return r;
 	if (fchdir(rootfd) < 0)
 		return jail_err_sys(e, -errno, "chdir %s", o->path);
