@@ -339,8 +339,8 @@ static int setup_mounts(int rootfd, const struct jail_root_opts *o, struct jail_
 			_cleanup_close_ int src = jail_mount_source_open(m->src, e);
 			if (src < 0)
 				return src;
-			mnt = sys_open_tree(src, "",
-					    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+			mnt = sys_open_tree(
+				src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 			if (mnt < 0)
 				return jail_err_sys(e, -errno, "mount: %s", m->src);
 			if (m->attrs &&
