@@ -6,7 +6,25 @@
 
 load ../lib/common
 
-setup_file() { common_setup_file; }
+# Only the cgroups of our own registry (jail.NAME.TAG, TAG the FNV-1a of
+# JAIL_STATEDIR as registry.c computes it): other test runs on this machine
+# make and remove jails at the same time.
+jail_tag() {
+	local LC_ALL=C s=${1:-$JAIL_STATEDIR} h=2166136261 i c
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v c '%d' "'${s:i:1}"
+		h=$(((h ^ (c & 255)) * 16777619 & 0xffffffff))
+	done
+	printf '%08x\n' "$h"
+}
+jail_cgroups() {
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name "jail.*.$(jail_tag)" 2>/dev/null
+}
+
+setup_file() {
+	common_setup_file
+	cp "$ROOT/etc/passwd" "$BATS_FILE_TMPDIR/passwd"
+}
 teardown_file() { common_teardown_file; }
 setup() {
 	common_setup
@@ -14,7 +32,8 @@ setup() {
 }
 teardown() {
 	"$JAIL" -q -R '*' 2>/dev/null || true
-	rm -rf "$ROOT/export"
+	rm -rf "$ROOT/export" "$ROOT/etc/passwd" "$ROOT/var/log"
+	cp "$BATS_FILE_TMPDIR/passwd" "$ROOT/etc/passwd"
 	assert_clean
 }
 
@@ -48,4 +67,115 @@ teardown() {
 	# The host: nothing mounted on B's mount point, no jail, nothing of the host's / copied anywhere.
 	! grep -q " $ROOTB/mnt " /proc/self/mountinfo
 	[ -z "$(ls -A "$ROOTB/mnt")" ]
+}
+
+# hostile ATTACK: the shell line a jailed root runs to make /etc/passwd hostile.
+hostile() {
+	case $1 in
+	fifo) echo 'mkfifo /etc/passwd' ;;
+	zero) echo 'ln -s /dev/zero /etc/passwd' ;;
+	tty) echo 'ln -s /dev/tty /etc/passwd' ;;
+	big) echo 'truncate -s 1G /etc/passwd' ;;
+	esac
+}
+
+@test "hostile /etc/passwd planted by jailed root: jexec and jail -r with exec.stop fail at once, with one line" {
+	local attack why
+	for attack in fifo zero tty big; do
+		case $attack in
+		fifo) why="not a regular file (a FIFO)" ;;
+		zero | tty) why="not a regular file (a character device)" ;;
+		big) why="larger than 16777216 bytes; refusing to read it" ;;
+		esac
+		"$JAIL" -q -c name=h path="$ROOT" persist exec.stop=/bin/true
+		# The attack: jailed root replaces its passwd (the last thing this jexec reads it for).
+		run "$BUILD/jexec" h /bin/sh -c "rm /etc/passwd && $(hostile $attack) && stat -c %F /etc/passwd"
+		[ "$status" -eq 0 ]
+		# The admin: each fails within the timeout (a hang is 124) with one line naming the file.
+		SECONDS=0
+		run timeout 10 "$BUILD/jexec" h /bin/echo not-reached
+		[ "$status" -eq 1 ]
+		[ "$output" = "jexec: $ROOT/etc/passwd: $why" ]
+		run timeout 10 "$BUILD/jexec" -U user h /bin/echo not-reached
+		[ "$status" -eq 1 ]
+		[ "$output" = "jexec: $ROOT/etc/passwd: $why" ]
+		# exec.stop cannot run: FreeBSD keeps a jail whose stop command fails; -R removes it.
+		run timeout 10 "$JAIL" -r h
+		[ "$status" -eq 1 ]
+		[ "$output" = "jail: h: $ROOT/etc/passwd: $why" ]
+		[ "$(ls "$JAIL_STATEDIR" | grep -c json)" -eq 1 ]
+		run timeout 10 "$JAIL" -R h
+		[ "$status" -eq 0 ]
+		[ "$SECONDS" -lt 8 ]
+		rm -f "$ROOT/etc/passwd"
+		cp "$BATS_FILE_TMPDIR/passwd" "$ROOT/etc/passwd"
+	done
+}
+
+@test "a root left hostile: jail -c with exec.start and mkjail check fail at once, with one line, nothing left" {
+	local attack
+	for attack in fifo zero tty big; do
+		# A jail plants it and ends; the root keeps it.
+		run "$JAIL" -c path="$ROOT" command=/bin/sh -c "rm /etc/passwd && $(hostile $attack)"
+		[ "$status" -eq 0 ]
+		SECONDS=0
+		run timeout 10 "$JAIL" -q -c name=h path="$ROOT" persist exec.start=/bin/true
+		[ "$status" -eq 1 ]
+		case $attack in
+		fifo) [ "$output" = "jail: h: $ROOT/etc/passwd: not a regular file (a FIFO)" ] ;;
+		# Seen from the host the link leads to the root's own (empty) /dev; the jail's view,
+		# where exec.start runs, has the device node there.
+		zero | tty) [ "$output" = "jail: h: $ROOT/etc/passwd: not a regular file (a character device)" ] ;;
+		big) [ "$output" = "jail: h: $ROOT/etc/passwd: larger than 16777216 bytes; refusing to read it" ] ;;
+		esac
+		run timeout 10 "$BUILD/mkjail" check "$ROOT"
+		[ "$status" -eq 1 ]
+		case $attack in
+		fifo) [ "$output" = "$ROOT: /etc/passwd: not a regular file" ] ;;
+		zero | tty) [ "$output" = "$ROOT: /etc/passwd: missing (users and jexec -U need it)" ] ;;
+		big) [ "$output" = "$ROOT: /etc/passwd: larger than 16777216 bytes; refusing to read it" ] ;;
+		esac
+		[ "$SECONDS" -lt 8 ]
+		[ -z "$(ls "$JAIL_STATEDIR" | grep json)" ]
+		rm -f "$ROOT/etc/passwd"
+		cp "$BATS_FILE_TMPDIR/passwd" "$ROOT/etc/passwd"
+	done
+	# A shell that is a FIFO stops neither mkjail check nor jail(8)'s own preflight.
+	mv "$ROOT/bin/busybox" "$BATS_TEST_TMPDIR/busybox"
+	mkfifo -m 755 "$ROOT/bin/busybox"
+	run timeout 10 "$BUILD/mkjail" check "$ROOT"
+	local check_status=$status check_output=$output
+	run timeout 10 "$JAIL" -c path="$ROOT" command=/bin/sh -c true
+	mv -f "$BATS_TEST_TMPDIR/busybox" "$ROOT/bin/busybox"
+	[ "$check_status" -eq 1 ]
+	[ "$check_output" = "$ROOT: /bin/sh: not a regular file (a FIFO)" ]
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: command '/bin/sh' in '$ROOT' is not an executable file" ]
+}
+
+@test "exec.consolelog in the jail's root: a symlinked directory or a FIFO planted there is refused" {
+	mkdir -p "$ROOT/var/log" "$BATS_TEST_TMPDIR/hostdir"
+	"$JAIL" -q -c name=h path="$ROOT" persist exec.consolelog="$ROOT/var/log/console" \
+		exec.start="/bin/echo started" exec.stop='/bin/echo "* * * * * root /tmp/payload"'
+	[ "$(cat "$ROOT/var/log/console")" = started ]
+	# Jailed root points its /var/log at a host directory (/etc/cron.d, say).
+	run "$BUILD/jexec" h /bin/sh -c "rm -rf /var/log && ln -s $BATS_TEST_TMPDIR/hostdir /var/log"
+	[ "$status" -eq 0 ]
+	run timeout 10 "$JAIL" -r h
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: h: exec.consolelog: $ROOT/var/log/console: a symbolic link on the way; give the real path" ]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/hostdir")" ]
+	# A FIFO with the jail reading it: not a regular file; without a reader open would block.
+	run "$BUILD/jexec" h /bin/sh -c 'rm /var/log && mkdir /var/log && mkfifo /var/log/console'
+	[ "$status" -eq 0 ]
+	SECONDS=0
+	run timeout 10 "$JAIL" -r h
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: h: exec.consolelog: $ROOT/var/log/console: No such device or address" ]
+	"$BUILD/jexec" h /bin/sh -c 'sleep 30 < /var/log/console > /dev/null 2>&1 &'
+	run timeout 10 "$JAIL" -r h
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: h: exec.consolelog: $ROOT/var/log/console: not a regular file" ]
+	[ "$SECONDS" -lt 8 ]
+	"$JAIL" -q -R h
 }
