@@ -31,6 +31,14 @@ setup() {
 	export ROOTB="$BATS_TEST_TMPDIR/rootb"
 }
 teardown() {
+	# What a test made on the host outside any jail: a process, then a cgroup.
+	if [ -f "$BATS_TEST_TMPDIR/undo" ]; then
+		local pid dir
+		read -r pid dir < "$BATS_TEST_TMPDIR/undo"
+		kill "$pid" 2>/dev/null || true
+		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+		rmdir "$dir" 2>/dev/null || true
+	fi
 	"$JAIL" -q -R '*' 2>/dev/null || true
 	rm -rf "$ROOT/export" "$ROOT/etc/passwd" "$ROOT/var/log"
 	cp "$BATS_FILE_TMPDIR/passwd" "$ROOT/etc/passwd"
@@ -178,4 +186,111 @@ hostile() {
 	[ "$output" = "jail: h: exec.consolelog: $ROOT/var/log/console: not a regular file" ]
 	[ "$SECONDS" -lt 8 ]
 	"$JAIL" -q -R h
+}
+
+@test "state directory made by another user, open to others, or under such a parent: refused" {
+	local d=$BATS_TEST_TMPDIR
+	mkdir -p "$d/other" "$d/open" "$d/parent/sub"
+	chown 65534 "$d/other"
+	chmod 0777 "$d/open"
+	chown 65534 "$d/parent"
+	chmod 0700 "$d/parent/sub"
+	run env JAIL_STATEDIR="$d/other" "$JAIL" -c path="$ROOT" command=/bin/true
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: state directory $d/other: owned by uid 65534; refusing" ]
+	run env JAIL_STATEDIR="$d/open" "$BUILD/jls"
+	[ "$status" -eq 1 ]
+	[ "$output" = "jls: state directory $d/open: writable by group or others (mode 0777); refusing" ]
+	run env JAIL_STATEDIR="$d/parent/sub" "$JAIL" -r '*'
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: state directory $d/parent/sub: parent $d/parent: owned by uid 65534; refusing" ]
+	# Not made either where another user could have put it first.
+	run env JAIL_STATEDIR="$d/parent/new" "$BUILD/jexec" x /bin/true
+	[ "$status" -eq 1 ]
+	[ "$output" = "jexec: state directory $d/parent/new: parent $d/parent: owned by uid 65534; refusing" ]
+	[ ! -e "$d/parent/new" ]
+	[ -z "$(ls -A "$d/other")" ]
+	[ -z "$(ls -A "$d/open")" ]
+	# A sticky parent writable by all (/tmp) is fine: others cannot move what root made there.
+	mkdir -m 1777 "$d/sticky"
+	run env JAIL_STATEDIR="$d/sticky/state" "$BUILD/jls" -N
+	[ "$status" -eq 0 ]
+	[ "$(stat -c '%u %a' "$d/sticky/state")" = "0 700" ]
+}
+
+# forge JID NAME JSON-REST: a state file and name link in our registry, as root would write them.
+forge() {
+	mkdir -p -m 0700 "$JAIL_STATEDIR"
+	printf '{"jid":%d,"name":"%s",%s}\n' "$1" "$2" "$3" > "$JAIL_STATEDIR/$1.json"
+	chmod 0600 "$JAIL_STATEDIR/$1.json"
+	ln -sfn "$1" "$JAIL_STATEDIR/n.$2"
+}
+
+@test "forged state: cgroup paths outside the jail's own, a host process as init and hooks are never acted on" {
+	local decoy=/sys/fs/cgroup/pids/secb-decoy.$$ victim=$BATS_TEST_TMPDIR/victim sleeper start
+	mkdir "$decoy" "$victim"
+	sleep 60 </dev/null >/dev/null 2>&1 3>&- &
+	sleeper=$!
+	echo "$sleeper $decoy" > "$BATS_TEST_TMPDIR/undo"
+	echo "$sleeper" > "$decoy/cgroup.procs"
+	start=$(awk '{print $22}' /proc/$sleeper/stat)
+	# The record names a host process as its init, with the right start time, and the decoy
+	# cgroup (holding only that process) first. Before this fix jail -r ran the hooks in the
+	# host's namespaces, SIGKILLed the process and removed the decoy and victim directories.
+	# (The test keeps that failure harmless: pid 1 or a busy host cgroup in its place would
+	# have had kill(-1) sent in the host's PID namespace, or a host cgroup's processes killed.)
+	forge 77 forged "\"init_pid\":$sleeper,\"init_start\":$start,\"creator_pid\":0,\"creator_start\":0,
+		\"cgroup_leaf\":\"jail.forged\",\"cgroup_parent\":\"\",
+		\"cgroups\":[{\"path\":\"$decoy\",\"controllers\":\"pids\",\"v2\":false},
+			{\"path\":\"/sys/fs/cgroup/memory\",\"controllers\":\"memory\",\"v2\":false},
+			{\"path\":\"/sys/fs/cgroup/pids/../../..$victim\",\"controllers\":\"pids\",\"v2\":false},
+			{\"path\":\"/sys/fs/cgroup/pids//jail.forged\",\"controllers\":\"pids\",\"v2\":false}],
+		\"params\":{\"path\":[\"$ROOT\"],\"exec.prestop\":[\"touch $victim/prestop\"],
+			\"exec.stop\":[\"/bin/touch $victim/stop\"],\"exec.poststop\":[\"touch $victim/poststop\"]}"
+	run timeout 20 "$JAIL" -r forged
+	# The host: the process alive, the decoy and victim directories there, no hook ran.
+	kill -0 "$sleeper"
+	[ -d "$decoy" ]
+	[ -d "$victim" ]
+	[ -z "$(ls -A "$victim")" ]
+	[ "$status" -eq 0 ]
+	[ "$output" = "forged: removed" ]
+
+	# A state file another user owns, or anyone may write, is not believed at all.
+	forge 78 other '"init_pid":0,"init_start":0,"params":{}'
+	chown 65534 "$JAIL_STATEDIR/78.json"
+	run "$JAIL" -r other
+	[ "$status" -eq 1 ] || { rm -f "$JAIL_STATEDIR/78.json" "$JAIL_STATEDIR/n.other"; false; }
+	[ "$output" = "jail: $JAIL_STATEDIR/78.json: owned by uid 65534; refusing" ]
+	chown 0 "$JAIL_STATEDIR/78.json"
+	chmod 0666 "$JAIL_STATEDIR/78.json"
+	run "$BUILD/jls" -j other
+	rm -f "$JAIL_STATEDIR/78.json" "$JAIL_STATEDIR/n.other"
+	[ "$status" -eq 1 ]
+	[ "${lines[-1]}" = "jls: $JAIL_STATEDIR/78.json: writable by group or others (mode 0666); refusing" ]
+}
+
+@test "cgroups the jail made below its own are removed depth-first by jail -r; nothing leaks" {
+	local cg pid
+	"$JAIL" -q -c name=cgs path="$ROOT" persist
+	"$BUILD/jexec" cgs /bin/sleep 60 </dev/null >/dev/null 2>&1 3>&- &
+	for _ in $(seq 100); do
+		pid=$(pgrep -f '^/bin/sleep 60$' -P "$(pgrep -d, -f "jexec cgs")" 2>/dev/null | head -1) || true
+		[ -n "$pid" ] && break
+		sleep 0.05
+	done
+	[ -n "$pid" ]
+	# Children, as a jail with its own cgroup mount would make them, one holding a process.
+	for cg in $(jail_cgroups | grep "/jail\.cgs\."); do
+		mkdir -p "$cg/sub/deeper" "$cg/empty"
+	done
+	cg=$(jail_cgroups | grep "/pids/jail\.cgs\.")
+	echo "$pid" > "$cg/sub/deeper/cgroup.procs"
+	grep -qx "$pid" "$cg/sub/deeper/cgroup.procs"
+	run timeout 20 "$JAIL" -r cgs
+	[ "$status" -eq 0 ]
+	[ "$output" = "cgs: removed" ]
+	[ -z "$(jail_cgroups | grep "/jail\.cgs\.")" ]
+	run kill -0 "$pid"
+	[ "$status" -ne 0 ]
 }
