@@ -246,8 +246,14 @@ bool jail_cgroup_dir_valid(const char *path, const char *leaf)
 		return false;
 	memcpy(parent, path, (size_t)(last - path));
 	parent[last - path] = '\0';
-	if (statfs(parent, &sf) < 0)
-		return false;
+	/* A parent gone already (cgroup.parent removed): its nearest ancestor tells the filesystem. */
+	while (statfs(parent, &sf) < 0) {
+		char *slash = strrchr(parent, '/');
+
+		if (errno != ENOENT || !slash || slash == parent)
+			return false;
+		*slash = '\0';
+	}
 	return sf.f_type == CGROUP_SUPER_MAGIC || sf.f_type == CGROUP2_SUPER_MAGIC;
 }
 
