@@ -23,7 +23,13 @@ jail_cgroups() {
 
 setup_file() {
 	common_setup_file
-	cp "$ROOT/etc/passwd" "$BATS_FILE_TMPDIR/passwd"
+	cp -a "$ROOT/etc/passwd" "$BATS_FILE_TMPDIR/passwd"
+}
+
+# mkdir -p, owned as the root is (by the jail's user range): the jailed root's own files.
+jail_mkdir() {
+	mkdir -p "$@"
+	chown -R --reference="$ROOT" "$@"
 }
 teardown_file() { common_teardown_file; }
 setup() {
@@ -41,14 +47,15 @@ teardown() {
 	fi
 	"$JAIL" -q -R '*' 2>/dev/null || true
 	rm -rf "$ROOT/export" "$ROOT/etc/passwd" "$ROOT/var/log"
-	cp "$BATS_FILE_TMPDIR/passwd" "$ROOT/etc/passwd"
+	cp -a "$BATS_FILE_TMPDIR/passwd" "$ROOT/etc/passwd"
 	assert_clean
 }
 
 @test "mount source: jail A turns /export into a symlink to /, jail B's mount of it is refused" {
 	"$MKROOT" "$ROOTB"
-	mkdir -p "$ROOT/export" "$ROOTB/mnt"
+	jail_mkdir "$ROOT/export" "$ROOTB/mnt"
 	echo exported > "$ROOT/export/f"
+	chown --reference="$ROOT" "$ROOT/export/f"
 	# The control: while /export is a directory, B sees A's export.
 	run "$JAIL" -c name=b path="$ROOTB" mount="$ROOT/export $ROOTB/mnt nullfs ro 0 0" \
 		command=/bin/cat /mnt/f
@@ -65,7 +72,7 @@ teardown() {
 	[ "$output" = "jail: b: mount: $ROOT/export: a symbolic link on the way; give the real path" ]
 	# A symlink higher up is refused the same: A's /export is a directory again, its parent a link.
 	rm "$ROOT/export"
-	mkdir -p "$ROOT/real/export"
+	jail_mkdir "$ROOT/real/export"
 	run "$JAIL" -c name=a path="$ROOT" command=/bin/sh -c 'ln -s /real /viaroot'
 	[ "$status" -eq 0 ]
 	run "$JAIL" -c name=b path="$ROOTB" mount="$ROOT/viaroot/export $ROOTB/mnt nullfs ro 0 0" command=/bin/true
@@ -116,7 +123,7 @@ hostile() {
 		[ "$status" -eq 0 ]
 		[ "$SECONDS" -lt 8 ]
 		rm -f "$ROOT/etc/passwd"
-		cp "$BATS_FILE_TMPDIR/passwd" "$ROOT/etc/passwd"
+		cp -a "$BATS_FILE_TMPDIR/passwd" "$ROOT/etc/passwd"
 	done
 }
 
@@ -146,7 +153,7 @@ hostile() {
 		[ "$SECONDS" -lt 8 ]
 		[ -z "$(ls "$JAIL_STATEDIR" | grep json)" ]
 		rm -f "$ROOT/etc/passwd"
-		cp "$BATS_FILE_TMPDIR/passwd" "$ROOT/etc/passwd"
+		cp -a "$BATS_FILE_TMPDIR/passwd" "$ROOT/etc/passwd"
 	done
 	# A shell that is a FIFO stops neither mkjail check nor jail(8)'s own preflight.
 	mv "$ROOT/bin/busybox" "$BATS_TEST_TMPDIR/busybox"
@@ -162,7 +169,8 @@ hostile() {
 }
 
 @test "exec.consolelog in the jail's root: a symlinked directory or a FIFO planted there is refused" {
-	mkdir -p "$ROOT/var/log" "$BATS_TEST_TMPDIR/hostdir"
+	jail_mkdir "$ROOT/var/log"
+	mkdir -p "$BATS_TEST_TMPDIR/hostdir"
 	"$JAIL" -q -c name=h path="$ROOT" persist exec.consolelog="$ROOT/var/log/console" \
 		exec.start="/bin/echo started" exec.stop='/bin/echo "* * * * * root /tmp/payload"'
 	[ "$(cat "$ROOT/var/log/console")" = started ]
