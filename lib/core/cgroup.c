@@ -485,10 +485,14 @@ static int rmdir_tree(const char *path, struct jail_err *e)
 {
 	char parent[PATH_MAX];
 	const char *slash = strrchr(path, '/');
-	_cleanup_close_ int dfd = open_dir(AT_FDCWD, path), pfd = -1;
+	_cleanup_close_ int dfd = -1, pfd = -1;
 	struct stat st;
 	int r;
 
+	/* Most jails make no cgroup of their own, and their processes are gone: one rmdir. */
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
+	dfd = open_dir(AT_FDCWD, path);
 	if (dfd == -ENOENT)
 		return 0;
 	if (dfd < 0 || fstat(dfd, &st) < 0)
