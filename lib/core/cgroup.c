@@ -23,6 +23,9 @@
 #include "cleanup.h"
 #include "util.h"
 
+#define CGROUP_MAX_DEPTH 32    /* levels of cgroups below a jail's own that jail -r walks */
+#define PROCS_BUF	 65536 /* bytes of one cgroup.procs read */
+
 struct hier {
 	char mnt[PATH_MAX];
 	char root[PATH_MAX];
@@ -192,6 +195,8 @@ static void devices_restrict(const char *dir)
 		write_file_at(dfd, "devices.allow", allow[i]);
 }
 
+static void depth_limit(const char *dir);
+
 int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e)
 {
 	struct hier h[JAIL_CGROUP_MAX];
@@ -219,6 +224,18 @@ int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *le
 	if (cg->n == 0)
 		return jail_err_set(e, -ENOENT, "cgroup: no cgroup hierarchy found");
 	return 0;
+}
+
+/* v2: the kernel keeps a delegated jail within the depth jail -r walks (v1 has no such limit). */
+static void depth_limit(const char *dir)
+{
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char v[16];
+
+	if (dfd < 0)
+		return;
+	snprintf(v, sizeof(v), "%d", CGROUP_MAX_DEPTH - 1);
+	write_file_at(dfd, "cgroup.max.depth", v);
 }
 
 bool jail_cgroup_dir_valid(const char *path, const char *leaf)
@@ -288,6 +305,8 @@ int jail_cgroup_make(struct jail_cgroup *cg, struct jail_err *e)
 			cpuset_inherit(d->path);
 		if (strstr(d->controllers, "devices"))
 			devices_restrict(d->path);
+		if (d->v2)
+			depth_limit(d->path);
 		if (kept != i)
 			cg->d[kept] = *d;
 		kept++;
@@ -314,7 +333,6 @@ int jail_cgroup_v2_fd(const struct jail_cgroup *cg)
  * directory -- fd-relative, O_NOFOLLOW, on the same filesystem -- and stop
  * at CGROUP_MAX_DEPTH levels.
  */
-#define CGROUP_MAX_DEPTH 32
 
 /* Open the subdirectory name of dfd (or the path name with dfd AT_FDCWD) to walk it. */
 static int open_dir(int dfd, const char *name)
@@ -325,15 +343,14 @@ static int open_dir(int dfd, const char *name)
 }
 
 /* Append the pids in dfd's cgroup.procs and in every cgroup below it; returns the new count. */
-static int read_pids_tree(int dfd, pid_t *pids, int n, int max, int depth)
+static int read_pids_tree(int dfd, pid_t *pids, int n, int max, int depth, char *buf, size_t bufsz)
 {
-	char buf[65536];
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
 	struct stat top;
 	int fd;
 
-	if (read_file_at(dfd, "cgroup.procs", buf, sizeof(buf)) < 0)
+	if (read_file_at(dfd, "cgroup.procs", buf, bufsz) < 0)
 		return n;
 	for (char *p = buf; *p && n < max;) {
 		char *end;
@@ -358,7 +375,7 @@ static int read_pids_tree(int dfd, pid_t *pids, int n, int max, int depth)
 			continue;
 		_cleanup_close_ int sub = open_dir(dfd, de->d_name);
 		if (sub >= 0 && fstat(sub, &st) == 0 && st.st_dev == top.st_dev)
-			n = read_pids_tree(sub, pids, n, max, depth + 1);
+			n = read_pids_tree(sub, pids, n, max, depth + 1, buf, bufsz);
 	}
 	return n;
 }
@@ -366,10 +383,14 @@ static int read_pids_tree(int dfd, pid_t *pids, int n, int max, int depth)
 static int read_pids(const char *dir, pid_t *pids, int max)
 {
 	_cleanup_close_ int dfd = open_dir(AT_FDCWD, dir);
+	_cleanup_free_ char *buf = NULL;
 
 	if (dfd < 0)
 		return dfd;
-	return read_pids_tree(dfd, pids, 0, max, 0);
+	/* One buffer for every level: the walk's stack stays small. */
+	if (!(buf = malloc(PROCS_BUF)))
+		return -ENOMEM;
+	return read_pids_tree(dfd, pids, 0, max, 0, buf, PROCS_BUF);
 }
 
 int jail_cgroup_nprocs(const struct jail_cgroup *cg)
@@ -455,8 +476,8 @@ static int rmdir_children(int dfd, const char *path, dev_t dev, int depth, struc
 	int fd, ret = 0;
 
 	if (depth >= CGROUP_MAX_DEPTH)
-		return jail_err_set(e, -ELOOP, "cgroup: %s: more than %d levels of cgroups", path,
-				    CGROUP_MAX_DEPTH);
+		return jail_err_set(e, -ELOOP, "cgroup: %s: more than %d levels of cgroups below it", path,
+				    CGROUP_MAX_DEPTH - 1);
 	if ((fd = dup(dfd)) < 0 || !(d = fdopendir(fd))) {
 		if (fd >= 0)
 			close(fd);

@@ -71,6 +71,30 @@ static int check_parents(const char *dir, char *real, struct jail_err *e)
 	}
 }
 
+/* Symbolic links on the way to dir as it is written: another user's could be pointed elsewhere later. */
+static int check_links(const char *dir, struct jail_err *e)
+{
+	char prefix[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(prefix))
+		return jail_err_set(e, -ENAMETOOLONG, "state directory %s: path too long", dir);
+	for (size_t i = 1; i <= n; i++) {
+		struct stat st;
+
+		if (i < n && dir[i] != '/')
+			continue;
+		memcpy(prefix, dir, i);
+		prefix[i] = '\0';
+		if (lstat(prefix, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid != 0 &&
+		    st.st_uid != geteuid())
+			return jail_err_set(e, -EPERM,
+					    "state directory %s: symbolic link %s owned by uid %u; refusing",
+					    dir, prefix, (unsigned)st.st_uid);
+	}
+	return 0;
+}
+
 /* The directory open on fd, and each directory above its real path. */
 static int check_registry_dir(const char *dir, int fd, struct jail_err *e)
 {
@@ -80,7 +104,7 @@ static int check_registry_dir(const char *dir, int fd, struct jail_err *e)
 
 	if (fstat(fd, &st) < 0)
 		return jail_err_sys(e, -errno, "state directory %s", dir);
-	if ((r = trusted_dir(dir, dir, &st, false, e)) < 0)
+	if ((r = trusted_dir(dir, dir, &st, false, e)) < 0 || (r = check_links(dir, e)) < 0)
 		return r;
 	if (!realpath(dir, real))
 		return jail_err_sys(e, -errno, "state directory %s", dir);
@@ -233,14 +257,13 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 		json_array_append_new(cgs,
 				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
 						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
-	json_t *o =
-		json_pack("{s:i, s:s, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
-			  "name", st->name, "user_base", (json_int_t)st->user_base, "host_netns",
-			  (json_int_t)st->host_netns, "host_if", st->host_if,
-			  "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
-			  "creator_pid", (json_int_t)st->creator_pid, "creator_start",
-			  (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
-			  st->cg_parent, "cgroups", cgs, "params", params_json(p));
+	json_t *o = json_pack("{s:i, s:s, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid",
+			      st->jid, "name", st->name, "user_base", (json_int_t)st->user_base, "host_netns",
+			      (json_int_t)st->host_netns, "host_if", st->host_if, "init_pid",
+			      (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
+			      "creator_pid", (json_int_t)st->creator_pid, "creator_start",
+			      (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
+			      st->cg_parent, "cgroups", cgs, "params", params_json(p));
 	_cleanup_free_ char *text = NULL;
 	int fd, ret;
 
@@ -378,11 +401,11 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	o = json_loadb(buf, len, 0, &je);
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
-	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
-			   &st->jid, "name", &name, "user_base", &ubase, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
-			   "init_start", &istart, "creator_pid", &cpid, "creator_start", &cstart,
-			   "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
-			   &params) < 0) {
+	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}",
+			   "jid", &st->jid, "name", &name, "user_base", &ubase, "host_netns", &hnet,
+			   "host_if", &hif, "init_pid", &ipid, "init_start", &istart, "creator_pid", &cpid,
+			   "creator_start", &cstart, "cgroup_leaf", &leaf, "cgroup_parent", &parent,
+			   "cgroups", &cgs, "params", &params) < 0) {
 		json_decref(o);
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
 	}

@@ -224,6 +224,12 @@ hostile() {
 	run env JAIL_STATEDIR="$d/sticky/state" "$BUILD/jls" -N
 	[ "$status" -eq 0 ]
 	[ "$(stat -c '%u %a' "$d/sticky/state")" = "0 700" ]
+	# But not through another user's symlink there, which they could point elsewhere later.
+	ln -s "$d/sticky/state" "$d/sticky/link"
+	chown -h 65534 "$d/sticky/link"
+	run env JAIL_STATEDIR="$d/sticky/link" "$BUILD/jls" -N
+	[ "$status" -eq 1 ]
+	[ "$output" = "jls: state directory $d/sticky/link: symbolic link $d/sticky/link owned by uid 65534; refusing" ]
 }
 
 # forge JID NAME JSON-REST: a state file and name link in our registry, as root would write them.
@@ -301,4 +307,31 @@ forge() {
 	[ -z "$(jail_cgroups | grep "/jail\.cgs\.")" ]
 	run kill -0 "$pid"
 	[ "$status" -ne 0 ]
+}
+
+@test "cgroups deeper than jail -r walks: refused on v2 by the kernel, reported on v1 and the record kept" {
+	local cg p i
+	"$JAIL" -q -c name=deep path="$ROOT" persist
+	cg=$(jail_cgroups | grep "/unified/jail\.deep\.") || true
+	if [ -n "$cg" ]; then
+		[ "$(cat "$cg/cgroup.max.depth")" = 31 ]
+		p=$cg
+		for i in $(seq 31); do p=$p/l$i; mkdir "$p"; done
+		run mkdir "$p/l32"
+		[ "$status" -ne 0 ]
+		find "$cg/l1" -depth -type d -exec rmdir {} +
+	fi
+	cg=$(jail_cgroups | grep "/pids/jail\.deep\.")
+	p=$cg
+	for i in $(seq 33); do p=$p/l$i; mkdir "$p"; done
+	run timeout 20 "$JAIL" -r deep
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: deep: cgroup: $cg: more than 31 levels of cgroups below it" ]
+	[ -d "$cg/l1/l2/l3" ]
+	"$BUILD/jls" -d -j deep >/dev/null
+	# What the kernel allows only the host to make, the host takes away; then jail -r finishes.
+	find "$cg/l1" -depth -type d -exec rmdir {} +
+	run "$JAIL" -r deep
+	[ "$status" -eq 0 ]
+	[ -z "$(jail_cgroups | grep "/jail\.deep\.")" ]
 }
