@@ -29,7 +29,7 @@ LDLIBS   := $(PKG_LIBS)
 
 # libjail: the jail itself (core), networking (net), jail.conf (conf).
 # libmkroot: the root builders mkjail uses, on top of libjail.
-LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c lib/oci/*.c))
+LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c lib/oci/*.c lib/rctl/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBJAIL  := $(BUILD)/libjail.a
 MKROOT_SRCS := $(sort $(wildcard lib/mkroot/*.c))
@@ -100,6 +100,7 @@ bench: all
 	sh bench/run.sh
 	sh bench/persist.sh
 	sh bench/net.sh
+	sh bench/rctl.sh
 
 UNITDIR  ?= /lib/systemd/system
 install: all
@@ -129,7 +130,7 @@ $(BUILD)/tests/probe: tests/helpers/probe.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 check: $(BUILD)/tests/probe
 
-man: $(BUILD)/jail
-	sh scripts/man.sh $(BUILD)/jail
+man: $(BUILD)/jail $(BUILD)/rctl
+	sh scripts/man.sh $(BUILD)/jail $(BUILD)/rctl
 .PHONY: man
 .SECONDARY:

@@ -31,6 +31,7 @@
 #include "init.h"
 #include "jinit.h"
 #include "plan.h"
+#include "rctl/rctl.h"
 #include "spawn.h"
 #include "step.h"
 #include "jail/jail.h"
@@ -258,6 +259,7 @@ static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 		snprintf(x.slave, sizeof(x.slave), "%s", c->slave);
 		if (c->master >= 0)
 			close(c->master);
+		rctl_rlimits_set(c->a->rl, c->a->rlmask); /* rctl: the jail's rlimits (lib/rctl) */
 		jail_exec_become(&x, &pl->priv, c->sock);
 	}
 	return cmd;
