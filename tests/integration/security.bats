@@ -243,7 +243,7 @@ forge() {
 @test "forged state: cgroup paths outside the jail's own, a host process as init and hooks are never acted on" {
 	local decoy=/sys/fs/cgroup/pids/secb-decoy.$$ victim=$BATS_TEST_TMPDIR/victim sleeper start
 	mkdir "$decoy" "$victim"
-	sleep 60 </dev/null >/dev/null 2>&1 3>&- &
+	sleep 57 </dev/null >/dev/null 2>&1 3>&- &
 	sleeper=$!
 	echo "$sleeper $decoy" > "$BATS_TEST_TMPDIR/undo"
 	echo "$sleeper" > "$decoy/cgroup.procs"
@@ -287,9 +287,9 @@ forge() {
 @test "cgroups the jail made below its own are removed depth-first by jail -r; nothing leaks" {
 	local cg pid
 	"$JAIL" -q -c name=cgs path="$ROOT" persist
-	"$BUILD/jexec" cgs /bin/sleep 60 </dev/null >/dev/null 2>&1 3>&- &
+	"$BUILD/jexec" cgs /bin/sleep 57 </dev/null >/dev/null 2>&1 3>&- &
 	for _ in $(seq 100); do
-		pid=$(pgrep -f '^/bin/sleep 60$' -P "$(pgrep -d, -f "jexec cgs")" 2>/dev/null | head -1) || true
+		pid=$(pgrep -f '^/bin/sleep 57$' -P "$(pgrep -d, -f "jexec cgs")" 2>/dev/null | head -1) || true
 		[ -n "$pid" ] && break
 		sleep 0.05
 	done
