@@ -9,17 +9,22 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "cleanup.h"
 #include "util.h"
+
+#define CGROUP_MAX_DEPTH 32    /* levels of cgroups below a jail's own that jail -r walks */
+#define PROCS_BUF	 65536 /* bytes of one cgroup.procs read */
 
 struct hier {
 	char mnt[PATH_MAX];
@@ -190,6 +195,8 @@ static void devices_restrict(const char *dir)
 		write_file_at(dfd, "devices.allow", allow[i]);
 }
 
+static void depth_limit(const char *dir);
+
 int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e)
 {
 	struct hier h[JAIL_CGROUP_MAX];
@@ -217,6 +224,54 @@ int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *le
 	if (cg->n == 0)
 		return jail_err_set(e, -ENOENT, "cgroup: no cgroup hierarchy found");
 	return 0;
+}
+
+/* v2: the kernel keeps a delegated jail within the depth jail -r walks (v1 has no such limit). */
+static void depth_limit(const char *dir)
+{
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char v[16];
+
+	if (dfd < 0)
+		return;
+	snprintf(v, sizeof(v), "%d", CGROUP_MAX_DEPTH - 1);
+	write_file_at(dfd, "cgroup.max.depth", v);
+}
+
+bool jail_cgroup_dir_valid(const char *path, const char *leaf)
+{
+	char parent[PATH_MAX];
+	const char *last;
+	struct statfs sf;
+	size_t n = strlen(path);
+
+	if (!*leaf || strchr(leaf, '/') || !strcmp(leaf, ".") || !strcmp(leaf, ".."))
+		return false;
+	if (path[0] != '/' || n >= sizeof(parent) || path[n - 1] == '/' || strstr(path, "//"))
+		return false;
+	for (const char *c = path; *c;) {
+		size_t len;
+
+		c += strspn(c, "/");
+		len = strcspn(c, "/");
+		if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += len;
+	}
+	last = strrchr(path, '/');
+	if (strcmp(last + 1, leaf) != 0 || last == path)
+		return false;
+	memcpy(parent, path, (size_t)(last - path));
+	parent[last - path] = '\0';
+	/* A parent gone already (cgroup.parent removed): its nearest ancestor tells the filesystem. */
+	while (statfs(parent, &sf) < 0) {
+		char *slash = strrchr(parent, '/');
+
+		if (errno != ENOENT || !slash || slash == parent)
+			return false;
+		*slash = '\0';
+	}
+	return sf.f_type == CGROUP_SUPER_MAGIC || sf.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 /* A leftover of a crashed jail is reused only when empty. */
@@ -250,6 +305,8 @@ int jail_cgroup_make(struct jail_cgroup *cg, struct jail_err *e)
 			cpuset_inherit(d->path);
 		if (strstr(d->controllers, "devices"))
 			devices_restrict(d->path);
+		if (d->v2)
+			depth_limit(d->path);
 		if (kept != i)
 			cg->d[kept] = *d;
 		kept++;
@@ -270,16 +327,31 @@ int jail_cgroup_v2_fd(const struct jail_cgroup *cg)
 	return -ENOENT;
 }
 
-static int read_pids(const char *dir, pid_t *pids, int max)
-{
-	char buf[65536];
-	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int n = 0;
+/*
+ * The jail may make cgroups below its own (allow.mount, delegation): its
+ * processes can be anywhere in that subtree. Walks stay below the jail's
+ * directory -- fd-relative, O_NOFOLLOW, on the same filesystem -- and stop
+ * at CGROUP_MAX_DEPTH levels.
+ */
 
-	if (dfd < 0)
-		return -errno;
-	if (read_file_at(dfd, "cgroup.procs", buf, sizeof(buf)) < 0)
-		return -errno;
+/* Open the subdirectory name of dfd (or the path name with dfd AT_FDCWD) to walk it. */
+static int open_dir(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Append the pids in dfd's cgroup.procs and in every cgroup below it; returns the new count. */
+static int read_pids_tree(int dfd, pid_t *pids, int n, int max, int depth, char *buf, size_t bufsz)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	struct stat top;
+	int fd;
+
+	if (read_file_at(dfd, "cgroup.procs", buf, bufsz) < 0)
+		return n;
 	for (char *p = buf; *p && n < max;) {
 		char *end;
 		long v = strtol(p, &end, 10);
@@ -290,7 +362,35 @@ static int read_pids(const char *dir, pid_t *pids, int max)
 		while (*p == '\n')
 			p++;
 	}
+	if (depth >= CGROUP_MAX_DEPTH || fstat(dfd, &top) < 0 || (fd = dup(dfd)) < 0)
+		return n;
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return n;
+	}
+	while (n < max && (de = readdir(d))) {
+		struct stat st;
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		_cleanup_close_ int sub = open_dir(dfd, de->d_name);
+		if (sub >= 0 && fstat(sub, &st) == 0 && st.st_dev == top.st_dev)
+			n = read_pids_tree(sub, pids, n, max, depth + 1, buf, bufsz);
+	}
 	return n;
+}
+
+static int read_pids(const char *dir, pid_t *pids, int max)
+{
+	_cleanup_close_ int dfd = open_dir(AT_FDCWD, dir);
+	_cleanup_free_ char *buf = NULL;
+
+	if (dfd < 0)
+		return dfd;
+	/* One buffer for every level: the walk's stack stays small. */
+	if (!(buf = malloc(PROCS_BUF)))
+		return -ENOMEM;
+	return read_pids_tree(dfd, pids, 0, max, 0, buf, PROCS_BUF);
 }
 
 int jail_cgroup_nprocs(const struct jail_cgroup *cg)
@@ -304,7 +404,7 @@ int jail_cgroup_nprocs(const struct jail_cgroup *cg)
 
 static void sleep_us(long us)
 {
-	struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
+	struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
 	nanosleep(&ts, NULL);
 }
 
@@ -354,12 +454,13 @@ wait:
 	return jail_err_set(e, -EBUSY, "cgroup: processes survived SIGKILL in %s", cg->d[0].path);
 }
 
-/* rmdir, waiting for killed processes to leave: usually gone within a few hundred microseconds. */
-static int rmdir_at(int dfd, const char *name)
+/* rmdir, waiting for a killed process to leave: usually it is gone within a few hundred microseconds. */
+static int rmdir_wait(int dfd, const char *name)
 {
 	int r = -EBUSY;
 
-	for (long us = 50, spent = 0; spent < 2000000 && r == -EBUSY; spent += us, us = us < 4000 ? us * 2 : us) {
+	for (long us = 50, spent = 0; spent < 2000000 && r == -EBUSY;
+	     spent += us, us = us < 4000 ? us * 2 : us) {
 		r = unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
 		if (r == -EBUSY)
 			sleep_us(us);
@@ -367,29 +468,70 @@ static int rmdir_at(int dfd, const char *name)
 	return r;
 }
 
-/* The cgroups a jail made below its own (child jails), depth first; never a symlink, at most 32 deep. */
-static int remove_below(int dfd, int depth)
+/* Remove every cgroup below dfd, deepest first; the first failure is kept in e. */
+static int rmdir_children(int dfd, const char *path, dev_t dev, int depth, struct jail_err *e)
 {
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
-	int fd2 = dup(dfd), ret = 0;
+	int fd, ret = 0;
 
-	if (fd2 < 0 || depth > 32 || !(d = fdopendir(fd2))) {
-		if (fd2 >= 0)
-			close(fd2);
-		return depth > 32 ? -ELOOP : -errno;
+	if (depth >= CGROUP_MAX_DEPTH)
+		return jail_err_set(e, -ELOOP, "cgroup: %s: more than %d levels of cgroups below it", path,
+				    CGROUP_MAX_DEPTH - 1);
+	if ((fd = dup(dfd)) < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return jail_err_sys(e, -errno, "cgroup: %s", path);
 	}
 	while ((de = readdir(d))) {
+		struct stat st;
+		int r;
+
 		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		_cleanup_close_ int sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int r = sub < 0 ? -errno : remove_below(sub, depth + 1);
-		if (r == 0)
-			r = rmdir_at(dfd, de->d_name);
+		_cleanup_close_ int sub = open_dir(dfd, de->d_name);
+		if (sub < 0 || fstat(sub, &st) < 0 || st.st_dev != dev)
+			continue; /* gone meanwhile, or not of this hierarchy: not ours to remove */
+		r = rmdir_children(sub, path, dev, depth + 1, e);
+		if (r == 0 && (r = rmdir_wait(dfd, de->d_name)) < 0 && r != -ENOENT)
+			r = jail_err_sys(e, r, "cgroup: removing %s/.../%s", path, de->d_name);
 		if (r < 0 && r != -ENOENT && ret == 0)
 			ret = r;
 	}
 	return ret;
+}
+
+/* Remove path and every cgroup the jail made below it. */
+static int rmdir_tree(const char *path, struct jail_err *e)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	_cleanup_close_ int dfd = -1, pfd = -1;
+	struct stat st;
+	int r;
+
+	/* Most jails make no cgroup of their own, and their processes are gone: one rmdir. */
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
+	dfd = open_dir(AT_FDCWD, path);
+	if (dfd == -ENOENT)
+		return 0;
+	if (dfd < 0 || fstat(dfd, &st) < 0)
+		return jail_err_sys(e, dfd < 0 ? dfd : -errno, "cgroup: %s", path);
+	r = rmdir_children(dfd, path, st.st_dev, 0, e);
+	if (r < 0)
+		return r;
+	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(parent))
+		return jail_err_set(e, -EINVAL, "cgroup: %s: not a cgroup directory", path);
+	memcpy(parent, path, (size_t)(slash - path));
+	parent[slash - path] = '\0';
+	pfd = open_dir(AT_FDCWD, parent);
+	if (pfd < 0)
+		return pfd == -ENOENT ? 0 : jail_err_sys(e, pfd, "cgroup: %s", parent);
+	r = rmdir_wait(pfd, slash + 1);
+	if (r < 0 && r != -ENOENT)
+		return jail_err_sys(e, r, "cgroup: removing %s", path);
+	return 0;
 }
 
 int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
@@ -399,12 +541,10 @@ int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 	if (cg->n > 0 && jail_cgroup_nprocs(cg) > 0)
 		ret = jail_cgroup_kill(cg, e);
 	for (int i = cg->n - 1; i >= 0; i--) {
-		_cleanup_close_ int dfd = open(cg->d[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int r = dfd < 0 ? -errno : remove_below(dfd, 0);
-		if (r == 0 || r == -ENOENT)
-			r = rmdir_at(AT_FDCWD, cg->d[i].path);
-		if (r < 0 && r != -ENOENT && ret == 0)
-			ret = jail_err_sys(e, r, "cgroup: removing %s", cg->d[i].path);
+		int r = rmdir_tree(cg->d[i].path, ret == 0 ? e : NULL);
+
+		if (r < 0 && ret == 0)
+			ret = r;
 	}
 	cg->n = 0;
 	return ret;

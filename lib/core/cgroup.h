@@ -20,6 +20,15 @@
  * the paths are recorded first, so that whoever cleans up knows them.
  */
 int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e);
+/*
+ * Whether path can be a jail's cgroup directory named leaf, as a state file
+ * records it: absolute, no "." or ".." component, no "//" and no trailing
+ * "/", its last component exactly leaf, and its parent directory (or, if
+ * that is gone, its nearest ancestor) on a mounted cgroup hierarchy: never
+ * a hierarchy's root, nor anything else of the host's. A state that fails
+ * this is not believed.
+ */
+bool jail_cgroup_dir_valid(const char *path, const char *leaf);
 /* Make the directories; hierarchies that are not ours to write are dropped from cg. */
 int jail_cgroup_make(struct jail_cgroup *cg, struct jail_err *e);
 /*

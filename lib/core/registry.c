@@ -19,6 +19,7 @@
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "registry.h"
 #include "util.h"
@@ -26,18 +27,142 @@
 #define JID_MAX	  999999
 #define STATE_MAX (64L * 1024 * 1024) /* bytes of one state file */
 
+/*
+ * Who may own the registry and every directory above it: root, or whoever
+ * runs us (jls by a user on a directory of their own). Nobody else may be
+ * able to write there: a state file is believed -- its init is signalled,
+ * its cgroups removed, its exec.poststop run as root. A parent that others
+ * can write is fine only with the sticky bit (/tmp): they cannot rename or
+ * remove what root made in it.
+ */
+static int trusted_dir(const char *dir, const char *path, const struct stat *st, bool parent,
+		       struct jail_err *e)
+{
+	char what[PATH_MAX + 16] = "";
+
+	if (parent)
+		snprintf(what, sizeof(what), "parent %s: ", path);
+	if (!S_ISDIR(st->st_mode))
+		return jail_err_set(e, -ENOTDIR, "state directory %s: %snot a directory", dir, what);
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return jail_err_set(e, -EPERM, "state directory %s: %sowned by uid %u; refusing", dir, what,
+				    (unsigned)st->st_uid);
+	if ((st->st_mode & 022) && !(parent && (st->st_mode & S_ISVTX)))
+		return jail_err_set(e, -EPERM,
+				    "state directory %s: %swritable by group or others (mode %04o); refusing",
+				    dir, what, (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+/* Each directory from real (a real path, changed here) up to "/". */
+static int check_parents(const char *dir, char *real, struct jail_err *e)
+{
+	struct stat st;
+	int r;
+
+	for (;;) {
+		const char *p = real[0] ? real : "/";
+
+		if (lstat(p, &st) < 0)
+			return jail_err_sys(e, -errno, "state directory %s: parent %s", dir, p);
+		if ((r = trusted_dir(dir, p, &st, true, e)) < 0)
+			return r;
+		if (!real[0] || !strcmp(real, "/"))
+			return 0;
+		*strrchr(real, '/') = '\0';
+	}
+}
+
+/* Symbolic links on the way to dir as it is written: another user's could be pointed elsewhere later. */
+static int check_links(const char *dir, struct jail_err *e)
+{
+	char prefix[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(prefix))
+		return jail_err_set(e, -ENAMETOOLONG, "state directory %s: path too long", dir);
+	for (size_t i = 1; i <= n; i++) {
+		struct stat st;
+
+		if (i < n && dir[i] != '/')
+			continue;
+		memcpy(prefix, dir, i);
+		prefix[i] = '\0';
+		if (lstat(prefix, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid != 0 &&
+		    st.st_uid != geteuid())
+			return jail_err_set(e, -EPERM,
+					    "state directory %s: symbolic link %s owned by uid %u; refusing",
+					    dir, prefix, (unsigned)st.st_uid);
+	}
+	return 0;
+}
+
+/* The directory open on fd, and each directory above its real path. */
+static int check_registry_dir(const char *dir, int fd, struct jail_err *e)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (fstat(fd, &st) < 0)
+		return jail_err_sys(e, -errno, "state directory %s", dir);
+	if ((r = trusted_dir(dir, dir, &st, false, e)) < 0 || (r = check_links(dir, e)) < 0)
+		return r;
+	if (!realpath(dir, real))
+		return jail_err_sys(e, -errno, "state directory %s", dir);
+	if (!strcmp(real, "/"))
+		return 0;
+	*strrchr(real, '/') = '\0';
+	return check_parents(dir, real, e);
+}
+
+/* A registry made where others could reach it first would not be ours: look before mkdir. */
+static int make_registry_dir(const char *dir, struct jail_err *e)
+{
+	char copy[PATH_MAX], real[PATH_MAX];
+	char *slash;
+	int r;
+
+	snprintf(copy, sizeof(copy), "%s", dir);
+	slash = strrchr(copy, '/');
+	if (slash == copy)
+		snprintf(copy, sizeof(copy), "/");
+	else if (slash)
+		*slash = '\0';
+	else
+		snprintf(copy, sizeof(copy), ".");
+	if (!realpath(copy, real))
+		return jail_err_sys(e, -errno, "state directory %s", dir);
+	r = check_parents(dir, real, e);
+	if (r < 0)
+		return r;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return jail_err_sys(e, -errno, "state directory %s", dir);
+	return 0;
+}
+
 int jail_registry_open(struct jail_registry *r, struct jail_err *e)
 {
 	const char *dir = getenv("JAIL_STATEDIR");
+	int ret;
 
 	r->dirfd = r->lockfd = r->procfd = -1;
 	snprintf(r->dir, sizeof(r->dir), "%s", dir && *dir ? dir : "/run/jail");
-	if (mkdir(r->dir, 0700) < 0 && errno != EEXIST)
-		return jail_err_sys(e, -errno, "state directory %s", r->dir);
 	r->dirfd = open(r->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->dirfd < 0 && errno == ENOENT) {
+		ret = make_registry_dir(r->dir, e);
+		if (ret < 0)
+			return ret;
+		r->dirfd = open(r->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (r->dirfd < 0)
 		return jail_err_sys(e, -errno, "state directory %s", r->dir);
-	return 0;
+	ret = check_registry_dir(r->dir, r->dirfd, e);
+	if (ret < 0) {
+		close(r->dirfd);
+		r->dirfd = -1;
+	}
+	return ret;
 }
 
 void jail_registry_close(struct jail_registry *r)
@@ -214,6 +339,39 @@ static int params_from_json(json_t *o, struct jail_params *p, struct jail_err *e
 	return 0;
 }
 
+/* A state file is believed only if nobody but its writer (root) could have written it. */
+static int trusted_file(const struct jail_registry *r, const char *f, const struct stat *st,
+			struct jail_err *e)
+{
+	if (!S_ISREG(st->st_mode))
+		return jail_err_set(e, -EPERM, "%s/%s: not a regular file; refusing", r->dir, f);
+	/* A child registry is its jail's own, read only to be shown: the jail is not trusted, nor asked to be. */
+	if (r->procfd >= 0)
+		return 0;
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return jail_err_set(e, -EPERM, "%s/%s: owned by uid %u; refusing", r->dir, f,
+				    (unsigned)st->st_uid);
+	if (st->st_mode & 022)
+		return jail_err_set(e, -EPERM, "%s/%s: writable by group or others (mode %04o); refusing",
+				    r->dir, f, (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+/* Whether leaf is a cgroup leaf jail_cgroup_leaf() makes for name: jail.NAME or jail.NAME.TAG. */
+static bool leaf_of(const char *leaf, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(leaf, "jail.", 5) != 0 || strncmp(leaf + 5, name, n) != 0)
+		return false;
+	leaf += 5 + n;
+	if (!*leaf)
+		return true;
+	if (*leaf++ != '.' || strlen(leaf) != 8)
+		return false;
+	return strspn(leaf, "0123456789abcdef") == 8;
+}
+
 int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, struct jail_err *e)
 {
 	char f[32];
@@ -239,7 +397,12 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	struct stat sb;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
-	if (fstat(fd, &sb) == 0 && sb.st_size >= 0 && sb.st_size < STATE_MAX)
+	ret = fstat(fd, &sb) < 0 ? jail_err_sys(e, -errno, "%s/%s", r->dir, f) : trusted_file(r, f, &sb, e);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	if (sb.st_size >= 0 && sb.st_size < STATE_MAX)
 		buf = malloc((size_t)sb.st_size + 1);
 	while (buf && len < (size_t)sb.st_size) {
 		ssize_t k = read(fd, buf + len, (size_t)sb.st_size - len);
@@ -264,12 +427,15 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	snprintf(st->name, sizeof(st->name), "%s", name);
 	snprintf(st->cg_leaf, sizeof(st->cg_leaf), "%s", leaf);
 	snprintf(st->cg_parent, sizeof(st->cg_parent), "%s", parent);
+	bool leaf_ok = leaf_of(st->cg_leaf, st->name);
 	for (size_t i = 0; i < json_array_size(cgs) && st->cg.n < JAIL_CGROUP_MAX; i++) {
 		const char *cp = NULL, *cc = "";
 		int v2 = 0;
+		/* Only the jail's own directory below a mounted hierarchy: never the host's root
+		 * cgroup or another place (jail -r kills what is inside and removes it). */
 		if (json_unpack(json_array_get(cgs, i), "{s:s, s?s, s?b}", "path", &cp, "controllers", &cc,
 				"v2", &v2) < 0 ||
-		    strncmp(cp, "/sys/fs/cgroup/", 15) != 0)
+		    !leaf_ok || !jail_cgroup_dir_valid(cp, st->cg_leaf))
 			continue;
 		struct jail_cgroup_dir *d = &st->cg.d[st->cg.n++];
 		snprintf(d->path, sizeof(d->path), "%s", cp);
@@ -404,6 +570,21 @@ int jail_registry_open_children(const struct jail_state *parent, struct jail_reg
 	}
 	snprintf(child->dir, sizeof(child->dir), "%s:/run/jail", parent->name);
 	return 0;
+}
+
+bool jail_state_init_is_jail(pid_t pid)
+{
+	char path[64], buf[4096], *l, *save = NULL, *last = NULL;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (pid <= 0 || read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0 || !(l = strstr(buf, "\nNSpid:")))
+		return false;
+	l[strcspn(l + 1, "\n") + 1] = '\0';
+	/* "NSpid: <pid here> ... <pid in its own namespace>": at least two, the last 1. */
+	for (char *t = strtok_r(l + 7, " \t", &save); t; t = strtok_r(NULL, " \t", &save), n++)
+		last = t;
+	return n >= 2 && !strcmp(last, "1");
 }
 
 enum jail_status jail_state_status(const struct jail_state *st)

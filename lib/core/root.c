@@ -18,6 +18,7 @@
 
 #include "cleanup.h"
 #include "kernfs.h"
+#include "mountsrc.h"
 #include "root.h"
 #include "sys.h"
 
@@ -191,8 +192,12 @@ static int setup_mounts(int rootfd, const struct jail_root_opts *o, const struct
 		}
 		if (!strcmp(m->type, "bind")) {
 			struct mount_attr a = {.attr_set = m->attrs};
-			mnt = sys_open_tree(AT_FDCWD, m->src,
-					    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+			/* The source may lie in another jail's root: no symlink on the way (issue 10). */
+			_cleanup_close_ int src = jail_mount_source_open(m->src, e);
+			if (src < 0)
+				return src;
+			mnt = sys_open_tree(
+				src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 			if (mnt < 0)
 				return jail_err_sys(e, -errno, "mount: %s", m->src);
 			if (m->attrs &&
