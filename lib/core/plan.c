@@ -258,9 +258,18 @@ static int resolve_mounts(struct jail_plan *pl, struct jail_err *e)
 			return r;
 	}
 	if (fstab) {
-		_cleanup_fclose_ FILE *f = fopen(fstab, "re");
+		/* A regular file only: a FIFO put where the fstab is expected must not hang jail(8). */
+		int fd = open(fstab, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		struct stat sb;
+		if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))) {
+			close(fd);
+			return jail_err_set(e, -EINVAL, "mount.fstab: %s: not a regular file", fstab);
+		}
+		_cleanup_fclose_ FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
 		char line[1024];
 		int lineno = 0;
+		if (fd >= 0 && !f)
+			close(fd);
 		if (!f)
 			return jail_err_sys(e, -errno, "mount.fstab: %s", fstab);
 		while (fgets(line, sizeof(line), f)) {
