@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/jls.h"
-#include "core/registry.h"
+#include "jail/jls.h"
+#include "jail/registry.h"
 
 #define EX_USAGE 64
 

@@ -27,7 +27,7 @@
 #include "cleanup.h"
 #include "exec.h"
 #include "priv.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
 #include "registry.h"
 #include "relay.h"
 #include "spawn.h"

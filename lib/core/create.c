@@ -25,7 +25,7 @@
 #include "net/jailnet.h"
 #include "net/net.h"
 #include "net/vnet.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
 #include "relay.h"
 #include "remove.h"
 #include "step.h"

@@ -31,7 +31,7 @@
 #include "init.h"
 #include "jinit.h"
 #include "plan.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
 #include "spawn.h"
 #include "step.h"
 #include "jail/jail.h"

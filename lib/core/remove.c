@@ -30,7 +30,7 @@
 #include "net/jailnet.h"
 #include "net/net.h"
 #include "net/vnet.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
 #include "registry.h"
 #include "remove.h"
 #include "spawn.h"
