@@ -107,7 +107,7 @@ $f:8: 	{ $n true; }" ]
 	[ -z "$output" ]
 }
 
-@test "jail_tag is lib/core/create.c's tag(): the cgroups of our jails carry it" {
+@test "jail_tag is lib/core/registry.c's tag(): the cgroups of our jails carry it" {
 	[ "$(jail_tag /tmp/hx-state)" = 878a36c4 ]
 	"$JAIL" -c name=tagged path="$ROOT" command=/bin/sleep 5 &
 	local jp=$!

@@ -26,7 +26,7 @@ common_teardown_file() {
 
 # jail_tag [DIR]: the tag jail gives names made for the registry DIR
 # (default $JAIL_STATEDIR): %08x of the 32-bit FNV-1a hash of the path's
-# bytes, as lib/core/create.c tag() computes it. Cgroups of a registry other
+# bytes, as lib/core/registry.c tag() computes it. Cgroups of a registry other
 # than /run/jail are jail.NAME.TAG, host ends of veths vt<last 4 hex of TAG><JID>.
 jail_tag() {
 	local LC_ALL=C s=${1:-$JAIL_STATEDIR} h=2166136261 i c
@@ -49,18 +49,20 @@ jail_veths() {
 	ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E "^vt${t:4:4}[0-9]+$"
 }
 
-# Processes of this run: a jail's processes (their root is our $ROOT: same
-# device and inode, as a bind mount of it is), and jail or jexec of our build
+# jail_processes [ROOT...]: processes of this run: a jail's processes (their
+# root is ROOT, default $ROOT: same device and inode, as a bind mount of it
+# is), and jail, jexec or any other command of our build (rctl's watcher...)
 # running for our registry on the host.
 jail_processes() {
-	local rootid p
+	local rootid p r
+	[ $# -gt 0 ] || set -- ${ROOT:+"$ROOT"}
 	{
-		if [ -n "${ROOT:-}" ] && rootid=$(stat -L -c '%d:%i' "$ROOT" 2>/dev/null); then
+		for r in "$@"; do
+			rootid=$(stat -L -c '%d:%i' "$r" 2>/dev/null) || continue
 			stat -L -c '%d:%i %n' /proc/[0-9]*/root 2>/dev/null |
 				awk -v id="$rootid" '$1 == id { split($2, f, "/"); print f[3] }'
-		fi
-		for p in $(find /proc/[0-9]* -maxdepth 1 -name exe \
-			\( -lname "$(realpath "$JAIL")" -o -lname "$(realpath "$BUILD/jexec")" \) 2>/dev/null); do
+		done
+		for p in $(find /proc/[0-9]* -maxdepth 1 -name exe -lname "$(realpath "$BUILD")/*" 2>/dev/null); do
 			p=${p%/exe}
 			tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "JAIL_STATEDIR=$JAIL_STATEDIR" &&
 				echo "${p#/proc/}"
@@ -68,12 +70,22 @@ jail_processes() {
 	} | sort -un
 }
 
-# jail_running ERE: a process of this run has a command line matching ERE
-# (arguments joined by spaces), e.g. jail_running '^sleep 100'.
+# jail_running ERE [ROOT...]: a process of this run has a command line
+# matching ERE (arguments joined by spaces), e.g. jail_running '^sleep 100'.
 jail_running() {
+	local p ere=$1
+	shift
+	for p in $(jail_processes "$@"); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qE -- "$ere" && return 0
+	done
+	return 1
+}
+
+# jail_comm NAME: a process of this run is called NAME (/proc/PID/comm), e.g. "rctl ff".
+jail_comm() {
 	local p
 	for p in $(jail_processes); do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qE -- "$1" && return 0
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$1" ] && return 0
 	done
 	return 1
 }
