@@ -189,7 +189,8 @@ static int set_uts_name(const char *want, int (*set)(const char *, size_t), bool
 
 	if (!want || set(want, strlen(want)) == 0)
 		return 0;
-	if (errno == EPERM && (domain ? getdomainname(have, sizeof(have) - 1) : gethostname(have, sizeof(have) - 1)) == 0 &&
+	if (errno == EPERM &&
+	    (domain ? getdomainname(have, sizeof(have) - 1) : gethostname(have, sizeof(have) - 1)) == 0 &&
 	    !strcmp(have, want))
 		return 0;
 	return jail_err_sys(e, -errno, "%s", domain ? "host.domainname" : "host.hostname");

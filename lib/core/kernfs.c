@@ -52,7 +52,8 @@ static int make_node(int dir, const char *name, unsigned major, unsigned minor, 
 	char src[64];
 
 	if (mknodat(dir, name, S_IFCHR | 0666, makedev(major, minor)) == 0) {
-		if (fchmodat(dir, name, 0666, 0) < 0 || fchownat(dir, name, ids->uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fchmodat(dir, name, 0666, 0) < 0 ||
+		    fchownat(dir, name, ids->uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
 			return jail_err_sys(e, -errno, "/dev/%s", name);
 		return 0;
 	}
@@ -294,10 +295,12 @@ static const char *hier_name(const struct jail_cgroup_dir *d, bool only)
 }
 
 /* /sys/fs/cgroup: the jail's own cgroups, in which it may make its child jails'. */
-static int nest_cgroups(int rootfd, const struct jail_ids *ids, const struct jail_cgroup *cg, struct jail_err *e)
+static int nest_cgroups(int rootfd, const struct jail_ids *ids, const struct jail_cgroup *cg,
+			struct jail_err *e)
 {
-	_cleanup_close_ int fs = -1, top = open_in_root(rootfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC,
-							 JAIL_RESOLVE_STRICT);
+	_cleanup_close_ int fs = -1,
+			    top = open_in_root(rootfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC,
+					       JAIL_RESOLVE_STRICT);
 	int r;
 
 	if (top < 0)
@@ -307,13 +310,15 @@ static int nest_cgroups(int rootfd, const struct jail_ids *ids, const struct jai
 		return fs;
 	for (int i = 0; i < cg->n; i++) {
 		const char *name = hier_name(&cg->d[i], cg->n == 1);
-		_cleanup_close_ int tree = sys_open_tree(AT_FDCWD, cg->d[i].path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		_cleanup_close_ int tree =
+			sys_open_tree(AT_FDCWD, cg->d[i].path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		_cleanup_close_ int at = -1;
 		if (tree < 0)
 			return jail_err_sys(e, -errno, "cgroup %s", cg->d[i].path);
 		if (!name) /* the only hierarchy, cgroup v2: at /sys/fs/cgroup itself */
 			return jail_mount_attach(tree, top, "cgroup", e);
-		if (mkdirat(fs, name, 0755) < 0 || (at = openat(fs, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		if (mkdirat(fs, name, 0755) < 0 ||
+		    (at = openat(fs, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 			return jail_err_sys(e, -errno, "/sys/fs/cgroup/%s", name);
 		if ((r = jail_mount_attach(tree, at, name, e)) < 0)
 			return r;

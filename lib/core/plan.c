@@ -204,8 +204,10 @@ static bool all_local(const struct netaddr *a, int n)
 		for (struct ifaddrs *f = ifs; f && !found; f = f->ifa_next) {
 			if (!f->ifa_addr || f->ifa_addr->sa_family != a[i].family)
 				continue;
-			const void *b = a[i].family == AF_INET ? (const void *)&((struct sockaddr_in *)f->ifa_addr)->sin_addr
-							       : (const void *)&((struct sockaddr_in6 *)f->ifa_addr)->sin6_addr;
+			const void *b =
+				a[i].family == AF_INET
+					? (const void *)&((struct sockaddr_in *)f->ifa_addr)->sin_addr
+					: (const void *)&((struct sockaddr_in6 *)f->ifa_addr)->sin6_addr;
 			found = !memcmp(b, a[i].u.bytes, a[i].family == AF_INET ? 4 : 16);
 		}
 		all = found;
@@ -233,8 +235,8 @@ static int resolve_network(struct jail_plan *pl, struct jail_err *e)
 	 */
 	pl->net_shared = !pl->vnet && pl->naddrs > 0 && jail_range_extent() < 4294967295ULL &&
 			 all_local(pl->addrs, pl->naddrs);
-	pl->new_net = !pl->net_shared &&
-		      (pl->naddrs > 0 || pl->vnet || (!is(p, JP_IP4, "inherit") && !is(p, JP_IP6, "inherit")));
+	pl->new_net = !pl->net_shared && (pl->naddrs > 0 || pl->vnet ||
+					  (!is(p, JP_IP4, "inherit") && !is(p, JP_IP6, "inherit")));
 	pl->new_ipc = !jail_params_bool(p, JP_ALLOW_SYSVIPC) && !is(p, JP_SYSVMSG, "inherit") &&
 		      !is(p, JP_SYSVSEM, "inherit") && !is(p, JP_SYSVSHM, "inherit");
 	pl->new_uts = is(p, JP_HOST, "new");
@@ -311,7 +313,8 @@ static int resolve_range(struct jail_plan *pl, struct jail_err *e)
 	if (r < 0)
 		return r;
 	if (children > 4096)
-		return jail_err_set(e, -EINVAL, "children.max: %ld: at most 4096 here (each child jail holds 65536 uids)",
+		return jail_err_set(e, -EINVAL,
+				    "children.max: %ld: at most 4096 here (each child jail holds 65536 uids)",
 				    children);
 	pl->range_slots = 1 + (unsigned)children;
 	if (pl->is_thin) {
@@ -332,8 +335,10 @@ static int resolve_range(struct jail_plan *pl, struct jail_err *e)
 	if (pl->range.mode != JAIL_RANGE_IDENTITY)
 		return 0;
 	if (children > 0)
-		return jail_err_set(e, -EPERM, "children.max: refused with user.range=identity (child jails need a whole proc, "
-				    "harmless only to an unprivileged jailed root)");
+		return jail_err_set(
+			e, -EPERM,
+			"children.max: refused with user.range=identity (child jails need a whole proc, "
+			"harmless only to an unprivileged jailed root)");
 	if (jail_params_bool(p, JP_ALLOW_MOUNT))
 		return jail_err_set(
 			e, -EPERM,

@@ -116,8 +116,10 @@ static const struct cap_rule cap_table[] = {
 	{CAP_SYS_PTRACE, "CAP_SYS_PTRACE", G_PROC_DEBUG, "debug the jail's own processes"},
 	{CAP_SYS_PACCT, "CAP_SYS_PACCT", G_NEVER, "process accounting is host-wide"},
 	{CAP_SYS_ADMIN, "CAP_SYS_ADMIN", G_NEVER, /* see jail_priv_from_params */
-	 "kept only with allow.set_hostname, allow.mount.* or children.max > 0 (a child jail is namespaces and "
-	 "mounts), and then over the jail's own namespaces only; locked mounts, the host-owned PID namespace and "
+	 "kept only with allow.set_hostname, allow.mount.* or children.max > 0 (a child jail is namespaces "
+	 "and "
+	 "mounts), and then over the jail's own namespaces only; locked mounts, the host-owned PID namespace "
+	 "and "
 	 "the private uid range hold"},
 	{CAP_SYS_BOOT, "CAP_SYS_BOOT", G_NEVER, "reboot; jails end with jail -r"},
 	{CAP_SYS_NICE, "CAP_SYS_NICE", G_NEVER, "raising priorities affects the host"},
@@ -359,9 +361,11 @@ static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, af)});
 	}
 	if (ret == 0 && !p->socket_af)
-		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EAFNOSUPPORT), 1, (struct jail_rule_cmp[]){JAIL_CMP_GE(0, AF_MAX)});
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EAFNOSUPPORT), 1,
+				     (struct jail_rule_cmp[]){JAIL_CMP_GE(0, AF_MAX)});
 	if (ret == 0 && !p->raw_sockets && p->socket_af)
-		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EPERM), 1, (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, AF_PACKET)});
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EPERM), 1,
+				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, AF_PACKET)});
 	for (int fam = 0; fam < 2 && ret == 0; fam++) {
 		int af = fam ? AF_INET6 : AF_INET;
 		bool off = fam ? p->inet6_off : p->inet4_off;
@@ -372,8 +376,9 @@ static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 			if (ok)
 				continue;
 			int err = off ? EAFNOSUPPORT : t == SOCK_RAW ? EPERM : ESOCKTNOSUPPORT;
-			ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(err), 2,
-					     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, af), JAIL_CMP_MASKED(1, 0xf, t)});
+			ret = jail_rules_add(
+				r, nr, SCMP_ACT_ERRNO(err), 2,
+				(struct jail_rule_cmp[]){JAIL_CMP_EQ(0, af), JAIL_CMP_MASKED(1, 0xf, t)});
 		}
 	}
 	return ret;
@@ -383,22 +388,22 @@ static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 static const struct {
 	int level, optname;
 } fw_setsockopt[] = {
-	{0 /* IPPROTO_IP */, 64},  {0, 65},  {41 /* IPPROTO_IPV6 */, 64}, {41, 65},
-	{0, 96 /* ARPT */},	   {0, 97},  {0, 128 /* EBT */},	  {0, 129},
+	{0 /* IPPROTO_IP */, 64}, {0, 65}, {41 /* IPPROTO_IPV6 */, 64}, {41, 65},
+	{0, 96 /* ARPT */},	  {0, 97}, {0, 128 /* EBT */},		{0, 129},
 };
 
 static const struct {
 	const char *call;
 	unsigned arg; /* which argument is the pid */
 } init_guard[] = {
-	{"ptrace", 1},		 {"process_vm_readv", 0}, {"process_vm_writev", 0},
-	{"pidfd_open", 0},	 {"kcmp", 0},		  {"kcmp", 1},
+	{"ptrace", 1}, {"process_vm_readv", 0}, {"process_vm_writev", 0}, {"pidfd_open", 0}, {"kcmp", 0},
+	{"kcmp", 1},
 };
 
 /* The default-allow filter of argument rules; every rule here denies. */
 static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 {
-	static const unsigned long nsflags[] = {CLONE_NEWNS,   CLONE_NEWUTS, CLONE_NEWIPC,	CLONE_NEWUSER,
+	static const unsigned long nsflags[] = {CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,   CLONE_NEWUSER,
 						CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
 	/* Terminal injection, with the command masked to 32 bits (CVE-2019-10063). */
 	int ret = jail_rules_add(r, SCMP_SYS(ioctl), SCMP_ACT_ERRNO(EPERM), 1,
@@ -418,7 +423,8 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 	 */
 	if (ret == 0 && !p->firewall)
 		ret = jail_rules_add(r, SCMP_SYS(socket), SCMP_ACT_ERRNO(EPERM), 2,
-				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, AF_NETLINK), JAIL_CMP_EQ(2, 12 /* NETLINK_NETFILTER */)});
+				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, AF_NETLINK),
+							      JAIL_CMP_EQ(2, 12 /* NETLINK_NETFILTER */)});
 	for (size_t i = 0; i < ARRAY_SIZE(fw_setsockopt) && !p->firewall && ret == 0; i++)
 		ret = jail_rules_add(r, SCMP_SYS(setsockopt), SCMP_ACT_ERRNO(EPERM), 2,
 				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(1, fw_setsockopt[i].level),
@@ -429,7 +435,8 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 	 * no memory access, no pidfd (pidfd_getfd would reach its socket).
 	 */
 	for (size_t i = 0; i < ARRAY_SIZE(init_guard) && ret == 0; i++)
-		ret = jail_rules_add(r, seccomp_syscall_resolve_name(init_guard[i].call), SCMP_ACT_ERRNO(EPERM), 1,
+		ret = jail_rules_add(r, seccomp_syscall_resolve_name(init_guard[i].call),
+				     SCMP_ACT_ERRNO(EPERM), 1,
 				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(init_guard[i].arg, 1)});
 	/* Namespaces: clone with a CLONE_NEW* flag, unless child jails are allowed. */
 	for (size_t i = 0; i < ARRAY_SIZE(nsflags) && !p->children && ret == 0; i++)

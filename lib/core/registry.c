@@ -203,8 +203,8 @@ static bool jid_used(struct jail_registry *r, int jid)
 	return faccessat(r->dirfd, f, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
-			  struct jail_err *e)
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid,
+			  const struct jail_params *p, struct jail_err *e)
 {
 	char link[300], target[32];
 	int jid = want_jid;
@@ -261,15 +261,13 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 		json_array_append_new(cgs,
 				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
 						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
-	json_t *o =
-		json_pack("{s:i, s:s, s:I, s:i, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
-			  "name", st->name, "user_base", (json_int_t)st->user_base, "user_slots", (int)st->user_slots,
-			  "host_netns",
-			  (json_int_t)st->host_netns, "host_if", st->host_if,
-			  "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
-			  "creator_pid", (json_int_t)st->creator_pid, "creator_start",
-			  (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
-			  st->cg_parent, "cgroups", cgs, "params", params_json(p));
+	json_t *o = json_pack("{s:i, s:s, s:I, s:i, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid",
+			      st->jid, "name", st->name, "user_base", (json_int_t)st->user_base, "user_slots",
+			      (int)st->user_slots, "host_netns", (json_int_t)st->host_netns, "host_if",
+			      st->host_if, "init_pid", (json_int_t)st->init_pid, "init_start",
+			      (json_int_t)st->init_start, "creator_pid", (json_int_t)st->creator_pid,
+			      "creator_start", (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf,
+			      "cgroup_parent", st->cg_parent, "cgroups", cgs, "params", params_json(p));
 	_cleanup_free_ char *text = NULL;
 	int fd, ret;
 
@@ -416,11 +414,12 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	o = json_loadb(buf, len, 0, &je);
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
-	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?i, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
-			   &st->jid, "name", &name, "user_base", &ubase, "user_slots", &uslots, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
-			   "init_start", &istart, "creator_pid", &cpid, "creator_start", &cstart,
-			   "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
-			   &params) < 0) {
+	if (json_unpack_ex(o, &je, 0,
+			   "{s:i, s:s, s?I, s?i, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
+			   &st->jid, "name", &name, "user_base", &ubase, "user_slots", &uslots, "host_netns",
+			   &hnet, "host_if", &hif, "init_pid", &ipid, "init_start", &istart, "creator_pid",
+			   &cpid, "creator_start", &cstart, "cgroup_leaf", &leaf, "cgroup_parent", &parent,
+			   "cgroups", &cgs, "params", &params) < 0) {
 		json_decref(o);
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
 	}
@@ -538,12 +537,14 @@ enum jail_status jail_state_status_in(const struct jail_registry *r, const struc
 {
 	if (r->procfd < 0)
 		return jail_state_status(st);
-	if (st->init_pid > 0 && st->init_start && proc_starttime_at(r->procfd, st->init_pid) == st->init_start)
+	if (st->init_pid > 0 && st->init_start &&
+	    proc_starttime_at(r->procfd, st->init_pid) == st->init_start)
 		return JAIL_ALIVE;
 	return st->init_pid > 0 ? JAIL_DYING : JAIL_CREATING;
 }
 
-int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child, struct jail_err *e)
+int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child,
+				struct jail_err *e)
 {
 	char root[64];
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,

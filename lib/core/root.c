@@ -262,8 +262,8 @@ static int thin_overlay(const struct jail_root_opts *o, int idmap, struct jail_e
 	return 0;
 }
 
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, const struct jail_cgroup *nest,
-		    struct jail_err *e)
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap,
+		    const struct jail_cgroup *nest, struct jail_err *e)
 {
 	_cleanup_close_ int rootfd = -1, masks = -1;
 	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};

@@ -34,7 +34,8 @@
 
 _Static_assert(SCMP_CMP_EQ == 4 && SCMP_CMP_GE == 5 && SCMP_CMP_MASKED_EQ == 7, "JAIL_CMP_* in priv.h");
 
-int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned ncmp, const struct jail_rule_cmp *cmp)
+int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned ncmp,
+		   const struct jail_rule_cmp *cmp)
 {
 	struct jail_rule *nv;
 
