@@ -14,15 +14,15 @@ teardown() { assert_clean; }
 
 # Nothing of jail "ft" is left: no record, cgroup, process or interface of this run.
 no_residue() {
-	local t
+	local t f st
 	t=$(jail_tag)
 	[ -z "$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$')" ] || { echo "state left: $(ls -A "$JAIL_STATEDIR")"; return 1; }
 	[ -z "$(find /sys/fs/cgroup -maxdepth 8 -type d -name "jail.ft.$t" 2>/dev/null)" ] || { echo "cgroups left"; return 1; }
 	# A zombie init waits for the host's PID 1 to reap it: it is gone, not left;
 	# so is one reaped between the grep and the look at its state.
 	for f in $(grep -l "jail.ft.$t" /proc/[0-9]*/cgroup 2>/dev/null); do
-		[ -e "${f%/cgroup}/status" ] || continue
-		grep -q "^State:.*Z" "${f%/cgroup}/status" 2>/dev/null || { echo "process left: $f: $(grep State "${f%/cgroup}/status") $(tr "\\0" " " < "${f%/cgroup}/cmdline")"; return 1; }
+		st=$(grep "^State:" "${f%/cgroup}/status" 2>/dev/null) || continue
+		[[ "$st" == *Z* ]] || { echo "process left: $f: $st $(tr "\\0" " " < "${f%/cgroup}/cmdline")"; return 1; }
 	done
 }
 
