@@ -26,7 +26,7 @@
 #include "sys.h"
 #include "util.h"
 
-#define CLEAN_PATH "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"
+#define CLEAN_PATH JAIL_CLEAN_PATH
 
 extern char **environ;
 
@@ -43,7 +43,8 @@ static int env_put(struct jail_exec *x, const char *kv, struct jail_err *e)
 			break;
 	if (!x->envv || !x->envv[n]) {
 		if (n >= JAIL_EXEC_ENV_MAX)
-			return jail_err_set(e, -E2BIG, "environment: more than %d variables", JAIL_EXEC_ENV_MAX);
+			return jail_err_set(e, -E2BIG, "environment: more than %d variables",
+					    JAIL_EXEC_ENV_MAX);
 		nv = realloc(x->envv, (n + 2) * sizeof(*nv));
 		if (!nv)
 			return jail_err_set(e, -ENOMEM, "environment: out of memory");
@@ -94,17 +95,25 @@ int jail_exec_setenv(struct jail_exec *x, const char *kv, struct jail_err *e)
 int jail_exec_identity(struct jail_exec *x, int rootfd, const char *root, const char *user, bool clean,
 		       struct jail_err *e)
 {
+	struct jail_user u;
+
+	if (user) {
+		int r = jail_user_lookup(rootfd, root, user, &u, e);
+		if (r < 0)
+			return r;
+	} else {
+		jail_user_root(rootfd, &u);
+	}
+	return jail_exec_identity_user(x, &u, clean, e);
+}
+
+int jail_exec_identity_user(struct jail_exec *x, const struct jail_user *u, bool clean, struct jail_err *e)
+{
 	const char *term = getenv("TERM");
 	char kv[512];
 	int r;
 
-	if (user) {
-		r = jail_user_lookup(rootfd, root, user, &x->user, e);
-		if (r < 0)
-			return r;
-	} else {
-		jail_user_root(rootfd, &x->user);
-	}
+	x->user = *u;
 	if (!clean) {
 		x->envp = environ;
 		return 0;
@@ -263,4 +272,3 @@ void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, i
 	jail_err_sys(&e, -errno, "exec %s", x->argv[0]);
 	fail(sock, &e);
 }
-

@@ -74,8 +74,8 @@ static bool jid_used(struct jail_registry *r, int jid)
 	return faccessat(r->dirfd, f, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
-			  struct jail_err *e)
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid,
+			  const struct jail_params *p, struct jail_err *e)
 {
 	char link[300], target[32];
 	int jid = want_jid;
@@ -132,13 +132,12 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 		json_array_append_new(cgs,
 				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
 						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
-	json_t *o =
-		json_pack("{s:i, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
-			  "name", st->name, "host_netns", (json_int_t)st->host_netns, "host_if", st->host_if,
-			  "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
-			  "creator_pid", (json_int_t)st->creator_pid, "creator_start",
-			  (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
-			  st->cg_parent, "cgroups", cgs, "params", params_json(p));
+	json_t *o = json_pack("{s:i, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
+			      "name", st->name, "host_netns", (json_int_t)st->host_netns, "host_if",
+			      st->host_if, "init_pid", (json_int_t)st->init_pid, "init_start",
+			      (json_int_t)st->init_start, "creator_pid", (json_int_t)st->creator_pid,
+			      "creator_start", (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf,
+			      "cgroup_parent", st->cg_parent, "cgroups", cgs, "params", params_json(p));
 	_cleanup_free_ char *text = NULL;
 	int fd, ret;
 
@@ -288,16 +287,25 @@ int jail_registry_find(struct jail_registry *r, const char *key, struct jail_sta
 	ssize_t n;
 	int ret;
 
+	/*
+	 * A number is a JID and only a JID, as FreeBSD's jail_getid() reads it
+	 * (jls -j, jexec and jail -r agree): a name cannot be all digits
+	 * unless it is the jail's own JID.
+	 */
+	if (str_is_digits(key)) {
+		long jid = strlen(key) < 10 ? atol(key) : 0;
+		ret = jid > 0 ? jail_registry_load(r, (int)jid, st, e) : -ENOENT;
+		if (ret != -ENOENT)
+			return ret;
+		if (jid > 0)
+			return jail_err_set(e, -ENOENT, "jail %ld not found", jid);
+		return jail_err_set(e, -ENOENT, "jail %s not found", key);
+	}
 	snprintf(link, sizeof(link), "n.%s", key);
 	n = readlinkat(r->dirfd, link, target, sizeof(target) - 1);
 	if (n > 0) {
 		target[n] = '\0';
 		ret = jail_registry_load(r, atoi(target), st, e);
-		if (ret != -ENOENT)
-			return ret;
-	}
-	if (str_is_digits(key) && strlen(key) < 10) {
-		ret = jail_registry_load(r, atoi(key), st, e);
 		if (ret != -ENOENT)
 			return ret;
 	}

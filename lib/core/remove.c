@@ -263,8 +263,11 @@ static int walk(struct removal *r, size_t first, const struct jail_run_opts *o, 
 	struct jail_walk w = {"remove", jail_remove_steps + first, jail_remove_nsteps - first, o, 0};
 	int ret;
 
-	r->hc = (struct jail_hook_ctx){
-		.reg = r->reg, .st = &r->st, .p = &r->st.params, .path = jail_params_str(&r->st.params, JP_PATH)};
+	r->hc = (struct jail_hook_ctx){.reg = r->reg,
+				       .st = &r->st,
+				       .p = &r->st.params,
+				       .path = jail_params_str(&r->st.params, JP_PATH),
+				       .o = o};
 	ret = jail_walk_forward(&w, r, e);
 	unlock(r);
 	return ret;

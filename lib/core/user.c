@@ -2,13 +2,18 @@
  * passwd and group parsing for jail users. The files belong to the jail and
  * are untrusted: lines are bounded, fields are checked, and the files are
  * opened beneath the jail root without following symlinks out of it.
+ * Host users (jexec -u, exec.system_jail_user, exec.system_user) come from
+ * the host's own databases through getpwnam(3), as FreeBSD's jail(8) does.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "sys.h"
@@ -114,4 +119,32 @@ void jail_user_root(int rootfd, struct jail_user *u)
 		snprintf(u->shell, sizeof(u->shell), "/bin/sh");
 	}
 	fill_groups(rootfd, u);
+}
+
+int jail_user_host(const char *name, struct jail_user *u, struct jail_err *e)
+{
+	struct passwd *pw;
+	int n = JAIL_USER_MAXGROUPS;
+
+	memset(u, 0, sizeof(*u));
+	errno = 0;
+	pw = name ? getpwnam(name) : getpwuid(getuid());
+	if (!pw) {
+		if (errno)
+			return jail_err_sys(e, -errno, "getpwnam %s", name ? name : "");
+		if (name)
+			return jail_err_set(e, -ENOENT, "%s: no such user", name);
+		return jail_err_set(e, -ENOENT, "unknown uid %u", (unsigned)getuid());
+	}
+	snprintf(u->name, sizeof(u->name), "%s", pw->pw_name);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	snprintf(u->home, sizeof(u->home), "%s", *pw->pw_dir ? pw->pw_dir : "/");
+	snprintf(u->shell, sizeof(u->shell), "%s", *pw->pw_shell ? pw->pw_shell : "/bin/sh");
+	/* initgroups(): the host's group database, the primary group first */
+	if (getgrouplist(u->name, u->gid, u->groups, &n) < 0)
+		n = JAIL_USER_MAXGROUPS;
+	u->ngroups = n > 0 ? n : 1;
+	u->groups[0] = u->gid;
+	return 0;
 }

@@ -24,6 +24,8 @@ struct jail_user {
 
 /* Look a user up by name (or numeric uid) in ROOT/etc/passwd and its groups in ROOT/etc/group. */
 int jail_user_lookup(int rootfd, const char *root, const char *name, struct jail_user *u, struct jail_err *e);
+/* A user of the host's passwd and groups (NULL: the caller's uid); "NAME: no such user". */
+int jail_user_host(const char *name, struct jail_user *u, struct jail_err *e);
 /* The root user of a jail: uid 0 with its passwd entry if there is one. */
 void jail_user_root(int rootfd, struct jail_user *u);
 
