@@ -48,14 +48,20 @@ int jail_status_of(const char *key)
 	return s;
 }
 
-/* The jail a parameter set means: its jid, else its name (FreeBSD's running_jid). */
+/*
+ * The jail a parameter set means: its jid, else its name (FreeBSD's
+ * running_jid). A number not in normal form (leading zero) names no jail: a
+ * lookup would take it for a JID.
+ */
 static const char *jail_key(const struct jail_params *p)
 {
+	const char *name = jail_params_isset(p, JP_NAME) ? jail_params_str(p, JP_NAME) : NULL;
+
 	if (jail_params_isset(p, JP_JID))
 		return jail_params_str(p, JP_JID);
-	if (jail_params_isset(p, JP_NAME))
-		return jail_params_str(p, JP_NAME);
-	return NULL;
+	if (name && name[0] == '0' && strspn(name, "0123456789") == strlen(name))
+		return NULL;
+	return name;
 }
 
 /* jail_quoted_warnx: the block name, else the jid, else the name. */
