@@ -140,6 +140,23 @@ innet() {
 	[ "${lines[2]}" = "192.0.2.29" ]
 }
 
+@test "jail -r from another network namespace than the creator's still removes the proxy ARP/NDP entries" {
+	run innet '
+		ip link add lan0 type veth peer name lan1
+		ip link set lan0 up
+		"$JAIL" -q -c name=a path="$ROOT" ip4.addr=192.0.2.27 ip6.addr=2001:db8::27 interface=lan0 persist
+		ip neigh show proxy dev lan0 | wc -l
+		# jail -r from a throw-away namespace of its own: the creator'"'"'s is found again by its inode
+		unshare -n "$JAIL" -q -r a; echo "status $?"
+		ip neigh show proxy dev lan0 | wc -l
+		"$JLS" -j a >/dev/null 2>&1 || echo gone'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "2" ]
+	[ "${lines[1]}" = "status 0" ]
+	[ "${lines[2]}" = "0" ]
+	[ "${lines[3]}" = "gone" ]
+}
+
 @test "the legacy form takes the ip argument; jls shows the address" {
 	run innet '
 		"$JAIL" -n legacy "$ROOT" legacy.example.org 192.0.2.30,2001:db8::30 /bin/sh -c "ip -o addr show eth0 | awk \"{print \\\$4}\" | head -2 | tr \"\n\" \" \""'
