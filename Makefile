@@ -24,7 +24,9 @@ HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -Ilib $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  ?=
-ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+# Sanitizers given in CFLAGS (make asan, or by hand) need their runtimes at link time too.
+SAN_FLAGS := $(filter -fsanitize=% -fno-sanitize%,$(CFLAGS))
+ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(SAN_FLAGS) $(LDFLAGS)
 LDLIBS   := $(PKG_LIBS)
 
 # libjail: the jail itself (core), networking (net), jail.conf (conf).
