@@ -89,7 +89,8 @@ static void __attribute__((noreturn)) host_child(void *arg, int sock)
 	sigset_t none;
 
 	if (h->clean) {
-		char *term = getenv("TERM") ? strdup(getenv("TERM")) : NULL;
+		const char *t = getenv("TERM");
+		char *term = t ? strdup(t) : NULL;
 		clearenv();
 		setenv("PATH", JAIL_CLEAN_PATH, 1);
 		if (term)
