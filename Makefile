@@ -14,9 +14,9 @@ BUILD    ?= build
 SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
 
-PKGS     := libseccomp jansson libmnl
+PKGS     := libseccomp jansson libmnl libarchive nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljansson -lmnl)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljansson -lmnl -larchive -lnettle)
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-unused-parameter -Werror
@@ -31,7 +31,7 @@ LDLIBS   := $(PKG_LIBS)
 
 # libjail: the jail itself (core), networking (net), jail.conf (conf).
 # libmkroot: the root builders mkjail uses, on top of libjail.
-LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c))
+LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c lib/oci/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBJAIL  := $(BUILD)/libjail.a
 MKROOT_SRCS := $(sort $(wildcard lib/mkroot/*.c))
@@ -51,6 +51,20 @@ all: $(LIBJAIL) $(LIBMKROOT) $(CMD_BINS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# jinit, the jail's tiny PID 1 and exec stub: freestanding, static, no libc,
+# carried inside libjail as bytes (lib/core/jinit_blob.S) and run from a
+# sealed memfd.
+JINIT_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -ffreestanding -fno-builtin -fno-stack-protector \
+                -fno-asynchronous-unwind-tables -fno-pie -Iinclude
+$(BUILD)/jinit: lib/init/jinit.c include/jail/err.h
+	@mkdir -p $(dir $@)
+	$(CC) $(JINIT_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $<
+	strip $@
+$(BUILD)/lib/core/jinit_blob.o: lib/core/jinit_blob.S $(BUILD)/jinit
+	@mkdir -p $(dir $@)
+	$(CC) -c -DJINIT_PATH='"$(BUILD)/jinit"' -o $@ $<
+LIB_OBJS += $(BUILD)/lib/core/jinit_blob.o
 
 $(LIBJAIL): $(LIB_OBJS)
 	@mkdir -p $(dir $@)

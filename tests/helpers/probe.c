@@ -40,6 +40,10 @@ int main(int argc, char **argv)
 	const char *v = argc > 1 ? argv[1] : "";
 	char c = 'x';
 
+	if (!strcmp(v, "pidfd") && argc > 2)
+		return result(syscall(SYS_pidfd_open, atoi(argv[2]), 0));
+	if (!strcmp(v, "ptrace") && argc > 2)
+		return result(syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, atoi(argv[2]), 0, 0));
 	if (!strcmp(v, "keyctl"))
 		return result(syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0));
 	if (!strcmp(v, "add_key"))
