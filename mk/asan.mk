@@ -12,6 +12,9 @@ ASAN_CFLAGS ?= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
 
 .PHONY: asan asan-build
 asan-build:
+	@# jinit is freestanding and never instrumented: built by the default compiler (its -no-pie
+	@# link flag is an error for clang -Werror)
+	$(MAKE) -s BUILD=$(ASAN_BUILD) $(ASAN_BUILD)/jinit
 	$(MAKE) -s BUILD=$(ASAN_BUILD) CC=$(ASAN_CC) CFLAGS='$(ASAN_CFLAGS)' $(ASAN_BUILD)/jail $(ASAN_BUILD)/jls $(ASAN_BUILD)/jexec
 
 asan: all $(BUILD)/tests/probe asan-build

@@ -51,8 +51,7 @@ static int check_network(const struct jail_params *p, struct jail_err *e)
 					    jail_param_defs[list].name, jail_param_defs[mode].name,
 					    jail_params_str(p, mode));
 	}
-	if ((is(p, JP_IP4, "inherit") && is(p, JP_IP6, "new")) ||
-	    (is(p, JP_IP6, "inherit") && is(p, JP_IP4, "new")))
+	if ((is(p, JP_IP4, "inherit") && is(p, JP_IP6, "new")) || (is(p, JP_IP6, "inherit") && is(p, JP_IP4, "new")))
 		return jail_err_set(e, -EINVAL,
 				    "ip4=%s and ip6=%s: one network stack cannot be both the host's and new",
 				    jail_params_str(p, JP_IP4), jail_params_str(p, JP_IP6));

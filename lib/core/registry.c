@@ -74,8 +74,8 @@ static bool jid_used(struct jail_registry *r, int jid)
 	return faccessat(r->dirfd, f, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid,
-			  const struct jail_params *p, struct jail_err *e)
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
+			  struct jail_err *e)
 {
 	char link[300], target[32];
 	int jid = want_jid;
