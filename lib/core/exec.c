@@ -97,13 +97,10 @@ int jail_exec_identity(struct jail_exec *x, int rootfd, const char *root, const 
 {
 	struct jail_user u;
 
-	if (user) {
-		int r = jail_user_lookup(rootfd, root, user, &u, e);
-		if (r < 0)
-			return r;
-	} else {
-		jail_user_root(rootfd, &u);
-	}
+	int r = user ? jail_user_lookup(rootfd, root, user, &u, e) : jail_user_root(rootfd, root, &u, e);
+
+	if (r < 0)
+		return r;
 	return jail_exec_identity_user(x, &u, clean, e);
 }
 
