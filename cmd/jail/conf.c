@@ -241,8 +241,9 @@ int conf_remove(struct cli *c, char **names, int nnames)
 		}
 		/* A running jail the file does not know, by name or JID. */
 		if (!hit && !wild) {
-			if (jail_status_of(names[i]) >= 0)
-				others[nothers++] = names[i];
+			struct jail_err se = {0};
+			if (jail_status_of(names[i], &se) != -ENOENT)
+				others[nothers++] = names[i]; /* running, or a record act_remove will speak of */
 			else {
 				warn_jail(NULL, "\"%s\" not found", names[i]);
 				status = 1;

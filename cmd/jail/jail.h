@@ -69,8 +69,9 @@ int act_start(struct cli *c, const struct jail_params *p, const struct jconf_jai
 int act_remove(struct jail_registry *reg, const char *key, bool hooks, struct out o, bool quiet_missing);
 int act_change(struct cli *c, const struct jail_params *p, const struct jconf_jail *pl, struct out o,
 	       bool wild);
-/* -1: none, else the status of the jail with key (JAIL_ALIVE, JAIL_CREATING, JAIL_DYING). */
-int jail_status_of(const char *key);
+/* The status of the jail with key (JAIL_ALIVE, JAIL_CREATING, JAIL_DYING); -ENOENT when there is
+ * none, another -errno with e filled when its record cannot be read or believed. */
+int jail_status_of(const char *key, struct jail_err *e);
 
 /* jail.conf forms (conf.c). */
 int conf_run(struct cli *c, char **names, int nnames);

@@ -31,16 +31,16 @@ static void usage(void)
 	exit(1);
 }
 
-int jail_status_of(const char *key)
+int jail_status_of(const char *key, struct jail_err *e)
 {
 	struct jail_registry reg;
 	struct jail_state st;
-	struct jail_err e = {0};
-	int s = -1;
+	int s = jail_registry_open(&reg, e);
 
-	if (jail_registry_open(&reg, &e) < 0)
-		return -1;
-	if (jail_registry_find(&reg, key, &st, &e) == 0) {
+	if (s < 0)
+		return s;
+	s = jail_registry_find(&reg, key, &st, e);
+	if (s == 0) {
 		s = (int)jail_state_status(&st);
 		jail_state_free(&st);
 	}
@@ -89,8 +89,10 @@ int act_start(struct cli *c, const struct jail_params *p, const struct jconf_jai
 	struct jail_run_opts ro = {report, &o};
 	struct jail_err e = {0};
 	const char *key = jail_key(p);
-	int st = key ? jail_status_of(key) : -1, ret;
+	int st = key ? jail_status_of(key, &e) : -ENOENT, ret;
 
+	if (st < 0 && st != -ENOENT)
+		return die(&e); /* a record that cannot be believed: not made over */
 	if (st == JAIL_DYING && replace_dying(key) != 0)
 		return 1;
 	if (st == JAIL_ALIVE || st == JAIL_CREATING) {
@@ -119,8 +121,11 @@ int act_remove(struct jail_registry *reg, const char *key, bool hooks, struct ou
 {
 	struct jail_run_opts ro = {report, &o};
 	struct jail_err e = {0};
+	int st = jail_status_of(key, &e);
 
-	if (jail_status_of(key) < 0) {
+	if (st < 0 && st != -ENOENT)
+		return die(&e);
+	if (st < 0) {
 		if (quiet_missing)
 			return 0;
 		if (o.verbose >= 0)
@@ -158,8 +163,11 @@ int act_change(struct cli *c, const struct jail_params *p, const struct jconf_ja
 	struct jail_registry reg;
 	struct jail_err e = {0};
 	const char *key = jail_key(p);
-	int st = key ? jail_status_of(key) : -1, ret;
+	int st = key ? jail_status_of(key, &e) : -ENOENT, ret;
 	bool exists = st == JAIL_ALIVE;
+
+	if (st < 0 && st != -ENOENT)
+		return die(&e);
 
 	/* -rc restarts a running jail only, but one of a wildcard or the whole file starts (FreeBSD). */
 	bool restart = c->remove && !c->modify;
