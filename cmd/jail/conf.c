@@ -243,7 +243,8 @@ int conf_remove(struct cli *c, char **names, int nnames)
 		if (!hit && !wild) {
 			struct jail_err se = {0};
 			if (jail_status_of(names[i], &se) != -ENOENT)
-				others[nothers++] = names[i]; /* running, or a record act_remove will speak of */
+				others[nothers++] =
+					names[i]; /* running, or a record act_remove will speak of */
 			else {
 				warn_jail(NULL, "\"%s\" not found", names[i]);
 				status = 1;
