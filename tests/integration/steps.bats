@@ -86,6 +86,6 @@ HOOKS+=' exec.prestop=true exec.stop=/bin/true exec.poststop=true exec.release=t
 	run "$JAIL" -R ft
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
-	! "$BUILD/jls" -j ft >/dev/null 2>&1
+	run ! "$BUILD/jls" -j ft
 	no_residue
 }
