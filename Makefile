@@ -134,3 +134,10 @@ man: $(BUILD)/jail $(BUILD)/rctl
 	sh scripts/man.sh $(BUILD)/jail $(BUILD)/rctl
 .PHONY: man
 .SECONDARY:
+$(BUILD)/tests/attack: tests/helpers/attack.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $< -lrt
+$(BUILD)/tests/fakeld: tests/helpers/fakeld.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector -fno-pie -no-pie -nostdlib -static -o $@ $<
+check: $(BUILD)/tests/attack $(BUILD)/tests/fakeld

@@ -1,0 +1,235 @@
+#!/usr/bin/env bats
+# Issue 10: each finding of "Jailed root is host root today" reproduced from
+# inside a real jail exactly as a hostile jailed root would, then the host
+# side checked (owners, modes, times, checksums, sysctls, quotas). Every run
+# uses copies of jail, jexec and jls in a temporary directory, never the
+# installed ones. Sysctls are only ever written with the value they hold
+# (core_pattern is only opened, never written); files a jail could open for
+# writing are closed unwritten (tests/helpers/attack.c, fakeld.c).
+
+load ../lib/common
+
+ATTACK=$BUILD/tests/attack
+FAKELD=$BUILD/tests/fakeld
+
+setup_file() {
+	common_setup_file
+	cp "$ATTACK" "$ROOT/bin/attack"
+	chown "$(stat -c %u:%g "$ROOT")" "$ROOT/bin/attack"
+	export BIN="$BATS_FILE_TMPDIR/bin"
+	mkdir -p "$BIN"
+	cp "$BUILD/jail" "$BUILD/jexec" "$BUILD/jls" "$BIN/"
+	chmod 755 "$BIN"/*
+	(cd "$BIN" && sha256sum jail jexec jls) > "$BATS_FILE_TMPDIR/bin.sha256"
+}
+teardown_file() {
+	"$BATS_FILE_TMPDIR/bin/jail" -q -R '*' 2>/dev/null || true
+	# the copies were never changed by anything a jail did
+	(cd "$BATS_FILE_TMPDIR/bin" && sha256sum -c --quiet "$BATS_FILE_TMPDIR/bin.sha256")
+	rm -rf "$BATS_FILE_TMPDIR/bin" "$BATS_FILE_TMPDIR/thin"
+	common_teardown_file
+}
+setup() {
+	common_setup
+	JAIL=$BIN/jail
+	JEXEC=$BIN/jexec
+	JLS=$BIN/jls
+	BASE=$(stat -c %u "$ROOT")
+}
+teardown() {
+	"$JAIL" -q -R '*' 2>/dev/null || true
+	rm -rf "$ROOT/tmp/"* "$ROOT/tmp/".[!.]* "$ROOT/mnt" "$ROOT/lib64" "$ROOT/usr/bin/X"
+	assert_clean
+}
+
+# Run FILE as host user nobody (through an fd: the test's directories are closed to it).
+as_nobody() {
+	local f=$1
+	shift
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all /proc/self/fd/9 "$@" 9<"$f"
+}
+
+# The uid a planted file runs as for nobody must be nobody's own or one of the jail's range.
+in_range() {
+	[ "$1" -ge "$BASE" ] && [ "$1" -lt $((BASE + 65536)) ]
+}
+
+euid_of() { sed -n 's/.* euid=\([0-9]*\) .*/\1/p' <<<"$1"; }
+caps_of() { sed -n 's/.* prm=\([0-9a-f]*\) eff=\([0-9a-f]*\)$/\1 \2/p' <<<"$1"; }
+
+# --- setuid and file capabilities -------------------------------------------
+
+@test "planting: setuid root and file capabilities made in the root give a host user neither euid 0 nor capabilities" {
+	# controls: on this filesystem setuid and file capabilities do work for nobody
+	cp "$ATTACK" "$BATS_TEST_TMPDIR/ctl-suid"
+	chown 4321:4321 "$BATS_TEST_TMPDIR/ctl-suid"
+	chmod 4755 "$BATS_TEST_TMPDIR/ctl-suid"
+	run as_nobody "$BATS_TEST_TMPDIR/ctl-suid" ids
+	[ "$(euid_of "$output")" = 4321 ]
+	cp "$ATTACK" "$BATS_TEST_TMPDIR/ctl-fcap"
+	"$ATTACK" setcap "$BATS_TEST_TMPDIR/ctl-fcap"
+	run as_nobody "$BATS_TEST_TMPDIR/ctl-fcap" ids
+	[ "$(caps_of "$output")" != "0000000000000000 0000000000000000" ]
+
+	# jailed root: a setuid-root copy and a copy with every file capability
+	run jrun -- /bin/sh -c 'cp /bin/attack /tmp/suid && chown 0:0 /tmp/suid && chmod 6755 /tmp/suid &&
+		cp /bin/attack /tmp/fcap && attack setcap /tmp/fcap && stat -c "%a %u" /tmp/suid'
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "6755 0" ]
+	# on the host the setuid file belongs to the range, not to root
+	[ "$(stat -c %u:%g "$ROOT/tmp/suid")" = "$BASE:$BASE" ]
+	run as_nobody "$ROOT/tmp/suid" ids
+	[ "$status" -eq 0 ]
+	in_range "$(euid_of "$output")"
+	[ "$(caps_of "$output")" = "0000000000000000 0000000000000000" ]
+	# the capabilities are the range's root's: none on the host
+	run as_nobody "$ROOT/tmp/fcap" ids
+	[ "$status" -eq 0 ]
+	[ "$(euid_of "$output")" = 65534 ]
+	[ "$(caps_of "$output")" = "0000000000000000 0000000000000000" ]
+}
+
+@test "planting: through a mount.fstab share, setuid and capabilities stay the range's; the host's files there cannot be changed" {
+	local share="$BATS_TEST_TMPDIR/share"
+	mkdir -p "$share" "$ROOT/mnt/share"
+	cp "$ATTACK" "$share/hostroot"
+	chmod 755 "$share/hostroot"
+	chown "$BASE:$BASE" "$share"
+	local before
+	before=$(stat -c '%a %u %g %Y %Z' "$share/hostroot")
+	printf '%s %s nullfs rw,nosuid 0 0\n' "$share" "$ROOT/mnt/share" > "$BATS_TEST_TMPDIR/fstab"
+	run jrun mount.fstab="$BATS_TEST_TMPDIR/fstab" -- /bin/sh -c '
+		cp /bin/attack /mnt/share/suid && chmod 4755 /mnt/share/suid
+		cp /bin/attack /mnt/share/fcap && attack setcap /mnt/share/fcap
+		chmod 4755 /mnt/share/hostroot 2>&1; chown 0:0 /mnt/share/hostroot 2>&1
+		touch -d @0 /mnt/share/hostroot 2>&1; attack setcap /mnt/share/hostroot; true'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	[ "$(stat -c '%a %u %g %Y %Z' "$share/hostroot")" = "$before" ]
+	run as_nobody "$share/suid" ids
+	in_range "$(euid_of "$output")"
+	[ "$(caps_of "$output")" = "0000000000000000 0000000000000000" ]
+	run as_nobody "$share/fcap" ids
+	[ "$(euid_of "$output")" = 65534 ]
+	[ "$(caps_of "$output")" = "0000000000000000 0000000000000000" ]
+	run as_nobody "$share/hostroot" ids
+	[ "$(caps_of "$output")" = "0000000000000000 0000000000000000" ]
+}
+
+@test "planting: host files handed in as fds (jexec > FILE, < FILE, 2> FILE) cannot be chmod'ed, chown'ed or re-timed" {
+	"$JAIL" -q -c name=atk-fd path="$ROOT" persist
+	local out="$BATS_TEST_TMPDIR/out" in="$BATS_TEST_TMPDIR/in" err="$BATS_TEST_TMPDIR/err"
+	: > "$out"; echo input > "$in"; : > "$err"
+	chmod 644 "$out" "$in"; chown 1000:1000 "$err"; chmod 600 "$err"
+	touch -d '2020-01-01' "$in"
+	local bo bi be
+	bo=$(stat -c '%a %u %g' "$out"); bi=$(stat -c '%a %u %g %Y' "$in"); be=$(stat -c '%a %u %g' "$err")
+	"$JEXEC" atk-fd /bin/sh -c '
+		for fd in 0 1 2; do
+			chmod 4755 /proc/self/fd/$fd; chown 0:0 /proc/self/fd/$fd; touch -d @0 /proc/self/fd/$fd
+			attack setcap /proc/self/fd/$fd >&2
+		done
+		cat /bin/attack' > "$out" < "$in" 2> "$err" || true
+	[ "$(stat -c '%a %u %g' "$out")" = "$bo" ]
+	[ "$(stat -c '%a %u %g %Y' "$in")" = "$bi" ]
+	[ "$(stat -c '%a %u %g' "$err")" = "$be" ]
+	# the ELF it wrote is not executable and not setuid for anyone
+	[ ! -x "$out" ]
+	[ "$(stat -c %Y "$out")" -gt 0 ]
+	grep -q "Operation not permitted" "$err"
+}
+
+@test "planting: the exec.consolelog file cannot be chmod'ed, chown'ed or given capabilities" {
+	local log="$BATS_TEST_TMPDIR/console.log"
+	run "$JAIL" -q -c name=atk-log path="$ROOT" persist exec.consolelog="$log" \
+		exec.start="/bin/sh -c 'chmod 4755 /proc/self/fd/1; chown 0:0 /proc/self/fd/1; touch -d @0 /proc/self/fd/1; attack setcap /proc/self/fd/1; cat /bin/attack'"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c '%a %u %g' "$log")" = "600 0 0" ]
+	[ "$(stat -c %Y "$log")" -gt 0 ]
+	run as_nobody "$log" ids
+	[ "$status" -ne 0 ]
+}
+
+# --- CVE-2019-5736 ----------------------------------------------------------
+
+@test "CVE-2019-5736: a '#!/proc/self/exe' program and a hostile ld.so never reach jexec's or jail's binary" {
+	# jailed root replaces /usr/bin/X and its dynamic loader (tests/helpers/fakeld.c)
+	cp "$FAKELD" "$BATS_TEST_TMPDIR/fakeld"
+	chmod 755 "$BATS_TEST_TMPDIR/fakeld"
+	mkdir -p "$ROOT/mnt"
+	"$JAIL" -q -c name=atk-5736 path="$ROOT" persist mount="$BATS_TEST_TMPDIR $ROOT/mnt nullfs ro 0 0"
+	"$JEXEC" atk-5736 /bin/sh -c '
+		mkdir -p /lib64 /lib/x86_64-linux-gnu /usr/bin
+		cp /mnt/fakeld /lib64/ld-linux-x86-64.so.2
+		cp /mnt/fakeld /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+		printf "#!/proc/self/exe\n" > /usr/bin/X && chmod 755 /usr/bin/X'
+	# control: the payload does run as the loader of a dynamic program of the jail's
+	cp /bin/true "$ROOT/bin/dyn"
+	"$JEXEC" atk-5736 /bin/dyn || true
+	rm -f "$ROOT/bin/dyn"
+	sleep 0.3
+	grep -q '^ran exe=/bin/dyn$' "$ROOT/tmp/fakeld.log"
+	rm -f "$ROOT/tmp/fakeld.log"
+	# a background process watches every new process of the jail for a host binary
+	"$JEXEC" atk-5736 /bin/sh -c 'attack exescan 2000 /tmp/exes >/dev/null 2>&1 &'
+	# the administrator runs it, every way a program enters the jail
+	for i in 1 2 3; do
+		"$JEXEC" atk-5736 /usr/bin/X || true
+		"$JEXEC" -l atk-5736 /usr/bin/X || true
+		"$JEXEC" atk-5736 /bin/true
+	done
+	"$JAIL" -q -c name=atk-5736b path="$ROOT" command=/usr/bin/X || true
+	"$JAIL" -q -c name=atk-5736c path="$ROOT" exec.start=/usr/bin/X exec.stop=/usr/bin/X || true
+	"$JAIL" -q -r atk-5736c 2>/dev/null || true
+	sleep 2.2
+	# the copies are unchanged (teardown_file checks again after everything else)
+	(cd "$BIN" && sha256sum -c --quiet "$BATS_FILE_TMPDIR/bin.sha256")
+	# the payload never ran with a host binary as /proc/self/exe, nor got one writable
+	if [ -e "$ROOT/tmp/fakeld.log" ]; then
+		cat "$ROOT/tmp/fakeld.log"
+		! grep -q WRITABLE "$ROOT/tmp/fakeld.log"
+		! grep -q -e "$BIN" -e "$BUILD" -e 'exe=/usr/' -e 'exe=/bin/' "$ROOT/tmp/fakeld.log"
+	fi
+	# no process of the jail ever had a host binary as its exe (only memfd:jinit and the jail's own)
+	cat "$ROOT/tmp/exes"
+	grep -q 'memfd:jinit' "$ROOT/tmp/exes"
+	! grep -v -e '^/memfd:jinit (deleted)$' -e '^/bin/busybox$' -e '^/bin/attack$' "$ROOT/tmp/exes"
+}
+
+# --- device nodes -------------------------------------------------------------
+
+@test "devices: chmod, chown and utimes on the jail's nodes and proc masks fail; the host's nodes are unchanged" {
+	local n before=() after=()
+	for n in null zero full random urandom tty; do before+=("$(stat -c '%n %a %u %g %t %T %Z' /dev/$n)"); done
+	run jrun -- /bin/sh -c '
+		for n in null zero full random urandom tty; do
+			chmod 0 /dev/$n 2>&1; chown 1000:1000 /dev/$n 2>&1; touch -d @0 /dev/$n 2>&1
+		done
+		for m in /proc/kcore /proc/keys /proc/timer_list /proc/sysrq-trigger; do
+			[ -e $m ] || continue; chmod 0 $m 2>&1; chown 1000 $m 2>&1; touch -d @0 $m 2>&1
+		done
+		stat -c "%a %u" /dev/null; echo x > /dev/null && echo write-ok'
+	for n in null zero full random urandom tty; do after+=("$(stat -c '%n %a %u %g %t %T %Z' /dev/$n)"); done
+	[ "${before[*]}" = "${after[*]}" ]
+	[ "${lines[-1]}" = "write-ok" ]
+	[ "${lines[-2]}" = "666 0" ]
+	[[ "$output" != *"changed"* ]]
+	# every change was refused: 6 nodes x 3 + the masks
+	[ "$(grep -c -e 'Read-only file system' -e 'Operation not permitted' <<<"$output")" -ge 18 ]
+	# and the jail's /dev/null is not the host's inode
+	run jrun -- /bin/stat -c '%d:%i' /dev/null
+	[ "$output" != "$(stat -c '%d:%i' /dev/null)" ]
+}
+
+@test "devices: inotify on the jail's /dev/null sees nothing of a host process writing the host's /dev/null" {
+	# the host writes its /dev/null all the while the jail watches its own
+	(for i in $(seq 400); do echo x > /dev/null; sleep 0.003; done) &
+	local writer=$!
+	run jrun -- /bin/attack inotify /dev/null 1000
+	wait $writer
+	[ "$status" -eq 0 ]
+	[ "$output" = "0" ]
+	# the control: the jail's own writes are seen, so the watch works
+	run jrun -- /bin/sh -c 'attack inotify /dev/null 800 & sleep 0.3; for i in 1 2 3; do echo x > /dev/null; done; wait'
+	[ "$output" -ge 3 ]
+}
