@@ -39,7 +39,28 @@ setup() {
 teardown() {
 	"$JAIL" -q -R '*' 2>/dev/null || true
 	rm -rf "$ROOT/tmp/"* "$ROOT/tmp/".[!.]* "$ROOT/mnt" "$ROOT/lib64" "$ROOT/usr/bin/X"
-	assert_clean
+	attack_clean
+}
+
+# Every jail here is named atk-*: nothing of one may remain (other test runs on
+# the machine have jails of their own, so only ours are looked at).
+attack_clean() {
+	local cg st
+	cg=$(jail_cgroups | grep '/jail\.atk-' || true)
+	[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
+	st=$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
+	[ -z "$st" ] || { echo "leftover state: $st"; return 1; }
+	if pgrep -f "name=atk-.* path=$ROOT" >/dev/null; then
+		echo "leftover jail process"; return 1
+	fi
+}
+
+# jrun of common.bash, with a name of ours.
+jrun() {
+	local params=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do params+=("$1"); shift; done
+	shift
+	"$JAIL" -c name="atk-$BATS_TEST_NUMBER-$RANDOM" path="$ROOT" "${params[@]}" command="$@"
 }
 
 # Run FILE as host user nobody (through an fd: the test's directories are closed to it).
@@ -205,7 +226,7 @@ caps_of() { sed -n 's/.* prm=\([0-9a-f]*\) eff=\([0-9a-f]*\)$/\1 \2/p' <<<"$1"; 
 		for n in null zero full random urandom tty; do
 			chmod 0 /dev/$n 2>&1; chown 1000:1000 /dev/$n 2>&1; touch -d @0 /dev/$n 2>&1
 		done
-		for m in /proc/kcore /proc/keys /proc/timer_list /proc/sysrq-trigger; do
+		for m in /proc/kmsg /proc/keys /proc/timer_list /proc/sysrq-trigger; do
 			[ -e $m ] || continue; chmod 0 $m 2>&1; chown 1000 $m 2>&1; touch -d @0 $m 2>&1
 		done
 		stat -c "%a %u" /dev/null; echo x > /dev/null && echo write-ok'
@@ -232,4 +253,121 @@ caps_of() { sed -n 's/.* prm=\([0-9a-f]*\) eff=\([0-9a-f]*\)$/\1 \2/p' <<<"$1"; 
 	# the control: the jail's own writes are seen, so the watch works
 	run jrun -- /bin/sh -c 'attack inotify /dev/null 800 & sleep 0.3; for i in 1 2 3; do echo x > /dev/null; done; wait'
 	[ "$output" -ge 3 ]
+}
+
+# --- proc and sysfs -----------------------------------------------------------
+
+# What a jail must not do with the proc at $1 (inside the jail): one line each, all refused.
+proc_attacks='
+	p=$1
+	echo "kmsg $(stat -c %t:%T $p/kmsg)"
+	echo "kallsyms $(stat -c %t:%T $p/kallsyms)"
+	echo "slabinfo $(wc -c < $p/slabinfo)"
+	echo "sys-mount $(grep " $p/sys " /proc/self/mountinfo | cut -d" " -f6 | cut -d, -f1)"
+	echo "swappiness $(attack writesame $p/sys/vm/swappiness)"
+	echo "core_pattern $(attack openw $p/sys/kernel/core_pattern)"
+	echo "sysrq-write $(attack openw $p/sysrq-trigger)"
+	echo "umount-mask $(attack umount $p/kmsg)"
+	echo "detach-mask $(attack umount-detach $p/kmsg)"
+	echo "remount-sys $(attack remount-rw $p/sys)"
+	echo "setattr-sys $(attack setattr-rw $p/sys)"
+'
+
+# Each line of proc_attacks' output as the test wants it.
+assert_proc_locked() {
+	local out=$1
+	grep -qx "kmsg 1:3" <<<"$out"
+	grep -qx "kallsyms 1:3" <<<"$out"
+	grep -qx 'slabinfo 0' <<<"$out"
+	grep -qx 'sys-mount ro' <<<"$out"
+	for k in swappiness core_pattern sysrq-write umount-mask detach-mask remount-sys setattr-sys; do
+		local v
+		v=$(sed -n "s/^$k //p" <<<"$out")
+		[ -n "$v" ] && [ "$v" != ok ] || { echo "$k: '$v'"; return 1; }
+	done
+}
+
+@test "proc: the default proc and every mount line of type proc, procfs, linprocfs (mount and mount.fstab) carry locked masks and a read-only /proc/sys" {
+	local core swap
+	core=$(cat /proc/sys/kernel/core_pattern)
+	swap=$(cat /proc/sys/vm/swappiness)
+	mkdir -p "$ROOT/mnt/p1" "$ROOT/mnt/p2" "$ROOT/mnt/p3" "$ROOT/mnt/p4"
+	printf 'proc %s procfs rw 0 0\n' "$ROOT/mnt/p4" > "$BATS_TEST_TMPDIR/fstab"
+	run jrun -- /bin/sh -c "$proc_attacks" sh /proc
+	assert_proc_locked "$output"
+	for t in proc:p1 procfs:p2 linprocfs:p3; do
+		run jrun mount="proc $ROOT/mnt/${t#*:} ${t%%:*} rw 0 0" -- /bin/sh -c "$proc_attacks" sh "/mnt/${t#*:}"
+		[ "$status" -eq 0 ]
+		assert_proc_locked "$output" || { echo "type ${t%%:*}: $output"; false; }
+	done
+	run jrun mount.fstab="$BATS_TEST_TMPDIR/fstab" -- /bin/sh -c "$proc_attacks" sh /mnt/p4
+	assert_proc_locked "$output"
+	[ "$(cat /proc/sys/kernel/core_pattern)" = "$core" ]
+	[ "$(cat /proc/sys/vm/swappiness)" = "$swap" ]
+}
+
+@test "proc: with allow.mount, allow.mount.procfs/linprocfs/tmpfs and children.max, no fresh proc or sysfs, no unlocked /proc/sys" {
+	mkdir -p "$ROOT/mnt/p"
+	for a in allow.mount.procfs allow.mount.linprocfs allow.mount.tmpfs allow.mount.nullfs; do
+		run jrun allow.mount $a children.max=50 -- /bin/sh -c '
+			echo "proc $(attack mount proc /mnt/p)"
+			echo "sysfs $(attack mount sysfs /mnt/p)"
+			echo "fsproc $(attack fsnew proc)"
+			echo "fssysfs $(attack fsnew sysfs)"
+			echo "remount-sys $(attack remount-rw /proc/sys)"
+			echo "remount-slash-sys $(attack remount-rw /sys)"
+			echo "umount-mask $(attack umount /proc/kmsg)"
+			echo "umount-firmware $(attack umount /sys/firmware)"
+			# nested: a user, mount, PID and network namespace of its own
+			echo "nested-proc $(unshare -Urmpf sh -c "attack mount proc /mnt/p" 2>&1)"
+			echo "nested-sysfs $(unshare -Urmn sh -c "attack mount sysfs /mnt/p" 2>&1)"
+			echo "nested-remount $(unshare -Urm sh -c "attack remount-rw /proc/sys" 2>&1)"
+			echo "nested-umount $(unshare -Urm sh -c "attack umount /proc/kmsg" 2>&1)"
+			echo "nested-bind $(unshare -Urm sh -c "mount --bind /proc /mnt/p && stat -c %t:%T /mnt/p/kmsg" 2>&1)"
+			echo "nested-rbind $(unshare -Urm sh -c "mount --rbind /proc /mnt/p && stat -c %t:%T /mnt/p/kmsg" 2>&1)"
+			echo "bind $(mount --bind /proc /mnt/p 2>&1 && stat -c %t:%T /mnt/p/kmsg)"
+			echo "bind-sys $(mount --bind /sys /mnt/p 2>&1 && ls /mnt/p/firmware | wc -l)"
+			echo "nested-bind-sys $(unshare -Urm sh -c "mount --bind /sys /mnt/p && ls /mnt/p/firmware | wc -l" 2>&1)"
+			echo "sysctl $(unshare -Urm sh -c "attack writesame /proc/sys/vm/swappiness" 2>&1)"'
+		[ "$status" -eq 0 ]
+		local k v
+		for k in proc sysfs fsproc fssysfs remount-sys remount-slash-sys umount-mask umount-firmware \
+			nested-proc nested-sysfs nested-remount nested-umount sysctl; do
+			v=$(sed -n "s/^$k //p" <<<"$output")
+			[ -n "$v" ] && [ "$v" != ok ] || { echo "$a: $k: '$v'"; false; }
+		done
+		# a bind of /proc without its masks is refused, with them the masks stay
+		[[ "$(sed -n 's/^nested-bind //p' <<<"$output")" != *"0:0"* ]]
+		[[ "$(sed -n 's/^bind //p' <<<"$output")" != *"0:0"* ]]
+		[[ "$(sed -n 's/^bind-sys //p' <<<"$output")" != 0 ]] && [[ "$(sed -n 's/^bind-sys //p' <<<"$output")" =~ [a-z] ]]
+		[[ "$(sed -n 's/^nested-bind-sys //p' <<<"$output")" =~ [a-z] ]]
+		v=$(sed -n 's/^nested-rbind //p' <<<"$output")
+		[ "$v" = "1:3" ] || [[ "$v" == *"ermission denied"* || "$v" == *"not permitted"* ]]
+	done
+}
+
+@test "sys: the jail's sysfs is read-only and masked; with ip4=inherit (host stack) it cannot be unlocked" {
+	run jrun -- /bin/sh -c '
+		echo "firmware $(ls -A /sys/firmware | wc -l)"
+		echo "vmcoreinfo $(wc -c < /sys/kernel/vmcoreinfo)"
+		echo "thp $(attack openw /sys/kernel/mm/transparent_hugepage/enabled)"
+		echo "uevent $(attack openw /sys/kernel/uevent_helper)"
+		echo "cgroup $(ls -A /sys/fs/cgroup | wc -l)"'
+	grep -qx 'firmware 0' <<<"$output"
+	grep -qx 'vmcoreinfo 0' <<<"$output"
+	grep -qx 'cgroup 0' <<<"$output"
+	[[ "$(sed -n 's/^thp //p' <<<"$output")" != ok ]]
+	[[ "$(sed -n 's/^uevent //p' <<<"$output")" != ok ]]
+	# the "host" is a throw-away network namespace
+	run unshare -n sh -c "ip link set lo up; $JAIL -c name=atk-ns path=$ROOT ip4=inherit allow.mount allow.mount.tmpfs command=/bin/sh -c '
+		echo \"sysfs \$(attack mount sysfs /mnt)\"
+		echo \"remount \$(attack remount-rw /sys)\"
+		echo \"setattr \$(attack setattr-rw /sys)\"
+		echo \"thp \$(attack openw /sys/kernel/mm/transparent_hugepage/enabled)\"
+		echo \"cg \$(attack mount cgroup2 /mnt; attack openw /mnt/cgroup.procs; attack openw /mnt/cgroup.max.descendants)\"'"
+	local k v
+	for k in sysfs remount setattr thp; do
+		v=$(sed -n "s/^$k //p" <<<"$output")
+		[ -n "$v" ] && [ "$v" != ok ] || { echo "$k: '$v'"; false; }
+	done
 }
