@@ -371,3 +371,84 @@ assert_proc_locked() {
 		[ -n "$v" ] && [ "$v" != ok ] || { echo "$k: '$v'"; false; }
 	done
 }
+
+@test "allow.mount.<fs> admits exactly the types named: no cgroup, cgroup2, ramfs, devpts, mqueue, overlay besides" {
+	mkdir -p "$ROOT/mnt/m"
+	local a t want bad=""
+	for a in tmpfs procfs nullfs; do
+		run jrun allow.mount allow.mount.$a -- /bin/sh -c '
+			for t in tmpfs ramfs cgroup cgroup2 devpts mqueue overlay; do
+				echo "$t $(attack mount $t /mnt/m)"; umount /mnt/m 2>/dev/null
+			done'
+		for t in ramfs cgroup cgroup2 devpts mqueue overlay tmpfs; do
+			want=refused
+			[ "$a:$t" = tmpfs:tmpfs ] && want=ok
+			local got
+			got=$(sed -n "s/^$t //p" <<<"$output")
+			[ "$got" = ok ] && got=ok || got=refused
+			[ "$got" = "$want" ] || bad+="allow.mount.$a: $t $got; "
+		done
+	done
+	[ -z "$bad" ] || { echo "$bad"; false; }
+}
+
+@test "allow.mount: a v1 cgroup hierarchy mounted in the jail gets no child cgroup, and jail -r leaves nothing" {
+	mkdir -p "$ROOT/mnt/cg"
+	"$JAIL" -q -c name=atk-cg path="$ROOT" persist allow.mount allow.mount.tmpfs
+	run "$JEXEC" atk-cg /bin/sh -c 'mount -t cgroup -o pids none /mnt/cg 2>&1 && { mkdir /mnt/cg/child 2>&1; echo $$ > /mnt/cg/cgroup.procs 2>&1; }
+		mount -t cgroup2 none /mnt/cg 2>&1 && { mkdir /mnt/cg/child2 2>&1; echo 1 > /mnt/cg/cgroup.max.descendants 2>&1; }; true'
+	[[ "$output" != *"child"*"File exists"* ]]
+	run "$JAIL" -r atk-cg
+	[ "$status" -eq 0 ]
+	! find /sys/fs/cgroup -maxdepth 3 -path '*jail.atk-cg*' -name 'child*' | grep -q .
+}
+
+# --- the administrator's terminal ---------------------------------------------
+
+# Runs the "administrator's session" $1 under script(1): it starts the jail's
+# program through its terminal; after that returned, the administrator types
+# a line that nothing on the host reads (it waits in the terminal for whoever does).
+admin_session() {
+	local D=$BATS_TEST_TMPDIR
+	cat > "$D/admin.sh" <<ADMIN
+#!/bin/sh
+stty -g > $D/stty.before
+$1
+stty -g > $D/stty.after
+sleep 0.9
+ADMIN
+	chmod 755 "$D/admin.sh"
+	(sleep 0.6; printf 'secret-typed\n'; sleep 0.6) | script -qfec "$D/admin.sh" /dev/null >/dev/null
+}
+
+# What a hostile program leaves behind: echo off, readers of each fd and of
+# /dev/tty (an asynchronous list's stdin is /dev/null, so through other fds).
+stealer='stty -echo 2>/dev/null; exec 3<&0 4<&1 5<&2; (cat <&3 >/tmp/stolen0 2>/dev/null &); (cat <&4 >/tmp/stolen1 2>/dev/null &); (cat <&5 >/tmp/stolen2 2>/dev/null &); (cat </dev/tty >/tmp/stolentty 2>/dev/null &); touch /tmp/stealer-ran; sleep 0.1'
+
+assert_not_stolen() {
+	local D=$BATS_TEST_TMPDIR
+	cmp "$D/stty.before" "$D/stty.after"
+	[ -e "$ROOT/tmp/stealer-ran" ]
+	! grep -rq secret "$ROOT/tmp/"
+	rm -f "$ROOT/tmp/stealer-ran"
+}
+
+@test "terminal: a background process left by jexec (tty on all fds, on stdin only, on stdout only, piped) reads nothing typed after jexec returns" {
+	"$JAIL" -q -c name=atk-tty path="$ROOT" persist
+	local v
+	for v in "" "> $BATS_TEST_TMPDIR/out" "< /dev/null" "| cat"; do
+		admin_session "$JEXEC atk-tty /bin/sh -c '$stealer' $v"
+		assert_not_stolen || { echo "jexec ... $v"; false; }
+	done
+	# nor did any of them get the host's terminal: the jail's tty is its own pty
+	run "$JEXEC" atk-tty /bin/sh -c 'ls /dev/pts | tr "\n" " "'
+	[ "$output" = "ptmx " ] || [[ "$output" =~ ^(ptmx|[0-9 ]+)+\ $ ]]
+}
+
+@test "terminal: exec.start and exec.stop run with a tty of the administrator's get a pty of their own" {
+	admin_session "$JAIL -q -c name=atk-tty2 path=$ROOT persist exec.start=\"/bin/sh -c '$stealer'\" exec.stop=\"/bin/sh -c 'touch /tmp/stop-ran; $stealer'\""
+	assert_not_stolen
+	admin_session "$JAIL -q -r atk-tty2"
+	assert_not_stolen
+	[ -e "$ROOT/tmp/stop-ran" ]
+}
