@@ -452,3 +452,68 @@ assert_not_stolen() {
 	assert_not_stolen
 	[ -e "$ROOT/tmp/stop-ran" ]
 }
+
+# --- shared quotas and IPC ----------------------------------------------------
+
+# The host uid that owns the jail's user namespace: per-user counts made in
+# the jail (inotify instances, message queue bytes, ...) are charged to it in
+# the host's namespace as well.
+userns_owner() {
+	local pid
+	pid=$(jq -r --arg n "$1" 'select(.name == $n) | .init_pid' "$JAIL_STATEDIR"/*.json)
+	"$ATTACK" nsowner "/proc/$pid/ns/user"
+}
+
+@test "quotas: the jail's per-user counts (inotify instances, RLIMIT_MSGQUEUE) are not host root's" {
+	"$JAIL" -q -c name=atk-quota path="$ROOT" persist
+	# structural, and harmless: whose counters the jail's charges land on
+	run userns_owner atk-quota
+	[ "$status" -eq 0 ]
+	[ "$output" != 0 ] || { echo "the jail's user namespace is owned by host root: its inotify and mqueue use is root's"; false; }
+	# only then (it cannot starve root any more): with host root holding 8
+	# instances, the jail still gets the whole per-user limit
+	local max
+	max=$(cat /proc/sys/fs/inotify/max_user_instances)
+	"$ATTACK" inotify-hold 8 1500 > "$BATS_TEST_TMPDIR/held" &
+	sleep 0.2
+	run "$JEXEC" atk-quota /bin/attack inotify-fill 0
+	wait
+	[ "$(cat "$BATS_TEST_TMPDIR/held")" = 8 ]
+	[ "$output" -eq "$max" ]
+	# message queues: the jail's bytes do not come out of root's RLIMIT_MSGQUEUE
+	run "$JEXEC" atk-quota /bin/attack mq-fill
+	local jail_bytes=$output
+	run "$ATTACK" mq-fill
+	[ "$output" -ge "$jail_bytes" ]
+}
+
+@test "sysvshm=inherit: host root's 0600 shared memory can be neither read, changed nor removed" {
+	local id p
+	for p in "sysvshm=inherit sysvmsg=inherit sysvsem=inherit" allow.sysvipc; do
+		id=$("$ATTACK" shm-make)
+		# shellcheck disable=SC2086
+		run jrun $p -- /bin/sh -c "attack shm read $id; attack shm set $id; attack shm rmid $id"
+		local still
+		still=$(ipcs -m | awk -v id="$id" '$2 == id {print $4}')
+		ipcrm -m "$id"
+		[ "$still" = 600 ]
+		[ "${#lines[@]}" -eq 3 ]
+		[ "${lines[0]}" = EACCES ]
+		[ "${lines[1]}" != ok ]
+		[ "${lines[2]}" = EPERM ]
+	done
+}
+
+@test "ip4=inherit: a host abstract socket sees the jail as an unprivileged uid of its range, not root" {
+	# the "host" is a throw-away network namespace
+	run unshare -n sh -c "
+		$ATTACK abstract listen atk-peer 4000 > $BATS_TEST_TMPDIR/peer &
+		sleep 0.2
+		$JAIL -c name=atk-abs path=$ROOT ip4=inherit command=/bin/attack abstract connect atk-peer
+		wait"
+	[ "$output" = ok ]
+	local uid
+	uid=$(cat "$BATS_TEST_TMPDIR/peer")
+	[ "$uid" != 0 ]
+	in_range "$uid"
+}
