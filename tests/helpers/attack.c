@@ -351,7 +351,11 @@ static int stubgrab(int ms)
 			int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 			for (int step = 0; pfd >= 0 && step < 20000; step++) {
 				int got = -1;
-				for (int fd = 3; fd < 8 && got < 0; fd++) {
+				/* fd 0 is always there: EPERM means "not yet", anything else that we may */
+				int probe = (int)syscall(SYS_pidfd_getfd, pfd, 0, 0);
+				if (probe >= 0)
+					close(probe);
+				for (int fd = 3; (probe >= 0 || errno != EPERM) && fd < 256 && got < 0; fd++) {
 					int g = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
 					struct stat sb;
 					if (g >= 0 && fstat(g, &sb) == 0 && S_ISSOCK(sb.st_mode))

@@ -517,3 +517,40 @@ userns_owner() {
 	[ "$uid" != 0 ]
 	in_range "$uid"
 }
+
+# --- beyond the list: the jail's init and the programs entering the jail -----
+
+@test "init: jailed root cannot take hold of PID 1 (no /proc/1/mem, no ptrace, pidfd, getfd, process_vm, kcmp, also with pid 1 + 2^32)" {
+	run jrun -- /bin/sh -c 'for w in mem ptrace pidfd getfd vmread kcmp; do echo "$w $(attack pid1 $w) $(attack pid1-high $w)"; done'
+	[ "$status" -eq 0 ]
+	local bad
+	bad=$(grep -w ok <<<"$output" || true)
+	[ -z "$bad" ] || { echo "reached PID 1: $bad"; false; }
+	# the same with allow.unprivileged_proc_debug off (jailed root without CAP_SYS_PTRACE)
+	run jrun allow.unprivileged_proc_debug=0 -- /bin/sh -c 'for w in mem ptrace pidfd getfd vmread kcmp; do echo "$w $(attack pid1 $w) $(attack pid1-high $w)"; done'
+	bad=$(grep -w ok <<<"$output" || true)
+	[ -z "$bad" ] || { echo "reached PID 1: $bad"; false; }
+}
+
+@test "init: a signal forged to look as if it came from the host (si_pid 0) does not end a persistent jail" {
+	"$JAIL" -q -c name=atk-sig path="$ROOT" persist
+	"$JEXEC" atk-sig /bin/attack sigspoof 15 || true
+	"$JEXEC" atk-sig /bin/attack sigspoof 12 || true
+	sleep 0.3
+	run "$JEXEC" atk-sig /bin/echo alive
+	[ "$output" = alive ]
+}
+
+@test "jexec: the exec stub's socket to the host cannot be stolen (stopped, stepped, pidfd_getfd) to print forged errors" {
+	"$JAIL" -q -c name=atk-stub path="$ROOT" persist
+	"$JEXEC" atk-stub /bin/sh -c 'attack stubgrab 3000 > /tmp/grabbed 2>/dev/null &'
+	sleep 0.2
+	local i out=""
+	for i in $(seq 25); do
+		out+=$("$JEXEC" atk-stub /bin/echo hi 2>&1 || true)
+	done
+	sleep 3
+	echo "sockets taken: $(cat "$ROOT/tmp/grabbed"); jexec printed: $(cat -v <<<"$out" | grep forged | head -2)"
+	[[ "$out" != *forged* ]]
+	[ "$(cat "$ROOT/tmp/grabbed")" = 0 ]
+}
