@@ -554,3 +554,69 @@ userns_owner() {
 	[[ "$out" != *forged* ]]
 	[ "$(cat "$ROOT/tmp/grabbed")" = 0 ]
 }
+
+# --- thin jails ---------------------------------------------------------------
+
+# Owners, modes, times, xattrs and contents of everything in a tree.
+tree_state() {
+	(cd "$1" && find . -printf '%p %m %u %g %T@ %l\n' | sort && find . -type f -exec sha256sum {} + | sort &&
+		"$ATTACK" xattrs . | sort) | sha256sum
+}
+
+@test "thin: a thin jail cannot write, chmod, chown, re-time or give capabilities to its shared base; its copies are its range's" {
+	local T=$BATS_FILE_TMPDIR/thin
+	[ -d "$T/base" ] || "$BUILD/mkjail" busybox "$T/base" >/dev/null
+	rm -rf "$T/t1"
+	"$BUILD/mkjail" thin "$T/t1" --base "$T/base" >/dev/null
+	cp "$ATTACK" "$T/t1/upper/bin/attack" 2>/dev/null || { mkdir -p "$T/t1/upper/bin" && cp "$ATTACK" "$T/t1/upper/bin/attack"; }
+	chown "$(stat -c %u:%g "$T/t1/upper")" "$T/t1/upper/bin" "$T/t1/upper/bin/attack"
+	local before
+	before=$(tree_state "$T/base")
+	run "$JAIL" -c name=atk-thin thin="$T/t1" command=/bin/sh -c '
+		chmod 4755 /bin/busybox; chown 1000:1000 /etc/passwd; touch -d @0 /etc/group
+		attack setcap /bin/busybox; echo pwned >> /etc/passwd; rm -f /bin/ls
+		ln /etc/group /tmp/hard 2>/dev/null; stat -c "%a %u" /bin/busybox /etc/passwd'
+	[ "$status" -eq 0 ]
+	# the jail did change its view
+	[ "${lines[-2]}" = "4755 0" ]
+	[ "${lines[-1]}" = "644 1000" ]
+	[ "$(tree_state "$T/base")" = "$before" ]
+	# what it changed lives in its own layer, owned by its range: setuid for the range only
+	local up=$T/t1/upper base
+	base=$(stat -c %u "$up")
+	[ "$base" != 0 ]
+	run find "$up" -perm -4000 -printf '%u\n'
+	for u in $output; do [ "$u" -ge "$base" ] && [ "$u" -lt $((base + 65536)) ]; done
+	# a second thin jail over the same base sees none of it
+	rm -rf "$T/t2"
+	"$BUILD/mkjail" thin "$T/t2" --base "$T/base" >/dev/null
+	run "$JAIL" -c name=atk-thin2 thin="$T/t2" command=/bin/sh -c 'grep -c pwned /etc/passwd; stat -c %a /bin/busybox; ls /bin/ls'
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = 755 ]
+	[ "${lines[2]}" = /bin/ls ]
+	rm -rf "$T/t1" "$T/t2"
+}
+
+# --- user.range=identity --------------------------------------------------------
+
+@test "user.range=identity: the dangerous allow.* are refused; masks, devices and PID 1 hold even so" {
+	local p
+	for p in "allow.mount allow.mount.tmpfs" "allow.mount allow.mount.procfs" "allow.mount allow.mount.nullfs" \
+		"sysvshm=inherit sysvmsg=inherit sysvsem=inherit" allow.sysvipc; do
+		# shellcheck disable=SC2086
+		run jrun user.range=identity $p -- /bin/true
+		[ "$status" -ne 0 ] || { echo "identity with $p was accepted"; false; }
+	done
+	mkdir -p "$ROOT/mnt/p"
+	run jrun user.range=identity mount="proc $ROOT/mnt/p linprocfs rw 0 0" -- /bin/sh -c "$proc_attacks" sh /mnt/p
+	assert_proc_locked "$output"
+	run jrun user.range=identity -- /bin/sh -c "$proc_attacks" sh /proc
+	assert_proc_locked "$output"
+	local before
+	before=$(stat -c '%a %u %g %Z' /dev/null)
+	run jrun user.range=identity -- /bin/sh -c 'chmod 0 /dev/null 2>&1; chown 1000 /dev/null 2>&1; touch -d @0 /dev/null 2>&1; true'
+	[ "$(stat -c '%a %u %g %Z' /dev/null)" = "$before" ]
+	run jrun user.range=identity -- /bin/sh -c 'for w in mem ptrace pidfd getfd vmread kcmp; do echo "$w $(attack pid1 $w) $(attack pid1-high $w)"; done'
+	echo "identity, PID 1: $output"
+	! grep -qw ok <<<"$output"
+}
