@@ -620,3 +620,115 @@ tree_state() {
 	echo "identity, PID 1: $output"
 	! grep -qw ok <<<"$output"
 }
+
+# --- mount sources, hostile roots, registry trust (wt-secb) -------------------
+
+@test "mount sources: jail A's /export turned into a symlink to / gives jail B nothing of the host's" {
+	skip "needs wt-secb (mount sources opened without following symlinks)"
+	mkdir -p "$ROOT/export" "$ROOT/mnt/b"
+	chown "$BASE:$BASE" "$ROOT/export"
+	echo host-only > "$BATS_FILE_TMPDIR/host-marker"
+	run jrun -- /bin/sh -c 'rm -rf /export && ln -s / /export && readlink /export'
+	[ "$output" = / ]
+	run jrun mount="$ROOT/export $ROOT/mnt/b nullfs ro 0 0" -- /bin/sh -c "cat /mnt/b$BATS_FILE_TMPDIR/host-marker; ls /mnt/b/proc/1 >/dev/null && echo HOST-ROOT"
+	[ "$status" -ne 0 ]
+	[[ "$output" != *host-only* && "$output" != *HOST-ROOT* ]]
+	! grep -q " $ROOT/mnt/b " /proc/self/mountinfo
+	rm -f "$ROOT/export"
+}
+
+@test "hostile root: /etc/passwd as a FIFO, /dev/zero, /dev/tty or huge fails jexec, jail -c exec.start and jail -r exec.stop at once" {
+	skip "needs wt-secb (files of a jail root opened beneath it, regular files only, size-capped)"
+	cp -a "$ROOT/etc/passwd" "$BATS_TEST_TMPDIR/passwd"
+	local how
+	for how in 'mkfifo /etc/passwd' 'ln -s /dev/zero /etc/passwd' 'ln -s /dev/tty /etc/passwd' 'truncate -s 1G /etc/passwd'; do
+		"$JAIL" -q -c name=atk-hostile path="$ROOT" persist exec.stop=/bin/true
+		"$JEXEC" atk-hostile /bin/sh -c "rm /etc/passwd && $how"
+		SECONDS=0
+		run timeout 10 "$JEXEC" atk-hostile /bin/true
+		[ "$status" -ne 124 ] && [ "$status" -ne 0 ]
+		run timeout 10 "$JEXEC" -U user atk-hostile /bin/true
+		[ "$status" -ne 124 ]
+		run timeout 10 "$JAIL" -r atk-hostile
+		[ "$status" -ne 124 ]
+		timeout 10 "$JAIL" -q -R atk-hostile 2>/dev/null || true
+		run timeout 10 "$JAIL" -c name=atk-hostile2 path="$ROOT" exec.start=/bin/true
+		[ "$status" -ne 124 ]
+		[ "$SECONDS" -lt 9 ]
+		rm -f "$ROOT/etc/passwd"
+		cp -a "$BATS_TEST_TMPDIR/passwd" "$ROOT/etc/passwd"
+	done
+}
+
+@test "registry: a state directory of another user, or a forged state, never makes jail -r signal a host process" {
+	skip "needs wt-secb (registry trust)"
+	local sd="$BATS_TEST_TMPDIR/otherstate"
+	mkdir -p "$sd"
+	chown 1000:1000 "$sd"
+	run env JAIL_STATEDIR="$sd" "$JAIL" -c name=atk-reg path="$ROOT" command=/bin/true
+	[ "$status" -ne 0 ]
+	# a forged state file naming a host process as the jail's init
+	sleep 30 &
+	local victim=$!
+	chown 0:0 "$sd"
+	chmod 700 "$sd"
+	printf '{"jid":7,"name":"atk-forged","init_pid":%d,"init_start":%s,"params":{}}\n' "$victim" \
+		"$(awk '{print $22}' /proc/$victim/stat)" > "$sd/7.json"
+	ln -s 7.json "$sd/n.atk-forged"
+	chown -h 1000:1000 "$sd/7.json"
+	JAIL_STATEDIR="$sd" "$JAIL" -r atk-forged 2>/dev/null || true
+	kill -0 "$victim"
+	kill "$victim"
+}
+
+@test "jls -p shows a jailed process's command line with its control characters escaped" {
+	"$JAIL" -q -c name=atk-jls path="$ROOT" persist
+	"$JEXEC" atk-jls /bin/sh -c '/bin/sh -c "sleep 30; true" "$(printf "\033]0;PWNED\007\033[2J")" >/dev/null 2>&1 &'
+	run "$JLS" -p -j atk-jls
+	[[ "$output" == *sleep* ]]
+	[[ "$output" != *$'\033'* && "$output" != *$'\007'* ]]
+}
+
+# --- small: host data only root may read; what is left of the surface -----------
+
+@test "small: root-only host data is masked (slabinfo, pagetypeinfo, vmcoreinfo, firmware, kallsyms, interrupts, ...)" {
+	run jrun -- /bin/sh -c '
+		for f in /proc/slabinfo /proc/pagetypeinfo /proc/vmallocinfo /proc/kallsyms /proc/interrupts /proc/kpageflags \
+			/proc/kpagecount /proc/keys /proc/key-users /proc/timer_list /proc/config.gz /proc/kmsg /sys/kernel/vmcoreinfo; do
+			[ -e $f ] && echo "$f $(wc -c < $f 2>/dev/null || echo 0)"
+		done
+		echo "/sys/firmware $(ls -A /sys/firmware | wc -l)"
+		echo "/proc/acpi $(ls -A /proc/acpi 2>/dev/null | wc -l)"'
+	[ "$status" -eq 0 ]
+	local bad
+	bad=$(awk '$2 != 0' <<<"$output")
+	[ -z "$bad" ] || { echo "readable: $bad"; false; }
+}
+
+@test "beyond the list: chroot escapes, the host's /dev/pts, mknod, keyctl, bpf, io_uring, open_by_handle_at, TIOCSTI, setns/unshare" {
+	echo marker > "$BATS_FILE_TMPDIR/host-marker"
+	run jrun -- /bin/sh -c "
+		echo \"chroot \$(attack chroot-escape $BATS_FILE_TMPDIR/host-marker)\"
+		echo \"pts \$(ls /dev/pts | tr '\n' ' ')\"
+		for v in mknod-char keyctl bpf io_uring open_by_handle_at tiocsti unshare setns; do echo \"\$v \$(probe \$v)\"; done
+		echo \"userns \$(attack unshare-user)\"
+		echo \"maxuserns \$(cat /proc/sys/user/max_user_namespaces)\"
+		echo \"nft \$(attack nested-nft)\""
+	[ "$status" -eq 0 ]
+	grep -qx 'chroot same-root host-hidden' <<<"$output"
+	grep -qx 'pts ptmx ' <<<"$output"
+	grep -qx 'maxuserns 0' <<<"$output"
+	local k v
+	for k in mknod-char keyctl bpf io_uring open_by_handle_at tiocsti unshare setns userns nft; do
+		v=$(sed -n "s/^$k //p" <<<"$output")
+		[ -n "$v" ] && [ "$v" != ok ] || { echo "$k: '$v'"; false; }
+	done
+	# the host's own devpts is not the jail's
+	run jrun -- /bin/stat -c %d /dev/pts
+	[ "$output" != "$(stat -c %d /dev/pts)" ]
+	# children.max > 0: nested user namespaces, as many as it says; report what a nested one reaches
+	run jrun children.max=3 -- /bin/sh -c 'cat /proc/sys/user/max_user_namespaces; attack nested-nft; attack chroot-escape /nonexistent'
+	[ "${lines[0]}" = 3 ]
+	echo "# children.max=3: a nested user+net namespace gets nf_tables: ${lines[1]}" >&3
+	[ "${lines[2]}" = "same-root host-hidden" ]
+}
