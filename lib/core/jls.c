@@ -533,6 +533,10 @@ static char *cmdline(pid_t pid)
 		comm[strcspn(comm, "\n")] = '\0';
 		snprintf(buf, sizeof(buf), "[%s]", comm);
 	}
+	/* The jail writes these bytes: no control character reaches the admin's terminal (ps shows '?'). */
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return strdup(buf);
 }
 
