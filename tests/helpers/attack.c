@@ -222,8 +222,8 @@ static int xattr_one(const char *path, const struct stat *sb, int type, struct F
 	return 0;
 }
 
-/* Bytes of POSIX message queues this uid may have (RLIMIT_MSGQUEUE), unlinked at once. */
-static int mq_fill(void)
+/* Bytes of POSIX message queues this uid may have (RLIMIT_MSGQUEUE), unlinked at once, held for MS. */
+static int mq_fill(int ms)
 {
 	struct mq_attr a = {.mq_maxmsg = 10, .mq_msgsize = 1024};
 	long total = 0;
@@ -238,6 +238,8 @@ static int mq_fill(void)
 		total += a.mq_maxmsg * a.mq_msgsize;
 	}
 	printf("%ld\n", total);
+	fflush(stdout);
+	usleep((useconds_t)ms * 1000);
 	return 0;
 }
 
@@ -579,7 +581,7 @@ int main(int argc, char **argv)
 	if (!strcmp(v, "nsowner"))
 		return nsowner(a);
 	if (!strcmp(v, "mq-fill"))
-		return mq_fill();
+		return mq_fill(atoi(a));
 	if (!strcmp(v, "pid1"))
 		return pid1(a, argc > 3 ? pid_arg(b) : 1);
 	if (!strcmp(v, "pid1-high"))
