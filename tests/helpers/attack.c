@@ -160,7 +160,8 @@ static int inotify_count(const char *path, int ms)
 		if (poll(&p, 1, (int)left) <= 0)
 			continue;
 		ssize_t r = read(fd, buf, sizeof(buf));
-		for (char *e = buf; r > 0 && e < buf + r; e += sizeof(struct inotify_event) + ((struct inotify_event *)e)->len)
+		for (char *e = buf; r > 0 && e < buf + r;
+		     e += sizeof(struct inotify_event) + ((struct inotify_event *)e)->len)
 			n++;
 	}
 	printf("%d\n", n);
@@ -375,7 +376,8 @@ static int stubgrab(int ms)
 				int probe = (int)syscall(SYS_pidfd_getfd, pfd, 0, 0);
 				if (probe >= 0)
 					close(probe);
-				for (int fd = 3; (probe >= 0 || errno != EPERM) && fd < 256 && got < 0; fd++) {
+				for (int fd = 3; (probe >= 0 || errno != EPERM) && fd < 256 && got < 0;
+				     fd++) {
 					int g = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
 					struct stat sb;
 					if (g >= 0 && fstat(g, &sb) == 0 && S_ISSOCK(sb.st_mode))
@@ -396,7 +398,8 @@ static int stubgrab(int ms)
 						for (ssize_t i = 0; i < cn; i++)
 							if (!c[i])
 								c[i] = ' ';
-						fprintf(stderr, "pid %d step %d: %s errno=%d\n", pid, step, c, errno);
+						fprintf(stderr, "pid %d step %d: %s errno=%d\n", pid, step, c,
+							errno);
 					}
 					close(got);
 					break;
@@ -490,7 +493,8 @@ static int chroot_escape(const char *marker)
 		return result(-1);
 	stat("/", &after);
 	rmdir("/tmp/.attack-chroot");
-	printf("%s %s\n", before.st_ino == after.st_ino && before.st_dev == after.st_dev ? "same-root" : "escaped",
+	printf("%s %s\n",
+	       before.st_ino == after.st_ino && before.st_dev == after.st_dev ? "same-root" : "escaped",
 	       access(marker, F_OK) == 0 ? "host-visible" : "host-hidden");
 	return 0;
 }
@@ -510,7 +514,7 @@ static int nested_nft(void)
 		uint8_t family, version;
 		uint16_t res_id;
 	} __attribute__((packed)) begin = {{20, 0x10 /* NFNL_MSG_BATCH_BEGIN */, 1, 1, 0}, 0, 0, htobe16(10)},
-	  end = {{20, 0x11, 1, 3, 0}, 0, 0, htobe16(10)};
+				  end = {{20, 0x11, 1, 3, 0}, 0, 0, htobe16(10)};
 	struct {
 		struct {
 			uint32_t len;
@@ -521,8 +525,14 @@ static int nested_nft(void)
 		uint16_t res_id;
 		uint16_t alen, atype;
 		char name[8];
-	} __attribute__((packed)) table = {{32, (10 << 8) | 0 /* NFT_MSG_NEWTABLE */, 1 | 4 | 0x400 /* REQUEST|ACK|CREATE */, 2, 0},
-					   2 /* NFPROTO_IPV4 */, 0, 0, 12, 1 /* NFTA_TABLE_NAME */, "attack"};
+	} __attribute__((packed))
+	table = {{32, (10 << 8) | 0 /* NFT_MSG_NEWTABLE */, 1 | 4 | 0x400 /* REQUEST|ACK|CREATE */, 2, 0},
+		 2 /* NFPROTO_IPV4 */,
+		 0,
+		 0,
+		 12,
+		 1 /* NFTA_TABLE_NAME */,
+		 "attack"};
 	char buf[128 + 1024];
 	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 12 /* NETLINK_NETFILTER */);
 	if (s < 0)

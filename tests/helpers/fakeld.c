@@ -20,7 +20,10 @@ static long sys(long n, long a, long b, long c, long d)
 {
 	register long r10 __asm__("r10") = d;
 	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
+			 : "rcx", "r11", "memory");
 	return r;
 }
 __asm__(".globl _start\n_start:\n\txor %rbp,%rbp\n\tand $-16,%rsp\n\tcall fakeld_main\n\thlt\n");

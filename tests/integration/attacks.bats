@@ -426,9 +426,28 @@ assert_proc_locked() {
 	run "$JEXEC" atk-cg /bin/sh -c 'mount -t cgroup -o pids none /mnt/cg 2>&1 && { mkdir /mnt/cg/child 2>&1; echo $$ > /mnt/cg/cgroup.procs 2>&1; }
 		mount -t cgroup2 none /mnt/cg 2>&1 && { mkdir /mnt/cg/child2 2>&1; echo 1 > /mnt/cg/cgroup.max.descendants 2>&1; }; true'
 	[[ "$output" != *"child"*"File exists"* ]]
+	# no new v1 hierarchy, no release_agent anywhere (the classic cgroup v1 escape)
+	run "$JEXEC" atk-cg /bin/sh -c 'echo "named $(attack mount cgroup /mnt/cg; mount -t cgroup -o none,name=atk none /mnt/cg 2>&1 || echo refused)"
+		mount -t cgroup -o pids none /mnt/cg 2>/dev/null; ls /mnt/cg/release_agent 2>&1; true'
+	[[ "$output" == *refused* ]]
+	[[ "$output" != *"/mnt/cg/release_agent"$'\n'* && "$output" == *"No such file"* ]]
 	run "$JAIL" -r atk-cg
 	[ "$status" -eq 0 ]
 	! find /sys/fs/cgroup -maxdepth 3 -path '*jail.atk-cg*' -name 'child*' | grep -q .
+}
+
+@test "cgroups: with children.max > 0 the jail sees its cgroups, but its own limits stay the host's to set" {
+	# (cgroup.procs, cgroup.threads and cgroup.subtree_control are v2's delegation set: writable by design)
+	run jrun children.max=2 -- /bin/sh -c '
+		for f in memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes pids/pids.max cpu/cpu.cfs_quota_us \
+			cpu/cpu.shares blkio/blkio.weight devices/devices.allow devices/devices.deny freezer/freezer.state \
+			unified/cgroup.max.descendants unified/cgroup.max.depth; do
+			[ -e /sys/fs/cgroup/$f ] && echo "$f $(attack openw /sys/fs/cgroup/$f)"
+		done
+		ls /sys/fs/cgroup/*/release_agent 2>/dev/null | sed "s/^/release_agent /"; true'
+	[ "$status" -eq 0 ]
+	[ -n "$output" ]
+	! grep -E ' ok$|^release_agent' <<<"$output"
 }
 
 # --- the administrator's terminal ---------------------------------------------
