@@ -516,7 +516,11 @@ userns_owner() {
 	# structural, and harmless: whose counters the jail's charges land on
 	run userns_owner atk-quota
 	[ "$status" -eq 0 ]
-	[ "$output" != 0 ] || { echo "the jail's user namespace is owned by host root: its inotify and mqueue use is root's"; false; }
+	[ "$output" != 0 ] || {
+		echo "the jail's user namespace is owned by host root (the holder is cloned with CLONE_NEWUSER by jail(8) as root):"
+		echo "inotify instances, mqueue bytes, processes... made in the jail are charged to host root's own counts"
+		false
+	}
 	# only then (it cannot starve root any more): with host root holding 8
 	# instances, the jail still gets the whole per-user limit
 	local max
