@@ -393,6 +393,8 @@ static const struct {
 } init_guard[] = {
 	{"ptrace", 1},		 {"process_vm_readv", 0}, {"process_vm_writev", 0},
 	{"pidfd_open", 0},	 {"kcmp", 0},		  {"kcmp", 1},
+	/* same uid: jailed root could set the init's RLIMIT_CPU to 0 and have the kernel kill it */
+	{"prlimit64", 0},
 };
 
 /* The default-allow filter of argument rules; every rule here denies. */
@@ -467,7 +469,7 @@ static const char *const arg_rules[] = {
 	"socket: packet sockets and inet/inet6 SOCK_RAW: EPERM unless allow.raw_sockets",
 	"socket: inet or inet6 when ip4 or ip6 is disable while the other is inherit: EAFNOSUPPORT",
 	"clone with any CLONE_NEW* flag: EPERM unless children.max > 0",
-	"ptrace, process_vm_readv/writev, pidfd_open and kcmp aimed at PID 1 (the jail's init; pid compared on its low 32 bits): EPERM",
+	"ptrace, process_vm_readv/writev, pidfd_open, kcmp and prlimit64 aimed at PID 1 (the jail's init; pid compared on its low 32 bits): EPERM",
 	"socket(AF_NETLINK, *, NETLINK_NETFILTER) and setsockopt replacing iptables, ip6tables, arptables or "
 	"ebtables: EPERM unless vnet = new and securelevel < 3 (also in namespaces the jail makes itself)",
 	"securelevel >= 1: system flags cannot be changed (always so here: see CAP_LINUX_IMMUTABLE); >= 2: "

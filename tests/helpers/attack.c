@@ -27,6 +27,7 @@
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -282,6 +283,11 @@ static int pid1(const char *how, long long pid)
 		if (n < 0 && errno == EFAULT)
 			n = 0; /* reached the process: only the address was wrong */
 		return result(n);
+	}
+	if (!strcmp(how, "prlimit")) {
+		/* only read: the kernel asks the same of a reader as of a writer */
+		struct rlimit old;
+		return result(syscall(SYS_prlimit64, pid, RLIMIT_CPU, NULL, &old));
 	}
 	if (!strcmp(how, "kcmp"))
 		return result(syscall(SYS_kcmp, pid, (long long)getpid(), 0 /* KCMP_FILE */, 0, 0));

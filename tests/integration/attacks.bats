@@ -573,14 +573,14 @@ userns_owner() {
 
 # --- beyond the list: the jail's init and the programs entering the jail -----
 
-@test "init: jailed root cannot take hold of PID 1 (no /proc/1/mem, no ptrace, pidfd, getfd, process_vm, kcmp, also with pid 1 + 2^32)" {
-	run jrun -- /bin/sh -c 'for w in mem ptrace pidfd getfd vmread kcmp; do echo "$w $(attack pid1 $w) $(attack pid1-high $w)"; done'
+@test "init: jailed root cannot take hold of PID 1 (no /proc/1/mem, no ptrace, pidfd, getfd, process_vm, kcmp, prlimit, also with pid 1 + 2^32)" {
+	run jrun -- /bin/sh -c 'for w in mem ptrace pidfd getfd vmread kcmp prlimit; do echo "$w $(attack pid1 $w) $(attack pid1-high $w)"; done'
 	[ "$status" -eq 0 ]
 	local bad
 	bad=$(grep -w ok <<<"$output" || true)
 	[ -z "$bad" ] || { echo "reached PID 1: $bad"; false; }
 	# the same with allow.unprivileged_proc_debug off (jailed root without CAP_SYS_PTRACE)
-	run jrun allow.unprivileged_proc_debug=0 -- /bin/sh -c 'for w in mem ptrace pidfd getfd vmread kcmp; do echo "$w $(attack pid1 $w) $(attack pid1-high $w)"; done'
+	run jrun allow.unprivileged_proc_debug=0 -- /bin/sh -c 'for w in mem ptrace pidfd getfd vmread kcmp prlimit; do echo "$w $(attack pid1 $w) $(attack pid1-high $w)"; done'
 	bad=$(grep -w ok <<<"$output" || true)
 	[ -z "$bad" ] || { echo "reached PID 1: $bad"; false; }
 }
@@ -671,7 +671,7 @@ tree_state() {
 	[ "$(stat -c '%a %u %g %Z' /dev/null)" = "$before" ]
 	# PID 1: identity's jailed root may read the init's memfd (uid 0 is mapped),
 	# so only without CAP_SYS_PTRACE is the init out of its reach
-	run jrun user.range=identity allow.unprivileged_proc_debug=0 -- /bin/sh -c 'for w in mem ptrace pidfd getfd vmread kcmp; do echo "$w $(attack pid1 $w) $(attack pid1-high $w)"; done'
+	run jrun user.range=identity allow.unprivileged_proc_debug=0 -- /bin/sh -c 'for w in mem ptrace pidfd getfd vmread kcmp prlimit; do echo "$w $(attack pid1 $w) $(attack pid1-high $w)"; done'
 	echo "identity, PID 1: $output"
 	! grep -qw ok <<<"$output"
 }
