@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -218,13 +219,40 @@ static int step_prestart(void *ctx, struct jail_err *e)
  * owns, are made first by a short-lived holder: so jailed root has its
  * capabilities over them (its own stack, its hostname), while the init,
  * cloned next, builds the jail's root as host root and only then joins.
+ *
+ * The holder makes them as the first uid of the jail's range, not as host
+ * root: the kernel charges per-user counts made in a user namespace
+ * (inotify instances and watches, message queue bytes, processes, pending
+ * signals, user namespaces) to its owner in the parent namespace as well,
+ * so a jail owned by root could use up root's (issue 10, attacks.bats
+ * "quotas"). user.range=identity keeps root as the owner.
  */
 static void __attribute__((noreturn)) holder_child(void *arg, int sock)
 {
 	const struct jail_create *c = arg;
+	const struct jail_plan *pl = &c->plan;
 	struct jail_err e = {0};
+	uid_t owner = (uid_t)c->st.user_base;
 	char go, n[16];
 
+	if (owner && (setgroups(0, NULL) < 0 || setresgid(owner, owner, owner) < 0 ||
+		      setresuid(owner, owner, owner) < 0)) {
+		jail_err_sys(&e, -errno, "becoming the owner of the jail's user namespace");
+		jail_msg_fail(sock, &e, 1);
+	}
+	if (unshare(CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
+		    (pl->new_net ? CLONE_NEWNET : 0)) < 0) {
+		/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
+		if (errno == ENOSPC || errno == EUSERS)
+			jail_err_set(&e, -EUSERS, "prison limit exceeded");
+		else if ((errno == EPERM || errno == ENOSYS) && jail_range_extent() < 4294967295ULL)
+			jail_err_set(&e, -EUSERS, "jail_set: Operation not permitted");
+		else
+			jail_err_sys(&e, -errno, "the jail's user namespace");
+		jail_msg_fail(sock, &e, 1);
+	}
+	/* Made: the creator writes the maps now. */
+	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, -1);
 	if (read(sock, &go, 1) != 1)
 		_exit(1);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
@@ -266,22 +294,10 @@ static int write_maps(pid_t pid, const char *map, struct jail_err *e)
 static int step_userns(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
-	const struct jail_plan *pl = &c->plan;
-	struct jail_spawn_opts so = {
-		.clone_flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
-			       (pl->new_net ? CLONE_NEWNET : 0),
-		.child = holder_child,
-		.arg = c,
-	};
+	/* The namespaces are made by the holder itself, as their owner (holder_child). */
+	struct jail_spawn_opts so = {.child = holder_child, .arg = c};
 
-	int r = jail_spawn_start(&so, &c->holder, e);
-
-	/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
-	if (r == -ENOSPC || r == -EUSERS)
-		return jail_err_set(e, -EUSERS, "prison limit exceeded");
-	if ((r == -EPERM || r == -ENOSYS) && jail_range_extent() < 4294967295ULL)
-		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
-	return r;
+	return jail_spawn_start(&so, &c->holder, e);
 }
 
 static void undo_userns(void *ctx)
@@ -337,7 +353,10 @@ static int step_maps(void *ctx, struct jail_err *e)
 
 	r.base = (uint32_t)c->st.user_base;
 	jail_range_map(&r, c->st.user_slots, map, sizeof(map));
-	ret = write_maps(c->holder.pid, map, e);
+	/* The holder says when its namespaces are made. */
+	ret = jail_spawn_await(&c->holder, NULL, e);
+	if (ret == 0)
+		ret = write_maps(c->holder.pid, map, e);
 	if (ret == 0 && write(c->holder.sock, "g", 1) != 1)
 		ret = jail_err_sys(e, -errno, "the jail's user namespace");
 	if (ret == 0)
