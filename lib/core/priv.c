@@ -433,8 +433,9 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 	 * only, or 1 + 2^32 names PID 1 past the rule.
 	 */
 	for (size_t i = 0; i < ARRAY_SIZE(init_guard) && ret == 0; i++)
-		ret = jail_rules_add(r, seccomp_syscall_resolve_name(init_guard[i].call), SCMP_ACT_ERRNO(EPERM), 1,
-				     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(init_guard[i].arg, 0xffffffffULL, 1)});
+		ret = jail_rules_add(
+			r, seccomp_syscall_resolve_name(init_guard[i].call), SCMP_ACT_ERRNO(EPERM), 1,
+			(struct jail_rule_cmp[]){JAIL_CMP_MASKED(init_guard[i].arg, 0xffffffffULL, 1)});
 	/* Namespaces: clone with a CLONE_NEW* flag, unless child jails are allowed. */
 	for (size_t i = 0; i < ARRAY_SIZE(nsflags) && !p->children && ret == 0; i++)
 		ret = jail_rules_add(r, SCMP_SYS(clone), SCMP_ACT_ERRNO(EPERM), 1,
@@ -469,7 +470,8 @@ static const char *const arg_rules[] = {
 	"socket: packet sockets and inet/inet6 SOCK_RAW: EPERM unless allow.raw_sockets",
 	"socket: inet or inet6 when ip4 or ip6 is disable while the other is inherit: EAFNOSUPPORT",
 	"clone with any CLONE_NEW* flag: EPERM unless children.max > 0",
-	"ptrace, process_vm_readv/writev, pidfd_open, kcmp and prlimit64 aimed at PID 1 (the jail's init; pid compared on its low 32 bits): EPERM",
+	"ptrace, process_vm_readv/writev, pidfd_open, kcmp and prlimit64 aimed at PID 1 (the jail's init; "
+	"pid compared on its low 32 bits): EPERM",
 	"socket(AF_NETLINK, *, NETLINK_NETFILTER) and setsockopt replacing iptables, ip6tables, arptables or "
 	"ebtables: EPERM unless vnet = new and securelevel < 3 (also in namespaces the jail makes itself)",
 	"securelevel >= 1: system flags cannot be changed (always so here: see CAP_LINUX_IMMUTABLE); >= 2: "

@@ -232,7 +232,8 @@ static __attribute__((noreturn)) void init_loop(int sock, long cmd, long flags)
 		 * kernel alone fills in (kill, pidfd_send_signal without info).
 		 */
 		int si_code = *(int *)(si + 8);
-		int from_outside = *(int *)(si + 16) == 0 && (si_code == 0 /* SI_USER */ || si_code == 0x80 /* SI_KERNEL */);
+		int from_outside = *(int *)(si + 16) == 0 &&
+				   (si_code == 0 /* SI_USER */ || si_code == 0x80 /* SI_KERNEL */);
 		if (sig < 0)
 			continue;
 		if (sig != 17 /* SIGCHLD */) {
