@@ -325,7 +325,7 @@ static int nest_cgroups(int rootfd, const struct jail_ids *ids, const struct jai
 int jail_nest_build(int rootfd, const char *path, const struct jail_ids *ids, const struct jail_cgroup *cg,
 		    struct jail_err *e)
 {
-	_cleanup_close_ int dir = -1, reg = -1, top = -1, proc = -1, at = -1;
+	_cleanup_close_ int dir = -1, reg = -1, proc = -1, at = -1;
 	int r;
 
 	if ((r = nest_cgroups(rootfd, ids, cg, e)) < 0)

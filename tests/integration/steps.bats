@@ -89,10 +89,11 @@ HOOKS+=' exec.prestop=true exec.stop=/bin/true exec.poststop=true exec.release=t
 	"$JAIL" -q -c name=ft path="$ROOT" persist exec.stop=/bin/false
 	run "$JAIL" -r ft
 	[ "$status" -eq 1 ]
-	[ "$output" = "jail: ft: exec.stop: /bin/false: failed" ]
+	[ "$output" = "jail: ft: /bin/false: failed" ]
 	"$BUILD/jls" -j ft >/dev/null
 	run "$JAIL" -R ft
 	[ "$status" -eq 0 ]
-	[ "$output" = "ft: removed" ]
+	[ -z "$output" ]
+	! "$BUILD/jls" -j ft >/dev/null 2>&1
 	no_residue
 }
