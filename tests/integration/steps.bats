@@ -30,6 +30,7 @@ no_residue() {
 	[ -z "$(find /sys/fs/cgroup -maxdepth 8 -type d -name "jail.ft.$t" 2>/dev/null)" ] || { echo "cgroups left"; return 1; }
 	# A zombie init waits for the host's PID 1 to reap it: it is gone, not left.
 	for f in $(grep -l "jail.ft.$t" /proc/[0-9]*/cgroup 2>/dev/null); do
+		[ -e "${f%/cgroup}/status" ] || continue # gone meanwhile
 		grep -q "^State:.*Z" "${f%/cgroup}/status" 2>/dev/null || { echo "process left: $f: $(grep State "${f%/cgroup}/status") $(tr "\\0" " " < "${f%/cgroup}/cmdline")"; return 1; }
 	done
 }
