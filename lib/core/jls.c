@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "jls.h"
+#include "net/netaddr.h"
 #include "util.h"
 
 #define CMDLINE_MAX 4096  /* bytes of a command line shown by -p */
@@ -94,6 +95,34 @@ static const char *ip_mode(const struct jail_params *p, enum jail_param_id mode,
 	return jail_params_get(p, addr)->n > 0 ? "new" : "disable";
 }
 
+/*
+ * FreeBSD's ip4.addr and ip6.addr hold addresses only: the "IF|" prefix and
+ * the netmask are jail(8)'s, used to add an alias, and the kernel never
+ * sees them. So jls shows each stored "h0|198.51.100.10/24" as
+ * "198.51.100.10", in inet_ntop's form, packed one after another into buf.
+ */
+static void addrs_only(const struct jail_param_val *pv, int family, const char **v, size_t *n, char *buf,
+		       size_t bufsz)
+{
+	struct jail_err e = {0};
+	size_t used = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < pv->n && i < JLS_VALUES_MAX && bufsz - used >= NETADDR_STRLEN; i++) {
+		struct netaddr a;
+		char *out = buf + used;
+		if (netaddr_parse(&a, pv->v[i], family, &e) == 0) {
+			netaddr_str(&a, false, out, NETADDR_STRLEN);
+		} else {
+			/* Validated when set; should a bad one get here, still cut it down. */
+			const char *s = strchr(pv->v[i], '|') ? strchr(pv->v[i], '|') + 1 : pv->v[i];
+			snprintf(out, NETADDR_STRLEN, "%.*s", (int)strcspn(s, "/ \t"), s);
+		}
+		v[(*n)++] = out;
+		used += strlen(out) + 1;
+	}
+}
+
 void jls_value(const struct jail_state *st, bool dying, enum jail_param_id id, const char **v, size_t *n,
 	       char *buf, size_t bufsz)
 {
@@ -123,6 +152,12 @@ void jls_value(const struct jail_state *st, bool dying, enum jail_param_id id, c
 	case JP_IP6:
 		v[0] = ip_mode(p, JP_IP6, JP_IP6_ADDR);
 		return;
+	case JP_IP4_ADDR:
+		addrs_only(pv, AF_INET, v, n, buf, bufsz);
+		return;
+	case JP_IP6_ADDR:
+		addrs_only(pv, AF_INET6, v, n, buf, bufsz);
+		return;
 	case JP_OSRELEASE:
 		if (!pv->set) {
 			struct utsname u;
@@ -134,8 +169,8 @@ void jls_value(const struct jail_state *st, bool dying, enum jail_param_id id, c
 		break;
 	}
 	if (d->type == JPT_LIST || d->type == JPT_CMDLIST) {
-		*n = pv->n;
-		for (size_t i = 0; i < pv->n; i++)
+		*n = pv->n < JLS_VALUES_MAX ? pv->n : JLS_VALUES_MAX;
+		for (size_t i = 0; i < *n; i++)
 			v[i] = pv->v[i];
 		return;
 	}
@@ -290,15 +325,15 @@ void jls_end(struct jls_out *o)
 
 static void verbose(struct jls_out *o, const struct jail_state *st, bool dying)
 {
-	const char *ip4[1024], *ip6[1024], *host, *path, *cpu;
-	char b1[64], b2[64], b3[64], b4[64];
+	const char *ip4[JLS_VALUES_MAX], *ip6[JLS_VALUES_MAX], *host, *path, *cpu;
+	char b1[64], b2[64], b3[64], b4[JLS_VALUE_BUF], b6[JLS_VALUE_BUF];
 	size_t n4, n6, n;
 
 	jls_value(st, dying, JP_HOSTNAME, &host, &n, b1, sizeof(b1));
 	jls_value(st, dying, JP_PATH, &path, &n, b2, sizeof(b2));
 	jls_value(st, dying, JP_CPUSET_ID, &cpu, &n, b3, sizeof(b3));
 	jls_value(st, dying, JP_IP4_ADDR, ip4, &n4, b4, sizeof(b4));
-	jls_value(st, dying, JP_IP6_ADDR, ip6, &n6, b4, sizeof(b4));
+	jls_value(st, dying, JP_IP6_ADDR, ip6, &n6, b6, sizeof(b6));
 	if (o->json) {
 		struct jfields j = {o->f, false};
 		char jid[16];
@@ -324,8 +359,8 @@ static void verbose(struct jls_out *o, const struct jail_state *st, bool dying)
 
 static void table(struct jls_out *o, const struct jail_state *st, bool dying)
 {
-	const char *ip4[1024], *host, *path;
-	char b1[64], b2[64], b3[64];
+	const char *ip4[JLS_VALUES_MAX], *host, *path;
+	char b1[JLS_VALUE_BUF], b2[64], b3[64];
 	size_t n4, n;
 
 	jls_value(st, dying, JP_IP4_ADDR, ip4, &n4, b1, sizeof(b1));
@@ -398,8 +433,8 @@ static void params_line(struct jls_out *o, const struct jail_state *st, bool dyi
 	for (int i = 0; i < o->nparams; i++) {
 		int id = o->params[i];
 		const struct jail_param_def *d = &jail_param_defs[id];
-		const char *vbuf[1024], **v = vbuf;
-		char buf[300];
+		const char *vbuf[JLS_VALUES_MAX], **v = vbuf;
+		char buf[JLS_VALUE_BUF];
 		size_t n;
 
 		if ((o->flags & JLS_SKIP) && skipped(st, dying, id))

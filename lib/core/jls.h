@@ -52,10 +52,16 @@ void jls_jail(struct jls_out *o, const struct jail_state *st, bool dying);
 /* The end of the JSON document (nothing in text mode). */
 void jls_end(struct jls_out *o);
 
+#define JLS_VALUES_MAX 1024		     /* strings of one list value shown */
+#define JLS_VALUE_BUF  (JLS_VALUES_MAX * 48) /* room for that many addresses */
+
 /*
- * A parameter's value as jls shows it: *n strings in v (a list may have
- * none), defaults filled in, booleans as true/false. buf (64 bytes or more)
- * holds a number or word made up on the spot; v points into st or buf.
+ * A parameter's value as jls shows it: *n strings in v (at most
+ * JLS_VALUES_MAX; a list may have none), defaults filled in, booleans as
+ * true/false, ip4.addr/ip6.addr as bare addresses (no "IF|", no netmask:
+ * FreeBSD's kernel holds only those). buf holds what is made up on the
+ * spot: 64 bytes do for a scalar, an address list needs JLS_VALUE_BUF.
+ * v points into st or buf.
  */
 void jls_value(const struct jail_state *st, bool dying, enum jail_param_id id, const char **v, size_t *n,
 	       char *buf, size_t bufsz);
