@@ -544,9 +544,65 @@ static int nspids(pid_t pid, pid_t *out, int max, uid_t *euid)
 	return n;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (a printable code point, not a C1 control), or 0. */
+static size_t utf8_ok(const unsigned char *s, size_t len)
+{
+	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
+	unsigned long cp;
+
+	if (n == 0 || s[0] > 0xf4 || n > len)
+		return 0;
+	cp = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	static const unsigned long min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0)
+		return 0;
+	return n;
+}
+
+size_t jls_vis(const char *in, size_t len, char *out, size_t outsz)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t o = 0;
+
+	if (outsz == 0)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = s[i] >= 0x80 ? utf8_ok(s + i, len - i) : (s[i] >= 0x20 && s[i] != 0x7f);
+		char esc[5];
+		if (n > 0 && s[i] != '\\') {
+			if (o + n >= outsz)
+				break;
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		if (s[i] == '\\')
+			snprintf(esc, sizeof(esc), "\\\\");
+		else
+			snprintf(esc, sizeof(esc), "\\%03o", s[i]);
+		if (o + strlen(esc) >= outsz)
+			break;
+		memcpy(out + o, esc, strlen(esc));
+		o += strlen(esc);
+		i++;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/*
+ * The command line as ps shows it, arguments joined by blanks; made safe
+ * for a terminal with jls_vis, since a jailed process writes its own argv.
+ */
 static char *cmdline(pid_t pid)
 {
-	char path[64], buf[CMDLINE_MAX];
+	char path[64], buf[CMDLINE_MAX], safe[CMDLINE_MAX * 4 + 1];
 	ssize_t len;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
@@ -566,9 +622,10 @@ static char *cmdline(pid_t pid)
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 		read_file_at(AT_FDCWD, path, comm, sizeof(comm));
 		comm[strcspn(comm, "\n")] = '\0';
-		snprintf(buf, sizeof(buf), "[%s]", comm);
+		len = snprintf(buf, sizeof(buf), "[%s]", comm);
 	}
-	return strdup(buf);
+	jls_vis(buf, (size_t)len, safe, sizeof(safe));
+	return strdup(safe);
 }
 
 /* The jail's cgroup set, as the registry recorded it when the jail was made. */

@@ -68,12 +68,22 @@ void jls_value(const struct jail_state *st, bool dying, enum jail_param_id id, c
 /* The quote character -q puts around s: '"', '\'' or 0 for none. */
 int jls_quote_char(const char *s);
 
+/*
+ * Copy len bytes of s into out (outsz bytes, NUL-terminated, cut at a
+ * whole character) so that no byte of it can drive a terminal: control
+ * characters, DEL, bytes that are not well-formed UTF-8 and C1 controls
+ * become octal escapes as vis(3) -o writes them ("\033", "\012"), and a
+ * backslash becomes "\\" so the escapes stay unambiguous. Returns the
+ * length written. 4 * len + 1 bytes always suffice.
+ */
+size_t jls_vis(const char *s, size_t len, char *out, size_t outsz);
+
 /* One process of a jail, seen from the host. */
 struct jls_proc {
 	pid_t pid;  /* host pid */
 	pid_t jpid; /* pid inside the jail's pid namespace */
 	uid_t uid;  /* effective */
-	char *cmd;  /* command line, blanks for NULs; "[comm]" when it has none */
+	char *cmd;  /* command line, blanks for NULs, escaped by jls_vis; "[comm]" when it has none */
 };
 
 /*

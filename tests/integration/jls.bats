@@ -19,6 +19,11 @@ setup() {
 }
 teardown() {
 	stop_all
+	# A jail kept up by a process entered with jexec outlives its creator: remove it.
+	local n
+	while read -r n; do
+		[ -L "$JAIL_STATEDIR/n.$n" ] && "$JAIL" -q -r "$n" >/dev/null 2>&1
+	done < "$BATS_TEST_TMPDIR/names"
 	local l
 	for l in "$JAIL_STATEDIR"/n.fake*; do
 		[ -L "$l" ] && rm -f "$JAIL_STATEDIR/$(readlink "$l").json" "$l"
@@ -338,4 +343,34 @@ PY
 	[ "${#lines[@]}" -eq 4 ]
 	[[ "$output" == *" $extra "* ]]
 	[[ "$output" == *" 2 root     /bin/sleep 30"* ]]
+}
+
+@test "-p escapes control characters of a jailed command line (octal, as vis -o)" {
+	local evil
+	evil=$(printf 'x\033]0;owned\007\nline2')
+	start_jail jlsmu
+	"$BUILD/jexec" jlsmu /bin/sh -c 'sleep 30; true' "$evil" </dev/null >/dev/null 2>&1 3>&- &
+	echo $! >> "$BATS_TEST_TMPDIR/pids"
+	for _ in $(seq 200); do
+		"$JLS" -p jlsmu | grep -q " root     /bin/sh -c sleep 30; true x" && break
+		sleep 0.05
+	done
+	run "$JLS" -p jlsmu
+	[ "$status" -eq 0 ]
+	# every line is one process: the newline in the argument made none of its own
+	[ "$(printf '%s\n' "$output" | grep -c ' jlsmu ')" -eq "$((${#lines[@]} - 1))" ]
+	! printf '%s' "$output" | grep -q "$(printf '[\001-\011\013-\037\177]')"
+	local l found=0
+	for l in "${lines[@]}"; do
+		[[ "$l" == "     1 jlsmu "*" root     /bin/sh -c sleep 30; true x\\033]0;owned\\007\\012line2" ]] && found=1
+	done
+	[ "$found" = 1 ]
+	run "$JLS" -p --libxo json jlsmu
+	! printf '%s' "$output" | grep -q "$(printf '[\001-\011\013-\037\177]')"
+	echo "$output" | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["process-information"]["process"]
+assert "/bin/sh -c sleep 30; true x\\033]0;owned\\007\\012line2" in [x["command"] for x in p], p
+'
+	"$JAIL" -q -r jlsmu
 }

@@ -289,6 +289,21 @@ int main(void)
 	      "\\\"hi\\\"\"}]}}\n",
 	      "-p json");
 
+	/* jls_vis: nothing a jailed process puts in its argv reaches the terminal raw. */
+	char vis[128];
+	const char hostile[] = "sh x\033]0;owned\007\nline2\tend\\n\x7f";
+	T_INT(jls_vis(hostile, sizeof(hostile) - 1, vis, sizeof(vis)), 43, "vis: length");
+	T_STR(vis, "sh x\\033]0;owned\\007\\012line2\\011end\\\\n\\177",
+	      "vis: ESC, BEL, newline, tab, DEL octal; backslash doubled");
+	const char utf[] = "caf\xc3\xa9 \xc2\x9b"
+			   "31m \xff\xe2\x82"
+			   " \xf0\x9f\x90\xa7";
+	jls_vis(utf, sizeof(utf) - 1, vis, sizeof(vis));
+	T_STR(vis, "caf\xc3\xa9 \\302\\23331m \\377\\342\\202 \xf0\x9f\x90\xa7",
+	      "vis: UTF-8 kept; C1 CSI, stray and cut bytes escaped");
+	T_INT(jls_vis("a\033b", 3, vis, 4), 1, "vis: cut before an escape that does not fit");
+	T_STR(vis, "a", "vis: output always terminated");
+
 	/* A "jail" whose init shares our pid namespace is no jail: never list the host. */
 	struct jls_proc *procs = NULL;
 	a.init_pid = getpid();
