@@ -89,9 +89,10 @@ static int bind_host_file(const char *src, int dirfd, const char *name, bool cre
 static int setup_dev(int rootfd, const struct jail_root_opts *o, struct jail_err *e)
 {
 	static const char *const devs[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	/* log: syslog's socket is where FreeBSD jails have it, outside the read-only /dev. */
 	static const char *const links[][2] = {
 		{"ptmx", "pts/ptmx"},	       {"fd", "/proc/self/fd"},	      {"stdin", "/proc/self/fd/0"},
-		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}, {"log", "/var/run/log"},
 	};
 	_cleanup_close_ int target = open_mountpoint(rootfd, o->path, "dev", true, e);
 	_cleanup_close_ int dev = -1;
