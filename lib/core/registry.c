@@ -19,6 +19,7 @@
 
 #include "cleanup.h"
 #include "registry.h"
+#include "registry_public.h"
 #include "util.h"
 
 #define JID_MAX	  999999
@@ -30,7 +31,7 @@ int jail_registry_open(struct jail_registry *r, struct jail_err *e)
 
 	r->dirfd = r->lockfd = -1;
 	snprintf(r->dir, sizeof(r->dir), "%s", dir && *dir ? dir : "/run/jail");
-	if (mkdir(r->dir, 0700) < 0 && errno != EEXIST)
+	if (mkdir(r->dir, 0711) < 0 && errno != EEXIST)
 		return jail_err_sys(e, -errno, "state directory %s", r->dir);
 	r->dirfd = open(r->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (r->dirfd < 0)
@@ -154,8 +155,10 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, str
 	ret = write_all(fd, text, strlen(text));
 	if (ret == 0 && write_all(fd, "\n", 1) == 0 && close(fd) == 0) {
 		fd = -1;
-		if (renameat(r->dirfd, tmp, r->dirfd, final) == 0)
+		if (renameat(r->dirfd, tmp, r->dirfd, final) == 0) {
+			(void)jail_registry_publish(r, st, true); /* jls for every user; best effort */
 			return 0;
+		}
 	}
 	ret = -errno;
 	if (fd >= 0)
@@ -172,6 +175,7 @@ int jail_registry_remove(struct jail_registry *r, const struct jail_state *st)
 	snprintf(f, sizeof(f), "%d.json", st->jid);
 	unlinkat(r->dirfd, f, 0);
 	unlinkat(r->dirfd, link, 0);
+	(void)jail_registry_publish(r, st, false);
 	return 0;
 }
 

@@ -28,7 +28,10 @@ teardown() {
 	for l in "$JAIL_STATEDIR"/n.fake*; do
 		[ -L "$l" ] && rm -f "$JAIL_STATEDIR/$(readlink "$l").json" "$l"
 	done
-	assert_jls_clean
+	local rc=0
+	assert_jls_clean || rc=1
+	[ -z "${PUBDIR:-}" ] || rm -rf "$PUBDIR"
+	return $rc
 }
 
 # Nothing of this test's jails remains. (Only our names: other jails may be
@@ -39,7 +42,9 @@ assert_jls_clean() {
 		cg=$(jail_cgroups | grep -E "/jail\.$n\$" || true)
 		[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
 	done < "$BATS_TEST_TMPDIR/names"
-	st=$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
+	# public/ (what jls shows any user) may stay, empty
+	st=$( (ls -A "$JAIL_STATEDIR"; ls -A "$JAIL_STATEDIR/public" | sed 's|^|public/|') 2>/dev/null |
+		grep -v -e '^cache$' -e '^\.lock$' -e '^public$' || true)
 	[ -z "$st" ] || { echo "leftover state: $st"; return 1; }
 	while read -r p; do
 		if kill -0 "$p" 2>/dev/null; then echo "leftover process $p"; return 1; fi
@@ -373,4 +378,55 @@ p = json.load(sys.stdin)["process-information"]["process"]
 assert "/bin/sh -c sleep 30; true x\\033]0;owned\\007\\012line2" in [x["command"] for x in p], p
 '
 	"$JAIL" -q -r jlsmu
+}
+
+@test "any user lists jails (FreeBSD): the public copy, without meta, env, exec.* or anything writable" {
+	# A registry and a jls every user can reach (the bats directories are 0700).
+	PUBDIR=$(mktemp -d /tmp/jls-public.XXXXXX)
+	chmod 0755 "$PUBDIR"
+	cp "$JLS" "$PUBDIR/jls"
+	export JAIL_STATEDIR="$PUBDIR/state"
+	local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	start_jail jlsnu host.hostname=nu.example.org meta=secret-meta env=SECRET_TOKEN=42 \
+		exec.poststop="echo secret-hook" exec.prestart="echo secret-prestart"
+	run "$JLS"
+	local root_view=$output
+	run --separate-stderr "${nobody[@]}" "$PUBDIR/jls"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$output" = "$root_view" ]
+	[[ "$output" == *" nu.example.org "* ]]
+	run --separate-stderr "${nobody[@]}" "$PUBDIR/jls" -n -j jlsnu name host.hostname persist meta env
+	[ "$status" -eq 0 ]
+	[ "$output" = 'name=jlsnu host.hostname=nu.example.org nopersist meta="" env=""' ]
+	run "${nobody[@]}" "$PUBDIR/jls" -j 1 name
+	[ "$output" = jlsnu ]
+	run "${nobody[@]}" "$PUBDIR/jls" -c -j jlsnu
+	[ "$status" -eq 0 ]
+	run --separate-stderr "${nobody[@]}" "$PUBDIR/jls" -j nosuch
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'jls: jail "nosuch" not found' ]
+	run "${nobody[@]}" "$PUBDIR/jls" -p jlsnu
+	[[ "$output" == *" 2 root     /bin/sleep 30"* ]]
+	# root still sees everything
+	run "$JLS" -j jlsnu meta env
+	[ "$output" = "secret-meta SECRET_TOKEN=42" ]
+	# what the user can reach: no state file, nothing writable, no secret
+	run "${nobody[@]}" cat "$JAIL_STATEDIR/1.json"
+	[ "$status" -ne 0 ]
+	run "${nobody[@]}" ls "$JAIL_STATEDIR"
+	[ "$status" -ne 0 ]
+	run "${nobody[@]}" touch "$JAIL_STATEDIR/public/1.json" "$JAIL_STATEDIR/public/x" "$JAIL_STATEDIR/x"
+	[ "$status" -ne 0 ]
+	[ ! -e "$JAIL_STATEDIR/public/x" ] && [ ! -e "$JAIL_STATEDIR/x" ]
+	[ "$(stat -c %a "$JAIL_STATEDIR")" = 711 ]
+	[ "$(stat -c '%a %U' "$JAIL_STATEDIR/public")" = "755 root" ]
+	[ "$(stat -c '%a %U' "$JAIL_STATEDIR/public/1.json")" = "644 root" ]
+	! grep -E 'secret|SECRET|exec\.|"meta"|"env"' "$JAIL_STATEDIR/public/1.json"
+	# gone with the jail
+	stop_all
+	: > "$BATS_TEST_TMPDIR/pids"
+	[ ! -e "$JAIL_STATEDIR/public/1.json" ]
+	run "${nobody[@]}" "$PUBDIR/jls"
+	[ "$output" = "   JID  IP Address      Hostname                      Path" ]
 }

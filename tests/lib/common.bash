@@ -33,7 +33,9 @@ assert_clean() {
 	local cg st
 	cg=$(jail_cgroups | sort | comm -23 - "$BATS_TEST_TMPDIR/cgroups.before")
 	[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
-	st=$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
+	# public/ (what jls shows any user) may stay, empty
+	st=$( (ls -A "$JAIL_STATEDIR"; ls -A "$JAIL_STATEDIR/public" | sed 's|^|public/|') 2>/dev/null |
+		grep -v -e '^cache$' -e '^\.lock$' -e '^public$' || true)
 	[ -z "$st" ] || { echo "leftover state: $st"; return 1; }
 	if pgrep -f "jail -c path=$ROOT" >/dev/null; then
 		echo "leftover jail process"; return 1
