@@ -10,6 +10,7 @@ PKGS="
   iproute2 util-linux procps psmisc kmod
   hyperfine bubblewrap crun iperf3 time
   nginx-light
+  bash-completion debhelper dpkg-dev lintian
 "
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: must run as root" >&2
