@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/attach.h"
-#include "core/registry.h"
+#include "jail/jail.h"
+
 
 static void usage(void)
 {

@@ -14,7 +14,7 @@
 
 #include "jail/err.h"
 #include "jail/mkroot.h"
-#include "core/preflight.h"
+#include "jail/preflight.h"
 
 #define MAX_LIST 256
 

@@ -105,6 +105,13 @@ const struct jconf_jail *jconf_find(const struct jconf *c, const char *name);
 int jconf_select(const struct jconf *c, char *const *names, size_t nnames, size_t **idx, size_t *nidx,
 		 struct jail_err *e);
 
+/* The selected jails (indexes from jconf_select) ordered so that each comes
+ * after what it depends on; dependencies outside the selection are added
+ * before their dependents. A dependency that is not configured or a loop
+ * fails naming the jail. *out is malloc'd. */
+int jconf_depend_order(const struct jconf *c, const size_t *sel, size_t nsel, size_t **out, size_t *nout,
+		       struct jail_err *e);
+
 /* Format one jail like `jail -e SEP`: "name=a|path=/srv/a|persist", without
  * a newline; the "jid" parameter is not shown, lists are joined by ",",
  * values quoted as FreeBSD's quoted_print does. *out is malloc'd. */

@@ -170,6 +170,8 @@ int jail_params_set_arg(struct jail_params *p, const char *arg, bool split, stru
 int jail_params_set(struct jail_params *p, enum jail_param_id id, const char *const *vals, size_t n,
 		    bool append, struct jail_err *e);
 void jail_params_clear(struct jail_params *p, enum jail_param_id id);
+/* A deep copy of src into dst (which is overwritten); on failure dst is empty. */
+int jail_params_copy(struct jail_params *dst, const struct jail_params *src, struct jail_err *e);
 void jail_params_free(struct jail_params *p);
 
 /* Typed getters; they fall back to the table's default. */

@@ -1,11 +1,13 @@
 /*
- * jexec. The jail is found in the registry and its init opened as a pidfd
- * (checked against its start time, so a reused pid is never joined). The
- * program is prepared on the host from the jail's own files, then a helper
- * process made non-dumpable joins the jail's cgroups and, through the pidfd,
- * all its namespaces at once, and forks the program into the jail's PID
- * namespace; the program locks itself down exactly as the jail's init did
- * and execs with no host fd open and a working directory inside the jail.
+ * jexec. The jail's init is opened as a pidfd (checked against its start
+ * time, so a reused pid is never joined). The program is prepared on the
+ * host from the jail's own files, then a helper made non-dumpable starts in
+ * the jail's cgroups (the spawn helper), joins all its namespaces at once
+ * through the pidfd, and forks the program into the jail's PID namespace;
+ * the program locks itself down exactly as the jail's init did and execs
+ * with no host fd open and a working directory inside the jail. When the
+ * helper has reaped it, the init is told to look whether the jail still
+ * has processes (a jail without persist ends with its last one).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,82 +27,68 @@
 #include "cleanup.h"
 #include "exec.h"
 #include "priv.h"
+#include "relay.h"
+#include "spawn.h"
 #include "sys.h"
 #include "util.h"
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
-static int status_of(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1;
-}
+struct helper_args {
+	int pidfd; /* the jail's init */
+	struct jail_exec *x;
+	const struct jail_priv *priv;
+	const struct jail_seccomp *filters;
+};
 
 /* The program's side, in the jail's PID namespace. */
-static void __attribute__((noreturn))
-in_jail(struct jail_exec *x, const struct jail_priv *priv, const struct jail_seccomp *f, int sock)
+static void __attribute__((noreturn)) in_jail(const struct helper_args *a, int sock)
 {
 	struct jail_err e = {0};
 	int master = -1;
 
-	if (x->use_pty && jail_pty_open(&master, x->slave, sizeof(x->slave), &e) < 0)
-		goto fail;
-	if (jail_priv_lockdown(priv, f, &e) < 0)
-		goto fail;
+	if (a->x->pty_fds && jail_pty_open(&master, a->x->slave, sizeof(a->x->slave), &e) < 0)
+		jail_msg_fail(sock, &e, 127);
+	if (jail_priv_lockdown(a->priv, a->filters, &e) < 0)
+		jail_msg_fail(sock, &e, 127);
 	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, master);
 	if (master >= 0)
 		close(master);
-	jail_exec_become(x, priv, sock);
-fail:
-	jail_msg_send(sock, JAIL_MSG_ERROR, 0, 0, &e, -1);
-	_exit(127);
+	jail_exec_become(a->x, a->priv, sock);
 }
 
 /* The helper: joins the jail, forks the program into it, waits for it. */
-static void __attribute__((noreturn))
-helper(int pidfd, int *cgfds, int ncgfds, struct jail_exec *x, const struct jail_priv *priv,
-       const struct jail_seccomp *f, int sock)
+static void __attribute__((noreturn)) helper(void *arg, int sock)
 {
+	const struct helper_args *a = arg;
 	struct jail_err e = {0};
 	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
 		    CLONE_NEWCGROUP;
-	int st_code;
+	int st;
 
 	prctl(PR_SET_DUMPABLE, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* Into the jail's cgroups first (v1 "tasks": only ourselves, no global lock). */
-	if (jail_cgroup_join_self(cgfds, ncgfds, &e) < 0)
-		goto fail;
 	/* Keep only the socket and the pidfd. */
-	int lo = sock < pidfd ? sock : pidfd, hi = sock < pidfd ? pidfd : sock;
+	int lo = sock < a->pidfd ? sock : a->pidfd, hi = sock < a->pidfd ? a->pidfd : sock;
 	sys_close_range(3, (unsigned)lo - 1, 0);
 	if (hi > lo + 1)
 		sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
 	sys_close_range((unsigned)hi + 1, ~0U, 0);
 	/* The same namespace as ours (ip4=inherit, host=inherit) is joined as a no-op. */
-	if (setns(pidfd, flags) < 0) {
+	if (setns(a->pidfd, flags) < 0) {
 		jail_err_sys(&e, -errno, "joining the jail's namespaces");
-		goto fail;
+		jail_msg_fail(sock, &e, 127);
 	}
-	close(pidfd);
+	close(a->pidfd);
 	pid_t pid = fork();
 	if (pid < 0) {
 		jail_err_sys(&e, -errno, "fork");
-		goto fail;
+		jail_msg_fail(sock, &e, 127);
 	}
 	if (pid == 0)
-		in_jail(x, priv, f, sock);
+		in_jail(a, sock);
 	close(sock);
-	while (waitpid(pid, &st_code, 0) < 0)
+	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			_exit(127);
-	_exit(status_of(st_code));
-fail:
-	jail_msg_send(sock, JAIL_MSG_ERROR, 0, 0, &e, -1);
-	_exit(127);
+	_exit(jail_status_decode(st));
 }
 
 static int host_user(struct jail_exec *x, const char *name, struct jail_err *e)
@@ -121,57 +108,26 @@ static int host_user(struct jail_exec *x, const char *name, struct jail_err *e)
 	return 0;
 }
 
-int jail_attach_run(struct jail_registry *reg, const char *key, const struct jail_attach_opts *o,
-		    struct jail_err *e)
+/* The program, its user and environment, resolved in the jail's own files. */
+static int prepare(struct jail_exec *x, int rootfd, const char *where, const struct jail_attach_opts *o,
+		   char **shell_argv, struct jail_err *e)
 {
-	struct jail_state st;
-	struct jail_priv priv;
-	struct jail_seccomp filters = {0};
-	struct jail_exec *x = calloc(1, sizeof(*x));
-	_cleanup_close_ int pidfd = -1, rootfd = -1, hpidfd = -1, cgfd = -1;
-	int sock[2] = {-1, -1}, ptmx = -1, one = 1, ret;
-	char rootpath[64], *shell_argv[2] = {NULL, NULL};
-	sigset_t mask, old;
+	int ret;
 
-	if (!x)
-		return jail_err_set(e, -ENOMEM, "out of memory");
-	ret = jail_registry_find(reg, key, &st, e);
-	if (ret < 0) {
-		free(x);
-		return ret;
-	}
-	if (jail_state_status(&st) != JAIL_ALIVE) {
-		ret = jail_err_set(e, -ESRCH, "jail \"%s\" not found", key);
-		goto out;
-	}
-	pidfd = sys_pidfd_open(st.init_pid, 0);
-	snprintf(rootpath, sizeof(rootpath), "/proc/%d/root", (int)st.init_pid);
-	rootfd = open(rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	/* Checked after the opens: the pid was the jail's init when we took it. */
-	if (pidfd < 0 || rootfd < 0 || proc_starttime(st.init_pid) != st.init_start) {
-		ret = jail_err_set(e, -ESRCH, "jail \"%s\" not found", key);
-		goto out;
-	}
-	ret = jail_priv_from_params(&st.params, &priv, e);
-	if (ret == 0)
-		ret = jail_priv_compile(&priv, reg->dir, &filters, e);
-	if (ret < 0)
-		goto out;
-	const char *where = jail_params_str(&st.params, JP_PATH);
 	if (o->host_user) {
 		ret = host_user(x, o->host_user, e);
+		/* identity() looks up root for the environment; the host user stays. */
 		if (ret == 0)
-			ret = jail_exec_identity(x, rootfd, where ? where : "/", NULL, o->clean, e);
-		/* identity() looked up root for the environment; the host user stays. */
+			ret = jail_exec_identity(x, rootfd, where, NULL, o->clean, e);
 		if (ret == 0)
 			ret = host_user(x, o->host_user, e);
 	} else {
-		ret = jail_exec_identity(x, rootfd, where ? where : "/", o->jail_user, o->clean, e);
+		ret = jail_exec_identity(x, rootfd, where, o->jail_user, o->clean, e);
 	}
 	for (int i = 0; ret == 0 && i < o->nenv; i++)
 		ret = jail_exec_setenv(x, o->env[i], e);
 	if (ret < 0)
-		goto out;
+		return ret;
 	if (o->dir)
 		snprintf(x->dir, sizeof(x->dir), "%s", o->dir);
 	x->argv = o->argv;
@@ -179,109 +135,97 @@ int jail_attach_run(struct jail_registry *reg, const char *key, const struct jai
 		shell_argv[0] = x->user.shell[0] ? x->user.shell : "/bin/sh";
 		x->argv = shell_argv;
 	}
-	ret = jail_exec_find(x, rootfd, where ? where : "/", x->argv[0], e);
-	if (ret < 0)
-		goto out;
-	x->use_pty = !o->no_tty && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	x->pty_fds = jail_exec_tty_fds();
+	return jail_exec_find(x, rootfd, where, x->argv[0], e);
+}
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
-		ret = jail_err_sys(e, -errno, "socketpair");
-		goto out;
-	}
-	setsockopt(sock[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	jail_relay_sigset(&mask);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	x->sigmask = old;
+/* Relay until the program ends; its status, or -errno with e filled. */
+static int relay(struct jail_spawn *sp, const struct jail_attach_opts *o, const char *what, struct jail_err *e)
+{
+	int ptmx = -1, ret = jail_spawn_await(sp, &ptmx, e);
+	struct jail_relay rl = {
+		.sock = sp->sock, .watch_pidfd = sp->pidfd, .ptmx = ptmx, .signal_pidfd = -1, .timeout_ms = o->timeout_ms};
 
-	/* Straight into the jail's v2 cgroup where there is one; v1 is joined by the helper. */
-	struct clone_args ca = {.flags = CLONE_PIDFD,
-				.pidfd = (unsigned long long)(uintptr_t)&hpidfd,
-				.exit_signal = SIGCHLD};
-	cgfd = jail_cgroup_v2_fd(&st.cg);
-	if (cgfd >= 0) {
-		ca.flags |= CLONE_INTO_CGROUP;
-		ca.cgroup = (unsigned long long)cgfd;
-	}
-	int cgfds[JAIL_CGROUP_MAX];
-	int ncg = jail_cgroup_open_self_join(&st.cg, cgfd < 0, cgfds, JAIL_CGROUP_MAX, e);
-	if (ncg < 0) {
-		ret = ncg;
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		goto out;
-	}
-	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (pid < 0 && cgfd >= 0) {
-		ca.flags &= ~CLONE_INTO_CGROUP;
-		close(cgfd);
-		cgfd = -1;
-		for (int i = 0; i < ncg; i++)
-			close(cgfds[i]);
-		ncg = jail_cgroup_open_self_join(&st.cg, true, cgfds, JAIL_CGROUP_MAX, e);
-		pid = ncg < 0 ? -1 : syscall(SYS_clone3, &ca, sizeof(ca));
-	}
-	if (pid != 0)
-		for (int i = 0; i < ncg; i++)
-			close(cgfds[i]);
-	if (pid < 0) {
-		ret = jail_err_sys(e, -errno, "clone3");
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		goto out;
-	}
-	if (pid == 0) {
-		close(sock[0]);
-		helper(pidfd, cgfds, ncg, x, &priv, &filters, sock[1]);
-	}
-	close(sock[1]);
-	sock[1] = -1;
-
-	/* Until "ready" (with the pty master) or an error. */
-	struct jail_msg m;
-	for (;;) {
-		int n = jail_msg_recv(sock[0], &m, &ptmx, NULL);
-		if (n <= 0) {
-			ret = jail_err_set(e, -EIO, "the jail went away");
-			break;
-		}
-		if (m.type == JAIL_MSG_ERROR) {
-			*e = m.err;
-			ret = e->code < 0 ? e->code : -EIO;
-			break;
-		}
-		if (m.type == JAIL_MSG_READY) {
-			ret = 0;
-			break;
-		}
-	}
-	struct jail_relay rl = {.sock = sock[0],
-				.watch_pidfd = hpidfd,
-				.ptmx = ptmx,
-				.signal_pidfd = -1,
-				.timeout_ms = o->timeout_ms};
-	sock[0] = -1;
+	sp->sock = -1;
 	if (ret == 0)
 		jail_relay_run(&rl);
 	else if (ptmx >= 0)
 		close(ptmx);
 	if (rl.sock >= 0)
 		close(rl.sock);
-	siginfo_t si = {0};
-	while (waitid(P_PIDFD, (id_t)hpidfd, &si, WEXITED) < 0 && errno == EINTR)
-		;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (ret == 0 && rl.timed_out) {
-		ret = jail_err_set(e, -ETIMEDOUT, "%s: timed out", x->argv[0]);
-	} else if (ret == 0 && rl.failed) {
+	int status = jail_spawn_wait(sp);
+	if (ret < 0)
+		return ret;
+	if (rl.timed_out)
+		return jail_err_set(e, -ETIMEDOUT, "%s: timed out", what);
+	if (rl.failed) {
 		*e = rl.err;
-		ret = e->code < 0 ? e->code : -EIO;
+		return e->code < 0 ? e->code : -EIO;
 	}
+	return status;
+}
+
+int jail_attach(struct jail_registry *reg, const struct jail_state *st, const struct jail_params *p,
+		const struct jail_attach_opts *o, struct jail_err *e)
+{
+	struct jail_priv priv;
+	struct jail_seccomp filters = {0};
+	struct jail_exec *x = calloc(1, sizeof(*x));
+	_cleanup_close_ int pidfd = -1, rootfd = -1;
+	char rootpath[64], *shell_argv[2] = {NULL, NULL};
+	struct jail_spawn sp = JAIL_SPAWN_INIT;
+	sigset_t mask, old;
+	int ret;
+
+	if (!x)
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	pidfd = sys_pidfd_open(st->init_pid, 0);
+	snprintf(rootpath, sizeof(rootpath), "/proc/%d/root", (int)st->init_pid);
+	rootfd = open(rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* Checked after the opens: the pid was the jail's init when we took it. */
+	if (pidfd < 0 || rootfd < 0 || proc_starttime(st->init_pid) != st->init_start) {
+		ret = jail_err_set(e, -ESRCH, "jail \"%s\" not found", st->name);
+		goto out;
+	}
+	const char *where = jail_params_str(p, JP_PATH);
+	ret = jail_priv_from_params(p, &priv, e);
 	if (ret == 0)
-		ret = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+		ret = jail_priv_compile(&priv, reg->dir, &filters, e);
+	if (ret == 0)
+		ret = prepare(x, rootfd, where ? where : "/", o, shell_argv, e);
+	if (ret < 0)
+		goto out;
+	jail_relay_sigset(&mask);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	x->sigmask = old;
+	struct helper_args ha = {.pidfd = pidfd, .x = x, .priv = &priv, .filters = &filters};
+	struct jail_spawn_opts so = {.cg = &st->cg, .passcred = true, .child = helper, .arg = &ha};
+	ret = jail_spawn_start(&so, &sp, e);
+	if (ret == 0)
+		ret = relay(&sp, o, x->argv[0], e);
+	jail_spawn_release(&sp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* The program has gone: the init looks whether the jail still has processes. */
+	sys_pidfd_send_signal(pidfd, SIGCHLD, NULL, 0);
 out:
-	for (int i = 0; i < 2; i++)
-		if (sock[i] >= 0)
-			close(sock[i]);
 	jail_seccomp_free(&filters);
-	jail_state_free(&st);
+	jail_exec_free(x);
 	free(x);
+	return ret;
+}
+
+int jail_attach_run(struct jail_registry *reg, const char *key, const struct jail_attach_opts *o,
+		    struct jail_err *e)
+{
+	struct jail_state st;
+	int ret = jail_registry_find(reg, key, &st, e);
+
+	if (ret < 0)
+		return ret;
+	if (jail_state_status(&st) != JAIL_ALIVE)
+		ret = jail_err_set(e, -ESRCH, "jail \"%s\" not found", key);
+	else
+		ret = jail_attach(reg, &st, &st.params, o, e);
+	jail_state_free(&st);
 	return ret;
 }

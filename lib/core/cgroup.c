@@ -189,7 +189,7 @@ static void devices_restrict(const char *dir)
 		write_file_at(dfd, "devices.allow", allow[i]);
 }
 
-static int build_dirs(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e)
+int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e)
 {
 	struct hier h[JAIL_CGROUP_MAX];
 	int nh = find_hiers(h, JAIL_CGROUP_MAX);
@@ -201,47 +201,62 @@ static int build_dirs(struct jail_cgroup *cg, const char *parent, const char *le
 		char base[PATH_MAX];
 		struct jail_cgroup_dir *d = &cg->d[cg->n];
 
-		if (parent) {
+		if (parent)
 			snprintf(base, sizeof(base), "%s", parent);
-		} else if (own_path(0, &h[i], base, sizeof(base)) < 0) {
+		else if (own_path(0, &h[i], base, sizeof(base)) < 0)
 			continue;
-		}
 		int len = snprintf(d->path, sizeof(d->path), "%s%s%s/%s", h[i].mnt, base[0] == '/' ? "" : "/",
 				   strcmp(base, "/") ? base : "", leaf);
 		if (len < 0 || (size_t)len >= sizeof(d->path))
 			continue;
 		snprintf(d->controllers, sizeof(d->controllers), "%s", h[i].v2 ? "" : h[i].opts);
 		d->v2 = h[i].v2;
-		{
-			int r = mkdir_p(d->path, strstr(d->controllers, "cpuset") != NULL);
-			if (r == -EEXIST) {
-				/* A leftover of a crashed jail is reused only when empty. */
-				char procs[64];
-				_cleanup_close_ int dfd = open(d->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-				if (dfd < 0 || read_file_at(dfd, "cgroup.procs", procs, sizeof(procs)) != 0) {
-					jail_cgroup_destroy(cg, NULL);
-					return jail_err_set(e, -EEXIST, "cgroup: %s: exists and is in use",
-							    d->path);
-				}
-			} else if (r < 0) {
-				/* Not ours to write (read-only, not delegated): skip it. */
-				continue;
-			}
-			if (strstr(d->controllers, "cpuset"))
-				cpuset_inherit(d->path);
-			if (strstr(d->controllers, "devices"))
-				devices_restrict(d->path);
-		}
 		cg->n++;
 	}
 	if (cg->n == 0)
-		return jail_err_set(e, -ENOENT, "cgroup: no writable cgroup hierarchy found");
+		return jail_err_set(e, -ENOENT, "cgroup: no cgroup hierarchy found");
 	return 0;
 }
 
-int jail_cgroup_create(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e)
+/* A leftover of a crashed jail is reused only when empty. */
+static int reuse_empty(const char *path, struct jail_err *e)
 {
-	return build_dirs(cg, parent, leaf, e);
+	char procs[64];
+	_cleanup_close_ int dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0 || read_file_at(dfd, "cgroup.procs", procs, sizeof(procs)) != 0)
+		return jail_err_set(e, -EEXIST, "cgroup: %s: exists and is in use", path);
+	return 0;
+}
+
+int jail_cgroup_make(struct jail_cgroup *cg, struct jail_err *e)
+{
+	int kept = 0;
+
+	for (int i = 0; i < cg->n; i++) {
+		struct jail_cgroup_dir *d = &cg->d[i];
+		int r = mkdir_p(d->path, strstr(d->controllers, "cpuset") != NULL);
+		if (r == -EEXIST)
+			r = reuse_empty(d->path, e);
+		else if (r < 0)
+			continue; /* not ours to write (read-only, not delegated): skip it */
+		if (r < 0) {
+			cg->n = kept;
+			jail_cgroup_destroy(cg, NULL);
+			return r;
+		}
+		if (strstr(d->controllers, "cpuset"))
+			cpuset_inherit(d->path);
+		if (strstr(d->controllers, "devices"))
+			devices_restrict(d->path);
+		if (kept != i)
+			cg->d[kept] = *d;
+		kept++;
+	}
+	cg->n = kept;
+	if (kept == 0)
+		return jail_err_set(e, -ENOENT, "cgroup: no writable cgroup hierarchy found");
+	return 0;
 }
 
 int jail_cgroup_v2_fd(const struct jail_cgroup *cg)

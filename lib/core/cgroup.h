@@ -12,22 +12,16 @@
 #include <sys/types.h>
 
 #include "jail/err.h"
+#include "jail/registry.h"
 
-#define JAIL_CGROUP_MAX 16
-
-struct jail_cgroup_dir {
-	char path[PATH_MAX]; /* absolute directory of the jail's cgroup */
-	char controllers[128];
-	bool v2;
-};
-
-struct jail_cgroup {
-	int n;
-	struct jail_cgroup_dir d[JAIL_CGROUP_MAX];
-};
-
-/* Create the jail's cgroup named leaf in every writable hierarchy. */
-int jail_cgroup_create(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e);
+/*
+ * Where the jail's cgroup named leaf goes in every hierarchy the host has,
+ * under parent (NULL: under the caller's own cgroup). Nothing is made yet:
+ * the paths are recorded first, so that whoever cleans up knows them.
+ */
+int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e);
+/* Make the directories; hierarchies that are not ours to write are dropped from cg. */
+int jail_cgroup_make(struct jail_cgroup *cg, struct jail_err *e);
 /*
  * Open, for writing, the "tasks" file of each v1 directory (and of the v2
  * one with v2 true, where it has to be cgroup.procs). The process that

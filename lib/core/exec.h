@@ -17,22 +17,8 @@
 #include "priv.h"
 #include "user.h"
 
-#define JAIL_EXEC_ENV_MAX 32
-
-/* Messages from the jail side to the host side over a SOCK_SEQPACKET pair. */
-enum {
-	JAIL_MSG_READY = 1,   /* setup done; may carry the pty master */
-	JAIL_MSG_ERROR = 2,   /* err says what failed */
-	JAIL_MSG_STARTED = 3, /* sent by the command just before exec, with its credentials */
-	JAIL_MSG_STATUS = 4,  /* the command ended: status, and whether other processes remain */
-};
-
-struct jail_msg {
-	int type;
-	int status;
-	int lingering;
-	struct jail_err err;
-};
+#define JAIL_EXEC_ENV_MAX	 65536 /* variables */
+#define JAIL_EXEC_ENV_VALUE_MAX (128 * 1024) /* bytes of one NAME=VALUE, as the kernel */
 
 struct jail_exec {
 	struct jail_user user;
@@ -41,17 +27,24 @@ struct jail_exec {
 	char **envp;
 	bool chdir_home;
 	char dir[PATH_MAX]; /* jexec -d; empty: / (or home with exec.clean) */
-	bool use_pty;
+	unsigned pty_fds; /* which of stdin/out/err (bits 0-2) are the jail's pty: the host's terminals */
 	char slave[64];
 	sigset_t sigmask;
-	/* storage for a clean environment */
-	char *envv[JAIL_EXEC_ENV_MAX + 1];
-	char envs[JAIL_EXEC_ENV_MAX][512];
+	char **envv; /* an environment of our own (exec.clean, -e): malloc'd, NULL-ended */
 };
 
+/*
+ * Which of our stdin, stdout and stderr are terminals (bits 0, 1, 2). A
+ * program in a jail never gets the host's terminal: each of these becomes
+ * the slave of a pty of the jail's own, relayed by the host side; the other
+ * fds (pipes, files) are passed as they are.
+ */
+unsigned jail_exec_tty_fds(void);
 /* Look the user up (NULL: root) and set the environment (clean or inherited). */
 int jail_exec_identity(struct jail_exec *x, int rootfd, const char *root, const char *user, bool clean,
 		       struct jail_err *e);
+/* Free what x allocated (its own environment). */
+void jail_exec_free(struct jail_exec *x);
 /* Add NAME=VALUE to the environment (jexec -e); overrides what is there. */
 int jail_exec_setenv(struct jail_exec *x, const char *kv, struct jail_err *e);
 /* Resolve cmd as execvp would inside the jail root, using the PATH of x's environment. */
@@ -61,37 +54,7 @@ int jail_exec_find(struct jail_exec *x, int rootfd, const char *root, const char
 void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock)
 	__attribute__((noreturn));
 
-/* Send one message, with an fd (or -1). */
-void jail_msg_send(int sock, int type, int status, int lingering, const struct jail_err *e, int fd);
-/* Receive one message; *fd gets a passed fd, *pid the sender's pid (SO_PASSCRED). 0 on EOF. */
-int jail_msg_recv(int sock, struct jail_msg *m, int *fd, pid_t *pid);
-
 /* Open a pty in the jail's devpts: master fd and the slave's path. */
 int jail_pty_open(int *master, char *slave, size_t len, struct jail_err *e);
-
-struct jail_relay {
-	int sock;	  /* messages from the jail side, -1 if none */
-	int watch_pidfd;  /* the process whose exit ends the relay */
-	int ptmx;	  /* pty master or -1 */
-	int signal_pidfd; /* where forwarded signals go until the command's pid is known */
-	long timeout_ms;  /* > 0: SIGKILL the watched process after this long */
-	bool timed_out;
-	/* results */
-	bool got_status;
-	int status;
-	bool lingering;
-	struct jail_err err; /* an error reported by the jail side */
-	bool failed;
-};
-
-/*
- * Host side: copy stdin/stdout through the pty (raw mode, window size),
- * forward SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 to the command,
- * and read the jail side's messages, until a STATUS message arrives or the
- * watched process ends. The caller has blocked those signals.
- */
-void jail_relay_run(struct jail_relay *rl);
-/* The signals jail_relay_run forwards (the caller blocks them first). */
-void jail_relay_sigset(sigset_t *set);
 
 #endif

@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "attach.h"
+#include "spawn.h"
 #include "cleanup.h"
 #include "hooks.h"
 #include "sys.h"
@@ -64,53 +64,63 @@ static long timeout_ms(const struct jail_params *p)
 	return jail_params_isset(p, JP_EXEC_TIMEOUT) ? jail_params_int(p, JP_EXEC_TIMEOUT) * 1000 : -1;
 }
 
+struct host_cmd {
+	const struct jail_hook_ctx *c;
+	char **argv;
+};
+
+/* A host command: the caller's environment plus JID, JNAME and JPATH (unless exec.clean). */
+static void __attribute__((noreturn)) host_child(void *arg, int sock)
+{
+	const struct host_cmd *h = arg;
+	struct jail_err e = {0};
+	char jid[16];
+	sigset_t none;
+
+	if (!jail_params_bool(h->c->p, JP_EXEC_CLEAN)) {
+		snprintf(jid, sizeof(jid), "%d", h->c->st->jid);
+		setenv("JID", jid, 1);
+		setenv("JNAME", h->c->st->name, 1);
+		setenv("JPATH", h->c->path ? h->c->path : "/", 1);
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execvp(h->argv[0], h->argv);
+	jail_err_sys(&e, -errno, "%s", h->argv[0]);
+	jail_msg_fail(sock, &e, 127);
+}
+
 static int run_host(const struct jail_hook_ctx *c, const char *cmd, char **argv, int *status,
 		    struct jail_err *e)
 {
-	char jid[16];
-	int pidfd = -1;
-	pid_t pid;
-
-	snprintf(jid, sizeof(jid), "%d", c->jid);
-	pid = fork();
-	if (pid < 0)
-		return jail_err_sys(e, -errno, "fork");
-	if (pid == 0) {
-		if (!jail_params_bool(c->p, JP_EXEC_CLEAN)) {
-			setenv("JID", jid, 1);
-			setenv("JNAME", c->name, 1);
-			setenv("JPATH", c->path ? c->path : "/", 1);
-		}
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		execvp(argv[0], argv);
-		fprintf(stderr, "jail: %s: %s: %s\n", c->name, argv[0], strerror(errno));
-		_exit(127);
-	}
-	pidfd = sys_pidfd_open(pid, 0);
+	struct host_cmd h = {c, argv};
+	struct jail_spawn_opts so = {.child = host_child, .arg = &h};
+	struct jail_spawn sp;
+	struct jail_msg m;
 	long t = timeout_ms(c->p);
-	if (t >= 0 && pidfd >= 0) {
-		struct pollfd pf = {pidfd, POLLIN, 0};
+	int ret = jail_spawn_start(&so, &sp, e);
+
+	if (ret < 0)
+		return ret;
+	/* The socket closes on exec: end of file means the command runs. */
+	if (jail_msg_recv(sp.sock, &m, NULL, NULL) > 0 && m.type == JAIL_MSG_ERROR) {
+		*e = m.err;
+		ret = e->code < 0 ? e->code : -EIO;
+	}
+	if (ret == 0 && t >= 0) {
+		struct pollfd pf = {sp.pidfd, POLLIN, 0};
 		int r;
 		while ((r = poll(&pf, 1, (int)t)) < 0 && errno == EINTR)
 			;
 		if (r == 0) {
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			close(pidfd);
+			jail_spawn_kill(&sp);
 			*status = 128 + SIGKILL;
 			return jail_err_set(e, -ETIMEDOUT, "%s: timed out", cmd);
 		}
 	}
-	if (pidfd >= 0)
-		close(pidfd);
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return jail_err_sys(e, -errno, "waitpid");
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	return 0;
+	*status = jail_spawn_wait(&sp);
+	jail_spawn_release(&sp);
+	return ret;
 }
 
 /* In the jail, through the jexec path; output to exec.consolelog if set. */
@@ -121,10 +131,8 @@ static int run_jail(const struct jail_hook_ctx *c, const char *cmd, char **argv,
 	struct jail_attach_opts o = {.clean = jail_params_bool(c->p, JP_EXEC_CLEAN),
 				     .jail_user = jail_params_str(c->p, JP_EXEC_JAIL_USER),
 				     .argv = argv,
-				     .timeout_ms = timeout_ms(c->p),
-				     .no_tty = true};
+				     .timeout_ms = timeout_ms(c->p)};
 	int saved[2] = {-1, -1}, ret;
-	char key[16];
 
 	if (log) {
 		int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -138,8 +146,7 @@ static int run_jail(const struct jail_hook_ctx *c, const char *cmd, char **argv,
 		dup2(fd, STDERR_FILENO);
 		close(fd);
 	}
-	snprintf(key, sizeof(key), "%d", c->jid);
-	ret = jail_attach_run(c->reg, key, &o, e);
+	ret = jail_attach(c->reg, c->st, c->p, &o, e);
 	if (log) {
 		dup2(saved[0], STDOUT_FILENO);
 		dup2(saved[1], STDERR_FILENO);

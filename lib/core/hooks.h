@@ -15,9 +15,8 @@
 
 struct jail_hook_ctx {
 	struct jail_registry *reg;
-	const struct jail_params *p;
-	int jid;
-	const char *name;
+	const struct jail_state *st; /* the jail's record: JID, name, init (for commands in the jail) */
+	const struct jail_params *p; /* its parameters (the create path's plan, or st's own) */
 	const char *path;
 };
 

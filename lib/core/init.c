@@ -27,7 +27,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "init.h"
+#include "plan.h"
+#include "spawn.h"
+#include "step.h"
 #include "jail/jail.h"
 #include "sys.h"
 #include "util.h"
@@ -53,11 +57,6 @@ static void hide_title(void)
 	}
 }
 
-static void __attribute__((noreturn)) fail(int sock, const struct jail_err *e)
-{
-	jail_msg_send(sock, JAIL_MSG_ERROR, 0, 0, e, -1);
-	_exit(1);
-}
 
 static int loopback_up(struct jail_err *e)
 {
@@ -78,29 +77,29 @@ static int loopback_up(struct jail_err *e)
 	return jail_err_sys(e, -errno, "bringing up loopback");
 }
 
-static int status_code(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 1;
-}
-
-static bool has_children(void)
+/*
+ * Whether any process but init is left in the jail: children of init, or
+ * processes jexec put into the jail's PID namespace (children of jexec's
+ * helper outside it, so not ours to wait for). kill(-1, 0) from a
+ * namespace's init reaches exactly the other processes of that namespace.
+ */
+static bool others_alive(void)
 {
 	siginfo_t si = {0};
 
-	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0)
+		return true;
+	return kill(-1, 0) == 0;
 }
 
 /*
  * PID 1. Reaps everyone; reports the command's end to the creator; exits
  * when the last process has gone unless the jail persists. A signal from
  * outside the jail (si_pid 0: the sender is not in our pid namespace) ends
- * the jail: TERM, INT, HUP end it, USR1/USR2 turn persist on/off (jail -m).
- * Signals from inside are ignored, so jailed root cannot end a persistent
- * jail by signalling its init.
+ * the jail: TERM, INT, HUP end it, USR1/USR2 turn persist on/off (jail -m),
+ * CHLD says a process jexec started has ended (look again whether any is
+ * left). Signals from inside are ignored, so jailed root cannot end a
+ * persistent jail by signalling its init.
  */
 static void __attribute__((noreturn)) init_loop(pid_t cmd, int sock, bool persist, const sigset_t *set)
 {
@@ -114,13 +113,16 @@ static void __attribute__((noreturn)) init_loop(pid_t cmd, int sock, bool persis
 		if (sig != SIGCHLD) {
 			if (si.si_pid != 0)
 				continue;
-			if (sig == SIGUSR1) {
-				persist = true;
-				continue;
-			}
-			if (sig == SIGUSR2) {
-				persist = false;
-				if (cmd <= 0 && !has_children())
+			if (sig == SIGUSR1 || sig == SIGUSR2) {
+				persist = sig == SIGUSR1;
+				if (sock >= 0 && cmd <= 0) {
+					/* The creator ends a temporary persist: tell it whether we go. */
+					bool stay = persist || others_alive();
+					jail_msg_send(sock, JAIL_MSG_STATUS, 0, stay, NULL, -1);
+					close(sock);
+					sock = -1;
+				}
+				if (cmd <= 0 && !persist && !others_alive())
 					_exit(code);
 				continue;
 			}
@@ -137,18 +139,18 @@ static void __attribute__((noreturn)) init_loop(pid_t cmd, int sock, bool persis
 				break;
 			if (p == cmd) {
 				cmd = 0;
-				code = status_code(st);
+				code = jail_status_decode(st);
 				/* Reap what died with it, then say whether anything is left. */
 				while (waitpid(-1, &st, WNOHANG) > 0)
 					;
 				if (sock >= 0) {
-					jail_msg_send(sock, JAIL_MSG_STATUS, code, has_children(), NULL, -1);
+					jail_msg_send(sock, JAIL_MSG_STATUS, code, others_alive(), NULL, -1);
 					close(sock);
 					sock = -1;
 				}
 			}
 		}
-		if (cmd <= 0 && !persist && !has_children())
+		if (cmd <= 0 && !persist && !others_alive())
 			_exit(code);
 	}
 }
@@ -229,93 +231,159 @@ static void release_memory(void *discard, size_t len)
 	}
 }
 
-void jail_init_child(struct jail_init_spec *s, int sock, const char *fault)
-{
-	struct jail_err e = {0};
-	int master = -1;
-	char go;
-	sigset_t set;
+struct init_ctx {
+	const struct jail_init_args *a;
+	int sock;
+	int master;	/* pty master for the command, -1 if none */
+	char slave[64]; /* and its slave's path */
+};
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* Into the jail's cgroups before anything else runs here. */
-	if (jail_cgroup_join_self(s->cgfds, s->ncgfds, &e) < 0)
-		fail(sock, &e);
+/* The creator's session and terminal are not the jail's: a hangup there must not end it. */
+static int step_session(void *arg, struct jail_err *e)
+{
+	struct init_ctx *c = arg;
+
 	hide_title();
 	/* Nothing of the host's stays open in the jail's init but stdio and the socket. */
-	sys_close_range(3, (unsigned)sock - 1, 0);
-	sys_close_range((unsigned)sock + 1, ~0U, 0);
-	if (read(sock, &go, 1) != 1)
-		_exit(1);
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-		jail_err_sys(&e, -errno, "becoming root of the user namespace");
-		fail(sock, &e);
-	}
-	if (jail_root_setup(&s->root, &e) < 0)
-		fail(sock, &e);
-	if (fault && !strcmp(fault, "root")) {
-		jail_err_set(&e, -EIO, "root: injected failure (JAIL_FAULT)");
-		fail(sock, &e);
-	}
-	if (s->new_uts && s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) {
-		jail_err_sys(&e, -errno, "host.hostname");
-		fail(sock, &e);
-	}
-	if (s->new_uts && s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0) {
-		jail_err_sys(&e, -errno, "host.domainname");
-		fail(sock, &e);
-	}
-	if (s->new_net && loopback_up(&e) < 0)
-		fail(sock, &e);
-	if (s->exec.argv && s->exec.use_pty &&
-	    jail_pty_open(&master, s->exec.slave, sizeof(s->exec.slave), &e) < 0)
-		fail(sock, &e);
-	/* The cgroup namespace is rooted where the jail's cgroups are, so after joining them. */
-	if (unshare(CLONE_NEWCGROUP) < 0) {
-		jail_err_sys(&e, -errno, "cgroup namespace");
-		fail(sock, &e);
-	}
-	prctl(PR_SET_DUMPABLE, 0);
-	if (jail_priv_lockdown(&s->priv, &s->filters, &e) < 0)
-		fail(sock, &e);
-	if (fault && !strcmp(fault, "priv")) {
-		jail_err_set(&e, -EIO, "priv: injected failure (JAIL_FAULT)");
-		fail(sock, &e);
-	}
+	sys_close_range(3, (unsigned)c->sock - 1, 0);
+	sys_close_range((unsigned)c->sock + 1, ~0U, 0);
+	if (setsid() < 0)
+		return jail_err_sys(e, -errno, "setsid");
+	return 0;
+}
 
+/* The parent writes our uid/gid maps, then says "g". */
+static int step_identity(void *arg, struct jail_err *e)
+{
+	struct init_ctx *c = arg;
+	char go;
+
+	if (read(c->sock, &go, 1) != 1)
+		_exit(1); /* the creator went away: nothing to report to */
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return jail_err_sys(e, -errno, "becoming root of the user namespace");
+	return 0;
+}
+
+static int step_root(void *arg, struct jail_err *e)
+{
+	struct init_ctx *c = arg;
+
+	return jail_root_setup(&c->a->plan->root, e);
+}
+
+static int step_uts(void *arg, struct jail_err *e)
+{
+	const struct jail_plan *pl = ((struct init_ctx *)arg)->a->plan;
+
+	if (!pl->new_uts)
+		return 0;
+	if (pl->hostname && sethostname(pl->hostname, strlen(pl->hostname)) < 0)
+		return jail_err_sys(e, -errno, "host.hostname");
+	if (pl->domainname && setdomainname(pl->domainname, strlen(pl->domainname)) < 0)
+		return jail_err_sys(e, -errno, "host.domainname");
+	return 0;
+}
+
+static int step_loopback(void *arg, struct jail_err *e)
+{
+	const struct jail_plan *pl = ((struct init_ctx *)arg)->a->plan;
+
+	return pl->new_net ? loopback_up(e) : 0;
+}
+
+static int step_pty(void *arg, struct jail_err *e)
+{
+	struct init_ctx *c = arg;
+	const struct jail_exec *x = &c->a->plan->exec;
+
+	if (!x->argv || !x->pty_fds)
+		return 0;
+	return jail_pty_open(&c->master, c->slave, sizeof(c->slave), e);
+}
+
+/* The cgroup namespace is rooted where the jail's cgroups are, so after joining them. */
+static int step_cgroupns(void *arg, struct jail_err *e)
+{
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return jail_err_sys(e, -errno, "cgroup namespace");
+	return 0;
+}
+
+static int step_priv(void *arg, struct jail_err *e)
+{
+	const struct jail_plan *pl = ((struct init_ctx *)arg)->a->plan;
+
+	prctl(PR_SET_DUMPABLE, 0);
+	return jail_priv_lockdown(&pl->priv, &pl->filters, e);
+}
+
+const struct jail_step jail_init_steps[] = {
+	{"session", step_session, NULL, 0},   {"identity", step_identity, NULL, 0},
+	{"root", step_root, NULL, 0},	      {"uts", step_uts, NULL, 0},
+	{"loopback", step_loopback, NULL, 0}, {"pty", step_pty, NULL, 0},
+	{"cgroupns", step_cgroupns, NULL, 0}, {"priv", step_priv, NULL, 0},
+};
+const size_t jail_init_nsteps = ARRAY_SIZE(jail_init_steps);
+
+/* The command, forked from init: it locks in its identity and execs. */
+static pid_t start_command(struct init_ctx *c, struct jail_err *e)
+{
+	const struct jail_plan *pl = c->a->plan;
+	pid_t cmd;
+
+	if (!pl->exec.argv)
+		return 0;
+	cmd = fork();
+	if (cmd < 0)
+		return jail_err_sys(e, -errno, "fork");
+	if (cmd == 0) {
+		struct jail_exec x = pl->exec;
+		x.sigmask = c->a->sigmask;
+		snprintf(x.slave, sizeof(x.slave), "%s", c->slave);
+		if (c->master >= 0)
+			close(c->master);
+		jail_exec_become(&x, &pl->priv, c->sock);
+	}
+	return cmd;
+}
+
+void jail_init_child(void *arg, int sock)
+{
+	const struct jail_init_args *a = arg;
+	struct init_ctx c = {.a = a, .sock = sock, .master = -1};
+	struct jail_walk w = {"init", jail_init_steps, jail_init_nsteps, NULL, 0};
+	struct jail_err e = {0};
+	sigset_t set;
+	char go;
+
+	if (jail_walk_forward(&w, &c, &e) < 0)
+		jail_msg_fail(sock, &e, 1);
 	/*
 	 * From here the jail exists on its own and outlives its creator; a creator
 	 * that dies before saying "r" closes the socket and init ends below.
 	 */
 	prctl(PR_SET_PDEATHSIG, 0);
 	/* Ready: the parent may report the jail created, then says "r" to run the command. */
-	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, master);
+	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, c.master);
 	if (read(sock, &go, 1) != 1 || go != 'r')
 		_exit(1);
 	sigfillset(&set);
 	sigdelset(&set, SIGKILL);
 	sigdelset(&set, SIGSTOP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	pid_t cmd = 0;
-	if (s->exec.argv) {
-		cmd = fork();
-		if (cmd < 0) {
-			jail_err_sys(&e, -errno, "fork");
-			fail(sock, &e);
-		}
-		if (cmd == 0) {
-			if (master >= 0)
-				close(master);
-			jail_exec_become(&s->exec, &s->priv, sock);
-		}
-	}
-	if (master >= 0)
-		close(master);
-	if (cmd <= 0) {
+	pid_t cmd = start_command(&c, &e);
+	if (cmd < 0)
+		jail_msg_fail(sock, &e, 1);
+	if (c.master >= 0)
+		close(c.master);
+	if (cmd == 0 && !a->plan->hooked) {
+		/* Nothing to report: no command, no temporary persist for the creator to end. */
 		close(sock);
 		sock = -1;
 	}
 	/* init needs only to signal; keep nothing else. */
-	struct jail_priv initpriv = s->priv;
+	struct jail_priv initpriv = a->plan->priv;
 	initpriv.caps &= 1ULL << CAP_KILL;
 	jail_priv_setcaps(&initpriv, true, &e);
 	/* stdio stays open only in the command. */
@@ -331,7 +399,7 @@ void jail_init_child(struct jail_init_spec *s, int sock, const char *fault)
 		close(1);
 		close(2);
 	}
-	bool persist = s->persist;
-	release_memory(s->discard, s->discard_len);
+	bool persist = a->persist;
+	release_memory(a->discard, a->discard_len);
 	init_loop(cmd, sock, persist, &set);
 }

@@ -237,6 +237,27 @@ int jail_params_set(struct jail_params *p, enum jail_param_id id, const char *co
 	return 0;
 }
 
+int jail_params_copy(struct jail_params *dst, const struct jail_params *src, struct jail_err *e)
+{
+	*dst = (struct jail_params){0};
+	for (int i = 0; i < JP__COUNT; i++) {
+		const struct jail_param_val *v = &src->val[i];
+		int r;
+		if (!v->set)
+			continue;
+		if (v->n == 0) {
+			dst->val[i].set = true;
+			continue;
+		}
+		r = jail_params_set(dst, (enum jail_param_id)i, (const char *const *)v->v, v->n, false, e);
+		if (r < 0) {
+			jail_params_free(dst);
+			return r;
+		}
+	}
+	return 0;
+}
+
 int jail_params_set_arg(struct jail_params *p, const char *arg, bool split, struct jail_err *e)
 {
 	_cleanup_free_ char *name = NULL, *copy = NULL;

@@ -18,7 +18,7 @@
 
 #include "cleanup.h"
 #include "elfdep.h"
-#include "preflight.h"
+#include "jail/preflight.h"
 #include "rootfs.h"
 
 #define ROOT_PATH     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

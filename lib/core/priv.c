@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "jail/jail.h"
 #include "priv.h"
 
 #ifndef TIOCLINUX
@@ -314,7 +315,8 @@ int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, st
 	return 0;
 }
 
-static int add_allowlist(scmp_filter_ctx ctx, const struct jail_priv *p)
+/* The allowlist: a syscall named in no row is ENOSYS (the default), a closed row EPERM. */
+static int allowlist_rules(const struct jail_priv *p, struct jail_rules *r)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sys_table); i++) {
 		uint32_t act = gate_open(p, sys_table[i].gate) ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(EPERM);
@@ -325,311 +327,75 @@ static int add_allowlist(scmp_filter_ctx ctx, const struct jail_priv *p)
 			int nr = seccomp_syscall_resolve_name(*c);
 			if (nr == __NR_SCMP_ERROR)
 				continue;
-			int r = seccomp_rule_add(ctx, act, nr, 0);
-			if (r < 0 && r != -EEXIST)
-				return r;
+			int ret = jail_rules_add(r, nr, act, 0, 0, 0, 0, 0, 0, 0);
+			if (ret < 0)
+				return ret;
 		}
 	}
 	return 0;
 }
 
-/* Default-allow filter of argument rules; every rule here denies. */
-static int add_arg_rules(scmp_filter_ctx ctx, const struct jail_priv *p)
+/* Socket families and types: unix, inet, inet6, netlink; packet and raw with raw sockets. */
+static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 {
 	static const int inet_types_ok[] = {SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET};
-	int r;
+	const int nr = SCMP_SYS(socket);
+	int ret = 0;
 
-	/* Terminal injection, with the command masked to 32 bits (CVE-2019-10063). */
-	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, TIOCSTI));
-	if (r < 0)
-		return r;
-	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, TIOCLINUX));
-	if (r < 0)
-		return r;
-
-	/* Address families: unix, inet, inet6, netlink; packet with raw sockets. */
-	for (int af = 0; af < AF_MAX && !p->socket_af; af++) {
-		int err;
-		if (af == AF_UNIX || af == AF_NETLINK || af == AF_INET || af == AF_INET6)
+	for (int af = 0; af < AF_MAX && !p->socket_af && ret == 0; af++) {
+		if (af == AF_UNIX || af == AF_NETLINK || af == AF_INET || af == AF_INET6 ||
+		    (af == AF_PACKET && p->raw_sockets))
 			continue;
-		if (af == AF_PACKET && p->raw_sockets)
-			continue;
-		err = af == AF_PACKET ? EPERM : EAFNOSUPPORT;
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(err), SCMP_SYS(socket), 1,
-				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af, 0));
-		if (r < 0)
-			return r;
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(af == AF_PACKET ? EPERM : EAFNOSUPPORT), 1, 0,
+				     SCMP_CMP_EQ, 0, (uint64_t)af, 0, 0);
 	}
-	if (!p->socket_af) {
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
-				     SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_MAX, 0));
-		if (r < 0)
-			return r;
-	}
-	if (!p->raw_sockets && p->socket_af) {
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
-				     SCMP_A0(SCMP_CMP_EQ, AF_PACKET, 0));
-		if (r < 0)
-			return r;
-	}
-	/* Inside inet and inet6: stream, datagram, seqpacket; raw only when allowed. */
-	for (int fam = 0; fam < 2; fam++) {
+	if (ret == 0 && !p->socket_af)
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EAFNOSUPPORT), 1, 0, SCMP_CMP_GE, 0, AF_MAX, 0, 0);
+	if (ret == 0 && !p->raw_sockets && p->socket_af)
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EPERM), 1, 0, SCMP_CMP_EQ, 0, AF_PACKET, 0, 0);
+	for (int fam = 0; fam < 2 && ret == 0; fam++) {
 		int af = fam ? AF_INET6 : AF_INET;
 		bool off = fam ? p->inet6_off : p->inet4_off;
-		for (int t = 0; t < 16; t++) {
-			bool ok = !off && (t == SOCK_RAW ? p->raw_sockets : false);
+		for (int t = 0; t < 16 && ret == 0; t++) {
+			bool ok = !off && t == SOCK_RAW && p->raw_sockets;
 			for (size_t k = 0; k < ARRAY_SIZE(inet_types_ok); k++)
-				if (t == inet_types_ok[k] && !off)
-					ok = true;
+				ok |= t == inet_types_ok[k] && !off;
 			if (ok)
 				continue;
 			int err = off ? EAFNOSUPPORT : t == SOCK_RAW ? EPERM : ESOCKTNOSUPPORT;
-			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(err), SCMP_SYS(socket), 2,
-					     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af, 0),
-					     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, (scmp_datum_t)t));
-			if (r < 0)
-				return r;
+			ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(err), 2, 0, SCMP_CMP_EQ, 0, (uint64_t)af, 0xf,
+					     (uint64_t)t);
 		}
 	}
+	return ret;
+}
 
+/* The default-allow filter of argument rules; every rule here denies. */
+static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
+{
+	static const unsigned long nsflags[] = {CLONE_NEWNS,   CLONE_NEWUTS, CLONE_NEWIPC,	CLONE_NEWUSER,
+						CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
+	/* Terminal injection, with the command masked to 32 bits (CVE-2019-10063). */
+	int ret = jail_rules_add(r, SCMP_SYS(ioctl), SCMP_ACT_ERRNO(EPERM), 1, 1, SCMP_CMP_MASKED_EQ,
+				 0xffffffffULL, TIOCSTI, 0, 0);
+
+	if (ret == 0)
+		ret = jail_rules_add(r, SCMP_SYS(ioctl), SCMP_ACT_ERRNO(EPERM), 1, 1, SCMP_CMP_MASKED_EQ,
+				     0xffffffffULL, TIOCLINUX, 0, 0);
+	if (ret == 0)
+		ret = socket_rules(p, r);
 	/* Namespaces: clone with a CLONE_NEW* flag, unless child jails are allowed. */
-	if (!p->children) {
-		static const unsigned long nsflags[] = {CLONE_NEWNS,	CLONE_NEWUTS, CLONE_NEWIPC,
-							CLONE_NEWUSER,	CLONE_NEWPID, CLONE_NEWNET,
-							CLONE_NEWCGROUP};
-		for (size_t i = 0; i < ARRAY_SIZE(nsflags); i++) {
-			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-					     SCMP_A0(SCMP_CMP_MASKED_EQ, nsflags[i], nsflags[i]));
-			if (r < 0)
-				return r;
-		}
-	}
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(nsflags) && !p->children && ret == 0; i++)
+		ret = jail_rules_add(r, SCMP_SYS(clone), SCMP_ACT_ERRNO(EPERM), 1, 0, SCMP_CMP_MASKED_EQ,
+				     nsflags[i], nsflags[i], 0, 0);
+	return ret;
 }
 
-static int prepare_ctx(scmp_filter_ctx ctx)
+int jail_priv_rules(const struct jail_priv *p, struct jail_rules *allow, struct jail_rules *args)
 {
-	/* Any other ABI (i386 via int 0x80, x32) is killed outright. */
-	int r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
-	if (r == 0)
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	return r;
-}
+	int r = allowlist_rules(p, allow);
 
-/* Export a libseccomp filter as classic BPF into memory. */
-static int export(scmp_filter_ctx ctx, void **insns, unsigned short *len)
-{
-	_cleanup_close_ int fd = memfd_create("jail-seccomp", MFD_CLOEXEC);
-	struct stat sb;
-	int r;
-
-	if (fd < 0)
-		return -errno;
-	r = seccomp_export_bpf(ctx, fd);
-	if (r < 0)
-		return r;
-	if (fstat(fd, &sb) < 0)
-		return -errno;
-	if (sb.st_size <= 0 || sb.st_size % (off_t)sizeof(struct sock_filter) ||
-	    sb.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
-		return -E2BIG;
-	*insns = malloc((size_t)sb.st_size);
-	if (!*insns)
-		return -ENOMEM;
-	if (pread(fd, *insns, (size_t)sb.st_size, 0) != sb.st_size)
-		return -EIO;
-	*len = (unsigned short)(sb.st_size / (off_t)sizeof(struct sock_filter));
-	return 0;
-}
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ c[i]) * 1099511628211ULL;
-	return h;
-}
-
-/* FNV-1a over everything the programs depend on: the table, the switches, libseccomp. */
-static uint64_t cache_key(const struct jail_priv *p)
-{
-	const struct scmp_version *v = seccomp_version();
-	uint64_t h = 1469598103934665603ULL;
-	unsigned sw[16];
-
-	memset(sw, 0, sizeof(sw));
-	sw[0] = p->set_hostname;
-	sw[1] = p->raw_sockets;
-	sw[2] = p->mount;
-	sw[3] = p->socket_af;
-	sw[4] = p->children;
-	sw[5] = p->proc_debug;
-	sw[6] = p->sysvmsg_off;
-	sw[7] = p->sysvsem_off;
-	sw[8] = p->sysvshm_off;
-	sw[9] = p->inet4_off;
-	sw[10] = p->inet6_off;
-	sw[11] = v ? v->major : 0;
-	sw[12] = v ? v->minor : 0;
-	sw[13] = v ? v->micro : 0;
-	sw[14] = seccomp_arch_native();
-	sw[15] = 2; /* format */
-	h = fnv(h, sw, sizeof(sw));
-	for (size_t i = 0; i < ARRAY_SIZE(sys_table); i++) {
-		unsigned g = (unsigned)sys_table[i].gate;
-		h = fnv(h, &g, sizeof(g));
-		for (const char *const *c = sys_table[i].calls; *c; c++)
-			h = fnv(h, *c, strlen(*c) + 1);
-	}
-	return h;
-}
-
-struct cache_hdr {
-	uint32_t magic;
-	uint16_t allow_len, args_len;
-};
-#define CACHE_MAGIC 0x4a53434dU /* "JSCM" */
-
-static int cache_read(const char *file, struct jail_seccomp *out)
-{
-	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct cache_hdr h;
-	struct stat sb;
-	size_t a, b;
-
-	if (fd < 0)
-		return -errno;
-	/* Only a file root wrote and nobody else can change is trusted. */
-	if (fstat(fd, &sb) < 0 || sb.st_uid != 0 || (sb.st_mode & 022) || !S_ISREG(sb.st_mode))
-		return -EPERM;
-	if (read(fd, &h, sizeof(h)) != sizeof(h) || h.magic != CACHE_MAGIC)
-		return -EINVAL;
-	a = (size_t)h.allow_len * sizeof(struct sock_filter);
-	b = (size_t)h.args_len * sizeof(struct sock_filter);
-	if (!h.allow_len || !h.args_len || (off_t)(sizeof(h) + a + b) != sb.st_size)
-		return -EINVAL;
-	out->allow = malloc(a);
-	out->args = malloc(b);
-	if (!out->allow || !out->args)
-		return -ENOMEM;
-	if (read(fd, out->allow, a) != (ssize_t)a || read(fd, out->args, b) != (ssize_t)b)
-		return -EIO;
-	out->allow_len = h.allow_len;
-	out->args_len = h.args_len;
-	return 0;
-}
-
-static void cache_write(const char *dir, const char *file, const struct jail_seccomp *s)
-{
-	struct cache_hdr h = {CACHE_MAGIC, s->allow_len, s->args_len};
-	char tmp[PATH_MAX + 96];
-	int fd;
-
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.%d", file, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return;
-	bool ok = write(fd, &h, sizeof(h)) == sizeof(h) &&
-		  write(fd, s->allow, s->allow_len * sizeof(struct sock_filter)) ==
-			  (ssize_t)(s->allow_len * sizeof(struct sock_filter)) &&
-		  write(fd, s->args, s->args_len * sizeof(struct sock_filter)) ==
-			  (ssize_t)(s->args_len * sizeof(struct sock_filter));
-	if (close(fd) < 0)
-		ok = false;
-	if (!ok || rename(tmp, file) < 0)
-		unlink(tmp);
-}
-
-void jail_seccomp_free(struct jail_seccomp *s)
-{
-	free(s->allow);
-	free(s->args);
-	s->allow = s->args = NULL;
-	s->allow_len = s->args_len = 0;
-}
-
-int jail_priv_compile(const struct jail_priv *priv, const char *cachedir, struct jail_seccomp *out,
-		      struct jail_err *e)
-{
-	scmp_filter_ctx allow = NULL, args = NULL;
-	char dir[PATH_MAX], file[PATH_MAX + 64];
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	if (cachedir) {
-		snprintf(dir, sizeof(dir), "%s/cache", cachedir);
-		snprintf(file, sizeof(file), "%s/seccomp-%016llx.bpf", dir,
-			 (unsigned long long)cache_key(priv));
-		if (cache_read(file, out) == 0)
-			return 0;
-		jail_seccomp_free(out);
-	}
-	allow = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
-	args = seccomp_init(SCMP_ACT_ALLOW);
-	if (!allow || !args) {
-		r = jail_err_set(e, -ENOMEM, "seccomp: out of memory");
-		goto out;
-	}
-	r = prepare_ctx(allow);
-	if (r == 0)
-		r = prepare_ctx(args);
-	if (r == 0)
-		r = add_allowlist(allow, priv);
-	if (r < 0) {
-		jail_err_sys(e, r, "seccomp: building the allowlist");
-		goto out;
-	}
-	r = add_arg_rules(args, priv);
-	if (r < 0) {
-		jail_err_sys(e, r, "seccomp: building the argument rules");
-		goto out;
-	}
-	r = export(allow, &out->allow, &out->allow_len);
-	if (r == 0)
-		r = export(args, &out->args, &out->args_len);
-	if (r < 0) {
-		jail_seccomp_free(out);
-		jail_err_sys(e, r, "seccomp: exporting the filters");
-		goto out;
-	}
-	if (cachedir)
-		cache_write(dir, file, out);
-out:
-	seccomp_release(allow);
-	seccomp_release(args);
-	return r;
-}
-
-static int load_prog(void *insns, unsigned short len, struct jail_err *e, const char *what)
-{
-	struct sock_fprog prog = {.len = len, .filter = insns};
-
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-		return jail_err_sys(e, -errno, "seccomp: loading the %s filter", what);
-	return 0;
-}
-
-int jail_priv_lockdown(const struct jail_priv *priv, const struct jail_seccomp *f, struct jail_err *e)
-{
-	int r;
-
-	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
-		if (priv->caps & (1ULL << cap))
-			continue;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return jail_err_sys(e, -errno, "dropping capability %d", cap);
-	}
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return jail_err_sys(e, -errno, "clearing ambient capabilities");
-	r = load_prog(f->args, f->args_len, e, "argument");
-	if (r == 0)
-		r = load_prog(f->allow, f->allow_len, e, "allowlist");
-	return r;
+	return r < 0 ? r : argument_rules(p, args);
 }
 
 int jail_priv_setcaps(const struct jail_priv *priv, bool root, struct jail_err *e)
@@ -655,7 +421,7 @@ static const char *const arg_rules[] = {
 	"any system call of another ABI (i386, x32): the process is killed",
 };
 
-void jail_priv_print_table(FILE *out, bool man)
+void jail_privileges_print(FILE *out, bool man)
 {
 	if (man) {
 		fprintf(out, ".Ss Capabilities\n.Bl -column \"CAP_CHECKPOINT_RESTORE\" "

@@ -29,8 +29,32 @@ struct jail_seccomp {
 	unsigned short args_len;
 };
 
+/* One seccomp rule: a syscall, the action, and up to two argument comparisons. */
+struct jail_rule_cmp {
+	unsigned arg;
+	int op; /* enum scmp_compare */
+	uint64_t mask, datum;
+};
+struct jail_rule {
+	int nr;
+	uint32_t action;
+	unsigned nargs;
+	struct jail_rule_cmp cmp[2];
+};
+struct jail_rules {
+	struct jail_rule *v;
+	size_t n, cap;
+};
+
+/* Append a rule (nargs 0: unconditional; 1: arg0 op0 (mask0,) datum0; 2: and arg0+1 & mask1 == datum1). */
+int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned nargs, unsigned arg0, int op0,
+		   uint64_t mask0, uint64_t datum0, uint64_t mask1, uint64_t datum1);
+void jail_rules_free(struct jail_rules *r);
+
 /* Compute the decisions; refuses allow.* that Linux cannot grant safely. */
 int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, struct jail_err *e);
+/* The two seccomp rule lists the table gives for priv: the allowlist and the argument rules. */
+int jail_priv_rules(const struct jail_priv *p, struct jail_rules *allow, struct jail_rules *args);
 /*
  * Build the seccomp programs for priv with libseccomp, or read them from the
  * cache under cachedir (NULL: no cache) where an earlier jail left them.
@@ -42,7 +66,5 @@ void jail_seccomp_free(struct jail_seccomp *s);
 int jail_priv_lockdown(const struct jail_priv *priv, const struct jail_seccomp *f, struct jail_err *e);
 /* Set the permitted/effective sets for a root process (empty for others). */
 int jail_priv_setcaps(const struct jail_priv *priv, bool root, struct jail_err *e);
-/* Print the decision table: "text" for people, "man" for the jail.8 page. */
-void jail_priv_print_table(FILE *out, bool man);
 
 #endif

@@ -75,7 +75,8 @@ static bool jid_used(struct jail_registry *r, int jid)
 	return faccessat(r->dirfd, f, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, struct jail_err *e)
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
+			  struct jail_err *e)
 {
 	char link[300], target[32];
 	int jid = want_jid;
@@ -101,7 +102,7 @@ int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int wa
 	}
 	st->creator_pid = getpid();
 	st->creator_start = proc_starttime(st->creator_pid);
-	int ret = jail_registry_save(r, st, e);
+	int ret = jail_registry_save(r, st, p, e);
 	if (ret < 0)
 		unlinkat(r->dirfd, link, 0);
 	return ret;
@@ -123,7 +124,8 @@ static json_t *params_json(const struct jail_params *p)
 	return o;
 }
 
-int jail_registry_save(struct jail_registry *r, const struct jail_state *st, struct jail_err *e)
+int jail_registry_save(struct jail_registry *r, const struct jail_state *st, const struct jail_params *p,
+		       struct jail_err *e)
 {
 	char tmp[64], final[32];
 	json_t *cgs = json_array();
@@ -137,7 +139,7 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, str
 			  "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
 			  "creator_pid", (json_int_t)st->creator_pid, "creator_start",
 			  (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
-			  st->cg_parent, "cgroups", cgs, "params", params_json(&st->params));
+			  st->cg_parent, "cgroups", cgs, "params", params_json(p));
 	_cleanup_free_ char *text = NULL;
 	int fd, ret;
 
@@ -361,4 +363,35 @@ enum jail_status jail_state_status(const struct jail_state *st)
 	if (st->init_pid > 0)
 		return pid_alive(st->init_pid, st->init_start) ? JAIL_ALIVE : JAIL_DYING;
 	return pid_alive(st->creator_pid, st->creator_start) ? JAIL_CREATING : JAIL_DYING;
+}
+
+static bool default_registry(const char *dir)
+{
+	return !strcmp(dir, "/run/jail");
+}
+
+/* FNV-1a of the registry's directory: tests' assert_clean computes the same. */
+static unsigned tag(const char *dir)
+{
+	unsigned h = 2166136261u;
+
+	for (const char *c = dir; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return h;
+}
+
+void jail_cgroup_leaf(char *out, size_t len, const char *regdir, const char *name)
+{
+	if (default_registry(regdir))
+		snprintf(out, len, "jail.%s", name);
+	else
+		snprintf(out, len, "jail.%s.%08x", name, tag(regdir));
+}
+
+void jail_host_ifname(char *out, size_t len, const char *regdir, int jid)
+{
+	if (default_registry(regdir))
+		snprintf(out, len, "vjail%d", jid);
+	else
+		snprintf(out, len, "vt%04x%d", tag(regdir) & 0xffff, jid);
 }

@@ -1,64 +1,20 @@
 /*
- * The registry of jails under /run/jail (JAIL_STATEDIR overrides it): one
- * JSON state file per jail named by its JID, a name link per jail so that a
- * name is reserved atomically, and a lock file that serialises JID choice.
+ * The registry's internals shared inside libjail; the API is jail/registry.h.
  */
-#ifndef JAIL_REGISTRY_H
-#define JAIL_REGISTRY_H
+#ifndef JAIL_CORE_REGISTRY_H
+#define JAIL_CORE_REGISTRY_H
 
-#include <limits.h>
-#include <stdbool.h>
-#include <sys/types.h>
+#include <stddef.h>
 
-#include "cgroup.h"
-#include "jail/err.h"
-#include "jail/param.h"
+#include "jail/registry.h"
 
-struct jail_state {
-	int jid;
-	char name[256];
-	pid_t init_pid; /* host pid of the jail's PID 1, 0 while creating */
-	unsigned long long init_start;
-	pid_t creator_pid;
-	unsigned long long creator_start;
-	char cg_leaf[300];
-	char cg_parent[PATH_MAX];
-	struct jail_cgroup cg;	       /* the directories made, so that anyone can remove them */
-	unsigned long long host_netns; /* inode of the creator's network namespace */
-	char host_if[16];	       /* host end of the jail's veth, "" if none */
-	struct jail_params params;
-};
-
-struct jail_registry {
-	int dirfd;
-	int lockfd;
-	char dir[PATH_MAX];
-};
-
-int jail_registry_open(struct jail_registry *r, struct jail_err *e);
-void jail_registry_close(struct jail_registry *r);
-int jail_registry_lock(struct jail_registry *r, struct jail_err *e);
-void jail_registry_unlock(struct jail_registry *r);
-/* Under the lock: take name (NULL = the JID) and a JID (0 = lowest free); write the state. */
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, struct jail_err *e);
-/* Rewrite the state file of st->jid atomically. */
-int jail_registry_save(struct jail_registry *r, const struct jail_state *st, struct jail_err *e);
-/* Remove the state file and name link of a jail. */
-int jail_registry_remove(struct jail_registry *r, const struct jail_state *st);
-
-/* Read one jail's state; -ENOENT if there is no such JID. Free with jail_state_free. */
-int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, struct jail_err *e);
-/* Find a jail by name or JID: "jail \"x\" not found" when there is none. */
-int jail_registry_find(struct jail_registry *r, const char *key, struct jail_state *st, struct jail_err *e);
-/* All JIDs in the registry, ascending. Returns the count; *jids is malloc'd. */
-int jail_registry_list(struct jail_registry *r, int **jids, struct jail_err *e);
-void jail_state_free(struct jail_state *st);
-
-enum jail_status {
-	JAIL_ALIVE,    /* its init runs */
-	JAIL_CREATING, /* being made: no init yet, its creator runs */
-	JAIL_DYING,    /* init and creator gone: to be cleaned by jail -r */
-};
-enum jail_status jail_state_status(const struct jail_state *st);
+/*
+ * Names of host objects derived from a jail and its registry: the default
+ * registry's are plain ("jail.www", "vjail3"); another registry (tests, a
+ * second instance) tags them with a hash of its directory so that two
+ * registries never collide (IFNAMSIZ is 16).
+ */
+void jail_cgroup_leaf(char *out, size_t len, const char *regdir, const char *name);
+void jail_host_ifname(char *out, size_t len, const char *regdir, int jid);
 
 #endif

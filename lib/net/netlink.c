@@ -24,24 +24,7 @@
 
 #include "core/cleanup.h"
 #include "netlink.h"
-
-#define RECV_BUFSIZE 32768
-
-struct nl_sock {
-	struct mnl_socket *mnl;
-	unsigned portid;
-	unsigned seq;
-	char rbuf[RECV_BUFSIZE];
-};
-
-/* One request/response exchange: the caller's parser plus what the
- * kernel's error message said. */
-struct talk {
-	mnl_cb_t cb;
-	void *data;
-	int err;
-	char ext[160];
-};
+#include "netlink_int.h"
 
 /* --- sockets ----------------------------------------------------------- */
 
@@ -194,7 +177,7 @@ static int talk_overrun(const struct nlmsghdr *nlh, void *p)
 }
 
 /* Send nlh and process replies until the ack (or NLMSG_DONE of a dump). */
-static int talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, struct talk *t)
+int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, struct talk *t)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = talk_error,
@@ -236,9 +219,7 @@ static int talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
 	}
 }
 
-static int fail(struct jail_err *e, int code, const struct talk *t, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(struct jail_err *e, int code, const struct talk *t, const char *fmt, ...)
+int nl_fail(struct jail_err *e, int code, const struct talk *t, const char *fmt, ...)
 {
 	char what[JAIL_ERR_MAX];
 	va_list ap;
@@ -251,7 +232,7 @@ static int fail(struct jail_err *e, int code, const struct talk *t, const char *
 	return jail_err_set(e, code, "%s: %s", what, strerror(-code));
 }
 
-static struct nlmsghdr *put_header(void *buf, int type, int flags)
+struct nlmsghdr *nl_put_header(void *buf, int type, int flags)
 {
 	struct nlmsghdr *nlh;
 
@@ -313,12 +294,12 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static bool name_ok(const char *ifname)
+bool nl_name_ok(const char *ifname)
 {
 	return ifname && netaddr_ifname_valid(ifname);
 }
 
-static int bad_name(struct jail_err *e, const char *ifname)
+int nl_bad_name(struct jail_err *e, const char *ifname)
 {
 	return jail_err_set(e, -EINVAL, "'%s': invalid interface name", ifname ? ifname : "(null)");
 }
@@ -331,19 +312,19 @@ int nl_link_get(struct nl_sock *s, const char *ifname, struct nl_link *out, stru
 	struct talk t;
 	int r;
 
-	if (!name_ok(ifname))
-		return bad_name(e, ifname);
-	nlh = put_header(buf, RTM_GETLINK, 0);
+	if (!nl_name_ok(ifname))
+		return nl_bad_name(e, ifname);
+	nlh = nl_put_header(buf, RTM_GETLINK, 0);
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	memset(out, 0, sizeof(*out));
-	r = talk(s, nlh, link_cb, out, &t);
+	r = nl_talk(s, nlh, link_cb, out, &t);
 	if (r == -ENODEV)
 		return jail_err_set(e, r, "%s: no such interface", ifname);
 	if (r < 0)
-		return fail(e, r, &t, "%s: get link", ifname);
+		return nl_fail(e, r, &t, "%s: get link", ifname);
 	if (out->ifindex <= 0)
 		return jail_err_set(e, -ENODEV, "%s: no such interface", ifname);
 	return 0;
@@ -385,13 +366,13 @@ int nl_link_foreach(struct nl_sock *s, int (*fn)(const struct nl_link *l, void *
 	struct talk t;
 	int r;
 
-	nlh = put_header(buf, RTM_GETLINK, NLM_F_DUMP);
+	nlh = nl_put_header(buf, RTM_GETLINK, NLM_F_DUMP);
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	r = talk(s, nlh, foreach_cb, &f, &t);
+	r = nl_talk(s, nlh, foreach_cb, &f, &t);
 	if (r < 0)
-		return fail(e, r, &t, "list links");
+		return nl_fail(e, r, &t, "list links");
 	return f.ret;
 }
 
@@ -413,7 +394,7 @@ static int link_modify(struct nl_sock *s, const char *ifname, const struct link_
 
 	if (idx < 0)
 		return idx;
-	nlh = put_header(buf, RTM_NEWLINK, 0);
+	nlh = nl_put_header(buf, RTM_NEWLINK, 0);
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = idx;
@@ -427,7 +408,7 @@ static int link_modify(struct nl_sock *s, const char *ifname, const struct link_
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)c->master);
 	if (c->netns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)c->netns_fd);
-	return talk(s, nlh, NULL, NULL, t);
+	return nl_talk(s, nlh, NULL, NULL, t);
 }
 
 #define LINK_CHANGE_NONE              \
@@ -439,7 +420,7 @@ static int link_fail(struct jail_err *e, int r, const struct talk *t, const char
 {
 	if (r == -ENODEV)
 		return jail_err_set(e, r, "%s: no such interface", ifname);
-	return fail(e, r, t, "%s: %s", ifname, what);
+	return nl_fail(e, r, t, "%s: %s", ifname, what);
 }
 
 int nl_link_set_up(struct nl_sock *s, const char *ifname, bool up, struct jail_err *e)
@@ -448,8 +429,8 @@ int nl_link_set_up(struct nl_sock *s, const char *ifname, bool up, struct jail_e
 	struct talk t = {0};
 	int r;
 
-	if (!name_ok(ifname))
-		return bad_name(e, ifname);
+	if (!nl_name_ok(ifname))
+		return nl_bad_name(e, ifname);
 	c.flags = up ? IFF_UP : 0;
 	c.change = IFF_UP;
 	r = link_modify(s, ifname, &c, &t);
@@ -463,10 +444,10 @@ int nl_link_set_name(struct nl_sock *s, const char *ifname, const char *newname,
 	char what[48];
 	int r;
 
-	if (!name_ok(ifname))
-		return bad_name(e, ifname);
-	if (!name_ok(newname))
-		return bad_name(e, newname);
+	if (!nl_name_ok(ifname))
+		return nl_bad_name(e, ifname);
+	if (!nl_name_ok(newname))
+		return nl_bad_name(e, newname);
 	c.newname = newname;
 	r = link_modify(s, ifname, &c, &t);
 	snprintf(what, sizeof(what), "rename to %s", newname);
@@ -480,8 +461,8 @@ int nl_link_set_mtu(struct nl_sock *s, const char *ifname, unsigned mtu, struct 
 	char what[32];
 	int r;
 
-	if (!name_ok(ifname))
-		return bad_name(e, ifname);
+	if (!nl_name_ok(ifname))
+		return nl_bad_name(e, ifname);
 	if (mtu == 0 || mtu > 65536)
 		return jail_err_set(e, -EINVAL, "%s: mtu %u out of range", ifname, mtu);
 	c.mtu = mtu;
@@ -497,10 +478,10 @@ int nl_link_move(struct nl_sock *s, const char *ifname, int netns_fd, const char
 	char what[48];
 	int r;
 
-	if (!name_ok(ifname))
-		return bad_name(e, ifname);
-	if (newname && !name_ok(newname))
-		return bad_name(e, newname);
+	if (!nl_name_ok(ifname))
+		return nl_bad_name(e, ifname);
+	if (newname && !nl_name_ok(newname))
+		return nl_bad_name(e, newname);
 	if (netns_fd < 0)
 		return jail_err_set(e, -EBADF, "%s: move: no namespace", ifname);
 	/* The kernel moves first and renames afterwards, so a taken name
@@ -536,8 +517,8 @@ int nl_link_set_master(struct nl_sock *s, const char *ifname, const char *master
 	char what[48];
 	int r;
 
-	if (!name_ok(ifname))
-		return bad_name(e, ifname);
+	if (!nl_name_ok(ifname))
+		return nl_bad_name(e, ifname);
 	c.master = 0;
 	if (master) {
 		c.master = nl_link_index(s, master, e);
@@ -560,22 +541,22 @@ int nl_link_del(struct nl_sock *s, const char *ifname, struct jail_err *e)
 	struct talk t = {0};
 	int r;
 
-	if (!name_ok(ifname))
-		return bad_name(e, ifname);
+	if (!nl_name_ok(ifname))
+		return nl_bad_name(e, ifname);
 	r = nl_link_index(s, ifname, e);
 	if (r < 0)
 		return r;
-	nlh = put_header(buf, RTM_DELLINK, 0);
+	nlh = nl_put_header(buf, RTM_DELLINK, 0);
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = r;
-	r = talk(s, nlh, NULL, NULL, &t);
+	r = nl_talk(s, nlh, NULL, NULL, &t);
 	return r < 0 ? link_fail(e, r, &t, ifname, "delete") : 0;
 }
 
 struct nlmsghdr *nl_msg_veth(void *buf, const char *name, const char *peer, int peer_netns_fd)
 {
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = nl_put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	struct nlattr *info, *data, *pn;
 
@@ -603,18 +584,18 @@ int nl_veth_create(struct nl_sock *s, const char *name, const char *peer, int pe
 	struct talk t = {0};
 	int r;
 
-	if (!name_ok(name))
-		return bad_name(e, name);
-	if (!name_ok(peer))
-		return bad_name(e, peer);
-	r = talk(s, nl_msg_veth(buf, name, peer, peer_netns_fd), NULL, NULL, &t);
-	return r < 0 ? fail(e, r, &t, "%s: create veth with peer %s", name, peer) : 0;
+	if (!nl_name_ok(name))
+		return nl_bad_name(e, name);
+	if (!nl_name_ok(peer))
+		return nl_bad_name(e, peer);
+	r = nl_talk(s, nl_msg_veth(buf, name, peer, peer_netns_fd), NULL, NULL, &t);
+	return r < 0 ? nl_fail(e, r, &t, "%s: create veth with peer %s", name, peer) : 0;
 }
 
 struct nlmsghdr *nl_msg_link_new(void *buf, const char *kind, const char *name, int parent_ifindex,
 				 int netns_fd)
 {
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = nl_put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	struct nlattr *info, *data;
 
@@ -646,20 +627,20 @@ static int link_new(struct nl_sock *s, const char *kind, const char *name, const
 	struct talk t = {0};
 	int pidx = 0, r;
 
-	if (!name_ok(name))
-		return bad_name(e, name);
+	if (!nl_name_ok(name))
+		return nl_bad_name(e, name);
 	if (parent) {
-		if (!name_ok(parent))
-			return bad_name(e, parent);
+		if (!nl_name_ok(parent))
+			return nl_bad_name(e, parent);
 		pidx = nl_link_index(s, parent, e);
 		if (pidx < 0)
 			return pidx;
 	}
-	r = talk(s, nl_msg_link_new(buf, kind, name, pidx, netns_fd), NULL, NULL, &t);
+	r = nl_talk(s, nl_msg_link_new(buf, kind, name, pidx, netns_fd), NULL, NULL, &t);
 	if (r < 0 && parent)
-		return fail(e, r, &t, "%s: create %s on %s", name, kind, parent);
+		return nl_fail(e, r, &t, "%s: create %s on %s", name, kind, parent);
 	if (r < 0)
-		return fail(e, r, &t, "%s: create %s", name, kind);
+		return nl_fail(e, r, &t, "%s: create %s", name, kind);
 	return 0;
 }
 
@@ -682,243 +663,3 @@ int nl_ipvlan_create(struct nl_sock *s, const char *name, const char *parent, in
 
 /* --- addresses ----------------------------------------------------------- */
 
-struct nlmsghdr *nl_msg_addr(void *buf, bool add, int ifindex, const struct netaddr *a, unsigned flags)
-{
-	struct nlmsghdr *nlh =
-		put_header(buf, add ? RTM_NEWADDR : RTM_DELADDR, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	uint32_t fl = 0;
-
-	ifa->ifa_family = (uint8_t)a->family;
-	ifa->ifa_prefixlen = (uint8_t)a->prefixlen;
-	ifa->ifa_index = (uint32_t)ifindex;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	if (flags & NL_ADDR_SCOPE_LINK)
-		ifa->ifa_scope = RT_SCOPE_LINK;
-	if (flags & NL_ADDR_SCOPE_HOST)
-		ifa->ifa_scope = RT_SCOPE_HOST;
-	if (flags & NL_ADDR_NODAD)
-		fl |= IFA_F_NODAD;
-	if (flags & NL_ADDR_NOPREFIXROUTE)
-		fl |= IFA_F_NOPREFIXROUTE;
-	ifa->ifa_flags = (uint8_t)fl;
-	mnl_attr_put(nlh, IFA_LOCAL, netaddr_len(a), a->u.bytes);
-	mnl_attr_put(nlh, IFA_ADDRESS, netaddr_len(a), a->u.bytes);
-	if (add && fl)
-		mnl_attr_put_u32(nlh, IFA_FLAGS, fl);
-	return nlh;
-}
-
-static bool family_ok(const struct netaddr *a)
-{
-	return a && (a->family == AF_INET || a->family == AF_INET6) && a->prefixlen <= netaddr_maxprefix(a);
-}
-
-static int addr_op(struct nl_sock *s, bool add, const char *ifname, const struct netaddr *a, unsigned flags,
-		   struct jail_err *e)
-{
-	char buf[NL_MSG_BUFSIZE], as[NETADDR_STRLEN];
-	struct talk t = {0};
-	int idx, r;
-
-	if (!name_ok(ifname))
-		return bad_name(e, ifname);
-	if (!family_ok(a))
-		return jail_err_set(e, -EAFNOSUPPORT, "%s: bad address", ifname);
-	netaddr_str(a, true, as, sizeof(as));
-	idx = nl_link_index(s, ifname, e);
-	if (idx == -ENODEV)
-		return jail_err_set(e, idx, "%s: %s address %s: no such interface", ifname,
-				    add ? "add" : "delete", as);
-	if (idx < 0)
-		return idx;
-	r = talk(s, nl_msg_addr(buf, add, idx, a, flags), NULL, NULL, &t);
-	if (r < 0)
-		return fail(e, r, &t, "%s: %s address %s", ifname, add ? "add" : "delete", as);
-	return 0;
-}
-
-int nl_addr_add(struct nl_sock *s, const char *ifname, const struct netaddr *a, unsigned flags,
-		struct jail_err *e)
-{
-	return addr_op(s, true, ifname, a, flags, e);
-}
-
-int nl_addr_del(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e)
-{
-	return addr_op(s, false, ifname, a, 0, e);
-}
-
-/* --- routes -------------------------------------------------------------- */
-
-void nl_route_host(struct nl_route *r, const struct netaddr *a, const char *dev)
-{
-	memset(r, 0, sizeof(*r));
-	r->dst = *a;
-	r->dst.prefixlen = netaddr_maxprefix(a);
-	r->dst.ifname[0] = '\0';
-	snprintf(r->dev, sizeof(r->dev), "%s", dev ? dev : "");
-}
-
-void nl_route_default(struct nl_route *r, int family, const struct netaddr *gw, const char *dev)
-{
-	memset(r, 0, sizeof(*r));
-	r->dst.family = family;
-	if (gw) {
-		r->gw = *gw;
-		r->gw.ifname[0] = '\0';
-	}
-	snprintf(r->dev, sizeof(r->dev), "%s", dev ? dev : "");
-	r->onlink = gw && dev && *dev;
-}
-
-/* Clear the host bits: the kernel rejects 192.0.2.27/24 as a route key. */
-static void mask_prefix(unsigned char *b, size_t len, unsigned prefixlen)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned bit = (unsigned)i * 8;
-
-		if (bit >= prefixlen)
-			b[i] = 0;
-		else if (bit + 8 > prefixlen)
-			b[i] &= (unsigned char)(0xff << (8 - (prefixlen - bit)));
-	}
-}
-
-struct nlmsghdr *nl_msg_route(void *buf, bool add, const struct nl_route *r, int oif)
-{
-	struct nlmsghdr *nlh =
-		put_header(buf, add ? RTM_NEWROUTE : RTM_DELROUTE, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	unsigned table = r->table ? r->table : RT_TABLE_MAIN;
-	bool gw = r->gw.family != 0;
-
-	rtm->rtm_family = (uint8_t)r->dst.family;
-	rtm->rtm_dst_len = (uint8_t)r->dst.prefixlen;
-	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
-	rtm->rtm_type = RTN_UNICAST;
-	/* Delete matches any protocol and scope; add says what it is. */
-	rtm->rtm_protocol = add ? RTPROT_STATIC : RTPROT_UNSPEC;
-	if (!add)
-		rtm->rtm_scope = RT_SCOPE_NOWHERE;
-	else if (!gw && oif > 0)
-		rtm->rtm_scope = RT_SCOPE_LINK;
-	else
-		rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-	if (r->onlink)
-		rtm->rtm_flags |= RTNH_F_ONLINK;
-	if (r->dst.prefixlen > 0) {
-		unsigned char dst[16];
-		size_t len = netaddr_len(&r->dst);
-
-		memcpy(dst, r->dst.u.bytes, len);
-		mask_prefix(dst, len, r->dst.prefixlen);
-		mnl_attr_put(nlh, RTA_DST, len, dst);
-	}
-	if (gw)
-		mnl_attr_put(nlh, RTA_GATEWAY, netaddr_len(&r->gw), r->gw.u.bytes);
-	if (oif > 0)
-		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
-	if (table >= 256)
-		mnl_attr_put_u32(nlh, RTA_TABLE, table);
-	return nlh;
-}
-
-static int route_op(struct nl_sock *s, bool add, const struct nl_route *r, struct jail_err *e)
-{
-	char buf[NL_MSG_BUFSIZE], ds[NETADDR_STRLEN], gs[NETADDR_STRLEN];
-	char what[160];
-	struct talk t = {0};
-	int oif = 0, ret;
-
-	if (!r || (r->dst.family != AF_INET && r->dst.family != AF_INET6) ||
-	    r->dst.prefixlen > netaddr_maxprefix(&r->dst) || (r->gw.family && r->gw.family != r->dst.family))
-		return jail_err_set(e, -EINVAL, "route: bad address family");
-	if (r->dst.prefixlen == 0)
-		snprintf(ds, sizeof(ds), "default");
-	else
-		netaddr_str(&r->dst, true, ds, sizeof(ds));
-	snprintf(what, sizeof(what), "%s", ds);
-	if (r->gw.family)
-		snprintf(what + strlen(what), sizeof(what) - strlen(what), " via %s",
-			 netaddr_str(&r->gw, false, gs, sizeof(gs)));
-	if (r->dev[0]) {
-		snprintf(what + strlen(what), sizeof(what) - strlen(what), " dev %s", r->dev);
-		oif = nl_link_index(s, r->dev, e);
-		if (oif < 0)
-			return jail_err_prefix(e, "route %s", what);
-	}
-	ret = talk(s, nl_msg_route(buf, add, r, oif), NULL, NULL, &t);
-	if (ret < 0)
-		return fail(e, ret, &t, "%s route %s", add ? "add" : "delete", what);
-	return 0;
-}
-
-int nl_route_add(struct nl_sock *s, const struct nl_route *r, struct jail_err *e)
-{
-	return route_op(s, true, r, e);
-}
-
-int nl_route_del(struct nl_sock *s, const struct nl_route *r, struct jail_err *e)
-{
-	return route_op(s, false, r, e);
-}
-
-/* --- proxy neighbours ---------------------------------------------------- */
-
-struct nlmsghdr *nl_msg_neigh_proxy(void *buf, int type, int ifindex, const struct netaddr *a)
-{
-	struct nlmsghdr *nlh = put_header(buf, type, type == RTM_NEWNEIGH ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-
-	ndm->ndm_family = (uint8_t)a->family;
-	ndm->ndm_ifindex = ifindex;
-	ndm->ndm_flags = NTF_PROXY;
-	/* A get request must carry state 0, or the kernel rejects it. */
-	ndm->ndm_state = type == RTM_GETNEIGH ? 0 : NUD_PERMANENT;
-	mnl_attr_put(nlh, NDA_DST, netaddr_len(a), a->u.bytes);
-	return nlh;
-}
-
-static int neigh_op(struct nl_sock *s, int type, const char *ifname, const struct netaddr *a,
-		    struct jail_err *e)
-{
-	static const char *const what[] = {"add", "delete", "get"};
-	char buf[NL_MSG_BUFSIZE], as[NETADDR_STRLEN];
-	struct talk t = {0};
-	int idx, r, w = type == RTM_NEWNEIGH ? 0 : type == RTM_DELNEIGH ? 1 : 2;
-
-	if (!name_ok(ifname))
-		return bad_name(e, ifname);
-	if (!family_ok(a))
-		return jail_err_set(e, -EAFNOSUPPORT, "%s: bad address", ifname);
-	netaddr_str(a, false, as, sizeof(as));
-	idx = nl_link_index(s, ifname, e);
-	if (idx == -ENODEV)
-		return jail_err_set(e, idx,
-				    "%s: %s proxy %s entry for %s: no such "
-				    "interface",
-				    ifname, what[w], a->family == AF_INET ? "ARP" : "NDP", as);
-	if (idx < 0)
-		return idx;
-	r = talk(s, nl_msg_neigh_proxy(buf, type, idx, a), NULL, NULL, &t);
-	if (r < 0)
-		return fail(e, r, &t, "%s: %s proxy %s entry for %s", ifname, what[w],
-			    a->family == AF_INET ? "ARP" : "NDP", as);
-	return 0;
-}
-
-int nl_neigh_proxy_add(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e)
-{
-	return neigh_op(s, RTM_NEWNEIGH, ifname, a, e);
-}
-
-int nl_neigh_proxy_del(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e)
-{
-	return neigh_op(s, RTM_DELNEIGH, ifname, a, e);
-}
-
-int nl_neigh_proxy_get(struct nl_sock *s, const char *ifname, const struct netaddr *a, struct jail_err *e)
-{
-	return neigh_op(s, RTM_GETNEIGH, ifname, a, e);
-}

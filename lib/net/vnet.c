@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "core/lifecycle.h"
+#include "jailnet.h"
 #include "net.h"
 #include "netaddr.h"
 #include "netlink.h"
@@ -59,7 +59,7 @@ static int configure_eth0(const struct jail_params *p, int jail_netns_fd, struct
 {
 	static struct netaddr addrs[NET_JAIL_MAX_ADDRS];
 	struct nl_sock *s = NULL;
-	int n = jail_net_addrs(p, addrs, NET_JAIL_MAX_ADDRS, e), r;
+	int n = net_jail_addrs(p, addrs, NET_JAIL_MAX_ADDRS, e), r;
 
 	if (n < 0)
 		return n;

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/preflight.h"
+#include "jail/preflight.h"
 #include "core/rootfs.h"
 #include "t.h"
 

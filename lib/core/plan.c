@@ -1,0 +1,306 @@
+/*
+ * Parameters to plan (see plan.h): every check that needs no host change is
+ * made here, before the create path makes anything, so that a refused jail
+ * leaves nothing behind and says everything wrong with its root at once.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "hooks.h"
+#include "net/jailnet.h"
+#include "net/net.h"
+#include "net/vnet.h"
+#include "plan.h"
+#include "jail/preflight.h"
+
+static bool is(const struct jail_params *p, enum jail_param_id id, const char *v)
+{
+	return !strcmp(jail_params_str(p, id), v);
+}
+
+/* A not-yet-supported feature is refused, unless it is given its default. */
+static int check_unimplemented(const struct jail_params *p, struct jail_err *e)
+{
+	for (int i = 0; i < JP__COUNT; i++) {
+		const struct jail_param_def *d = &jail_param_defs[i];
+		if (!p->val[i].set || !(d->flags & JPF_UNIMPL))
+			continue;
+		if (d->dflt && p->val[i].n == 1 && !strcmp(p->val[i].v[0], d->dflt))
+			continue;
+		if (d->type == JPT_BOOL && !jail_params_bool(p, (enum jail_param_id)i))
+			continue;
+		return jail_err_set(e, -ENOTSUP, "%s: not supported yet", d->name);
+	}
+	return 0;
+}
+
+static int check_network(const struct jail_params *p, struct jail_err *e)
+{
+	for (int f = 0; f < 2; f++) {
+		enum jail_param_id mode = f ? JP_IP6 : JP_IP4, list = f ? JP_IP6_ADDR : JP_IP4_ADDR;
+		if (jail_params_get(p, list)->n > 0 && jail_params_isset(p, mode) && !is(p, mode, "new"))
+			return jail_err_set(e, -EINVAL, "%s: addresses need %s=new, not %s",
+					    jail_param_defs[list].name, jail_param_defs[mode].name,
+					    jail_params_str(p, mode));
+	}
+	if ((is(p, JP_IP4, "inherit") && is(p, JP_IP6, "new")) || (is(p, JP_IP6, "inherit") && is(p, JP_IP4, "new")))
+		return jail_err_set(e, -EINVAL,
+				    "ip4=%s and ip6=%s: one network stack cannot be both the host's and new",
+				    jail_params_str(p, JP_IP4), jail_params_str(p, JP_IP6));
+	return jail_vnet_check(p, e);
+}
+
+static int check_sysv(const struct jail_params *p, struct jail_err *e)
+{
+	static const enum jail_param_id ids[] = {JP_SYSVMSG, JP_SYSVSEM, JP_SYSVSHM};
+	bool inh = false, nw = false;
+
+	if (jail_params_bool(p, JP_ALLOW_SYSVIPC))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		inh |= is(p, ids[i], "inherit");
+		nw |= is(p, ids[i], "new");
+	}
+	if (inh && nw)
+		return jail_err_set(e, -EINVAL,
+				    "sysvmsg=%s sysvsem=%s sysvshm=%s: Linux has one IPC namespace for all "
+				    "three; they cannot mix new and inherit",
+				    jail_params_str(p, JP_SYSVMSG), jail_params_str(p, JP_SYSVSEM),
+				    jail_params_str(p, JP_SYSVSHM));
+	return 0;
+}
+
+static int check_params(const struct jail_params *p, struct jail_err *e)
+{
+	int r = check_unimplemented(p, e);
+
+	if (r == 0)
+		r = check_network(p, e);
+	if (r == 0)
+		r = check_sysv(p, e);
+	if (r == 0 && !jail_params_get(p, JP_COMMAND)->n && !jail_params_bool(p, JP_PERSIST) &&
+	    !jail_params_get(p, JP_EXEC_START)->n)
+		r = jail_err_set(e, -EINVAL, "no command specified (command=, exec.start or persist)");
+	return r;
+}
+
+/* path (or thin=DIR's DIR/root): resolved, a directory, opened for lookups. */
+static int resolve_root(struct jail_plan *pl, struct jail_err *e)
+{
+	const char *path = jail_params_str(&pl->params, JP_PATH);
+	const char *thin = jail_params_str(&pl->params, JP_THIN);
+	struct stat sb;
+
+	if (thin) {
+		if (jail_thin_read(thin, &pl->thin, e) < 0)
+			return jail_err_prefix(e, "thin");
+		if (path && strcmp(path, pl->thin.root) != 0)
+			return jail_err_set(e, -EINVAL, "thin: path '%s' is not the thin root '%s'", path,
+					    pl->thin.root);
+		pl->is_thin = true;
+		path = pl->thin.root;
+		pl->root.lower = pl->thin.base;
+		pl->root.upper = pl->thin.upper;
+		pl->root.work = pl->thin.work;
+	}
+	if (!path)
+		path = "/";
+	if (!realpath(path, pl->path))
+		return jail_err_sys(e, -errno, "path '%s'", path);
+	if (stat(pl->path, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return jail_err_set(e, -ENOTDIR, "path '%s': Not a directory", path);
+	/* A thin root is empty until its overlay is up: programs and users are in its base. */
+	pl->rootfd = open(pl->is_thin ? pl->thin.base : pl->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pl->rootfd < 0)
+		return jail_err_sys(e, -errno, "path '%s'", path);
+	return jail_params_set(&pl->params, JP_PATH, (const char *const[]){pl->path}, 1, false, e);
+}
+
+/* The command the init starts (without exec.* hooks), looked up in the jail's files. */
+static int resolve_command(struct jail_plan *pl, struct jail_err *e)
+{
+	const struct jail_params *p = &pl->params;
+	const struct jail_param_val *cmd = jail_params_get(p, JP_COMMAND);
+	struct jail_exec *x = &pl->exec;
+	int r;
+
+	r = jail_exec_identity(x, pl->rootfd, pl->path, jail_params_str(p, JP_EXEC_JAIL_USER),
+			       jail_params_bool(p, JP_EXEC_CLEAN), e);
+	if (r < 0 || cmd->n == 0)
+		return r;
+	r = jail_exec_find(x, pl->rootfd, pl->path, cmd->v[0], e);
+	if (r < 0)
+		return r;
+	if (!pl->hooked)
+		x->argv = cmd->v;
+	x->pty_fds = jail_exec_tty_fds();
+	return 0;
+}
+
+static void report_problem(void *arg, const char *line)
+{
+	const struct jail_run_opts *o = arg;
+
+	o->report(o->arg, JAIL_REPORT_PROBLEM, 0, NULL, line);
+}
+
+/* Say everything the root lacks before anything is mounted (reader's story 7). */
+static int preflight(struct jail_plan *pl, const struct jail_run_opts *o, struct jail_err *e)
+{
+	const struct jail_params *p = &pl->params;
+	const char *programs[] = {jail_params_get(p, JP_COMMAND)->n ? pl->exec.exec_path : NULL, NULL};
+	unsigned flags = (jail_params_bool(p, JP_MOUNT_DEVFS) ? JAIL_PREFLIGHT_DEV : 0) |
+			 (jail_params_bool(p, JP_MOUNT_PROCFS) ? JAIL_PREFLIGHT_PROC : 0);
+	bool told = o && o->report;
+	int r = jail_preflight(pl->rootfd, programs, flags, told ? report_problem : NULL, (void *)o, e);
+
+	if (r > 0) {
+		if (told)
+			e->msg[0] = '\0';
+		return e->code < 0 ? e->code : -ENOENT;
+	}
+	return r;
+}
+
+/* What jls reports: the hostname the jail starts with, ip4/ip6=new implied by addresses. */
+static int resolve_identity(struct jail_plan *pl, struct jail_err *e)
+{
+	struct jail_params *p = &pl->params;
+	int r = 0;
+
+	if (!jail_params_isset(p, JP_HOSTNAME)) {
+		char hn[256] = "";
+		gethostname(hn, sizeof(hn) - 1);
+		r = jail_params_set(p, JP_HOSTNAME, (const char *const[]){hn}, 1, false, e);
+	}
+	if (r == 0)
+		r = net_hostname_addrs(p, e);
+	for (int f = 0; f < 2 && r == 0; f++) {
+		enum jail_param_id mode = f ? JP_IP6 : JP_IP4, list = f ? JP_IP6_ADDR : JP_IP4_ADDR;
+		if (jail_params_get(p, list)->n > 0 && !jail_params_isset(p, mode))
+			r = jail_params_set(p, mode, (const char *const[]){"new"}, 1, false, e);
+	}
+	return r;
+}
+
+static int resolve_network(struct jail_plan *pl, struct jail_err *e)
+{
+	const struct jail_params *p = &pl->params;
+
+	pl->addrs = calloc(NET_JAIL_MAX_ADDRS, sizeof(*pl->addrs));
+	if (!pl->addrs)
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	pl->naddrs = net_jail_addrs(p, pl->addrs, NET_JAIL_MAX_ADDRS, e);
+	if (pl->naddrs < 0)
+		return pl->naddrs;
+	pl->vnet = jail_vnet_wanted(p);
+	pl->new_net = pl->naddrs > 0 || pl->vnet || (!is(p, JP_IP4, "inherit") && !is(p, JP_IP6, "inherit"));
+	pl->new_ipc = !jail_params_bool(p, JP_ALLOW_SYSVIPC) && !is(p, JP_SYSVMSG, "inherit") &&
+		      !is(p, JP_SYSVSEM, "inherit") && !is(p, JP_SYSVSHM, "inherit");
+	pl->new_uts = is(p, JP_HOST, "new");
+	return 0;
+}
+
+/* mount (fstab lines) then mount.fstab (a file of them), as FreeBSD orders them. */
+static int resolve_mounts(struct jail_plan *pl, struct jail_err *e)
+{
+	const struct jail_param_val *lines = jail_params_get(&pl->params, JP_MOUNT);
+	const char *fstab = jail_params_str(&pl->params, JP_MOUNT_FSTAB);
+	int n = 0, r;
+
+	pl->mounts = calloc(JAIL_MOUNTS_MAX, sizeof(*pl->mounts));
+	if (!pl->mounts)
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < lines->n; i++) {
+		if (n == JAIL_MOUNTS_MAX)
+			return jail_err_set(e, -E2BIG, "mount: more than %d mounts", JAIL_MOUNTS_MAX);
+		r = jail_mount_parse(lines->v[i], pl->path, "mount", (int)i + 1, &pl->mounts[n++], e);
+		if (r < 0)
+			return r;
+	}
+	if (fstab) {
+		_cleanup_fclose_ FILE *f = fopen(fstab, "re");
+		char line[1024];
+		int lineno = 0;
+		if (!f)
+			return jail_err_sys(e, -errno, "mount.fstab: %s", fstab);
+		while (fgets(line, sizeof(line), f)) {
+			char *p = line + strspn(line, " \t");
+			lineno++;
+			if (*p == '#' || *p == '\n' || *p == '\0')
+				continue;
+			if (n == JAIL_MOUNTS_MAX)
+				return jail_err_set(e, -E2BIG, "mount.fstab: more than %d mounts",
+						    JAIL_MOUNTS_MAX);
+			r = jail_mount_parse(p, pl->path, "mount.fstab", lineno, &pl->mounts[n++], e);
+			if (r < 0)
+				return r;
+		}
+	}
+	pl->root.path = pl->path;
+	pl->root.mounts = pl->mounts;
+	pl->root.nmounts = n;
+	pl->root.devfs = jail_params_bool(&pl->params, JP_MOUNT_DEVFS);
+	pl->root.procfs = jail_params_bool(&pl->params, JP_MOUNT_PROCFS);
+	pl->root.ipc_new = pl->new_ipc;
+	return 0;
+}
+
+int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const struct jail_run_opts *o,
+		      struct jail_plan *pl, struct jail_err *e)
+{
+	int r;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->rootfd = -1;
+	r = check_params(p, e);
+	if (r == 0)
+		r = jail_params_copy(&pl->params, p, e);
+	if (r < 0)
+		return r;
+	pl->hooked = jail_hooks_any(p);
+	pl->persist = jail_params_bool(p, JP_PERSIST);
+	r = resolve_root(pl, e);
+	if (r == 0)
+		r = jail_priv_from_params(&pl->params, &pl->priv, e);
+	if (r == 0)
+		r = jail_priv_compile(&pl->priv, cachedir, &pl->filters, e);
+	if (r == 0)
+		r = resolve_command(pl, e);
+	if (r == 0)
+		r = preflight(pl, o, e);
+	if (r == 0)
+		r = resolve_identity(pl, e);
+	if (r == 0)
+		r = resolve_network(pl, e);
+	if (r == 0)
+		r = resolve_mounts(pl, e);
+	if (r < 0) {
+		jail_plan_free(pl);
+		return r;
+	}
+	pl->hostname = jail_params_str(&pl->params, JP_HOSTNAME);
+	pl->domainname = jail_params_str(&pl->params, JP_DOMAINNAME);
+	return 0;
+}
+
+void jail_plan_free(struct jail_plan *pl)
+{
+	if (pl->rootfd >= 0)
+		close(pl->rootfd);
+	pl->rootfd = -1;
+	jail_seccomp_free(&pl->filters);
+	jail_exec_free(&pl->exec);
+	free(pl->addrs);
+	free(pl->mounts);
+	pl->addrs = NULL;
+	pl->mounts = NULL;
+	jail_params_free(&pl->params);
+}
