@@ -158,7 +158,7 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 	if (ret == 0 && write_all(fd, "\n", 1) == 0 && close(fd) == 0) {
 		fd = -1;
 		if (renameat(r->dirfd, tmp, r->dirfd, final) == 0) {
-			(void)jail_registry_publish(r, st, true); /* jls for every user; best effort */
+			(void)jail_registry_publish(r, st, p); /* jls for every user; best effort */
 			return 0;
 		}
 	}
@@ -177,7 +177,7 @@ int jail_registry_remove(struct jail_registry *r, const struct jail_state *st)
 	snprintf(f, sizeof(f), "%d.json", st->jid);
 	unlinkat(r->dirfd, f, 0);
 	unlinkat(r->dirfd, link, 0);
-	(void)jail_registry_publish(r, st, false);
+	(void)jail_registry_publish(r, st, NULL);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  * in them (FreeBSD shows them to any user; here they stay root's).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -26,12 +27,12 @@ bool jail_registry_param_public(int id)
 	return !(d->flags & JPF_PSEUDO) && id != JP_META && id != JP_ENV;
 }
 
-static json_t *public_json(const struct jail_state *st)
+static json_t *public_json(const struct jail_state *st, const struct jail_params *p)
 {
 	json_t *params = json_object(), *cgs = json_array();
 
 	for (int i = 0; i < JP__COUNT; i++) {
-		const struct jail_param_val *v = &st->params.val[i];
+		const struct jail_param_val *v = &p->val[i];
 		if (!v->set || !jail_registry_param_public(i))
 			continue;
 		json_t *a = json_array();
@@ -63,7 +64,26 @@ static int public_dir(struct jail_registry *r)
 	return fd < 0 ? -errno : fd;
 }
 
-int jail_registry_publish(struct jail_registry *r, const struct jail_state *st, bool present)
+/* A writer killed between create and rename leaves .JID.json.PID: the jail's removal takes it. */
+static void drop_temporaries(int dfd, int jid)
+{
+	char prefix[32];
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_closedir_ DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	int n = snprintf(prefix, sizeof(prefix), ".%d.json.", jid);
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, (size_t)n))
+			unlinkat(dfd, de->d_name, 0);
+}
+
+int jail_registry_publish(struct jail_registry *r, const struct jail_state *st, const struct jail_params *p)
 {
 	char tmp[64], final[32];
 	_cleanup_close_ int dfd = public_dir(r);
@@ -73,9 +93,11 @@ int jail_registry_publish(struct jail_registry *r, const struct jail_state *st, 
 	if (dfd < 0)
 		return dfd;
 	snprintf(final, sizeof(final), "%d.json", st->jid);
-	if (!present)
+	if (!p) {
+		drop_temporaries(dfd, st->jid);
 		return unlinkat(dfd, final, 0) < 0 && errno != ENOENT ? -errno : 0;
-	json_t *o = public_json(st);
+	}
+	json_t *o = public_json(st, p);
 	if (!o)
 		return -ENOMEM;
 	text = json_dumps(o, JSON_COMPACT);

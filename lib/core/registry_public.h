@@ -16,11 +16,12 @@
 #define JAIL_REGISTRY_PUBLIC "public"
 
 /*
- * Write (present) or remove the public copy of st's state, by rename so a
- * reader never sees half a file. Best effort for the registry's writers:
- * the jail does not depend on it. Returns 0 or -errno.
+ * Write the public copy of a jail's state st with its parameters p, or
+ * with p NULL remove it, by rename so a reader never sees half a file.
+ * Best effort for the registry's writers: the jail does not depend on it.
+ * Returns 0 or -errno.
  */
-int jail_registry_publish(struct jail_registry *r, const struct jail_state *st, bool present);
+int jail_registry_publish(struct jail_registry *r, const struct jail_state *st, const struct jail_params *p);
 
 /* Whether a parameter goes into the public copy. */
 bool jail_registry_param_public(int id);

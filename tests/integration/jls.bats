@@ -391,6 +391,11 @@ assert "/bin/sh -c sleep 30; true x\\033]0;owned\\007\\012line2" in [x["command"
 		exec.poststop="echo secret-hook" exec.prestart="echo secret-prestart"
 	run "$JLS"
 	local root_view=$output
+	# the public copy follows the state file it is written after
+	for _ in $(seq 100); do
+		[ "$("${nobody[@]}" "$PUBDIR/jls")" = "$root_view" ] && break
+		sleep 0.02
+	done
 	run --separate-stderr "${nobody[@]}" "$PUBDIR/jls"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
