@@ -152,6 +152,10 @@ innet() {
 		"$JLS" --libxo json | python3 -c "import json,sys; print(json.load(sys.stdin)[\"jail-information\"][\"jail\"][0][\"ipv4\"])"
 		s=$("$JLS" -s -j a)
 		echo "$s" | tr " " "\n" | grep -E "^ip[46](.addr)?="
+		# the registry keeps what was written: jail -m and the proxy entry on h0 still use it
+		"$JAIL" -q -m name=a host.hostname=b.example.org
+		echo "$("$JLS" -j a host.hostname ip4.addr) $(ip neigh show proxy dev h0 | grep -c 198.51.100.10)"
+		grep -o "h0|198.51.100.10/24" "$JAIL_STATEDIR/1.json"
 		"$JAIL" -q -r a
 		eval "\"\$JAIL\" -q -c $s"
 		"$JEXEC" a ip -o addr show eth0 | awk "{print \$4}" | sort | head -2 | tr "\n" " "; echo
@@ -167,7 +171,9 @@ innet() {
 	[ "${lines[8]}" = "ip6=new" ]
 	[ "${lines[9]}" = "ip4.addr=198.51.100.10" ]
 	[ "${lines[10]}" = "ip6.addr=2001:db8::10" ]
-	[ "${lines[11]}" = "198.51.100.10/32 2001:db8::10/128 " ]
+	[ "${lines[11]}" = "b.example.org 198.51.100.10 1" ]
+	[ "${lines[12]}" = "h0|198.51.100.10/24" ]
+	[ "${lines[13]}" = "198.51.100.10/32 2001:db8::10/128 " ]
 }
 
 @test "the legacy form takes the ip argument; jls shows the address" {
