@@ -16,9 +16,9 @@ SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
-PKGS     := libseccomp jansson libmnl
+PKGS     := libseccomp jansson libmnl libarchive nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljansson -lmnl)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljansson -lmnl -larchive -lnettle)
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-unused-parameter -Werror
@@ -31,7 +31,7 @@ LDLIBS   := $(PKG_LIBS)
 
 # libjail: the jail itself (core), networking (net), jail.conf (conf).
 # libmkroot: the root builders mkjail uses, on top of libjail.
-LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c))
+LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c lib/oci/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBJAIL  := $(BUILD)/libjail.a
 MKROOT_SRCS := $(sort $(wildcard lib/mkroot/*.c))

@@ -1,6 +1,9 @@
 #!/bin/sh
 # Installs every Debian package that building, testing, the demo and the
 # benchmarks of jail need. Idempotent; run as root on Debian 12.
+# OCI (jail-oci, mkjail oci): libarchive and nettle (image layers and their
+# sha256), jq for the tests; golang-go builds the runtime-tools suite,
+# runc is measured beside crun, umoci and skopeo make test images.
 set -eu
 PKGS="
   build-essential make pkg-config gcc clang clang-format clang-tidy cppcheck
@@ -10,6 +13,8 @@ PKGS="
   iproute2 util-linux procps psmisc kmod
   hyperfine bubblewrap crun iperf3 time
   nginx-light
+  libarchive-dev nettle-dev jq
+  golang-go runc umoci skopeo
   bash-completion debhelper dpkg-dev lintian
 "
 if [ "$(id -u)" -ne 0 ]; then

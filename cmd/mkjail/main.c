@@ -1,5 +1,5 @@
 /*
- * mkjail(8): build jail roots (mini, busybox, debian, thin) and check them.
+ * mkjail(8): build jail roots (mini, busybox, debian, thin, oci) and check them.
  * A thin front end: argv in, the libjail mkroot/preflight calls, text out,
  * exit status 0, 1 or 64.
  */
@@ -18,11 +18,13 @@
 
 #define MAX_LIST 256
 
-static const char usage_text[] = "usage: mkjail mini [--force] [-f file] [-u user] dir program ...\n"
-				 "       mkjail busybox [--force] [-b busybox] [-f file] [-u user] dir\n"
-				 "       mkjail debian [--force] [--suite suite] [--mirror url]\n"
+static const char usage_text[] = "usage: mkjail mini [--force] [-r range] [-f file] [-u user] dir program ...\n"
+				 "       mkjail busybox [--force] [-r range] [-b busybox] [-f file] [-u user] dir\n"
+				 "       mkjail debian [--force] [-r range] [--suite suite] [--mirror url]\n"
 				 "                     [--include pkg,...] dir\n"
-				 "       mkjail thin [--force] --base base dir\n"
+				 "       mkjail thin [--force] [-r range] --base base dir\n"
+				 "       mkjail oci [--force] [-r range] image[:tag] dir\n"
+				 "       mkjail shift [-r range] dir\n"
 				 "       mkjail check [-S] dir [program ...]\n";
 
 static int usage(void)
@@ -104,6 +106,24 @@ static void on_progress(void *arg, const char *line)
 	}
 }
 
+/*
+ * Give tree (a root, or a thin root's layer) to the user range spec names
+ * ("private": a range of the pool picked for dir), from the one it is in.
+ */
+static int shift(const char *dir, const char *tree, const char *spec)
+{
+	struct jail_err e = {0};
+	uint32_t from, to;
+	unsigned long n = 0;
+
+	if (mkroot_range_of(tree, &from, &e) < 0 || mkroot_range(dir, spec, &to, &e) < 0 ||
+	    mkroot_shift(tree, from, to, &n, &e) < 0)
+		return fail(dir, &e), -1;
+	if (from != to)
+		printf("%s: files of uids %u-%u moved to %u-%u (%lu)\n", dir, from, from + 65535, to, to + 65535, n);
+	return 0;
+}
+
 static const struct option long_opts[] = {
 	{"force", no_argument, NULL, 'F'},
 	{"file", required_argument, NULL, 'f'},
@@ -114,6 +134,7 @@ static const struct option long_opts[] = {
 	{"include", required_argument, NULL, 'i'},
 	{"base", required_argument, NULL, 'B'},
 	{"no-shell", no_argument, NULL, 'S'},
+	{"user-range", required_argument, NULL, 'r'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -132,6 +153,7 @@ int main(int argc, char **argv)
 	size_t nf = 0, nu = 0;
 	const char *verb, *dir;
 	unsigned flags = JAIL_PREFLIGHT_ALL;
+	const char *range = "private";
 	double t0 = now();
 	int c, r;
 
@@ -144,7 +166,7 @@ int main(int argc, char **argv)
 	}
 	argv++;
 	argc--;
-	while ((c = getopt_long(argc, argv, "Ff:u:b:SB:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Ff:u:b:SB:r:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			o.force = 1;
@@ -177,6 +199,9 @@ int main(int argc, char **argv)
 		case 'S':
 			flags &= ~JAIL_PREFLIGHT_SHELL;
 			break;
+		case 'r':
+			range = optarg;
+			break;
 		default:
 			return usage();
 		}
@@ -194,6 +219,7 @@ int main(int argc, char **argv)
 		if (r < 0)
 			return fail(dir, &e);
 		summary("mini", dir, &st, t0);
+		r = shift(dir, dir, range);
 	} else if (!strcmp(verb, "busybox")) {
 		if (optind != argc)
 			return usage();
@@ -201,6 +227,7 @@ int main(int argc, char **argv)
 		if (r < 0)
 			return fail(dir, &e);
 		summary("busybox", dir, &st, t0);
+		r = shift(dir, dir, range);
 	} else if (!strcmp(verb, "debian")) {
 		struct prog p = {.tty = isatty(2)};
 
@@ -216,12 +243,32 @@ int main(int argc, char **argv)
 		if (r < 0)
 			return fail(dir, &e);
 		summary("debian", dir, &st, t0);
+		r = shift(dir, dir, range);
+	} else if (!strcmp(verb, "oci")) {
+		/* mkjail oci IMAGE DIR: the image came first, dir holds DIR. */
+		if (optind != argc - 1)
+			return usage();
+		r = mkroot_oci(argv[optind], dir, &o, &st, &e);
+		if (r < 0)
+			return fail(argv[optind], &e);
+		summary("oci", argv[optind], &st, t0);
+		printf("%s: %u layers applied%s\n", argv[optind], st.layers,
+		       st.skipped ? ", device nodes skipped (a jail gets its own /dev)" : "");
+		r = shift(argv[optind], argv[optind], range);
 	} else if (!strcmp(verb, "thin")) {
 		if (optind != argc)
 			return usage();
 		r = mkroot_thin(dir, &o, &e);
 		if (r < 0)
 			return fail(dir, &e);
+		/* The thin jail's files are its layer's: the range goes there, the base stays as it is. */
+		char upper[4096];
+		snprintf(upper, sizeof(upper), "%s/upper", dir);
+		r = shift(dir, upper, range);
+	} else if (!strcmp(verb, "shift")) {
+		if (optind != argc)
+			return usage();
+		r = shift(dir, dir, range);
 	} else if (!strcmp(verb, "check")) {
 		r = jail_preflight_path(dir, (const char *const *)argv + optind, flags, print_problem,
 					(void *)dir, &e);
@@ -234,5 +281,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mkjail: %s: unknown command\n", verb);
 		return usage();
 	}
-	return 0;
+	return r < 0 ? 1 : 0;
 }

@@ -10,6 +10,7 @@
 #define JAIL_MKROOT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "jail/err.h"
 
@@ -39,6 +40,8 @@ struct mkroot_stats {
 	unsigned long links;	  /* symlinks and hard links made */
 	unsigned long long bytes; /* bytes of file data copied */
 	int cached;		  /* debian: root came from the cache */
+	unsigned long skipped;	  /* oci: device nodes and sockets not made */
+	unsigned layers;	  /* oci: layers applied */
 };
 
 /* Copy programs (paths or names looked up in PATH) and the closure of what
@@ -62,6 +65,27 @@ int mkroot_host_mirror(const char *etc, char *mirror, size_t msz, char *suite, s
  * DIR/thin.conf naming the base. The overlay is mounted by jail(8). */
 int mkroot_thin(const char *dir, const struct mkroot_opts *o, struct jail_err *e);
 
+/*
+ * A root from an OCI image: image is an image layout directory or an archive
+ * (oci-archive, or docker-archive as `podman save` and `docker save` write),
+ * optionally ":TAG" to pick one image of several. Blobs are checked against
+ * their sha256 digests, layers applied in order with whiteouts, and a layer
+ * that would write outside DIR (absolute names, "..", through a symlink) is
+ * refused with nothing left behind.
+ */
+int mkroot_oci(const char *dir, const char *image, const struct mkroot_opts *o, struct mkroot_stats *st,
+	       struct jail_err *e);
+
+/*
+ * User ranges (jail(8) user.range): a root belongs to the range its files
+ * are owned by. mkroot_range picks the range for a root to be shifted into
+ * from spec ("private": the pool slot of its path; "identity": 0; or a base),
+ * mkroot_range_of says which range a root is in now (its top directory's
+ * owner), and mkroot_shift moves every file of the range from into to.
+ */
+int mkroot_range(const char *dir, const char *spec, uint32_t *base, struct jail_err *e);
+int mkroot_range_of(const char *dir, uint32_t *base, struct jail_err *e);
+int mkroot_shift(const char *dir, uint32_t from, uint32_t to, unsigned long *files, struct jail_err *e);
 
 /* The /etc/rc, /etc/rc.shutdown and /etc/rc.subr texts (and rc.d scripts
  * for busybox services when busybox is set) written into a root. */

@@ -130,7 +130,8 @@ enum jp_flags {
 	X(MOUNT_PROCFS, "mount.procfs", JPT_BOOL, JPF_PSEUDO, "true")                                 \
 	X(DEPEND, "depend", JPT_LIST, JPF_PSEUDO, NULL)                                               \
 	X(CGROUP_PARENT, "cgroup.parent", JPT_STRING, JPF_CREATE_ONLY, NULL)                          \
-	X(THIN, "thin", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)
+	X(THIN, "thin", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                               \
+	X(USER_RANGE, "user.range", JPT_STRING, JPF_CREATE_ONLY, "private")
 
 enum jail_param_id {
 #define X(id, name, type, flags, dflt) JP_##id,

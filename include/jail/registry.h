@@ -40,6 +40,7 @@ struct jail_state {
 	struct jail_cgroup cg;	       /* the directories made, so that anyone can remove them */
 	unsigned long long host_netns; /* inode of the creator's network namespace */
 	char host_if[16];	       /* host end of the jail's veth, "" if none */
+	unsigned long long user_base;  /* host uid/gid of jailed root: its range's first id (0: identity) */
 	struct jail_params params; /* as loaded; the create path writes its plan's instead */
 };
 

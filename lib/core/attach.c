@@ -60,8 +60,7 @@ static void __attribute__((noreturn)) helper(void *arg, int sock)
 {
 	const struct helper_args *a = arg;
 	struct jail_err e = {0};
-	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-		    CLONE_NEWCGROUP;
+	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
 	int st;
 
 	prctl(PR_SET_DUMPABLE, 0);
@@ -71,8 +70,12 @@ static void __attribute__((noreturn)) helper(void *arg, int sock)
 	if (hi > lo + 1)
 		sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
 	sys_close_range((unsigned)hi + 1, ~0U, 0);
-	/* The same namespace as ours (ip4=inherit, host=inherit) is joined as a no-op. */
-	if (setns(a->pidfd, flags) < 0) {
+	/*
+	 * The PID namespace first, as host root: the host's user namespace owns it.
+	 * Then the rest, owned by the jail's; the same namespace as ours
+	 * (ip4=inherit, host=inherit) is joined as a no-op.
+	 */
+	if (setns(a->pidfd, CLONE_NEWPID) < 0 || setns(a->pidfd, flags) < 0) {
 		jail_err_sys(&e, -errno, "joining the jail's namespaces");
 		jail_msg_fail(sock, &e, 127);
 	}

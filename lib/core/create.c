@@ -31,36 +31,79 @@
 #include "sys.h"
 #include "util.h"
 
-/* Under the registry lock: no other live jail has any of our addresses. */
-static int check_addresses_free(struct jail_create *c, struct jail_err *e)
+/* A live jail's address that is also ours: "address already in use by jail X". */
+static int address_clash(const struct jail_create *c, const struct jail_state *st, struct netaddr *other,
+			 struct jail_err *e)
 {
+	int m = net_jail_addrs(&st->params, other, NET_JAIL_MAX_ADDRS, NULL);
+
+	for (int i = 0; i < c->plan.naddrs; i++)
+		for (int j = 0; j < m; j++) {
+			const struct netaddr *a = &c->plan.addrs[i];
+			char buf[NETADDR_STRLEN];
+			if (other[j].family != a->family ||
+			    memcmp(other[j].u.bytes, a->u.bytes, a->family == AF_INET ? 4 : 16))
+				continue;
+			return jail_err_set(e, -EADDRINUSE, "%s: %s: address already in use by jail \"%s\"",
+					    a->family == AF_INET ? "ip4.addr" : "ip6.addr",
+					    netaddr_str(a, true, buf, sizeof(buf)), st->name);
+		}
+	return 0;
+}
+
+/* A live jail of another root in the range base: it would share our uids. */
+static int range_clash(const struct jail_create *c, const struct jail_state *st, unsigned long long base,
+		       struct jail_err *e)
+{
+	if (!base || st->user_base != base || !strcmp(jail_params_str(&st->params, JP_PATH), c->plan.path))
+		return 0;
+	return jail_err_set(e, -EBUSY, "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
+			    "give one of them another range (mkjail shift)",
+			    base, base + JAIL_RANGE_SIZE - 1, st->name);
+}
+
+/*
+ * Under the registry lock, against every live jail: no address of ours is
+ * taken, and our user range is ours alone. A private range not fixed by the
+ * root's owner is the first free one from the slot the name hashes to.
+ */
+static int check_live_jails(struct jail_create *c, struct jail_err *e)
+{
+	const struct jail_range *want = &c->plan.range;
 	struct netaddr *other = calloc(NET_JAIL_MAX_ADDRS, sizeof(*other));
 	int *jids = NULL, n = jail_registry_list(&c->reg, &jids, e), ret = n < 0 ? n : 0;
+	unsigned long long *used = calloc((size_t)(n > 0 ? n : 1), sizeof(*used));
+	int nused = 0;
 
-	if (!other)
+	if (!other || !used)
 		ret = jail_err_set(e, -ENOMEM, "out of memory");
+	c->st.user_base = want->mode == JAIL_RANGE_IDENTITY ? 0 : want->base;
 	for (int k = 0; k < n && ret == 0; k++) {
 		struct jail_state st;
 		if (jail_registry_load(&c->reg, jids[k], &st, NULL) < 0)
 			continue;
-		int m = jail_state_status(&st) == JAIL_DYING
-				? 0
-				: net_jail_addrs(&st.params, other, NET_JAIL_MAX_ADDRS, NULL);
-		for (int i = 0; i < c->plan.naddrs && ret == 0; i++)
-			for (int j = 0; j < m; j++) {
-				const struct netaddr *a = &c->plan.addrs[i];
-				char buf[NETADDR_STRLEN];
-				if (other[j].family != a->family ||
-				    memcmp(other[j].u.bytes, a->u.bytes, a->family == AF_INET ? 4 : 16))
-					continue;
-				ret = jail_err_set(e, -EADDRINUSE,
-						   "%s: %s: address already in use by jail \"%s\"",
-						   a->family == AF_INET ? "ip4.addr" : "ip6.addr",
-						   netaddr_str(a, true, buf, sizeof(buf)), st.name);
-				break;
-			}
+		if (jail_state_status(&st) != JAIL_DYING) {
+			ret = address_clash(c, &st, other, e);
+			if (ret == 0)
+				ret = range_clash(c, &st, c->st.user_base, e);
+			used[nused++] = st.user_base;
+		}
 		jail_state_free(&st);
 	}
+	if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner) {
+		uint32_t pool, count, slot = jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path);
+		bool taken = true;
+		jail_range_pool(&pool, &count);
+		for (uint32_t i = 0; i < count && taken; i++) {
+			c->st.user_base = pool + (unsigned long long)((slot + i) % count) * JAIL_RANGE_SIZE;
+			taken = false;
+			for (int k = 0; k < nused; k++)
+				taken |= used[k] == c->st.user_base;
+		}
+		if (taken)
+			ret = jail_err_set(e, -EAGAIN, "user.range: every range of the pool is in use");
+	}
+	free(used);
 	free(jids);
 	free(other);
 	return ret;
@@ -77,8 +120,7 @@ static int step_registry(void *ctx, struct jail_err *e)
 		return ret;
 	if (jail_params_isset(p, JP_NAME))
 		snprintf(c->st.name, sizeof(c->st.name), "%s", jail_params_str(p, JP_NAME));
-	if (c->plan.naddrs > 0)
-		ret = check_addresses_free(c, e);
+	ret = check_live_jails(c, e);
 	c->st.host_netns = net_netns_self();
 	if (ret == 0)
 		ret = jail_registry_reserve(&c->reg, &c->st,
@@ -146,15 +188,142 @@ static int step_prestart(void *ctx, struct jail_err *e)
 	return run_hooks(ctx, JP_EXEC_PRESTART, NULL, e);
 }
 
-/* The jail's init, cloned into its namespaces and cgroups, waiting for its uid/gid maps. */
-static int step_spawn(void *ctx, struct jail_err *e)
+/*
+ * The jail's user namespace, and the network, UTS and IPC namespaces it
+ * owns, are made first by a short-lived holder: so jailed root has its
+ * capabilities over them (its own stack, its hostname), while the init,
+ * cloned next, builds the jail's root as host root and only then joins.
+ */
+static void __attribute__((noreturn)) holder_child(void *arg, int sock)
+{
+	const struct jail_create *c = arg;
+	struct jail_err e = {0};
+	char go, n[16];
+
+	if (read(sock, &go, 1) != 1)
+		_exit(1);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+		jail_err_sys(&e, -errno, "becoming root of the jail's user namespace");
+		jail_msg_fail(sock, &e, 1);
+	}
+	/* children.max, kept by the kernel: user namespaces the jail (and its jails) may make. */
+	snprintf(n, sizeof(n), "%ld\n", jail_params_int(&c->plan.params, JP_CHILDREN_MAX));
+	int r = write_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", n);
+	if (r < 0) {
+		jail_err_sys(&e, r, "children.max: user.max_user_namespaces");
+		jail_msg_fail(sock, &e, 1);
+	}
+	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, -1);
+	while (read(sock, &go, 1) > 0)
+		;
+	_exit(0);
+}
+
+static int write_maps(pid_t pid, const char *map, struct jail_err *e)
+{
+	char dir[64];
+
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return jail_err_sys(e, -errno, "%s", dir);
+	int r = write_file_at(dfd, "uid_map", map);
+	if (r == 0)
+		r = write_file_at(dfd, "gid_map", map);
+	if (r < 0)
+		return jail_err_sys(e, r, "writing the user namespace maps");
+	return 0;
+}
+
+static int step_userns(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
 	const struct jail_plan *pl = &c->plan;
+	struct jail_spawn_opts so = {
+		.clone_flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
+			       (pl->new_net ? CLONE_NEWNET : 0),
+		.child = holder_child,
+		.arg = c,
+	};
+
+	return jail_spawn_start(&so, &c->holder, e);
+}
+
+static void undo_userns(void *ctx)
+{
+	struct jail_create *c = ctx;
+
+	jail_spawn_kill(&c->holder);
+	for (size_t i = 0; i < ARRAY_SIZE(c->nsfd); i++)
+		if (c->nsfd[i] >= 0)
+			close(c->nsfd[i]);
+	if (c->idmap >= 0)
+		close(c->idmap);
+	c->idmap = -1;
+	memset(c->nsfd, -1, sizeof(c->nsfd));
+}
+
+/* An idle user namespace with map, for an idmapped mount (thin jails' shared base). */
+static void __attribute__((noreturn)) idle_child(void *arg, int sock)
+{
+	char go;
+
+	while (read(sock, &go, 1) > 0)
+		;
+	_exit(0);
+}
+
+static int idmap_userns(struct jail_create *c, struct jail_err *e)
+{
+	struct jail_spawn_opts so = {.clone_flags = CLONE_NEWUSER, .child = idle_child};
+	struct jail_spawn sp;
+	char map[64];
+	int r;
+
+	/* The base's files, owned by its range, are shown as the jail's. */
+	snprintf(map, sizeof(map), "%u %llu %u\n", (unsigned)c->plan.base_owner, c->st.user_base, JAIL_RANGE_SIZE);
+	if ((r = jail_spawn_start(&so, &sp, e)) < 0)
+		return r;
+	r = write_maps(sp.pid, map, e);
+	if (r == 0 && (c->idmap = proc_ns_open(sp.pid, "user")) < 0)
+		r = jail_err_sys(e, c->idmap, "thin: the idmap's user namespace");
+	jail_spawn_kill(&sp);
+	return r;
+}
+
+/* The maps, the holder's limits, and fds of the namespaces for the init to join. */
+static int step_maps(void *ctx, struct jail_err *e)
+{
+	static const char *const ns[] = {"user", "net", "uts", "ipc"};
+	struct jail_create *c = ctx;
+	struct jail_range r = c->plan.range;
+	char map[64];
+	int ret;
+
+	r.base = (uint32_t)c->st.user_base;
+	jail_range_map(&r, map, sizeof(map));
+	ret = write_maps(c->holder.pid, map, e);
+	if (ret == 0 && write(c->holder.sock, "g", 1) != 1)
+		ret = jail_err_sys(e, -errno, "the jail's user namespace");
+	if (ret == 0)
+		ret = jail_spawn_await(&c->holder, NULL, e);
+	for (size_t i = 0; ret == 0 && i < ARRAY_SIZE(ns); i++)
+		if ((c->nsfd[i] = proc_ns_open(c->holder.pid, ns[i])) < 0)
+			ret = jail_err_sys(e, c->nsfd[i], "the jail's %s namespace", ns[i]);
+	/* The namespaces live on through our fds; the holder can go. */
+	jail_spawn_kill(&c->holder);
+	if (ret == 0 && c->plan.is_thin && c->plan.base_owner != c->st.user_base)
+		ret = idmap_userns(c, e);
+	return ret;
+}
+
+/* The jail's init: host root in the jail's new PID and mount namespaces, in its cgroups. */
+static int step_spawn(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
 	sigset_t mask;
 	struct jail_spawn_opts so = {
-		.clone_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | (pl->new_uts ? CLONE_NEWUTS : 0) |
-			       (pl->new_ipc ? CLONE_NEWIPC : 0) | (pl->new_net ? CLONE_NEWNET : 0),
+		.clone_flags = CLONE_NEWPID | CLONE_NEWNS,
 		.cg = &c->st.cg,
 		.passcred = true,
 		.child = jail_init_child,
@@ -166,10 +335,19 @@ static int step_spawn(void *ctx, struct jail_err *e)
 	jail_relay_sigset(&mask);
 	sigprocmask(SIG_BLOCK, &mask, &c->init_args.sigmask);
 	c->masked = true;
-	c->init_args.plan = pl;
-	c->init_args.persist = pl->persist || pl->hooked;
-	c->init_args.discard = c;
-	c->init_args.discard_len = sizeof(*c);
+	c->init_args = (struct jail_init_args){
+		.plan = &c->plan,
+		.sigmask = c->init_args.sigmask,
+		.persist = c->plan.persist || c->plan.hooked,
+		.ids = {(uid_t)c->st.user_base, (gid_t)c->st.user_base},
+		.userns = c->nsfd[0],
+		.netns = c->nsfd[1],
+		.utsns = c->nsfd[2],
+		.ipcns = c->nsfd[3],
+		.idmap = c->idmap,
+		.discard = c,
+		.discard_len = sizeof(*c),
+	};
 	ret = jail_spawn_start(&so, &c->init, e);
 	if (ret < 0) {
 		sigprocmask(SIG_SETMASK, &c->init_args.sigmask, NULL);
@@ -188,30 +366,6 @@ static void undo_spawn(void *ctx)
 	c->masked = false;
 }
 
-/*
- * Identity map for now: jailed root owns the jail's files, as on FreeBSD.
- * Then "g": the init builds the jail's root while the network is made.
- */
-static int step_maps(void *ctx, struct jail_err *e)
-{
-	struct jail_create *c = ctx;
-	char dir[64];
-
-	snprintf(dir, sizeof(dir), "/proc/%d", (int)c->init.pid);
-	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return jail_err_sys(e, -errno, "%s", dir);
-	int r = write_file_at(dfd, "uid_map", "0 0 4294967295\n");
-	if (r == 0)
-		r = write_file_at(dfd, "gid_map", "0 0 4294967295\n");
-	if (r < 0)
-		return jail_err_sys(e, r, "writing the user namespace maps");
-	/* A child that failed already has closed its end; the "ready" step reads why. */
-	if (write(c->init.sock, "g", 1) != 1 && errno != EPIPE)
-		return jail_err_sys(e, -errno, "starting the jail");
-	return 0;
-}
-
 /* The jail's network: a veth carrying its addresses, or a vnet stack. */
 static int step_net(void *ctx, struct jail_err *e)
 {
@@ -219,11 +373,10 @@ static int step_net(void *ctx, struct jail_err *e)
 	const struct jail_plan *pl = &c->plan;
 	int ret;
 
+	int jfd = c->nsfd[1];
+
 	if (!pl->vnet && pl->naddrs == 0)
 		return 0;
-	_cleanup_close_ int jfd = proc_ns_open(c->init.pid, "net");
-	if (jfd < 0)
-		return jail_err_sys(e, jfd, "the jail's network namespace");
 	if (pl->vnet) {
 		ret = jail_vnet_setup(&pl->params, jfd, c->st.host_if, e);
 		c->vnet_up = ret == 0;
@@ -246,13 +399,8 @@ static void undo_net(void *ctx)
 {
 	struct jail_create *c = ctx;
 
-	if (c->vnet_up) {
-		/* Interfaces moved in go back while the jail's namespace is still there. */
-		int jfd = proc_ns_open(c->init.pid, "net");
-		jail_vnet_teardown(&c->plan.params, jfd, c->st.host_if);
-		if (jfd >= 0)
-			close(jfd);
-	}
+	if (c->vnet_up) /* interfaces moved in go back while the jail's namespace is still there */
+		jail_vnet_teardown(&c->plan.params, c->nsfd[1], c->st.host_if);
 	if (c->net_up)
 		net_jail_teardown(&c->net, NULL);
 	c->vnet_up = c->net_up = false;
@@ -333,8 +481,9 @@ const struct jail_step jail_create_steps[] = {
 	{"exec.prepare", step_prepare, NULL, 0},
 	{"cgroup", step_cgroup, undo_cgroup, 0},
 	{"exec.prestart", step_prestart, NULL, 0},
-	{"spawn", step_spawn, undo_spawn, 0},
+	{"userns", step_userns, undo_userns, 0},
 	{"maps", step_maps, NULL, 0},
+	{"spawn", step_spawn, undo_spawn, 0},
 	{"net", step_net, undo_net, 0},
 	{"ready", step_ready, undo_ready, 0},
 	{"record", step_record, NULL, 0},
@@ -354,7 +503,9 @@ int jail_create(struct jail_create *c, const struct jail_params *p, const struct
 	memset(c, 0, sizeof(*c));
 	c->o = o;
 	c->ptmx = -1;
-	c->init = (struct jail_spawn)JAIL_SPAWN_INIT;
+	c->init = c->holder = (struct jail_spawn)JAIL_SPAWN_INIT;
+	c->idmap = -1;
+	memset(c->nsfd, -1, sizeof(c->nsfd));
 	c->walk = (struct jail_walk){"create", jail_create_steps, jail_create_nsteps, o, 0};
 	ret = jail_registry_open(&c->reg, e);
 	if (ret == 0)
@@ -385,6 +536,7 @@ void jail_create_release(struct jail_create *c)
 		sigprocmask(SIG_SETMASK, &c->init_args.sigmask, NULL);
 	c->masked = false;
 	jail_spawn_release(&c->init);
+	undo_userns(c);
 	jail_registry_close(&c->reg);
 	jail_plan_free(&c->plan);
 }

@@ -238,38 +238,95 @@ struct init_ctx {
 	char slave[64]; /* and its slave's path */
 };
 
+/* Close every fd but the ones listed (ascending, then closed as one range per gap). */
+static void close_all_but(int *keep, int n)
+{
+	unsigned next = 3;
+
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (keep[j] < keep[i]) {
+				int t = keep[i];
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < 0)
+			continue;
+		if ((unsigned)keep[i] > next)
+			sys_close_range(next, (unsigned)keep[i] - 1, 0);
+		if ((unsigned)keep[i] + 1 > next)
+			next = (unsigned)keep[i] + 1;
+	}
+	sys_close_range(next, ~0U, 0);
+}
+
 /* The creator's session and terminal are not the jail's: a hangup there must not end it. */
 static int step_session(void *arg, struct jail_err *e)
 {
 	struct init_ctx *c = arg;
+	const struct jail_init_args *a = c->a;
+	int keep[] = {c->sock, a->userns, a->netns, a->utsns, a->ipcns, a->idmap};
 
 	hide_title();
-	/* Nothing of the host's stays open in the jail's init but stdio and the socket. */
-	sys_close_range(3, (unsigned)c->sock - 1, 0);
-	sys_close_range((unsigned)c->sock + 1, ~0U, 0);
+	/* Nothing of the host's stays open in the jail's init but stdio, the socket and the namespaces. */
+	close_all_but(keep, (int)ARRAY_SIZE(keep));
 	if (setsid() < 0)
 		return jail_err_sys(e, -errno, "setsid");
 	return 0;
 }
 
-/* The parent writes our uid/gid maps, then says "g". */
-static int step_identity(void *arg, struct jail_err *e)
+/* Into the jail's network, UTS and IPC namespaces, still as host root: sysfs and mqueue are theirs. */
+static int step_enter(void *arg, struct jail_err *e)
 {
-	struct init_ctx *c = arg;
-	char go;
+	const struct jail_init_args *a = ((struct init_ctx *)arg)->a;
+	static const int types[] = {CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC};
+	const int fds[] = {a->netns, a->utsns, a->ipcns};
 
-	if (read(c->sock, &go, 1) != 1)
-		_exit(1); /* the creator went away: nothing to report to */
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return jail_err_sys(e, -errno, "becoming root of the user namespace");
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
+		if (setns(fds[i], types[i]) < 0)
+			return jail_err_sys(e, -errno, "joining the jail's namespaces");
+		close(fds[i]);
+	}
 	return 0;
 }
 
+/* Stage one: the whole root, as host root, in a mount namespace of the host's user namespace. */
 static int step_root(void *arg, struct jail_err *e)
 {
 	struct init_ctx *c = arg;
+	int r = jail_root_build(&c->a->plan->root, &c->a->ids, c->a->idmap, e);
 
-	return jail_root_setup(&c->a->plan->root, e);
+	if (c->a->idmap >= 0)
+		close(c->a->idmap);
+	return r;
+}
+
+/* Into the jail's user namespace: from here the init is jailed root, an unprivileged host uid. */
+static int step_userns(void *arg, struct jail_err *e)
+{
+	const struct jail_init_args *a = ((struct init_ctx *)arg)->a;
+
+	if (setns(a->userns, CLONE_NEWUSER) < 0)
+		return jail_err_sys(e, -errno, "joining the jail's user namespace");
+	close(a->userns);
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return jail_err_sys(e, -errno, "becoming root of the jail's user namespace");
+	return 0;
+}
+
+/*
+ * Stage two: a copy of the mount namespace built above, owned by the jail's
+ * user namespace. The kernel locks every mount it copies from the more
+ * privileged namespace: masks cannot be lifted, read-only cannot be undone.
+ */
+static int step_mntns(void *arg, struct jail_err *e)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return jail_err_sys(e, -errno, "the jail's mount namespace");
+	if (chdir("/") < 0)
+		return jail_err_sys(e, -errno, "chdir /");
+	return 0;
 }
 
 static int step_uts(void *arg, struct jail_err *e)
@@ -319,8 +376,9 @@ static int step_priv(void *arg, struct jail_err *e)
 }
 
 const struct jail_step jail_init_steps[] = {
-	{"session", step_session, NULL, 0},   {"identity", step_identity, NULL, 0},
-	{"root", step_root, NULL, 0},	      {"uts", step_uts, NULL, 0},
+	{"session", step_session, NULL, 0},   {"enter", step_enter, NULL, 0},
+	{"root", step_root, NULL, 0},	      {"userns", step_userns, NULL, 0},
+	{"mntns", step_mntns, NULL, 0},	      {"uts", step_uts, NULL, 0},
 	{"loopback", step_loopback, NULL, 0}, {"pty", step_pty, NULL, 0},
 	{"cgroupns", step_cgroupns, NULL, 0}, {"priv", step_priv, NULL, 0},
 };

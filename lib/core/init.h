@@ -12,12 +12,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "root.h"
+
 struct jail_plan;
 
 struct jail_init_args {
 	const struct jail_plan *plan;
 	sigset_t sigmask; /* the creator's signal mask: the command gets it back */
 	bool persist;	  /* the init's persist at start (exec.* jails: a temporary one) */
+	struct jail_ids ids; /* jailed root's host uid and gid */
+	int userns, netns, utsns, ipcns; /* the jail's namespaces, to join */
+	int idmap;			 /* thin: the base's idmap user namespace, or -1 */
 	/* memory of the creator the init never touches again (the create path's state) */
 	void *discard;
 	size_t discard_len;

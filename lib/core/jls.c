@@ -714,6 +714,9 @@ int jls_procs(const struct jail_state *st, struct jls_proc **procs, struct jail_
 			continue; /* gone meanwhile */
 		v[out].pid = pids[i];
 		v[out].jpid = ns[level < k ? level : k - 1];
+		/* The jail's own uid: a host uid of its range, less the range's first. */
+		if (st->user_base && uid >= st->user_base && uid - st->user_base < 65536)
+			uid -= (uid_t)st->user_base;
 		v[out].uid = uid;
 		v[out].cmd = cmdline(pids[i]);
 		if (!v[out].cmd) {

@@ -14,6 +14,7 @@
 
 #include "cleanup.h"
 #include "jail/param.h"
+#include "urange.h"
 
 #define VALUE_MAX 65536 /* one value */
 #define LIST_MAX  1024	/* values in one list */
@@ -166,6 +167,10 @@ static int validate(enum jail_param_id id, const char *v, struct jail_err *e)
 				e, -EINVAL,
 				"devfs_ruleset: %ld: only ruleset 4 (devfsrules_jail) exists here", n);
 		break;
+	case JP_USER_RANGE: {
+		struct jail_range r;
+		return jail_range_parse(v, &r, e);
+	}
 	case JP_CHILDREN_MAX:
 	case JP_STOP_TIMEOUT:
 		parse_int(v, &n);

@@ -253,6 +253,44 @@ static int resolve_mounts(struct jail_plan *pl, struct jail_err *e)
 	return 0;
 }
 
+/*
+ * user.range. A root already built or shifted for a range of the pool is
+ * owned by that range's first id: the jail takes that range, so its files
+ * keep their owners. FreeBSD's identity model is for trusted jails only:
+ * what would hand host root to the jail outright is refused with it.
+ */
+static int resolve_range(struct jail_plan *pl, struct jail_err *e)
+{
+	const struct jail_params *p = &pl->params;
+	struct stat sb;
+	int r = jail_range_parse(jail_params_str(p, JP_USER_RANGE), &pl->range, e);
+
+	if (r < 0)
+		return r;
+	if (pl->is_thin) {
+		if (stat(pl->thin.base, &sb) < 0)
+			return jail_err_sys(e, -errno, "thin: base %s", pl->thin.base);
+		if (sb.st_uid != 0 && !jail_range_is_pool_base(sb.st_uid))
+			return jail_err_set(e, -EINVAL, "thin: base %s is owned by uid %u, neither host root nor a range's first id",
+					    pl->thin.base, (unsigned)sb.st_uid);
+		pl->base_owner = sb.st_uid;
+	}
+	if (pl->range.mode == JAIL_RANGE_PRIVATE &&
+	    stat(pl->is_thin ? pl->thin.upper : pl->path, &sb) == 0 && jail_range_is_pool_base(sb.st_uid)) {
+		pl->range.base = sb.st_uid;
+		pl->range.from_owner = true;
+	}
+	if (pl->range.mode != JAIL_RANGE_IDENTITY)
+		return 0;
+	if (jail_params_bool(p, JP_ALLOW_MOUNT))
+		return jail_err_set(e, -EPERM, "allow.mount: refused with user.range=identity (jailed root is host root)");
+	if (jail_params_bool(p, JP_ALLOW_SYSVIPC) || is(p, JP_SYSVMSG, "inherit") || is(p, JP_SYSVSEM, "inherit") ||
+	    is(p, JP_SYSVSHM, "inherit"))
+		return jail_err_set(e, -EPERM,
+				    "sysvipc inherit: refused with user.range=identity (jailed root is host root)");
+	return 0;
+}
+
 int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const struct jail_run_opts *o,
 		      struct jail_plan *pl, struct jail_err *e)
 {
@@ -268,6 +306,8 @@ int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const s
 	pl->hooked = jail_hooks_any(p);
 	pl->persist = jail_params_bool(p, JP_PERSIST);
 	r = resolve_root(pl, e);
+	if (r == 0)
+		r = resolve_range(pl, e);
 	if (r == 0)
 		r = jail_priv_from_params(&pl->params, &pl->priv, e);
 	if (r == 0)

@@ -21,6 +21,7 @@
 #include "priv.h"
 #include "root.h"
 #include "thin.h"
+#include "urange.h"
 
 struct jail_plan {
 	struct jail_params params; /* resolved copy: what the registry records */
@@ -40,6 +41,8 @@ struct jail_plan {
 	struct jail_exec exec; /* the command, when it runs under the init; argv NULL: none */
 	struct jail_mount *mounts;
 	struct jail_root_opts root; /* what the jail's init mounts */
+	struct jail_range range;    /* user.range: the registry settles a private one's base */
+	uid_t base_owner;	    /* thin: the owner of the shared base (its files' range) */
 };
 
 /*

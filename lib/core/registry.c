@@ -134,8 +134,9 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
 						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
 	json_t *o =
-		json_pack("{s:i, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
-			  "name", st->name, "host_netns", (json_int_t)st->host_netns, "host_if", st->host_if,
+		json_pack("{s:i, s:s, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
+			  "name", st->name, "user_base", (json_int_t)st->user_base, "host_netns",
+			  (json_int_t)st->host_netns, "host_if", st->host_if,
 			  "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
 			  "creator_pid", (json_int_t)st->creator_pid, "creator_start",
 			  (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
@@ -216,7 +217,7 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 {
 	char f[32];
 	json_error_t je;
-	json_int_t ipid = 0, istart = 0, cpid = 0, cstart = 0, hnet = 0;
+	json_int_t ipid = 0, istart = 0, cpid = 0, cstart = 0, hnet = 0, ubase = 0;
 	const char *hif = "";
 	const char *name = NULL, *leaf = "", *parent = "";
 	json_t *params = NULL, *cgs = NULL, *o;
@@ -245,8 +246,8 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	o = json_loadb(buf, len, 0, &je);
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
-	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
-			   &st->jid, "name", &name, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
+	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
+			   &st->jid, "name", &name, "user_base", &ubase, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
 			   "init_start", &istart, "creator_pid", &cpid, "creator_start", &cstart,
 			   "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
 			   &params) < 0) {
@@ -269,6 +270,7 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 		d->v2 = v2;
 	}
 	st->host_netns = (unsigned long long)hnet;
+	st->user_base = ubase > 0 ? (unsigned long long)ubase : 0;
 	snprintf(st->host_if, sizeof(st->host_if), "%s", hif);
 	st->init_pid = (pid_t)ipid;
 	st->init_start = (unsigned long long)istart;

@@ -11,21 +11,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "kernfs.h"
 #include "root.h"
 #include "sys.h"
 
-#define RESOLVE_STRICT (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+#define RESOLVE_STRICT JAIL_RESOLVE_STRICT
 
-/* Open a mount point dir under the jail root; it must be a real directory. */
-static int open_mountpoint(int rootfd, const char *root, const char *name, bool is_dir, struct jail_err *e)
+int jail_mountpoint_open(int rootfd, const char *root, const char *name, struct jail_err *e)
 {
-	int fd = open_in_root(rootfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW | (is_dir ? O_DIRECTORY : 0),
-			      RESOLVE_STRICT);
+	int fd = open_in_root(rootfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY, RESOLVE_STRICT);
 
 	if (fd >= 0)
 		return fd;
@@ -37,8 +37,7 @@ static int open_mountpoint(int rootfd, const char *root, const char *name, bool 
 	return jail_err_sys(e, -errno, "path '%s': /%s", root, name);
 }
 
-/* Create, configure and mount a new filesystem of type fs; return its mount fd. */
-static int new_fs(const char *fs, const char *const *opts, unsigned attrs, struct jail_err *e)
+int jail_fs_new(const char *fs, const char *const *opts, unsigned attrs, struct jail_err *e)
 {
 	_cleanup_close_ int fsfd = sys_fsopen(fs, FSOPEN_CLOEXEC);
 	int mfd;
@@ -59,190 +58,11 @@ static int new_fs(const char *fs, const char *const *opts, unsigned attrs, struc
 	return mfd;
 }
 
-static int attach(int mfd, int target, const char *what, struct jail_err *e)
+int jail_mount_attach(int mfd, int target, const char *what, struct jail_err *e)
 {
 	if (sys_move_mount(mfd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return jail_err_sys(e, -errno, "mounting %s", what);
 	return 0;
-}
-
-/* Bind the host file src onto dir/name (created as an empty file). */
-static int bind_host_file(const char *src, int dirfd, const char *name, bool create, struct jail_err *e)
-{
-	_cleanup_close_ int tree = -1, target = -1;
-
-	if (create) {
-		int fd = openat(dirfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666);
-		if (fd < 0)
-			return jail_err_sys(e, -errno, "creating /dev/%s", name);
-		close(fd);
-	}
-	target = openat(dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-	if (target < 0)
-		return -errno; /* masking a file that does not exist is not an error */
-	tree = sys_open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0)
-		return jail_err_sys(e, -errno, "bind %s", src);
-	return attach(tree, target, src, e);
-}
-
-static int setup_dev(int rootfd, const struct jail_root_opts *o, struct jail_err *e)
-{
-	static const char *const devs[] = {"null", "zero", "full", "random", "urandom", "tty"};
-	/* log: syslog's socket is where FreeBSD jails have it, outside the read-only /dev. */
-	static const char *const links[][2] = {
-		{"ptmx", "pts/ptmx"},	       {"fd", "/proc/self/fd"},	      {"stdin", "/proc/self/fd/0"},
-		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}, {"log", "/var/run/log"},
-	};
-	_cleanup_close_ int target = open_mountpoint(rootfd, o->path, "dev", true, e);
-	_cleanup_close_ int dev = -1;
-	char src[64];
-	int r;
-
-	if (target < 0)
-		return target;
-	dev = new_fs("tmpfs", (const char *[]){"mode", "0755", "size", "1m", "nr_inodes", "256", NULL},
-		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
-	if (dev < 0)
-		return dev;
-	r = attach(dev, target, "devfs", e);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < ARRAY_SIZE(devs); i++) {
-		snprintf(src, sizeof(src), "/dev/%s", devs[i]);
-		r = bind_host_file(src, dev, devs[i], true, e);
-		if (r < 0)
-			return e->code ? r : jail_err_sys(e, r, "/dev/%s", devs[i]);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
-		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
-			return jail_err_sys(e, -errno, "/dev/%s", links[i][0]);
-	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0 ||
-	    mkdirat(dev, "mqueue", 0755) < 0)
-		return jail_err_sys(e, -errno, "populating /dev");
-
-	_cleanup_close_ int pts = openat(dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_close_ int ptsfs = new_fs(
-		"devpts",
-		(const char *[]){"newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL},
-		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
-	if (ptsfs < 0)
-		return ptsfs;
-	r = attach(ptsfs, pts, "devpts", e);
-	if (r < 0)
-		return r;
-
-	_cleanup_close_ int shm = openat(dev, "shm", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_close_ int shmfs = new_fs("tmpfs", (const char *[]){"mode", "1777", NULL},
-					   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
-	if (shmfs < 0)
-		return shmfs;
-	r = attach(shmfs, shm, "/dev/shm", e);
-	if (r < 0)
-		return r;
-
-	if (o->ipc_new) {
-		_cleanup_close_ int mq = openat(dev, "mqueue", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		_cleanup_close_ int mqfs =
-			new_fs("mqueue", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
-		if (mqfs < 0)
-			return mqfs;
-		r = attach(mqfs, mq, "/dev/mqueue", e);
-		if (r < 0)
-			return r;
-	}
-	/* Read-only from here on: nothing in the jail adds device files. */
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
-	if (sys_mount_setattr(dev, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
-		return jail_err_sys(e, -errno, "making /dev read-only");
-	return 0;
-}
-
-static int readonly_subdir(int procfd, const char *name, struct jail_err *e)
-{
-	_cleanup_close_ int target = openat(procfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_close_ int tree = -1;
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
-
-	if (target < 0)
-		return 0;
-	tree = sys_open_tree(procfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		return jail_err_sys(e, -errno, "/proc/%s", name);
-	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
-		return jail_err_sys(e, -errno, "/proc/%s read-only", name);
-	return attach(tree, target, name, e);
-}
-
-static int setup_proc(int rootfd, const struct jail_root_opts *o, struct jail_err *e)
-{
-	static const char *const masked_files[] = {
-		"kcore",       "keys",		"key-users",	 "kallsyms",	"timer_list",
-		"sched_debug", "sysrq-trigger", "latency_stats", "timer_stats", "kpagecount",
-		"kpageflags",  "kpagecgroup",	"kmsg",		 "config.gz",	"vmallocinfo",
-	};
-	static const char *const masked_dirs[] = {"acpi", "scsi", "asound", "driver"};
-	static const char *const ro_dirs[] = {"sys", "bus", "irq", "fs"};
-	_cleanup_close_ int target = open_mountpoint(rootfd, o->path, "proc", true, e);
-	_cleanup_close_ int proc = -1;
-	int r;
-
-	if (target < 0)
-		return target;
-	proc = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
-	if (proc < 0)
-		return proc;
-	r = attach(proc, target, "procfs", e);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < ARRAY_SIZE(masked_files); i++) {
-		r = bind_host_file("/dev/null", proc, masked_files[i], false, e);
-		if (r < 0 && r != -ENOENT)
-			return r;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(masked_dirs); i++) {
-		_cleanup_close_ int t =
-			openat(proc, masked_dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-		if (t < 0)
-			continue;
-		_cleanup_close_ int empty = new_fs(
-			"tmpfs", (const char *[]){"size", "0", "mode", "0555", NULL},
-			MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
-		if (empty < 0)
-			return empty;
-		r = attach(empty, t, masked_dirs[i], e);
-		if (r < 0)
-			return r;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(ro_dirs); i++) {
-		r = readonly_subdir(proc, ro_dirs[i], e);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int setup_sys(int rootfd, const struct jail_root_opts *o, struct jail_err *e)
-{
-	_cleanup_close_ int target =
-		open_in_root(rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, RESOLVE_STRICT);
-	const unsigned attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-	struct jail_err ignored = {0};
-	_cleanup_close_ int sys = -1;
-
-	if (target < 0)
-		return errno == ENOENT ? 0 : open_mountpoint(rootfd, o->path, "sys", true, e);
-	/* A fresh sysfs needs a network namespace of our own; else bind the host's. */
-	sys = new_fs("sysfs", NULL, attrs, &ignored);
-	if (sys < 0) {
-		struct mount_attr ro = {.attr_set = attrs};
-		sys = sys_open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		if (sys < 0)
-			return jail_err_sys(e, -errno, "bind /sys");
-		if (sys_mount_setattr(sys, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
-			return jail_err_sys(e, -errno, "/sys read-only");
-	}
-	return attach(sys, target, "sysfs", e);
 }
 
 int jail_mount_parse(const char *line, const char *root, const char *what, int lineno, struct jail_mount *m,
@@ -310,8 +130,44 @@ int jail_mount_parse(const char *line, const char *root, const char *what, int l
 	return 0;
 }
 
+/*
+ * A tmpfs of a mount line. uid= and gid= are the jail's numbers, so they
+ * become host ids of its range; without them the tmpfs is jailed root's.
+ */
+static int tmpfs_mount(const struct jail_mount *m, const struct jail_ids *ids, struct jail_err *e)
+{
+	const char *opts[24];
+	char data[sizeof(m->data)], uid[16], gid[16];
+	char *save = NULL;
+	int k = 0;
+
+	snprintf(uid, sizeof(uid), "%u", ids->uid);
+	snprintf(gid, sizeof(gid), "%u", ids->gid);
+	snprintf(data, sizeof(data), "%s", m->data);
+	for (char *t = strtok_r(data, ",", &save); t && k < 16; t = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(t, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		if (!strcmp(t, "uid") || !strcmp(t, "gid")) {
+			char *b = t[0] == 'u' ? uid : gid;
+			snprintf(b, 16, "%lu", strtoul(eq + 1, NULL, 10) + (t[0] == 'u' ? ids->uid : ids->gid));
+			continue;
+		}
+		opts[k++] = t;
+		opts[k++] = eq + 1;
+	}
+	opts[k++] = "uid";
+	opts[k++] = uid;
+	opts[k++] = "gid";
+	opts[k++] = gid;
+	opts[k] = NULL;
+	return jail_fs_new("tmpfs", opts, m->attrs, e);
+}
+
 /* mount and mount.fstab, beneath the jail root, never through a symlink. */
-static int setup_mounts(int rootfd, const struct jail_root_opts *o, struct jail_err *e)
+static int setup_mounts(int rootfd, const struct jail_root_opts *o, const struct jail_ids *ids, int masks,
+			struct jail_err *e)
 {
 	for (int i = 0; i < o->nmounts; i++) {
 		const struct jail_mount *m = &o->mounts[i];
@@ -342,50 +198,68 @@ static int setup_mounts(int rootfd, const struct jail_root_opts *o, struct jail_
 			if (m->attrs &&
 			    sys_mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
 				return jail_err_sys(e, -errno, "mount: %s", m->src);
+		} else if (!strcmp(m->type, "proc")) {
+			mnt = jail_fs_new("proc", NULL, m->attrs, e);
+			if (mnt < 0)
+				return mnt;
 		} else {
-			const char *opts[16] = {NULL};
-			char data[256];
-			int k = 0;
-			snprintf(data, sizeof(data), "%s", m->data);
-			for (char *save = NULL, *t = strtok_r(data, ",", &save); t && k < 14;
-			     t = strtok_r(NULL, ",", &save)) {
-				char *eq = strchr(t, '=');
-				if (!eq)
-					continue;
-				*eq = '\0';
-				opts[k++] = t;
-				opts[k++] = eq + 1;
-			}
-			mnt = new_fs(!strcmp(m->type, "proc") ? "proc" : "tmpfs", opts, m->attrs, e);
+			mnt = tmpfs_mount(m, ids, e);
 			if (mnt < 0)
 				return mnt;
 		}
-		int r = attach(mnt, target, m->dst, e);
+		int r = jail_mount_attach(mnt, target, m->dst, e);
 		if (r < 0)
 			return r;
+		/* Every proc a jail gets carries the masks. */
+		if (!strcmp(m->type, "proc")) {
+			_cleanup_close_ int top = open_in_root(rootfd, m->dst, O_PATH | O_CLOEXEC | O_DIRECTORY, RESOLVE_STRICT);
+			if (top < 0)
+				return jail_err_sys(e, -errno, "mount: %s/%s", o->path, m->dst);
+			if ((r = jail_proc_mask(top, masks, e)) < 0)
+				return r;
+		}
 	}
 	return 0;
 }
 
-int jail_root_setup(const struct jail_root_opts *o, struct jail_err *e)
+/* A thin jail: the shared base, seen through an idmapped mount as the jail's own, under its writable layer. */
+static int thin_overlay(const struct jail_root_opts *o, int idmap, struct jail_err *e)
 {
-	_cleanup_close_ int rootfd = -1;
+	_cleanup_close_ int lower = sys_open_tree(AT_FDCWD, o->lower, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV};
+
+	if (lower < 0)
+		return jail_err_sys(e, -errno, "thin: base %s", o->lower);
+	if (idmap >= 0) {
+		a.attr_set |= MOUNT_ATTR_IDMAP;
+		a.userns_fd = (unsigned long long)idmap;
+	}
+	if (sys_mount_setattr(lower, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+		return jail_err_sys(e, -errno, "thin: base %s: idmapped mount", o->lower);
+	/* Stacked on the mount point itself: overlay keeps a private clone of its lower layer. */
+	if (sys_move_mount(lower, "", AT_FDCWD, o->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return jail_err_sys(e, -errno, "thin: mounting the base on %s", o->path);
+	_cleanup_close_ int ov = jail_fs_new("overlay",
+					     (const char *[]){"lowerdir", o->path, "upperdir", o->upper, "workdir",
+							      o->work, "userxattr", NULL, NULL},
+					     0, e);
+	if (ov < 0)
+		return jail_err_prefix(e, "thin");
+	if (sys_move_mount(ov, "", AT_FDCWD, o->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return jail_err_sys(e, -errno, "thin: mounting the overlay on %s", o->path);
+	return 0;
+}
+
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, struct jail_err *e)
+{
+	_cleanup_close_ int rootfd = -1, masks = -1;
 	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};
 	int r;
 
 	if (sys_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return jail_err_sys(e, -errno, "making mounts private");
-	if (o->lower) {
-		/* A thin jail: its root is the shared base with its own writable layer over it. */
-		_cleanup_close_ int ov = new_fs("overlay",
-						(const char *[]){"lowerdir", o->lower, "upperdir", o->upper,
-								 "workdir", o->work, "userxattr", NULL, NULL},
-						0, e);
-		if (ov < 0)
-			return jail_err_prefix(e, "thin");
-		if (sys_move_mount(ov, "", AT_FDCWD, o->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			return jail_err_sys(e, -errno, "thin: mounting the overlay on %s", o->path);
-	}
+	if (o->lower && (r = thin_overlay(o, idmap, e)) < 0)
+		return r;
 	/*
 	 * A recursive bind of path over itself, kept by its fd: the fd names the
 	 * new mount even when path is "/", which a lookup would resolve to the
@@ -399,13 +273,16 @@ int jail_root_setup(const struct jail_root_opts *o, struct jail_err *e)
 	/* Device nodes on the jail's own filesystems never work; /dev below is ours. */
 	if (sys_mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
 		return jail_err_sys(e, -errno, "path '%s': nodev", o->path);
-	if ((r = setup_mounts(rootfd, o, e)) < 0)
+	masks = jail_mask_source(ids, e);
+	if (masks < 0)
+		return masks;
+	if ((r = setup_mounts(rootfd, o, ids, masks, e)) < 0)
 		return r;
-	if (o->devfs && (r = setup_dev(rootfd, o, e)) < 0)
+	if (o->devfs && (r = jail_dev_build(rootfd, o->path, ids, o->ipc_new, e)) < 0)
 		return r;
-	if (o->procfs && (r = setup_proc(rootfd, o, e)) < 0)
+	if (o->procfs && (r = jail_proc_build(rootfd, o->path, masks, e)) < 0)
 		return r;
-	if ((r = setup_sys(rootfd, o, e)) < 0)
+	if ((r = jail_sys_build(rootfd, masks, e)) < 0)
 		return r;
 	if (fchdir(rootfd) < 0)
 		return jail_err_sys(e, -errno, "chdir %s", o->path);

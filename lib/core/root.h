@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 
+#include <linux/openat2.h>
+#include <sys/types.h>
+
 #include "jail/err.h"
 
 /* One line of mount or mount.fstab, checked by the parent. */
@@ -41,6 +44,28 @@ struct jail_root_opts {
 	const char *lower, *upper, *work;
 };
 
-int jail_root_setup(const struct jail_root_opts *o, struct jail_err *e);
+/* Jailed root's host ids: files the host makes for the jail are theirs. */
+struct jail_ids {
+	uid_t uid;
+	gid_t gid;
+};
+
+/*
+ * The jail's root, built by its init while still host root in a private
+ * mount namespace of the host's user namespace, in the jail's PID and
+ * network namespaces: the root, its mounts, /dev, /proc, /sys, then
+ * pivot_root with the host's root detached. idmap (or -1) is a user
+ * namespace whose map shows a thin jail's base as the jail's own.
+ */
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, struct jail_err *e);
+
+/* Shared with kernfs.c. */
+#define JAIL_RESOLVE_STRICT (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+/* Open the mount point dir name (a real directory, no symlink on the way) beneath rootfd. */
+int jail_mountpoint_open(int rootfd, const char *root, const char *name, struct jail_err *e);
+/* Create, configure and mount a new filesystem of type fs (opts: key, value or NULL, ...); its mount fd. */
+int jail_fs_new(const char *fs, const char *const *opts, unsigned attrs, struct jail_err *e);
+/* Attach a detached mount onto the directory fd target. */
+int jail_mount_attach(int mfd, int target, const char *what, struct jail_err *e);
 
 #endif

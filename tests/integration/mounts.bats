@@ -35,6 +35,8 @@ teardown() {
 }
 
 @test "mount.fstab: a file of fstab lines, comments and blank lines skipped, rw honoured" {
+	# a writable share is written as the jail's range: the host gives it to that range
+	chown -R "$(stat -c %u:%g "$ROOT")" "$BATS_TEST_TMPDIR/hostdata"
 	printf '# the data\n\n%s %s nullfs rw 0 0\n' "$BATS_TEST_TMPDIR/hostdata" "$ROOT/data" > "$BATS_TEST_TMPDIR/fstab"
 	run "$JAIL" -c path="$ROOT" mount.fstab="$BATS_TEST_TMPDIR/fstab" command=/bin/sh -c 'echo written > /data/new; cat /data/f'
 	[ "$status" -eq 0 ]

@@ -26,3 +26,9 @@ user:x:1000:
 nogroup:x:65534:
 G
 chown 1000:1000 "$dir/home/user"
+# Jails have private user ranges: the root is given to one (mkjail shift),
+# so that jailed root owns its files. MKJAIL or JAIL_BUILD names mkjail.
+mkjail=${MKJAIL:-${JAIL_BUILD:+$JAIL_BUILD/mkjail}}
+if [ -n "$mkjail" ] && [ -x "$mkjail" ]; then
+	"$mkjail" shift "$dir" >/dev/null
+fi
