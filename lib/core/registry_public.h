@@ -2,7 +2,7 @@
  * The registry's public view: what jls(8) shows any user, as FreeBSD lets
  * every user list jails. Beside each root-only state file JID.json the
  * registry keeps public/JID.json (0644, in a 0755 directory under the 0711
- * registry) with the jail's jid, name, liveness, cgroups and the
+ * registry) with the jail's jid, name, liveness, cgroups, user range and the
  * parameters jls lists, less meta and env; jls reads it when it may not
  * read the state.
  */

@@ -412,6 +412,7 @@ assert "/bin/sh -c sleep 30; true x\\033]0;owned\\007\\012line2" in [x["command"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = 'jls: jail "nosuch" not found' ]
 	run "${nobody[@]}" "$PUBDIR/jls" -p jlsnu
+	[ "$output" = "$("$JLS" -p jlsnu)" ]
 	[[ "$output" == *" 2 root     /bin/sleep 30"* ]]
 	# root still sees everything
 	run "$JLS" -j jlsnu meta env
