@@ -39,7 +39,7 @@ teardown() {
 assert_jls_clean() {
 	local n p cg st
 	while read -r n; do
-		cg=$(jail_cgroups | grep -E "/jail\.$n\$" || true)
+		cg=$(jail_cgroups | grep -E "/jail\.$n(\.[0-9a-f]{8})?\$" || true)
 		[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
 	done < "$BATS_TEST_TMPDIR/names"
 	# public/ (what jls shows any user) may stay, empty
