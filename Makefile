@@ -31,7 +31,7 @@ LDLIBS   := $(PKG_LIBS)
 
 # libjail: the jail itself (core), networking (net), jail.conf (conf).
 # libmkroot: the root builders mkjail uses, on top of libjail.
-LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c lib/oci/*.c))
+LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c lib/oci/*.c lib/rctl/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBJAIL  := $(BUILD)/libjail.a
 MKROOT_SRCS := $(sort $(wildcard lib/mkroot/*.c))
@@ -51,6 +51,20 @@ all: $(LIBJAIL) $(LIBMKROOT) $(CMD_BINS) $(BUILD)/completion/jail
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# jinit, the jail's tiny PID 1 and exec stub: freestanding, static, no libc,
+# carried inside libjail as bytes (lib/core/jinit_blob.S) and run from a
+# sealed memfd.
+JINIT_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -ffreestanding -fno-builtin -fno-stack-protector \
+                -fno-asynchronous-unwind-tables -fno-pie -Iinclude
+$(BUILD)/jinit: lib/init/jinit.c include/jail/err.h
+	@mkdir -p $(dir $@)
+	$(CC) $(JINIT_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $<
+	strip $@
+$(BUILD)/lib/core/jinit_blob.o: lib/core/jinit_blob.S $(BUILD)/jinit
+	@mkdir -p $(dir $@)
+	$(CC) -c -DJINIT_PATH='"$(BUILD)/jinit"' -o $@ $<
+LIB_OBJS += $(BUILD)/lib/core/jinit_blob.o
 
 $(LIBJAIL): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -88,6 +102,7 @@ bench: all
 	sh bench/run.sh
 	sh bench/persist.sh
 	sh bench/net.sh
+	sh bench/rctl.sh
 
 # Bash completion with the parameter table of param.h put in.
 $(BUILD)/completion/jail: etc/bash_completion.d/jail.in include/jail/param.h scripts/completion.sh
@@ -95,11 +110,13 @@ $(BUILD)/completion/jail: etc/bash_completion.d/jail.in include/jail/param.h scr
 
 UNITDIR  ?= /lib/systemd/system
 COMPLETED := jail jls jexec mkjail
+# Completions kept as they are (the generated jail one comes from jail.in).
+COMPFILES := $(filter-out %.in,$(wildcard etc/bash_completion.d/*))
 MANPAGES := $(wildcard man/*.5 man/*.8)
 # What install puts where, so that uninstall takes back exactly that.
 INSTALLED := $(CMD_BINS:$(BUILD)/%=$(SBINDIR)/%) $(SBINDIR)/jail-rc $(UNITDIR)/jail.service \
              $(foreach m,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
-             $(COMPLETED:%=$(BASHCOMPDIR)/%)
+             $(COMPLETED:%=$(BASHCOMPDIR)/%) $(COMPFILES:etc/bash_completion.d/%=$(BASHCOMPDIR)/%)
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(BASHCOMPDIR)
@@ -111,6 +128,7 @@ install: all
 	for m in man/*.5; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
 	install -m 644 $(BUILD)/completion/jail $(DESTDIR)$(BASHCOMPDIR)/jail
 	for c in $(filter-out jail,$(COMPLETED)); do ln -sf jail $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	for f in $(COMPFILES); do install -m 644 $$f $(DESTDIR)$(BASHCOMPDIR)/; done
 
 # Everything install put there; /etc/default/jail only if nobody changed it.
 uninstall:
@@ -132,7 +150,7 @@ $(BUILD)/tests/probe: tests/helpers/probe.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 check: $(BUILD)/tests/probe
 
-man: $(BUILD)/jail
-	sh scripts/man.sh $(BUILD)/jail
+man: $(BUILD)/jail $(BUILD)/rctl
+	sh scripts/man.sh $(BUILD)/jail $(BUILD)/rctl
 .PHONY: man
 .SECONDARY:

@@ -25,6 +25,7 @@
 #include "net/jailnet.h"
 #include "net/net.h"
 #include "net/vnet.h"
+#include "rctl/rctl.h"
 #include "relay.h"
 #include "remove.h"
 #include "step.h"
@@ -433,6 +434,38 @@ static int step_record(void *ctx, struct jail_err *e)
 	return jail_registry_save(&c->reg, &c->st, &c->plan.params, e);
 }
 
+/* rctl (lib/rctl): the rlimits the jail's command takes before exec (its init applies them). */
+static int step_rlimits(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	struct rctl_jail rj = {
+		.name = c->st.name, .jid = c->st.jid, .reg = &c->reg, .cg = &c->st.cg, .p = &c->plan.params};
+
+	return rctl_jail_rlimits(&rj, c->init_args.rl, &c->init_args.rlmask, e);
+}
+
+/* rctl (lib/rctl): the jail's limits on its cgroups, IPC namespace, devpts and disks; its watcher. */
+static int step_rctl(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	struct rctl_jail rj = {.name = c->st.name,
+			       .jid = c->st.jid,
+			       .reg = &c->reg,
+			       .cg = &c->st.cg,
+			       .p = &c->plan.params,
+			       .init_pid = c->st.init_pid,
+			       .init_start = c->st.init_start};
+
+	return rctl_jail_apply(&rj, e);
+}
+
+static void undo_rctl(void *ctx)
+{
+	struct jail_create *c = ctx;
+
+	rctl_jail_release(&(struct rctl_jail){.reg = &c->reg, .jid = c->st.jid});
+}
+
 /* "r": the init starts its command (or, with exec.* commands, just lives). The jail exists. */
 static int step_start(void *ctx, struct jail_err *e)
 {
@@ -480,6 +513,7 @@ const struct jail_step jail_create_steps[] = {
 	{"registry", step_registry, undo_registry, 0},
 	{"exec.prepare", step_prepare, NULL, 0},
 	{"cgroup", step_cgroup, undo_cgroup, 0},
+	{"rctl.rlimits", step_rlimits, NULL, 0},
 	{"exec.prestart", step_prestart, NULL, 0},
 	{"userns", step_userns, undo_userns, 0},
 	{"maps", step_maps, NULL, 0},
@@ -487,6 +521,7 @@ const struct jail_step jail_create_steps[] = {
 	{"net", step_net, undo_net, 0},
 	{"ready", step_ready, undo_ready, 0},
 	{"record", step_record, NULL, 0},
+	{"rctl", step_rctl, undo_rctl, 0},
 	{"start", step_start, NULL, 0},
 	{"exec.created", step_created, NULL, 0},
 	{"exec.start", step_exec_start, NULL, 0},

@@ -22,6 +22,7 @@
 
 #include "cleanup.h"
 #include "exec.h"
+#include "jinit.h"
 #include "spawn.h"
 #include "sys.h"
 #include "util.h"
@@ -259,8 +260,10 @@ void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, i
 	/* Nothing of the host's follows the command: every fd above 2 goes (the socket is CLOEXEC). */
 	sys_close_range(3, (unsigned)sock - 1, 0);
 	sys_close_range((unsigned)sock + 1, ~0U, 0);
-	execve(x->exec_path, x->argv, x->envp);
-	jail_err_sys(&e, -errno, "exec %s", x->argv[0]);
+	/* Through jinit from a sealed memfd: the program is never exec'd by a host binary (CVE-2019-5736). */
+	int stub = jail_jinit_fd(&e);
+	if (stub >= 0)
+		jail_jinit_exec(stub, sock, x->exec_path, x->argv, x->envp, &e);
 	fail(sock, &e);
 }
 

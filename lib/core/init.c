@@ -29,7 +29,9 @@
 
 #include "cleanup.h"
 #include "init.h"
+#include "jinit.h"
 #include "plan.h"
+#include "rctl/rctl.h"
 #include "spawn.h"
 #include "step.h"
 #include "jail/jail.h"
@@ -77,163 +79,10 @@ static int loopback_up(struct jail_err *e)
 	return jail_err_sys(e, -errno, "bringing up loopback");
 }
 
-/*
- * Whether any process but init is left in the jail: children of init, or
- * processes jexec put into the jail's PID namespace (children of jexec's
- * helper outside it, so not ours to wait for). kill(-1, 0) from a
- * namespace's init reaches exactly the other processes of that namespace.
- */
-static bool others_alive(void)
-{
-	siginfo_t si = {0};
-
-	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0)
-		return true;
-	return kill(-1, 0) == 0;
-}
-
-/*
- * PID 1. Reaps everyone; reports the command's end to the creator; exits
- * when the last process has gone unless the jail persists. A signal from
- * outside the jail (si_pid 0: the sender is not in our pid namespace) ends
- * the jail: TERM, INT, HUP end it, USR1/USR2 turn persist on/off (jail -m),
- * CHLD says a process jexec started has ended (look again whether any is
- * left). Signals from inside are ignored, so jailed root cannot end a
- * persistent jail by signalling its init.
- */
-static void __attribute__((noreturn)) init_loop(pid_t cmd, int sock, bool persist, const sigset_t *set)
-{
-	int code = 0;
-
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(set, &si);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			if (si.si_pid != 0)
-				continue;
-			if (sig == SIGUSR1 || sig == SIGUSR2) {
-				persist = sig == SIGUSR1;
-				if (sock >= 0 && cmd <= 0) {
-					/* The creator ends a temporary persist: tell it whether we go. */
-					bool stay = persist || others_alive();
-					jail_msg_send(sock, JAIL_MSG_STATUS, 0, stay, NULL, -1);
-					close(sock);
-					sock = -1;
-				}
-				if (cmd <= 0 && !persist && !others_alive())
-					_exit(code);
-				continue;
-			}
-			if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
-				kill(-1, SIGKILL);
-				_exit(128 + sig);
-			}
-			continue;
-		}
-		for (;;) {
-			int st;
-			pid_t p = waitpid(-1, &st, WNOHANG);
-			if (p <= 0)
-				break;
-			if (p == cmd) {
-				cmd = 0;
-				code = jail_status_decode(st);
-				/* Reap what died with it, then say whether anything is left. */
-				while (waitpid(-1, &st, WNOHANG) > 0)
-					;
-				if (sock >= 0) {
-					jail_msg_send(sock, JAIL_MSG_STATUS, code, others_alive(), NULL, -1);
-					close(sock);
-					sock = -1;
-				}
-			}
-		}
-		if (cmd <= 0 && !persist && !others_alive())
-			_exit(code);
-	}
-}
-
-/*
- * The init is a clone of the creator and carries its memory: the create
- * path's state, its heap, the pages of the libraries it ran. None of it is
- * used again by the loop below, which only waits, reaps and sends one
- * message; give it back so that a jail costs the host little memory.
- * Writable file mappings (libc's data) stay: they hold libc's own state.
- */
-static void release_memory(void *discard, size_t len)
-{
-	volatile char here = 0;
-	long pg = sysconf(_SC_PAGESIZE);
-	char buf[16384];
-	ssize_t n, got = 0;
-	int fd;
-
-	if (discard && len > (size_t)(2 * pg)) {
-		uintptr_t lo = ((uintptr_t)discard + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
-		uintptr_t hi = ((uintptr_t)discard + len) & ~((uintptr_t)pg - 1);
-		if (hi > lo)
-			madvise((void *)lo, hi - lo, MADV_DONTNEED);
-	}
-	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	while (got < (ssize_t)sizeof(buf) - 1 && (n = read(fd, buf + got, sizeof(buf) - 1 - (size_t)got)) > 0)
-		got += n;
-	close(fd);
-	buf[got > 0 ? got : 0] = '\0';
-	struct {
-		unsigned long a, b;
-		char perms[8];
-		char path[128];
-	} m[96];
-	int nm = 0;
-	for (char *line = buf, *next; line && *line && nm < 96; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		m[nm].path[0] = '\0';
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %127s", &m[nm].a, &m[nm].b, m[nm].perms, m[nm].path) >= 3)
-			nm++;
-	}
-	for (int i = 0; i < nm; i++) {
-		const char *perms = m[i].perms, *path = m[i].path;
-		unsigned long a = m[i].a, b = m[i].b;
-		/*
-		 * Code, and read-only file data unless it is the RELRO part (the
-		 * read-only mapping right before the file's writable one), which holds
-		 * relocated pointers the file does not have.
-		 */
-		bool relro = i + 1 < nm && m[i + 1].perms[1] == 'w' && !strcmp(m[i + 1].path, path);
-		bool text = path[0] == '/' && perms[1] != 'w' && (perms[2] == 'x' || !relro);
-		if (text) {
-			/* No fault-around when a page comes back: only the pages the loop runs. */
-			madvise((void *)a, b - a, MADV_RANDOM);
-			madvise((void *)a, b - a, MADV_DONTNEED);
-		} else if (!strcmp(path, "[stack]")) {
-			/* Below us: the frames of the create path's deeper calls, done with. */
-			uintptr_t sp = ((uintptr_t)&here & ~((uintptr_t)pg - 1)) - 16 * (uintptr_t)pg;
-			if (sp > a && sp < b)
-				madvise((void *)a, sp - a, MADV_DONTNEED);
-		} else if (!strcmp(path, "[heap]")) {
-			/* The heap also holds the thread's TLS and control block (stack canary, errno): keep those. */
-			uintptr_t tcb = (uintptr_t)pthread_self() & ~((uintptr_t)pg - 1);
-			uintptr_t keep_lo = tcb > a + 32 * (uintptr_t)pg ? tcb - 32 * (uintptr_t)pg : a;
-			uintptr_t keep_hi = tcb + 4 * (uintptr_t)pg < b ? tcb + 4 * (uintptr_t)pg : b;
-			if (tcb < a || tcb >= b)
-				keep_lo = keep_hi = b;
-			if (keep_lo > a)
-				madvise((void *)a, keep_lo - a, MADV_DONTNEED);
-			if (b > keep_hi)
-				madvise((void *)keep_hi, b - keep_hi, MADV_DONTNEED);
-		}
-	}
-}
-
 struct init_ctx {
 	const struct jail_init_args *a;
 	int sock;
+	int jinit;	/* sealed memfd of jinit: the init it becomes, the stub its command execs through */
 	int master;	/* pty master for the command, -1 if none */
 	char slave[64]; /* and its slave's path */
 };
@@ -375,16 +224,25 @@ static int step_priv(void *arg, struct jail_err *e)
 	return jail_priv_lockdown(&pl->priv, &pl->filters, e);
 }
 
+static int step_jinit(void *arg, struct jail_err *e)
+{
+	struct init_ctx *c = arg;
+
+	c->jinit = jail_jinit_fd(e);
+	return c->jinit < 0 ? c->jinit : 0;
+}
+
 const struct jail_step jail_init_steps[] = {
 	{"session", step_session, NULL, 0},   {"enter", step_enter, NULL, 0},
 	{"root", step_root, NULL, 0},	      {"userns", step_userns, NULL, 0},
 	{"mntns", step_mntns, NULL, 0},	      {"uts", step_uts, NULL, 0},
 	{"loopback", step_loopback, NULL, 0}, {"pty", step_pty, NULL, 0},
-	{"cgroupns", step_cgroupns, NULL, 0}, {"priv", step_priv, NULL, 0},
+	{"cgroupns", step_cgroupns, NULL, 0}, {"jinit", step_jinit, NULL, 0},
+	{"priv", step_priv, NULL, 0},
 };
 const size_t jail_init_nsteps = ARRAY_SIZE(jail_init_steps);
 
-/* The command, forked from init: it locks in its identity and execs. */
+/* The command, forked from init: it locks in its identity and execs (through jinit). */
 static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 {
 	const struct jail_plan *pl = c->a->plan;
@@ -401,15 +259,34 @@ static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 		snprintf(x.slave, sizeof(x.slave), "%s", c->slave);
 		if (c->master >= 0)
 			close(c->master);
+		rctl_rlimits_set(c->a->rl, c->a->rlmask); /* rctl: the jail's rlimits (lib/rctl) */
 		jail_exec_become(&x, &pl->priv, c->sock);
 	}
 	return cmd;
 }
 
+/* stdio stays open only in the command. */
+static void stdio_to_null(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0) {
+		close(0);
+		close(1);
+		close(2);
+		return;
+	}
+	dup2(null, 0);
+	dup2(null, 1);
+	dup2(null, 2);
+	if (null > 2)
+		close(null);
+}
+
 void jail_init_child(void *arg, int sock)
 {
 	const struct jail_init_args *a = arg;
-	struct init_ctx c = {.a = a, .sock = sock, .master = -1};
+	struct init_ctx c = {.a = a, .sock = sock, .master = -1, .jinit = -1};
 	struct jail_walk w = {"init", jail_init_steps, jail_init_nsteps, NULL, 0};
 	struct jail_err e = {0};
 	sigset_t set;
@@ -426,38 +303,22 @@ void jail_init_child(void *arg, int sock)
 	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, c.master);
 	if (read(sock, &go, 1) != 1 || go != 'r')
 		_exit(1);
+	/* Every signal waits for jinit's sigwaitinfo (the mask survives the exec). */
 	sigfillset(&set);
-	sigdelset(&set, SIGKILL);
-	sigdelset(&set, SIGSTOP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	pid_t cmd = start_command(&c, &e);
 	if (cmd < 0)
 		jail_msg_fail(sock, &e, 1);
 	if (c.master >= 0)
 		close(c.master);
+	/* Without a command nothing is reported, unless the creator must ask whether a temporary persist ends the jail. */
 	if (cmd == 0 && !a->plan->hooked) {
-		/* Nothing to report: no command, no temporary persist for the creator to end. */
 		close(sock);
 		sock = -1;
 	}
-	/* init needs only to signal; keep nothing else. */
-	struct jail_priv initpriv = a->plan->priv;
-	initpriv.caps &= 1ULL << CAP_KILL;
-	jail_priv_setcaps(&initpriv, true, &e);
-	/* stdio stays open only in the command. */
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		if (null > 2)
-			close(null);
-	} else {
-		close(0);
-		close(1);
-		close(2);
-	}
-	bool persist = a->persist;
-	release_memory(a->discard, a->discard_len);
-	init_loop(cmd, sock, persist, &set);
+	stdio_to_null();
+	jail_jinit_init(c.jinit, sock, cmd, (a->persist ? JINIT_PERSIST : 0) | (a->plan->hooked ? JINIT_REPLY : 0), &e);
+	if (sock >= 0)
+		jail_msg_fail(sock, &e, 1);
+	_exit(1);
 }

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/resource.h>
 
 #include "root.h"
 
@@ -23,6 +24,8 @@ struct jail_init_args {
 	struct jail_ids ids; /* jailed root's host uid and gid */
 	int userns, netns, utsns, ipcns; /* the jail's namespaces, to join */
 	int idmap;			 /* thin: the base's idmap user namespace, or -1 */
+	struct rlimit rl[RLIM_NLIMITS]; /* rctl: rlimit ceilings the command takes (bit i of rlmask) */
+	unsigned rlmask;
 	/* memory of the creator the init never touches again (the create path's state) */
 	void *discard;
 	size_t discard_len;

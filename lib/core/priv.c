@@ -370,6 +370,14 @@ static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 	return ret;
 }
 
+static const struct {
+	const char *call;
+	unsigned arg; /* which argument is the pid */
+} init_guard[] = {
+	{"ptrace", 1},		 {"process_vm_readv", 0}, {"process_vm_writev", 0},
+	{"pidfd_open", 0},	 {"kcmp", 0},		  {"kcmp", 1},
+};
+
 /* The default-allow filter of argument rules; every rule here denies. */
 static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 {
@@ -384,6 +392,14 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 				     0xffffffffULL, TIOCLINUX, 0, 0);
 	if (ret == 0)
 		ret = socket_rules(p, r);
+	/*
+	 * The jail's init (jinit) belongs to the jail's user namespace, so jailed
+	 * root may see its /proc entries; it may not take hold of it: no ptrace,
+	 * no memory access, no pidfd (pidfd_getfd would reach its socket).
+	 */
+	for (size_t i = 0; i < ARRAY_SIZE(init_guard) && ret == 0; i++)
+		ret = jail_rules_add(r, seccomp_syscall_resolve_name(init_guard[i].call), SCMP_ACT_ERRNO(EPERM), 1,
+				     init_guard[i].arg, SCMP_CMP_EQ, 0, 1, 0, 0);
 	/* Namespaces: clone with a CLONE_NEW* flag, unless child jails are allowed. */
 	for (size_t i = 0; i < ARRAY_SIZE(nsflags) && !p->children && ret == 0; i++)
 		ret = jail_rules_add(r, SCMP_SYS(clone), SCMP_ACT_ERRNO(EPERM), 1, 0, SCMP_CMP_MASKED_EQ,
@@ -418,6 +434,7 @@ static const char *const arg_rules[] = {
 	"socket: packet sockets and inet/inet6 SOCK_RAW: EPERM unless allow.raw_sockets",
 	"socket: inet or inet6 when ip4 or ip6 is disable while the other is inherit: EAFNOSUPPORT",
 	"clone with any CLONE_NEW* flag: EPERM unless children.max > 0",
+	"ptrace, process_vm_readv/writev, pidfd_open and kcmp aimed at PID 1 (the jail's init): EPERM",
 	"any system call of another ABI (i386, x32): the process is killed",
 };
 

@@ -39,14 +39,16 @@ teardown() { assert_clean; }
 	run jrun -- /bin/sh -c 'for p in /proc/[0-9]*; do ls $p/root/ 2>/dev/null; ls $p/cwd/ 2>/dev/null; done | sort -u | tr "\n" " "'
 	[ "$status" -eq 0 ]
 	[[ "$output" != *boot* && "$output" != *work* && "$output" != *run* ]]
-	# init (pid 1) holds stdio and, while the command runs, the socket it reports
-	# the command's end on; it is not dumpable, and its /proc entries belong to
-	# host root, which jailed root (a uid of its private range) is not: even
-	# its fd directory is closed to jailed root
-	run jrun -- /bin/sh -c 'ls /proc/1/fd/ 2>/dev/null | wc -l; for l in /proc/1/root /proc/1/cwd /proc/1/fd/0 /proc/1/fd/3; do readlink $l >/dev/null 2>&1 && echo "READ $l"; done; true'
+	# init (pid 1, jinit) holds stdio and, while the command runs, the socket it
+	# reports the command's end on: its links lead to nothing of the host's
+	# (the jail's root, /dev/null, a socket, its sealed memfd), and jailed root
+	# cannot take hold of it (no ptrace, no pidfd, so no pidfd_getfd)
+	run jrun -- /bin/sh -c 'ls /proc/1/fd/ | wc -l; for l in /proc/1/root /proc/1/cwd /proc/1/exe /proc/1/fd/*; do readlink $l; done | sort -u | tr "\n" " "'
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "0" ]
-	[[ "$output" != *READ* ]]
+	[ "${lines[0]}" = "4" ]
+	[[ "${lines[1]}" =~ ^"/ /dev/null /memfd:jinit (deleted) socket:["[0-9]+"] "$ ]]
+	run jrun -- /bin/probe pidfd 1
+	[ "$output" = "EPERM" ]
 }
 
 @test "fds: no host fd is inherited, only 0 1 2" {
