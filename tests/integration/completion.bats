@@ -40,21 +40,28 @@ comp() {
 	bash "$COMPLETE" "$BUILD/completion/jail" "$1" | tr '\n' ' ' | sed 's/ $//'
 }
 
+# expect 'LINE' 'COMPLETIONS': says what came instead when it differs.
+expect() {
+	local got
+	got=$(comp "$1")
+	[ "$got" = "$2" ] || { echo "$1: got [$got], want [$2]"; return 1; }
+}
+
 @test "jail -c/-m: parameter names from param.h, FreeBSD's no-forms, values by type" {
 	cd "$BATS_TEST_TMPDIR"
-	[ "$(comp "$BUILD/jail -c per")" = "persist" ]
-	[ "$(comp "$BUILD/jail -c nop")" = "nopersist" ]
-	[ "$(comp "$BUILD/jail -c allow.nora")" = "allow.noraw_sockets" ]
-	[ "$(comp "$BUILD/jail -c host.hostna")" = "host.hostname=" ]
-	[ "$(comp "$BUILD/jail -cm exec.pre")" = "exec.prepare= exec.prestart= exec.prestop=" ]
-	[ "$(comp "$BUILD/jail -c ip4=")" = "disable inherit new" ]
-	[ "$(comp "$BUILD/jail -c sysvshm=in")" = "inherit" ]
-	[ "$(comp "$BUILD/jail -c host=")" = "inherit new" ]
-	[ "$(comp "$BUILD/jail -c persist=")" = "false true" ]
+	expect "$BUILD/jail -c per" "persist"
+	expect "$BUILD/jail -c nop" "nopersist"
+	expect "$BUILD/jail -c allow.nora" "allow.noraw_sockets"
+	expect "$BUILD/jail -c host.hostna" "host.hostname="
+	expect "$BUILD/jail -cm exec.pre" "exec.prepare= exec.prestart= exec.prestop="
+	expect "$BUILD/jail -c ip4=" "disable inherit new"
+	expect "$BUILD/jail -c sysvshm=in" "inherit"
+	expect "$BUILD/jail -c host=" "inherit new"
+	expect "$BUILD/jail -c persist=" "false true"
 	# read-only, unimplemented and never-on-Linux parameters are not offered
-	[ "$(comp "$BUILD/jail -c dyi")" = "" ]
-	[ "$(comp "$BUILD/jail -c allow.mount.zf")" = "" ]
-	[ "$(comp "$BUILD/jail -c osrel")" = "" ]
+	expect "$BUILD/jail -c dyi" ""
+	expect "$BUILD/jail -c allow.mount.zf" ""
+	expect "$BUILD/jail -c osrel" ""
 	# the same without bash-completion's helpers
 	[ "$(NO_BASH_COMPLETION=1 comp "$BUILD/jail -c ip4=")" = "disable inherit new" ]
 	[ "$(NO_BASH_COMPLETION=1 comp "$BUILD/jail -c per")" = "persist" ]
@@ -67,46 +74,46 @@ comp() {
 
 @test "jail: jail names for -r and name=, jail.conf names, files after command=" {
 	cd "$BATS_TEST_TMPDIR"
-	[ "$(comp "$BUILD/jail -r ")" = "* old www" ]
-	[ "$(comp "$BUILD/jail -f $CONF -r ")" = "* db old webby www" ]
-	[ "$(comp "$BUILD/jail -f $CONF -c w")" = "webby" ]
-	[ "$(comp "$BUILD/jail -f $CONF -c depend=")" = "db webby" ]
-	[ "$(comp "$BUILD/jail -m name=w")" = "www" ]
-	[ "$(comp "$BUILD/jail -f ja")" = "jail.conf" ]
+	expect "$BUILD/jail -r " "* old www"
+	expect "$BUILD/jail -f $CONF -r " "* db old webby www"
+	expect "$BUILD/jail -f $CONF -c w" "webby"
+	expect "$BUILD/jail -f $CONF -c depend=" "db webby"
+	expect "$BUILD/jail -m name=w" "www"
+	expect "$BUILD/jail -f ja" "jail.conf"
 	# after command= the words are the command's: files, no parameters
-	[ "$(comp "$BUILD/jail -c name=x command=/bin/sh -c ja")" = "jail.conf" ]
-	[ "$(comp "$BUILD/jail -c name=x command=/bin/sh per")" = "" ]
-	[ "$(comp "$BUILD/jail -")" = "$(printf '%s\n' -c -m -r -R -d -f -h -i -J -l -n -p -q -s -u -U -v -e --privileges | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" ]
+	expect "$BUILD/jail -c name=x command=/bin/sh -c ja" "jail.conf"
+	expect "$BUILD/jail -c name=x command=/bin/sh per" ""
+	expect "$BUILD/jail -" "$(printf '%s\n' -c -m -r -R -d -f -h -i -J -l -n -p -q -s -u -U -v -e --privileges | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 }
 
 @test "jls: parameter names (no jail(8) ones), -j and -p jail names, --libxo styles" {
-	[ "$(comp "$BUILD/jls allow.ra")" = "allow.raw_sockets" ]
-	[ "$(comp "$BUILD/jls exec.st")" = "" ]
-	[ "$(comp "$BUILD/jls al")" = "all allow.adjtime allow.chflags allow.dying allow.extattr allow.mlock allow.mount allow.mount.devfs allow.mount.fdescfs allow.mount.fusefs allow.mount.linprocfs allow.mount.linsysfs allow.mount.nullfs allow.mount.procfs allow.mount.tmpfs allow.mount.zfs allow.nfsd allow.quotas allow.raw_sockets allow.read_msgbuf allow.reserved_ports allow.routing allow.set_hostname allow.setaudit allow.settime allow.socket_af allow.suser allow.sysvipc allow.unprivileged_parent_tampering allow.unprivileged_proc_debug allow.vmm allow.vmm_ppt" ]
-	[ "$(comp "$BUILD/jls -j ")" = "old www" ]
-	[ "$(comp "$BUILD/jls -p w")" = "www" ]
-	[ "$(comp "$BUILD/jls --libxo ")" = "json text" ]
+	expect "$BUILD/jls allow.ra" "allow.raw_sockets"
+	expect "$BUILD/jls exec.st" ""
+	expect "$BUILD/jls al" "all allow.adjtime allow.chflags allow.dying allow.extattr allow.mlock allow.mount allow.mount.devfs allow.mount.fdescfs allow.mount.fusefs allow.mount.linprocfs allow.mount.linsysfs allow.mount.nullfs allow.mount.procfs allow.mount.tmpfs allow.mount.zfs allow.nfsd allow.quotas allow.raw_sockets allow.read_msgbuf allow.reserved_ports allow.routing allow.set_hostname allow.setaudit allow.settime allow.socket_af allow.suser allow.sysvipc allow.unprivileged_parent_tampering allow.unprivileged_proc_debug allow.vmm allow.vmm_ppt"
+	expect "$BUILD/jls -j " "old www"
+	expect "$BUILD/jls -p w" "www"
+	expect "$BUILD/jls --libxo " "json text"
 }
 
 @test "jexec: jail names, then the jail's own programs (terminal-safe names only), then files" {
 	cd "$BATS_TEST_TMPDIR"
-	[ "$(comp "$BUILD/jexec ")" = "old www" ]
-	[ "$(comp "$BUILD/jexec -")" = "-U -d -e -l -u" ]
-	[ "$(comp "$BUILD/jexec www ")" = "hello httpd sh" ]
-	[ "$(comp "$BUILD/jexec -l -U root www h")" = "hello httpd" ]
-	[ "$(comp "$BUILD/jexec www sh ja")" = "jail.conf" ]
+	expect "$BUILD/jexec " "old www"
+	expect "$BUILD/jexec -" "-U -d -e -l -u"
+	expect "$BUILD/jexec www " "hello httpd sh"
+	expect "$BUILD/jexec -l -U root www h" "hello httpd"
+	expect "$BUILD/jexec www sh ja" "jail.conf"
 }
 
 @test "mkjail: verbs, each verb's options, suites" {
-	[ "$(comp "$BUILD/mkjail ")" = "--help busybox check debian mini thin" ]
-	[ "$(comp "$BUILD/mkjail busybox --")" = "--busybox --file --force --user" ]
-	[ "$(comp "$BUILD/mkjail debian --")" = "--force --include --mirror --suite" ]
-	[ "$(comp "$BUILD/mkjail thin --")" = "--base --force" ]
-	[ "$(comp "$BUILD/mkjail check -")" = "--no-shell -S" ]
-	[ "$(comp "$BUILD/mkjail debian --suite b")" = "bookworm bullseye" ]
+	expect "$BUILD/mkjail " "--help busybox check debian mini thin"
+	expect "$BUILD/mkjail busybox --" "--busybox --file --force --user"
+	expect "$BUILD/mkjail debian --" "--force --include --mirror --suite"
+	expect "$BUILD/mkjail thin --" "--base --force"
+	expect "$BUILD/mkjail check -" "--no-shell -S"
+	expect "$BUILD/mkjail debian --suite b" "bookworm bullseye"
 	# mini's programs after the directory: the host's commands
 	[[ " $(comp "$BUILD/mkjail mini /tmp/x bas") " == *" basename "*" bash "* ]]
-	[ "$(comp "$BUILD/mkjail mini /tm")" = "/tmp" ]
+	expect "$BUILD/mkjail mini /tm" "/tmp"
 }
 
 @test "make install puts the completion where bash-completion loads it by command name" {
