@@ -25,6 +25,8 @@ WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -Ilib $(PKG_CFLAGS) -MMD -MP
+# The commands see only the public API (include/jail): no -Ilib for them.
+CMD_CFLAGS := -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  ?=
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LDLIBS   := $(PKG_LIBS)
@@ -51,6 +53,10 @@ all: $(LIBJAIL) $(LIBMKROOT) $(CMD_BINS) $(BUILD)/completion/jail
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/cmd/%.o: cmd/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CMD_CFLAGS) -c -o $@ $<
 
 # jinit, the jail's tiny PID 1 and exec stub: freestanding, static, no libc,
 # carried inside libjail as bytes (lib/core/jinit_blob.S) and run from a

@@ -22,9 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/jls.h"
+#include "jail/jls.h"
 #include "jail/registry.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
 
 #define MAX_JAILS 4096
 #define MAX_PROCS 8192

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "jail/registry.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
 
 #define USAGE_INTERVAL_MS 250 /* pcpu and io rates of -u are measured over this long */
 

@@ -27,7 +27,8 @@
 #include "cleanup.h"
 #include "exec.h"
 #include "priv.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
+#include "registry.h"
 #include "relay.h"
 #include "spawn.h"
 #include "sys.h"
@@ -190,7 +191,9 @@ int jail_attach(struct jail_registry *reg, const struct jail_state *st, const st
 	snprintf(rootpath, sizeof(rootpath), "/proc/%d/root", (int)st->init_pid);
 	rootfd = open(rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* Checked after the opens: the pid was the jail's init when we took it. */
-	if (pidfd < 0 || rootfd < 0 || proc_starttime(st->init_pid) != st->init_start) {
+	/* A forged record cannot name a host process: the init is PID 1 of a namespace below ours. */
+	if (pidfd < 0 || rootfd < 0 || proc_starttime(st->init_pid) != st->init_start ||
+	    !jail_state_init_is_jail(st->init_pid)) {
 		ret = jail_err_set(e, -ESRCH, "jail \"%s\" not found", st->name);
 		goto out;
 	}

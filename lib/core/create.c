@@ -25,7 +25,7 @@
 #include "net/jailnet.h"
 #include "net/net.h"
 #include "net/vnet.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
 #include "relay.h"
 #include "remove.h"
 #include "step.h"
@@ -52,15 +52,42 @@ static int address_clash(const struct jail_create *c, const struct jail_state *s
 	return 0;
 }
 
-/* A live jail of another root in the range base: it would share our uids. */
-static int range_clash(const struct jail_create *c, const struct jail_state *st, unsigned long long base,
-		       struct jail_err *e)
+static bool overlap(unsigned long long a, unsigned an, unsigned long long b, unsigned bn)
 {
-	if (!base || st->user_base != base || !strcmp(jail_params_str(&st->params, JP_PATH), c->plan.path))
+	return a < b + (unsigned long long)bn * JAIL_RANGE_SIZE && b < a + (unsigned long long)an * JAIL_RANGE_SIZE;
+}
+
+/* A live jail of another root in our range: it would share our uids. */
+static int range_clash(const struct jail_create *c, const struct jail_state *st, struct jail_err *e)
+{
+	if (!c->st.user_base || !st->user_base || !overlap(c->st.user_base, c->st.user_slots, st->user_base, st->user_slots) ||
+	    !strcmp(jail_params_str(&st->params, JP_PATH), c->plan.path))
 		return 0;
 	return jail_err_set(e, -EBUSY, "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
 			    "give one of them another range (mkjail shift)",
-			    base, base + JAIL_RANGE_SIZE - 1, st->name);
+			    st->user_base, st->user_base + (unsigned long long)st->user_slots * JAIL_RANGE_SIZE - 1, st->name);
+}
+
+/* The first free run of slots from the one the name hashes to. */
+static int pick_range(struct jail_create *c, const struct jail_state *live, int nlive, struct jail_err *e)
+{
+	uint32_t pool, count, slot = jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path);
+
+	jail_range_pool(&pool, &count);
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t s = (slot + i) % count;
+		bool taken = s + c->st.user_slots > count;
+		c->st.user_base = pool + (unsigned long long)s * JAIL_RANGE_SIZE;
+		for (int k = 0; k < nlive && !taken; k++)
+			taken = live[k].user_base && overlap(c->st.user_base, c->st.user_slots, live[k].user_base, live[k].user_slots);
+		if (!taken)
+			return 0;
+	}
+	/* In a jail the pool is what children.max gave it: FreeBSD's words for that limit. */
+	if (jail_range_extent() < 4294967295ULL)
+		return jail_err_set(e, -EUSERS, "prison limit exceeded");
+	return jail_err_set(e, -EAGAIN, "user.range: no %u free range%s left in the pool", c->st.user_slots,
+			    c->st.user_slots > 1 ? "s in a row" : "");
 }
 
 /*
@@ -72,39 +99,34 @@ static int check_live_jails(struct jail_create *c, struct jail_err *e)
 {
 	const struct jail_range *want = &c->plan.range;
 	struct netaddr *other = calloc(NET_JAIL_MAX_ADDRS, sizeof(*other));
-	int *jids = NULL, n = jail_registry_list(&c->reg, &jids, e), ret = n < 0 ? n : 0;
-	unsigned long long *used = calloc((size_t)(n > 0 ? n : 1), sizeof(*used));
-	int nused = 0;
+	int *jids = NULL, n = jail_registry_list(&c->reg, &jids, e), ret = n < 0 ? n : 0, nlive = 0;
+	struct jail_state *live = calloc((size_t)(n > 0 ? n : 1), sizeof(*live));
 
-	if (!other || !used)
+	if (!other || !live)
 		ret = jail_err_set(e, -ENOMEM, "out of memory");
 	c->st.user_base = want->mode == JAIL_RANGE_IDENTITY ? 0 : want->base;
+	c->st.user_slots = c->plan.range_slots;
 	for (int k = 0; k < n && ret == 0; k++) {
-		struct jail_state st;
-		if (jail_registry_load(&c->reg, jids[k], &st, NULL) < 0)
+		struct jail_state *st = &live[nlive];
+		if (jail_registry_load(&c->reg, jids[k], st, NULL) < 0)
 			continue;
-		if (jail_state_status(&st) != JAIL_DYING) {
-			ret = address_clash(c, &st, other, e);
-			if (ret == 0)
-				ret = range_clash(c, &st, c->st.user_base, e);
-			used[nused++] = st.user_base;
+		if (jail_state_status(st) == JAIL_DYING) {
+			jail_state_free(st);
+			continue;
 		}
-		jail_state_free(&st);
+		if (!c->plan.net_shared)
+			ret = address_clash(c, st, other, e);
+		if (ret == 0 && want->mode != JAIL_RANGE_PRIVATE)
+			ret = range_clash(c, st, e);
+		if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && want->from_owner)
+			ret = range_clash(c, st, e);
+		nlive++;
 	}
-	if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner) {
-		uint32_t pool, count, slot = jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path);
-		bool taken = true;
-		jail_range_pool(&pool, &count);
-		for (uint32_t i = 0; i < count && taken; i++) {
-			c->st.user_base = pool + (unsigned long long)((slot + i) % count) * JAIL_RANGE_SIZE;
-			taken = false;
-			for (int k = 0; k < nused; k++)
-				taken |= used[k] == c->st.user_base;
-		}
-		if (taken)
-			ret = jail_err_set(e, -EAGAIN, "user.range: every range of the pool is in use");
-	}
-	free(used);
+	if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner)
+		ret = pick_range(c, live, nlive, e);
+	for (int k = 0; k < nlive; k++)
+		jail_state_free(&live[k]);
+	free(live);
 	free(jids);
 	free(other);
 	return ret;
@@ -128,7 +150,7 @@ static int step_registry(void *ctx, struct jail_err *e)
 					    jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, p, e);
 	jail_registry_unlock(&c->reg);
 	/* Recorded with the cgroups, before anything is made with it. */
-	if (ret == 0 && (c->plan.naddrs > 0 || c->plan.vnet))
+	if (ret == 0 && ((c->plan.naddrs > 0 && !c->plan.net_shared) || c->plan.vnet))
 		jail_host_ifname(c->st.host_if, sizeof(c->st.host_if), c->reg.dir, c->st.jid);
 	c->hooks = (struct jail_hook_ctx){.reg = &c->reg, .st = &c->st, .p = p, .path = c->plan.path};
 	return ret;
@@ -156,6 +178,8 @@ static int step_cgroup(void *ctx, struct jail_err *e)
 		ret = jail_registry_save(&c->reg, &c->st, &c->plan.params, e);
 	if (ret == 0)
 		ret = jail_cgroup_make(&c->st.cg, e);
+	if (ret == 0 && c->plan.range_slots > 1)
+		ret = jail_cgroup_delegate(&c->st.cg, (uid_t)c->st.user_base, (gid_t)c->st.user_base, e);
 	if (ret == 0)
 		ret = jail_registry_save(&c->reg, &c->st, &c->plan.params, e);
 	if (ret < 0)
@@ -210,6 +234,9 @@ static void __attribute__((noreturn)) holder_child(void *arg, int sock)
 	/* children.max, kept by the kernel: user namespaces the jail (and its jails) may make. */
 	snprintf(n, sizeof(n), "%ld\n", jail_params_int(&c->plan.params, JP_CHILDREN_MAX));
 	int r = write_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", n);
+	/* In a jail /proc/sys is read-only: the parent's limit, which counts ours, holds. */
+	if (r == -EROFS && jail_range_extent() < 4294967295ULL)
+		r = 0;
 	if (r < 0) {
 		jail_err_sys(&e, r, "children.max: user.max_user_namespaces");
 		jail_msg_fail(sock, &e, 1);
@@ -247,7 +274,14 @@ static int step_userns(void *ctx, struct jail_err *e)
 		.arg = c,
 	};
 
-	return jail_spawn_start(&so, &c->holder, e);
+	int r = jail_spawn_start(&so, &c->holder, e);
+
+	/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
+	if (r == -ENOSPC || r == -EUSERS)
+		return jail_err_set(e, -EUSERS, "prison limit exceeded");
+	if ((r == -EPERM || r == -ENOSYS) && jail_range_extent() < 4294967295ULL)
+		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
+	return r;
 }
 
 static void undo_userns(void *ctx)
@@ -302,7 +336,7 @@ static int step_maps(void *ctx, struct jail_err *e)
 	int ret;
 
 	r.base = (uint32_t)c->st.user_base;
-	jail_range_map(&r, map, sizeof(map));
+	jail_range_map(&r, c->st.user_slots, map, sizeof(map));
 	ret = write_maps(c->holder.pid, map, e);
 	if (ret == 0 && write(c->holder.sock, "g", 1) != 1)
 		ret = jail_err_sys(e, -errno, "the jail's user namespace");
@@ -346,6 +380,7 @@ static int step_spawn(void *ctx, struct jail_err *e)
 		.utsns = c->nsfd[2],
 		.ipcns = c->nsfd[3],
 		.idmap = c->idmap,
+		.cg = &c->st.cg,
 		.discard = c,
 		.discard_len = sizeof(*c),
 	};
@@ -376,7 +411,7 @@ static int step_net(void *ctx, struct jail_err *e)
 
 	int jfd = c->nsfd[1];
 
-	if (!pl->vnet && pl->naddrs == 0)
+	if ((!pl->vnet && pl->naddrs == 0) || pl->net_shared)
 		return 0;
 	if (pl->vnet) {
 		ret = jail_vnet_setup(&pl->params, jfd, c->st.host_if, e);
@@ -530,11 +565,25 @@ const struct jail_step jail_create_steps[] = {
 };
 const size_t jail_create_nsteps = ARRAY_SIZE(jail_create_steps);
 
+/* In a jail, a child jail is one more user namespace: none left (children.max 0, or used up) is FreeBSD's refusal. */
+static int may_make_child(struct jail_err *e)
+{
+	char buf[32];
+
+	if (jail_range_extent() >= 4294967295ULL)
+		return 0;
+	if (read_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", buf, sizeof(buf)) > 0 && atol(buf) == 0)
+		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
+	return 0;
+}
+
 int jail_create(struct jail_create *c, const struct jail_params *p, const struct jail_run_opts *o,
 		struct jail_err *e)
 {
-	int ret;
+	int ret = may_make_child(e);
 
+	if (ret < 0)
+		return ret;
 	memset(c, 0, sizeof(*c));
 	c->o = o;
 	c->ptmx = -1;
@@ -554,7 +603,8 @@ int jail_create(struct jail_create *c, const struct jail_params *p, const struct
 	ret = jail_walk_forward(&c->walk, c, e);
 	if (ret < 0) {
 		const char *name = c->st.name[0] ? c->st.name : jail_params_str(p, JP_NAME);
-		if (name && e->msg[0])
+		/* -EUSERS: the kernel's refusal of a child jail, which FreeBSD reports without a name. */
+		if (name && e->msg[0] && ret != -EUSERS)
 			jail_err_prefix(e, "%s", name);
 		jail_walk_back(&c->walk, c);
 		jail_create_release(c);

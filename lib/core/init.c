@@ -31,7 +31,7 @@
 #include "init.h"
 #include "jinit.h"
 #include "plan.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
 #include "spawn.h"
 #include "step.h"
 #include "jail/jail.h"
@@ -144,7 +144,8 @@ static int step_enter(void *arg, struct jail_err *e)
 static int step_root(void *arg, struct jail_err *e)
 {
 	struct init_ctx *c = arg;
-	int r = jail_root_build(&c->a->plan->root, &c->a->ids, c->a->idmap, e);
+	const struct jail_plan *pl = c->a->plan;
+	int r = jail_root_build(&pl->root, &c->a->ids, c->a->idmap, pl->range_slots > 1 ? c->a->cg : NULL, e);
 
 	if (c->a->idmap >= 0)
 		close(c->a->idmap);
@@ -178,17 +179,32 @@ static int step_mntns(void *arg, struct jail_err *e)
 	return 0;
 }
 
+/*
+ * A name the new UTS namespace must take. A child jail whose parent may not
+ * set its hostname cannot set one either (the parent's seccomp filter is its
+ * too): it keeps the name it was copied with, or fails if another is asked.
+ */
+static int set_uts_name(const char *want, int (*set)(const char *, size_t), bool domain, struct jail_err *e)
+{
+	char have[256] = "";
+
+	if (!want || set(want, strlen(want)) == 0)
+		return 0;
+	if (errno == EPERM && (domain ? getdomainname(have, sizeof(have) - 1) : gethostname(have, sizeof(have) - 1)) == 0 &&
+	    !strcmp(have, want))
+		return 0;
+	return jail_err_sys(e, -errno, "%s", domain ? "host.domainname" : "host.hostname");
+}
+
 static int step_uts(void *arg, struct jail_err *e)
 {
 	const struct jail_plan *pl = ((struct init_ctx *)arg)->a->plan;
+	int r;
 
 	if (!pl->new_uts)
 		return 0;
-	if (pl->hostname && sethostname(pl->hostname, strlen(pl->hostname)) < 0)
-		return jail_err_sys(e, -errno, "host.hostname");
-	if (pl->domainname && setdomainname(pl->domainname, strlen(pl->domainname)) < 0)
-		return jail_err_sys(e, -errno, "host.domainname");
-	return 0;
+	r = set_uts_name(pl->hostname, sethostname, false, e);
+	return r < 0 ? r : set_uts_name(pl->domainname, setdomainname, true, e);
 }
 
 static int step_loopback(void *arg, struct jail_err *e)

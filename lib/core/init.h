@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <sys/resource.h>
 
+#include "jail/registry.h"
 #include "root.h"
 
 struct jail_plan;
@@ -26,6 +27,7 @@ struct jail_init_args {
 	int idmap;			 /* thin: the base's idmap user namespace, or -1 */
 	struct rlimit rl[RLIM_NLIMITS]; /* rctl: rlimit ceilings the command takes (bit i of rlmask) */
 	unsigned rlmask;
+	const struct jail_cgroup *cg;	 /* the jail's cgroups (shown to it when it may have child jails) */
 	/* memory of the creator the init never touches again (the create path's state) */
 	void *discard;
 	size_t discard_len;

@@ -20,7 +20,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
-#include "jls.h"
+#include "jail/jls.h"
 #include "net/netaddr.h"
 #include "util.h"
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "jail/jls.h"
 #include "registry_public.h"
 #include "util.h"
 

@@ -30,7 +30,8 @@
 #include "net/jailnet.h"
 #include "net/net.h"
 #include "net/vnet.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
+#include "registry.h"
 #include "remove.h"
 #include "spawn.h"
 #include "step.h"
@@ -302,7 +303,9 @@ static int open_init(const struct jail_state *st)
 	if (jail_state_status(st) != JAIL_ALIVE)
 		return -1;
 	pidfd = sys_pidfd_open(st->init_pid, 0);
-	if (pidfd >= 0 && proc_starttime(st->init_pid) != st->init_start) {
+	/* Issue 10: a forged record must not name a host process (SIGKILL, kill(-1) in its namespace). */
+	if (pidfd >= 0 &&
+	    (proc_starttime(st->init_pid) != st->init_start || !jail_state_init_is_jail(st->init_pid))) {
 		close(pidfd);
 		pidfd = -1;
 	}

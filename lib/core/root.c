@@ -18,6 +18,7 @@
 
 #include "cleanup.h"
 #include "kernfs.h"
+#include "mountsrc.h"
 #include "root.h"
 #include "sys.h"
 
@@ -191,8 +192,12 @@ static int setup_mounts(int rootfd, const struct jail_root_opts *o, const struct
 		}
 		if (!strcmp(m->type, "bind")) {
 			struct mount_attr a = {.attr_set = m->attrs};
-			mnt = sys_open_tree(AT_FDCWD, m->src,
-					    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+			/* The source may lie in another jail's root: no symlink on the way (issue 10). */
+			_cleanup_close_ int src = jail_mount_source_open(m->src, e);
+			if (src < 0)
+				return src;
+			mnt = sys_open_tree(
+				src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 			if (mnt < 0)
 				return jail_err_sys(e, -errno, "mount: %s", m->src);
 			if (m->attrs &&
@@ -250,7 +255,8 @@ static int thin_overlay(const struct jail_root_opts *o, int idmap, struct jail_e
 	return 0;
 }
 
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, struct jail_err *e)
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, const struct jail_cgroup *nest,
+		    struct jail_err *e)
 {
 	_cleanup_close_ int rootfd = -1, masks = -1;
 	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};
@@ -283,6 +289,8 @@ int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, 
 	if (o->procfs && (r = jail_proc_build(rootfd, o->path, masks, e)) < 0)
 		return r;
 	if ((r = jail_sys_build(rootfd, masks, e)) < 0)
+		return r;
+	if (nest && (r = jail_nest_build(rootfd, o->path, ids, nest, e)) < 0)
 		return r;
 	if (fchdir(rootfd) < 0)
 		return jail_err_sys(e, -errno, "chdir %s", o->path);

@@ -55,9 +55,12 @@ struct jail_ids {
  * mount namespace of the host's user namespace, in the jail's PID and
  * network namespaces: the root, its mounts, /dev, /proc, /sys, then
  * pivot_root with the host's root detached. idmap (or -1) is a user
- * namespace whose map shows a thin jail's base as the jail's own.
+ * namespace whose map shows a thin jail's base as the jail's own; nest (or
+ * NULL) the jail's cgroups, for a jail that may have child jails.
  */
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, struct jail_err *e);
+struct jail_cgroup;
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, const struct jail_cgroup *nest,
+		    struct jail_err *e);
 
 /* Shared with kernfs.c. */
 #define JAIL_RESOLVE_STRICT (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)

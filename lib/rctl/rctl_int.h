@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "core/cgroup.h"
-#include "rctl.h"
+#include "jail/rctl.h"
 
 #define RCTL_STORE	 "rctl.rules"
 #define RCTL_PCPU_PERIOD 100000 /* us: the CFS period pcpu quotas are taken of */

@@ -19,7 +19,7 @@
 #include <strings.h>
 
 #include "core/cleanup.h"
-#include "rctl.h"
+#include "jail/rctl.h"
 
 static const char *const subject_names[RS__COUNT] = {"process", "user", "loginclass", "jail"};
 

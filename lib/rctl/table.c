@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rctl.h"
+#include "jail/rctl.h"
 
 #define RLIM_NOTE \
 	"per jail as well the ceiling is each process's: Linux counts this per process, not per cgroup"

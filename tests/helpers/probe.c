@@ -129,6 +129,22 @@ int main(int argc, char **argv)
 	const char *v = argc > 1 ? argv[1] : "";
 	char c = 'x';
 
+	if (!strcmp(v, "nfnetlink"))
+		return result(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 12 /* NETLINK_NETFILTER */));
+	if (!strcmp(v, "nested-nfnetlink")) {
+		/* A user and network namespace of our own (children.max > 0), then nf_tables there. */
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
+			return result(-1);
+		return result(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 12));
+	}
+	if (!strcmp(v, "chattr-i") && argc > 2) {
+		int fd = open(argv[2], O_RDONLY | O_CLOEXEC), flags = 0x10 /* FS_IMMUTABLE_FL */;
+		if (fd < 0)
+			return result(-1);
+		return result(ioctl(fd, 0x40086602 /* FS_IOC_SETFLAGS */, &flags));
+	}
+	if (!strcmp(v, "mount-tmpfs") && argc > 2)
+		return result(syscall(SYS_mount, "none", argv[2], "tmpfs", 0, ""));
 	if (!strcmp(v, "pidfd") && argc > 2)
 		return result(syscall(SYS_pidfd_open, atoi(argv[2]), 0));
 	if (!strcmp(v, "ptrace") && argc > 2)

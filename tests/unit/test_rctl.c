@@ -19,7 +19,7 @@
 
 #include "jail/registry.h"
 #include "core/util.h"
-#include "rctl/rctl.h"
+#include "jail/rctl.h"
 #include "rctl/rctl_int.h"
 #include "t.h"
 

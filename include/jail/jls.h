@@ -14,7 +14,7 @@
 
 #include "jail/err.h"
 #include "jail/param.h"
-#include "registry.h"
+#include "jail/registry.h"
 
 /* The print flags of FreeBSD's jls.c, same meaning. */
 enum jls_flags {
@@ -77,6 +77,18 @@ int jls_quote_char(const char *s);
  * length written. 4 * len + 1 bytes always suffice.
  */
 size_t jls_vis(const char *s, size_t len, char *out, size_t outsz);
+
+/*
+ * The registry's public view, for a user who may not read the state files
+ * (any user may list jails, as on FreeBSD): beside each root-only state
+ * file the registry keeps public/JID.json with what jls shows (written by
+ * lib/core/registry_public.c). jail_registry_use_public turns an open
+ * registry into that view, so list and load read it; find by name scans it
+ * (there are no name links), "jail \"x\" not found" if none.
+ */
+int jail_registry_use_public(struct jail_registry *r, struct jail_err *e);
+int jail_registry_find_public(struct jail_registry *r, const char *key, struct jail_state *st,
+			      struct jail_err *e);
 
 /* One process of a jail, seen from the host. */
 struct jls_proc {
