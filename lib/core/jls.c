@@ -395,6 +395,9 @@ static bool skipped(const struct jail_state *st, bool dying, int id)
 
 	if (d->flags & (JPF_RDONLY | JPF_UNIMPL | JPF_PSEUDO))
 		return true;
+	/* Unset, the jail's cgroups are under its creator's; cgroup.parent="" would mean the root. */
+	if (id == JP_CGROUP_PARENT && !jail_params_isset(&st->params, JP_CGROUP_PARENT))
+		return true;
 	if (!dot)
 		return false;
 	/* host.hostname when host=inherit, ip4.addr when ip4 is not new, ... */

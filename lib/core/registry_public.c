@@ -46,11 +46,13 @@ static json_t *public_json(const struct jail_state *st, const struct jail_params
 		json_array_append_new(cgs,
 				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
 						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
-	/* user_base: jls -p shows jailed users as the jail knows them. */
-	return json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "jid", st->jid, "name", st->name,
-			 "user_base", (json_int_t)st->user_base, "init_pid", (json_int_t)st->init_pid,
-			 "init_start", (json_int_t)st->init_start, "creator_pid", (json_int_t)st->creator_pid,
-			 "creator_start", (json_int_t)st->creator_start, "cgroups", cgs, "params", params);
+	/* user_base: jls -p shows jailed users as the jail knows them; cgroup_leaf: the
+	 * registry believes cgroup paths only as that leaf of the jail's own. */
+	return json_pack("{s:i, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "jid", st->jid, "name",
+			 st->name, "user_base", (json_int_t)st->user_base, "cgroup_leaf", st->cg_leaf,
+			 "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
+			 "creator_pid", (json_int_t)st->creator_pid, "creator_start",
+			 (json_int_t)st->creator_start, "cgroups", cgs, "params", params);
 }
 
 /* public/, made 0755 whatever the umask: it only ever holds the public copies. */

@@ -205,7 +205,7 @@ host_init() {
 	local w
 	for w in $s; do
 		case "${w%%=*}" in
-		dying | nodying | parent | children.cur | cpuset.id | command | exec.* | mount.* | ip4.addr | ip6.addr)
+		dying | nodying | parent | children.cur | cpuset.id | command | exec.* | mount.* | ip4.addr | ip6.addr | cgroup.parent)
 			echo "-s printed $w"
 			false
 			;;
