@@ -172,6 +172,8 @@ static int step_cgroup(void *ctx, struct jail_err *e)
 	const char *parent = jail_params_str(&c->plan.params, JP_CGROUP_PARENT);
 	int ret;
 
+	if (parent && !*parent) /* cgroup.parent= is no parent: under the creator's cgroups */
+		parent = NULL;
 	jail_cgroup_leaf(c->st.cg_leaf, sizeof(c->st.cg_leaf), c->reg.dir, c->st.name);
 	if (parent)
 		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s", parent);

@@ -124,7 +124,7 @@ teardown() { assert_clean; }
 
 @test "dev: exactly devfs ruleset 4's nodes, no block device" {
 	run jrun -- /bin/sh -c 'ls -A /dev | tr "\n" " "'
-	[ "$output" = "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " ]
+	[ "$output" = "fd full log mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " ]
 	run jrun -- /bin/sh -c 'ls -lA /dev | grep -c "^b" || true'
 	[ "$output" = "0" ]
 	run jrun -- /bin/sh -c 'echo x > /dev/null && head -c 4 /dev/zero | wc -c && head -c 4 /dev/urandom | wc -c'
