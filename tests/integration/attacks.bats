@@ -42,14 +42,9 @@ teardown() {
 	attack_clean
 }
 
-# Every jail here is named atk-*: nothing of one may remain (other test runs on
-# the machine have jails of their own, so only ours are looked at).
+# common.bash's check (scoped to this file's registry), and no jail process of ours.
 attack_clean() {
-	local cg st
-	cg=$(jail_cgroups | grep '/jail\.atk-' || true)
-	[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
-	st=$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
-	[ -z "$st" ] || { echo "leftover state: $st"; return 1; }
+	assert_clean || return 1
 	if pgrep -f "name=atk-.* path=$ROOT" >/dev/null; then
 		echo "leftover jail process"; return 1
 	fi
