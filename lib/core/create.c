@@ -235,7 +235,7 @@ static void __attribute__((noreturn)) holder_child(void *arg, int sock)
 	const struct jail_create *c = arg;
 	const struct jail_plan *pl = &c->plan;
 	struct jail_err e = {0};
-	uid_t owner = (uid_t)c->st.user_base;
+	uid_t owner = c->st.user_base ? (uid_t)jail_range_owner((uint32_t)c->st.user_base) : 0;
 	char go, n[16];
 
 	if (owner && (setgroups(0, NULL) < 0 || setresgid(owner, owner, owner) < 0 ||
