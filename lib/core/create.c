@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -54,23 +55,18 @@ static int address_clash(const struct jail_create *c, const struct jail_state *s
 
 static bool overlap(unsigned long long a, unsigned an, unsigned long long b, unsigned bn)
 {
-	return a < b + (unsigned long long)bn * JAIL_RANGE_SIZE &&
-	       b < a + (unsigned long long)an * JAIL_RANGE_SIZE;
+	return a < b + (unsigned long long)bn * JAIL_RANGE_SIZE && b < a + (unsigned long long)an * JAIL_RANGE_SIZE;
 }
 
 /* A live jail of another root in our range: it would share our uids. */
 static int range_clash(const struct jail_create *c, const struct jail_state *st, struct jail_err *e)
 {
-	if (!c->st.user_base || !st->user_base ||
-	    !overlap(c->st.user_base, c->st.user_slots, st->user_base, st->user_slots) ||
+	if (!c->st.user_base || !st->user_base || !overlap(c->st.user_base, c->st.user_slots, st->user_base, st->user_slots) ||
 	    !strcmp(jail_params_str(&st->params, JP_PATH), c->plan.path))
 		return 0;
-	return jail_err_set(e, -EBUSY,
-			    "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
+	return jail_err_set(e, -EBUSY, "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
 			    "give one of them another range (mkjail shift)",
-			    st->user_base,
-			    st->user_base + (unsigned long long)st->user_slots * JAIL_RANGE_SIZE - 1,
-			    st->name);
+			    st->user_base, st->user_base + (unsigned long long)st->user_slots * JAIL_RANGE_SIZE - 1, st->name);
 }
 
 /* The first free run of slots from the one the name hashes to. */
@@ -84,8 +80,7 @@ static int pick_range(struct jail_create *c, const struct jail_state *live, int 
 		bool taken = s + c->st.user_slots > count;
 		c->st.user_base = pool + (unsigned long long)s * JAIL_RANGE_SIZE;
 		for (int k = 0; k < nlive && !taken; k++)
-			taken = live[k].user_base && overlap(c->st.user_base, c->st.user_slots,
-							     live[k].user_base, live[k].user_slots);
+			taken = live[k].user_base && overlap(c->st.user_base, c->st.user_slots, live[k].user_base, live[k].user_slots);
 		if (!taken)
 			return 0;
 	}
@@ -152,16 +147,14 @@ static int step_registry(void *ctx, struct jail_err *e)
 	ret = check_live_jails(c, e);
 	c->st.host_netns = net_netns_self();
 	if (ret == 0)
-		ret = jail_registry_reserve(
-			&c->reg, &c->st, jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0,
-			p, e);
+		ret = jail_registry_reserve(&c->reg, &c->st,
+					    jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, p, e);
 	jail_registry_unlock(&c->reg);
 	/* Recorded with the cgroups, before anything is made with it. */
 	if (ret == 0 && ((c->plan.naddrs > 0 && !c->plan.net_shared) || c->plan.vnet))
 		jail_host_ifname(c->st.host_if, sizeof(c->st.host_if), c->reg.dir, c->st.jid);
 	/* .o: -v reports each exec.* command (issue 11) */
-	c->hooks =
-		(struct jail_hook_ctx){.reg = &c->reg, .st = &c->st, .p = p, .path = c->plan.path, .o = c->o};
+	c->hooks = (struct jail_hook_ctx){.reg = &c->reg, .st = &c->st, .p = p, .path = c->plan.path, .o = c->o};
 	return ret;
 }
 
@@ -179,6 +172,8 @@ static int step_cgroup(void *ctx, struct jail_err *e)
 	const char *parent = jail_params_str(&c->plan.params, JP_CGROUP_PARENT);
 	int ret;
 
+	if (parent && !*parent) /* cgroup.parent= is no parent: under the creator's cgroups */
+		parent = NULL;
 	jail_cgroup_leaf(c->st.cg_leaf, sizeof(c->st.cg_leaf), c->reg.dir, c->st.name);
 	if (parent)
 		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s", parent);
@@ -227,13 +222,40 @@ static int step_prestart(void *ctx, struct jail_err *e)
  * owns, are made first by a short-lived holder: so jailed root has its
  * capabilities over them (its own stack, its hostname), while the init,
  * cloned next, builds the jail's root as host root and only then joins.
+ *
+ * The holder makes them as the first uid of the jail's range, not as host
+ * root: the kernel charges per-user counts made in a user namespace
+ * (inotify instances and watches, message queue bytes, processes, pending
+ * signals, user namespaces) to its owner in the parent namespace as well,
+ * so a jail owned by root could use up root's (issue 10, attacks.bats
+ * "quotas"). user.range=identity keeps root as the owner.
  */
 static void __attribute__((noreturn)) holder_child(void *arg, int sock)
 {
 	const struct jail_create *c = arg;
+	const struct jail_plan *pl = &c->plan;
 	struct jail_err e = {0};
+	uid_t owner = c->st.user_base ? (uid_t)jail_range_owner((uint32_t)c->st.user_base) : 0;
 	char go, n[16];
 
+	if (owner && (setgroups(0, NULL) < 0 || setresgid(owner, owner, owner) < 0 ||
+		      setresuid(owner, owner, owner) < 0)) {
+		jail_err_sys(&e, -errno, "becoming the owner of the jail's user namespace");
+		jail_msg_fail(sock, &e, 1);
+	}
+	if (unshare(CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
+		    (pl->new_net ? CLONE_NEWNET : 0)) < 0) {
+		/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
+		if (errno == ENOSPC || errno == EUSERS)
+			jail_err_set(&e, -EUSERS, "prison limit exceeded");
+		else if ((errno == EPERM || errno == ENOSYS) && jail_range_extent() < 4294967295ULL)
+			jail_err_set(&e, -EUSERS, "jail_set: Operation not permitted");
+		else
+			jail_err_sys(&e, -errno, "the jail's user namespace");
+		jail_msg_fail(sock, &e, 1);
+	}
+	/* Made: the creator writes the maps now. */
+	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, -1);
 	if (read(sock, &go, 1) != 1)
 		_exit(1);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
@@ -275,22 +297,10 @@ static int write_maps(pid_t pid, const char *map, struct jail_err *e)
 static int step_userns(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
-	const struct jail_plan *pl = &c->plan;
-	struct jail_spawn_opts so = {
-		.clone_flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) |
-			       (pl->new_ipc ? CLONE_NEWIPC : 0) | (pl->new_net ? CLONE_NEWNET : 0),
-		.child = holder_child,
-		.arg = c,
-	};
+	/* The namespaces are made by the holder itself, as their owner (holder_child). */
+	struct jail_spawn_opts so = {.child = holder_child, .arg = c};
 
-	int r = jail_spawn_start(&so, &c->holder, e);
-
-	/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
-	if (r == -ENOSPC || r == -EUSERS)
-		return jail_err_set(e, -EUSERS, "prison limit exceeded");
-	if ((r == -EPERM || r == -ENOSYS) && jail_range_extent() < 4294967295ULL)
-		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
-	return r;
+	return jail_spawn_start(&so, &c->holder, e);
 }
 
 static void undo_userns(void *ctx)
@@ -325,8 +335,7 @@ static int idmap_userns(struct jail_create *c, struct jail_err *e)
 	int r;
 
 	/* The base's files, owned by its range, are shown as the jail's. */
-	snprintf(map, sizeof(map), "%u %llu %u\n", (unsigned)c->plan.base_owner, c->st.user_base,
-		 JAIL_RANGE_SIZE);
+	snprintf(map, sizeof(map), "%u %llu %u\n", (unsigned)c->plan.base_owner, c->st.user_base, JAIL_RANGE_SIZE);
 	if ((r = jail_spawn_start(&so, &sp, e)) < 0)
 		return r;
 	r = write_maps(sp.pid, map, e);
@@ -347,7 +356,10 @@ static int step_maps(void *ctx, struct jail_err *e)
 
 	r.base = (uint32_t)c->st.user_base;
 	jail_range_map(&r, c->st.user_slots, map, sizeof(map));
-	ret = write_maps(c->holder.pid, map, e);
+	/* The holder says when its namespaces are made. */
+	ret = jail_spawn_await(&c->holder, NULL, e);
+	if (ret == 0)
+		ret = write_maps(c->holder.pid, map, e);
 	if (ret == 0 && write(c->holder.sock, "g", 1) != 1)
 		ret = jail_err_sys(e, -errno, "the jail's user namespace");
 	if (ret == 0)
@@ -582,8 +594,7 @@ static int may_make_child(struct jail_err *e)
 
 	if (jail_range_extent() >= 4294967295ULL)
 		return 0;
-	if (read_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", buf, sizeof(buf)) > 0 &&
-	    atol(buf) == 0)
+	if (read_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", buf, sizeof(buf)) > 0 && atol(buf) == 0)
 		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
 	return 0;
 }

@@ -248,12 +248,13 @@ static int step_jinit(void *arg, struct jail_err *e)
 	return c->jinit < 0 ? c->jinit : 0;
 }
 
+/* jinit's memfd is made while the init is still host root: the jail may run it, not read or trace it. */
 const struct jail_step jail_init_steps[] = {
-	{"session", step_session, NULL, 0},   {"enter", step_enter, NULL, 0},
-	{"root", step_root, NULL, 0},	      {"userns", step_userns, NULL, 0},
-	{"mntns", step_mntns, NULL, 0},	      {"uts", step_uts, NULL, 0},
-	{"loopback", step_loopback, NULL, 0}, {"pty", step_pty, NULL, 0},
-	{"cgroupns", step_cgroupns, NULL, 0}, {"jinit", step_jinit, NULL, 0},
+	{"session", step_session, NULL, 0}, {"enter", step_enter, NULL, 0},
+	{"root", step_root, NULL, 0},	    {"jinit", step_jinit, NULL, 0},
+	{"userns", step_userns, NULL, 0},   {"mntns", step_mntns, NULL, 0},
+	{"uts", step_uts, NULL, 0},	    {"loopback", step_loopback, NULL, 0},
+	{"pty", step_pty, NULL, 0},	    {"cgroupns", step_cgroupns, NULL, 0},
 	{"priv", step_priv, NULL, 0},
 };
 const size_t jail_init_nsteps = ARRAY_SIZE(jail_init_steps);
@@ -276,7 +277,7 @@ static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 		if (c->master >= 0)
 			close(c->master);
 		rctl_rlimits_set(c->a->rl, c->a->rlmask); /* rctl: the jail's rlimits (lib/rctl) */
-		jail_exec_become(&x, &pl->priv, c->sock);
+		jail_exec_become(&x, &pl->priv, c->sock, c->jinit);
 	}
 	return cmd;
 }

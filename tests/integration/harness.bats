@@ -95,12 +95,13 @@ check() {
 	local f="$BATS_TEST_TMPDIR/x.bats" n='!' # (spelled $n here so that this file passes the lint)
 	printf '%s\n' '@test "t" {' "	$n grep -q x /etc/hostname" "	run $n grep -q x /etc/hostname" \
 		"	[ $n -e /nonexistent ]" "	if $n true; then false; fi" "	true && $n false" "	# $n a comment" \
-		"	{ $n true; }" "	gone() { $n true; }" '}' >"$f"
+		"	{ $n true; }" "	gone() { $n true; }" "	$n true || { echo why; false; }" "	$n true || true" '}' >"$f"
 	run sh "$LINT" "$f"
 	[ "$status" -eq 1 ]
 	[ "$output" = "$f:2: 	$n grep -q x /etc/hostname
 $f:6: 	true && $n false
-$f:8: 	{ $n true; }" ]
+$f:8: 	{ $n true; }
+$f:11: 	$n true || true" ]
 	# and the project's own bats files pass it
 	run sh "$LINT"
 	[ "$status" -eq 0 ]

@@ -37,9 +37,15 @@ jail_tag() {
 	printf '%08x\n' "$h"
 }
 
-# Every cgroup directory a jail of our registry made, in every hierarchy.
+# The suffix of this registry's cgroup names: ".TAG", none for /run/jail.
+registry_tag() {
+	[ "${JAIL_STATEDIR:-/run/jail}" = /run/jail ] || printf '.%s' "$(jail_tag)"
+}
+
+# Every cgroup directory the jails of this test file's registry made, in
+# every hierarchy (other runs on the machine have registries of their own).
 jail_cgroups() {
-	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name "jail.*.$(jail_tag)" 2>/dev/null
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name "jail.*$(registry_tag)" 2>/dev/null
 }
 
 # Host ends of our jails' veths in this network namespace.
@@ -90,6 +96,17 @@ jail_comm() {
 	return 1
 }
 
+# refute CMD [ARGS...]: assert that CMD fails. A bare "! cmd" cannot fail a
+# test under bats (set -e ignores a negated command); unlike "run ! cmd",
+# refute leaves $output and $status alone, and says what succeeded.
+refute() {
+	if "$@"; then
+		echo "refute: '$*' succeeded"
+		return 1
+	fi
+	return 0
+}
+
 # not CMD [ARGS...]: succeeds when CMD fails; for wait_until.
 not() {
 	if "$@"; then return 1; fi
@@ -113,7 +130,9 @@ assert_clean() {
 	local cg st left
 	cg=$(jail_cgroups | sort | comm -23 - "$BATS_TEST_TMPDIR/cgroups.before")
 	[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
-	st=$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
+	# public/ (what jls shows any user) may stay, empty
+	st=$( (ls -A "$JAIL_STATEDIR"; ls -A "$JAIL_STATEDIR/public" | sed 's|^|public/|') 2>/dev/null |
+		grep -v -e '^cache$' -e '^\.lock$' -e '^public$' || true)
 	[ -z "$st" ] || { echo "leftover state: $st"; return 1; }
 	left=$(jail_veths || true)
 	[ -z "$left" ] || { echo "leftover veths: $left"; return 1; }
