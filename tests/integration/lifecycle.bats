@@ -56,7 +56,7 @@ gone() { ! "$JLS" -d -j "$1" >/dev/null 2>&1; }
 		sleep "$t" # (the moment of the kill is what is under test)
 		kill -9 "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
-		"$JAIL" -q -r k 2>/dev/null || true
+		"$JAIL" -q -r k || true
 		assert_clean || { echo "after a kill at $t s"; return 1; }
 	done
 }
