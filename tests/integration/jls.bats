@@ -239,6 +239,12 @@ round trip" ]
 	run --separate-stderr "$JLS" --libxo xml
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "jls: --libxo xml: only text and json are supported" ]
+	run --separate-stderr "$JLS" --libxo
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "jls: --libxo: missing style (text or json)" ]
+	run --separate-stderr "$BUILD/rctl" --libxo=xml
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "rctl: --libxo xml: only text and json are supported" ]
 }
 
 @test "--libxo json: FreeBSD's shape for the default, -v and parameter modes" {
