@@ -219,6 +219,15 @@ static int add_obj(struct walk *w, const char *path, const char *name, int paren
 	return (int)w->n++;
 }
 
+/* The object already in the walk that is this file, or -1. */
+static int known_obj(const struct walk *w, const struct stat *st)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->objs[i].dev == st->st_dev && w->objs[i].ino == st->st_ino)
+			return (int)i;
+	return -1;
+}
+
 /* Try one candidate file for a library: it must exist, be ELF and match the
  * program's class and machine; otherwise ld.so moves on, and so do we. */
 static int try_candidate(void *arg, const char *path)
@@ -228,19 +237,15 @@ static int try_candidate(void *arg, const char *path)
 	struct elf_info info;
 	struct stat st;
 	_cleanup_close_ int fd = -1;
-	size_t i;
 	int r;
 
 	/* Regular files only: a FIFO or device here must not stop the walk. */
 	fd = rootfs_open_regular(w->rootfd, path, 0, &st, &e2);
 	if (fd < 0)
 		return 0;
-	for (i = 0; i < w->n; i++) {
-		if (w->objs[i].dev == st.st_dev && w->objs[i].ino == st.st_ino) {
-			w->found = (int)i;
-			return 1;
-		}
-	}
+	w->found = known_obj(w, &st);
+	if (w->found >= 0)
+		return 1;
 	if (elf_parse_fd(fd, &info, &e2) < 0)
 		return 0;
 	if (info.elfclass != w->elfclass || info.machine != w->machine) {
@@ -339,15 +344,13 @@ static int add_program(struct walk *w, const char *path, int *idx)
 	struct stat st;
 	_cleanup_close_ int fd = -1;
 	int r;
-	size_t i;
 
 	*idx = -1;
 	fd = rootfs_open_regular(w->rootfd, path, 0, &st, &e2);
 	if (fd < 0)
 		return report(w, ELF_EV_BAD, path, NULL, e2.msg);
-	for (i = 0; i < w->n; i++)
-		if (w->objs[i].dev == st.st_dev && w->objs[i].ino == st.st_ino)
-			return 0;
+	if (known_obj(w, &st) >= 0)
+		return 0;
 	r = elf_parse_fd(fd, &info, &e2);
 	if (r < 0)
 		return report(w, ELF_EV_BAD, path, NULL, e2.msg);

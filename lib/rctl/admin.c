@@ -84,16 +84,35 @@ static bool same_rule(const struct rctl_rule *a, const struct rctl_rule *b, bool
 	       a->action == b->action && a->per == b->per && (any_amount || a->amount == b->amount);
 }
 
-static int copy_rules(const struct rctl_rules *from, struct rctl_rules *to)
+/*
+ * An edit of the stored rules, under the registry lock: old as stored, now a
+ * copy to change. On failure the lock is given back and nothing is held.
+ */
+static int edit_begin(struct jail_registry *reg, struct rctl_rules *old, struct rctl_rules *now,
+		      struct jail_err *e)
 {
-	to->v = NULL;
-	to->n = 0;
-	for (int i = 0; i < from->n; i++)
-		if (rctl_rules_push(to, &from->v[i]) < 0) {
-			rctl_rules_free(to);
-			return -ENOMEM;
+	int ret = jail_registry_lock(reg, e);
+
+	if (ret < 0)
+		return ret;
+	*now = (struct rctl_rules){0};
+	ret = rctl_store_load(reg->dirfd, old, e);
+	for (int i = 0; ret == 0 && i < old->n; i++)
+		if (rctl_rules_push(now, &old->v[i]) < 0) {
+			rctl_rules_free(now);
+			rctl_rules_free(old);
+			ret = jail_err_set(e, -ENOMEM, "out of memory");
 		}
-	return 0;
+	if (ret < 0)
+		jail_registry_unlock(reg);
+	return ret;
+}
+
+static void edit_end(struct jail_registry *reg, struct rctl_rules *old, struct rctl_rules *now)
+{
+	rctl_rules_free(now);
+	rctl_rules_free(old);
+	jail_registry_unlock(reg);
 }
 
 /* Insert at the head of its jail's rules, a new jail's at the head of all: FreeBSD's order. */
@@ -126,13 +145,8 @@ int rctl_add(struct jail_registry *reg, const struct rctl_rule *rule, struct jai
 	if ((ret = rctl_rule_check(&r, e)) < 0)
 		return ret;
 	resolve_jid(reg, &r);
-	if ((ret = jail_registry_lock(reg, e)) < 0)
+	if ((ret = edit_begin(reg, &old, &now, e)) < 0)
 		return ret;
-	ret = rctl_store_load(reg->dirfd, &old, e);
-	if (ret == 0 && (ret = copy_rules(&old, &now)) < 0)
-		jail_err_set(e, ret, "out of memory");
-	if (ret < 0)
-		goto out_unlock;
 	/* A deny rule replaces the one differing only in amount; any rule replaces its twin. */
 	for (int i = 0; i < now.n;)
 		if (same_rule(&now.v[i], &r, r.action == RA_DENY))
@@ -147,10 +161,7 @@ int rctl_add(struct jail_registry *reg, const struct rctl_rule *rule, struct jai
 		struct jail_err ignore = {0};
 		rctl_store_save(reg->dirfd, &old, &ignore);
 	}
-	rctl_rules_free(&now);
-	rctl_rules_free(&old);
-out_unlock:
-	jail_registry_unlock(reg);
+	edit_end(reg, &old, &now);
 	return ret;
 }
 
@@ -209,13 +220,8 @@ int rctl_remove(struct jail_registry *reg, const struct rctl_rule *filter, struc
 	int nnames = 0, found = 0, ret;
 
 	resolve_jid(reg, &f);
-	if ((ret = jail_registry_lock(reg, e)) < 0)
+	if ((ret = edit_begin(reg, &old, &now, e)) < 0)
 		return ret;
-	ret = rctl_store_load(reg->dirfd, &old, e);
-	if (ret == 0 && (ret = copy_rules(&old, &now)) < 0)
-		jail_err_set(e, ret, "out of memory");
-	if (ret < 0)
-		goto out_unlock;
 	for (int i = 0; i < now.n;) {
 		if (!rctl_rule_matches(&now.v[i], &f)) {
 			i++;
@@ -244,10 +250,7 @@ int rctl_remove(struct jail_registry *reg, const struct rctl_rule *filter, struc
 			ret = je.code;
 		}
 	}
-	rctl_rules_free(&now);
-	rctl_rules_free(&old);
-out_unlock:
-	jail_registry_unlock(reg);
+	edit_end(reg, &old, &now);
 	return ret;
 }
 
