@@ -56,8 +56,13 @@ int jail_registry_open(struct jail_registry *r, struct jail_err *e);
 void jail_registry_close(struct jail_registry *r);
 int jail_registry_lock(struct jail_registry *r, struct jail_err *e);
 void jail_registry_unlock(struct jail_registry *r);
-/* Under the lock: take name (NULL = the JID) and a JID (0 = lowest free); write the state. */
+/*
+ * Under the lock: take name (NULL = the JID) and a JID (0 = lowest free);
+ * then named(st, arg) (if not NULL) fills in what depends on the name, and
+ * the state is written.
+ */
 int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
+			  int (*named)(struct jail_state *st, void *arg, struct jail_err *e), void *arg,
 			  struct jail_err *e);
 /* Rewrite the state file of st->jid atomically, with p as the jail's parameters. */
 int jail_registry_save(struct jail_registry *r, const struct jail_state *st, const struct jail_params *p,

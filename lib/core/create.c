@@ -132,6 +132,22 @@ static int check_live_jails(struct jail_create *c, struct jail_err *e)
 	return ret;
 }
 
+/*
+ * Called by the registry once the name is taken, before the first record is
+ * written: the cgroups are recorded before they are made, so that a killed
+ * jail -c leaves a record to clean.
+ */
+static int name_cgroups(struct jail_state *st, void *arg, struct jail_err *e)
+{
+	struct jail_create *c = arg;
+	const char *parent = jail_params_str(&c->plan.params, JP_CGROUP_PARENT);
+
+	jail_cgroup_leaf(st->cg_leaf, sizeof(st->cg_leaf), c->reg.dir, st->name);
+	if (parent)
+		snprintf(st->cg_parent, sizeof(st->cg_parent), "%s", parent);
+	return jail_cgroup_paths(&st->cg, parent, st->cg_leaf, e);
+}
+
 /* The name and JID, taken atomically; the host end of the jail's veth named after the JID. */
 static int step_registry(void *ctx, struct jail_err *e)
 {
@@ -147,7 +163,8 @@ static int step_registry(void *ctx, struct jail_err *e)
 	c->st.host_netns = net_netns_self();
 	if (ret == 0)
 		ret = jail_registry_reserve(&c->reg, &c->st,
-					    jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, p, e);
+					    jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, p,
+					    name_cgroups, c, e);
 	jail_registry_unlock(&c->reg);
 	/* Recorded with the cgroups, before anything is made with it. */
 	if (ret == 0 && ((c->plan.naddrs > 0 && !c->plan.net_shared) || c->plan.vnet))
@@ -163,25 +180,23 @@ static void undo_registry(void *ctx)
 	jail_registry_remove(&c->reg, &c->st);
 }
 
-/* The cgroups are recorded before they are made, so that a killed jail -c leaves a record to clean. */
+/*
+ * The cgroups the init is cloned into: the v2 directory and v1 memory (see
+ * cgroup.h). A jail that may have child jails is shown all of its cgroups
+ * in its /sys/fs/cgroup while its root is built: it gets them all here.
+ */
+static bool nested(const struct jail_create *c)
+{
+	return c->plan.range_slots > 1;
+}
+
 static int step_cgroup(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
-	const char *parent = jail_params_str(&c->plan.params, JP_CGROUP_PARENT);
-	int ret;
+	int ret = jail_cgroup_make(&c->st.cg, nested(c) ? JAIL_CG_ALL : JAIL_CG_EARLY, e);
 
-	jail_cgroup_leaf(c->st.cg_leaf, sizeof(c->st.cg_leaf), c->reg.dir, c->st.name);
-	if (parent)
-		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s", parent);
-	ret = jail_cgroup_paths(&c->st.cg, parent, c->st.cg_leaf, e);
-	if (ret == 0)
-		ret = jail_registry_save(&c->reg, &c->st, &c->plan.params, e);
-	if (ret == 0)
-		ret = jail_cgroup_make(&c->st.cg, e);
-	if (ret == 0 && c->plan.range_slots > 1)
+	if (ret == 0 && nested(c))
 		ret = jail_cgroup_delegate(&c->st.cg, (uid_t)c->st.user_base, (gid_t)c->st.user_base, e);
-	if (ret == 0)
-		ret = jail_registry_save(&c->reg, &c->st, &c->plan.params, e);
 	if (ret < 0)
 		jail_cgroup_destroy(&c->st.cg, NULL);
 	return ret;
@@ -192,6 +207,28 @@ static void undo_cgroup(void *ctx)
 	struct jail_create *c = ctx;
 
 	jail_cgroup_destroy(&c->st.cg, NULL);
+}
+
+/*
+ * The rest of the cgroups, made while the init builds the root; it gets
+ * their "tasks" files and joins them itself (cgroup.h says why), then goes
+ * on: the maps are written by now too.
+ */
+static int step_cgroup_late(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	int fds[JAIL_CGROUP_MAX], n = 0, ret = 0;
+
+	if (!nested(c)) {
+		ret = jail_cgroup_make(&c->st.cg, JAIL_CG_LATE, e);
+		if (ret == 0)
+			n = ret = jail_cgroup_open_self_join(&c->st.cg, JAIL_CG_LATE, false, fds, JAIL_CGROUP_MAX, e);
+	}
+	if (ret >= 0 && jail_msg_send_fds(c->init.sock, 'c', fds, n) < 0)
+		ret = jail_err_sys(e, -errno, "the jail's cgroups");
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	return ret < 0 ? ret : 0;
 }
 
 static int run_hooks(struct jail_create *c, enum jail_param_id id, int *status, struct jail_err *e)
@@ -263,8 +300,17 @@ static int write_maps(pid_t pid, const char *map, struct jail_err *e)
 	return 0;
 }
 
+static int idmap_userns(struct jail_create *c, struct jail_err *e);
+
+/*
+ * The holder and fds of the namespaces it made, for the init to join: they
+ * exist as soon as it is cloned, so the init can be cloned right after,
+ * while the holder waits for its maps. (And the thin jail's idmap, which the
+ * init needs for its root.)
+ */
 static int step_userns(void *ctx, struct jail_err *e)
 {
+	static const char *const ns[] = {"user", "net", "uts", "ipc"};
 	struct jail_create *c = ctx;
 	const struct jail_plan *pl = &c->plan;
 	struct jail_spawn_opts so = {
@@ -281,6 +327,11 @@ static int step_userns(void *ctx, struct jail_err *e)
 		return jail_err_set(e, -EUSERS, "prison limit exceeded");
 	if ((r == -EPERM || r == -ENOSYS) && jail_range_extent() < 4294967295ULL)
 		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(ns); i++)
+		if ((c->nsfd[i] = proc_ns_open(c->holder.pid, ns[i])) < 0)
+			r = jail_err_sys(e, c->nsfd[i], "the jail's %s namespace", ns[i]);
+	if (r == 0 && c->plan.is_thin && c->plan.base_owner != c->st.user_base)
+		r = idmap_userns(c, e);
 	return r;
 }
 
@@ -326,10 +377,9 @@ static int idmap_userns(struct jail_create *c, struct jail_err *e)
 	return r;
 }
 
-/* The maps, the holder's limits, and fds of the namespaces for the init to join. */
+/* The maps; then the holder, root of the jail's user namespace, sets its limits (awaited at "ready"). */
 static int step_maps(void *ctx, struct jail_err *e)
 {
-	static const char *const ns[] = {"user", "net", "uts", "ipc"};
 	struct jail_create *c = ctx;
 	struct jail_range r = c->plan.range;
 	char map[64];
@@ -340,15 +390,6 @@ static int step_maps(void *ctx, struct jail_err *e)
 	ret = write_maps(c->holder.pid, map, e);
 	if (ret == 0 && write(c->holder.sock, "g", 1) != 1)
 		ret = jail_err_sys(e, -errno, "the jail's user namespace");
-	if (ret == 0)
-		ret = jail_spawn_await(&c->holder, NULL, e);
-	for (size_t i = 0; ret == 0 && i < ARRAY_SIZE(ns); i++)
-		if ((c->nsfd[i] = proc_ns_open(c->holder.pid, ns[i])) < 0)
-			ret = jail_err_sys(e, c->nsfd[i], "the jail's %s namespace", ns[i]);
-	/* The namespaces live on through our fds; the holder can go. */
-	jail_spawn_kill(&c->holder);
-	if (ret == 0 && c->plan.is_thin && c->plan.base_owner != c->st.user_base)
-		ret = idmap_userns(c, e);
 	return ret;
 }
 
@@ -360,6 +401,7 @@ static int step_spawn(void *ctx, struct jail_err *e)
 	struct jail_spawn_opts so = {
 		.clone_flags = CLONE_NEWPID | CLONE_NEWNS,
 		.cg = &c->st.cg,
+		.cg_class = nested(c) ? JAIL_CG_ALL : JAIL_CG_EARLY,
 		.passcred = true,
 		.child = jail_init_child,
 		.arg = &c->init_args,
@@ -381,8 +423,6 @@ static int step_spawn(void *ctx, struct jail_err *e)
 		.ipcns = c->nsfd[3],
 		.idmap = c->idmap,
 		.cg = &c->st.cg,
-		.discard = c,
-		.discard_len = sizeof(*c),
 	};
 	ret = jail_spawn_start(&so, &c->init, e);
 	if (ret < 0) {
@@ -442,12 +482,23 @@ static void undo_net(void *ctx)
 	c->vnet_up = c->net_up = false;
 }
 
-/* The init has built the root and locked itself down (or says why not). */
+/*
+ * The holder has set the jail's limits (then it goes: the namespaces live
+ * on through our fds and the init), and the init has built the root and
+ * locked itself down (or says why not).
+ */
 static int step_ready(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
+	int ret = jail_spawn_await(&c->holder, NULL, e);
 
-	return jail_spawn_await(&c->init, &c->ptmx, e);
+	if (ret == 0) {
+		/* Its end of the socket closes: it exits on its own, and is reaped at "start". */
+		close(c->holder.sock);
+		c->holder.sock = -1;
+		ret = jail_spawn_await(&c->init, &c->ptmx, e);
+	}
+	return ret;
 }
 
 static void undo_ready(void *ctx)
@@ -509,6 +560,8 @@ static int step_start(void *ctx, struct jail_err *e)
 
 	if (write(c->init.sock, "r", 1) != 1)
 		return jail_err_sys(e, -errno, "starting the jail");
+	jail_spawn_wait(&c->holder);
+	jail_spawn_release(&c->holder);
 	if (o && o->report)
 		o->report(o->arg, JAIL_REPORT_CREATED, c->st.jid, c->st.name, NULL);
 	if (c->plan.hooked) {
@@ -551,8 +604,9 @@ const struct jail_step jail_create_steps[] = {
 	{"rctl.rlimits", step_rlimits, NULL, 0},
 	{"exec.prestart", step_prestart, NULL, 0},
 	{"userns", step_userns, undo_userns, 0},
-	{"maps", step_maps, NULL, 0},
 	{"spawn", step_spawn, undo_spawn, 0},
+	{"maps", step_maps, NULL, 0},
+	{"cgroup.late", step_cgroup_late, NULL, 0},
 	{"net", step_net, undo_net, 0},
 	{"ready", step_ready, undo_ready, 0},
 	{"record", step_record, NULL, 0},
@@ -591,9 +645,12 @@ int jail_create(struct jail_create *c, const struct jail_params *p, const struct
 	c->idmap = -1;
 	memset(c->nsfd, -1, sizeof(c->nsfd));
 	c->walk = (struct jail_walk){"create", jail_create_steps, jail_create_nsteps, o, 0};
+	JAIL_TMARK("create", "begin");
 	ret = jail_registry_open(&c->reg, e);
+	JAIL_TMARK("create", "regopen");
 	if (ret == 0)
 		ret = jail_plan_resolve(p, c->reg.dir, o, &c->plan, e);
+	JAIL_TMARK("create", "plan");
 	if (ret < 0) {
 		jail_registry_close(&c->reg);
 		if (jail_params_isset(p, JP_NAME) && e->msg[0])

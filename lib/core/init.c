@@ -152,6 +152,30 @@ static int step_root(void *arg, struct jail_err *e)
 	return r;
 }
 
+/*
+ * The rest of the jail's cgroups, made by the creator while the root was
+ * built: their "tasks" files come over the socket and the init writes
+ * itself into each (cheap for a thread moving itself, see cgroup.h). The
+ * message also says the maps are written: the user namespace can be joined.
+ */
+static int step_cgroups(void *arg, struct jail_err *e)
+{
+	struct init_ctx *c = arg;
+	int fds[JAIL_CGROUP_MAX], n;
+	char tag = 0;
+
+	n = jail_msg_recv_fds(c->sock, &tag, fds, JAIL_CGROUP_MAX);
+	if (n < 0 || tag != 'c') {
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+		return jail_err_sys(e, n < 0 ? n : -EPROTO, "waiting for the jail's cgroups");
+	}
+	JAIL_TMARK("init", "cg-received");
+	int r = jail_cgroup_join_self(fds, n, e);
+	JAIL_TMARK("init", "cg-joined");
+	return r;
+}
+
 /* Into the jail's user namespace: from here the init is jailed root, an unprivileged host uid. */
 static int step_userns(void *arg, struct jail_err *e)
 {
@@ -250,7 +274,8 @@ static int step_jinit(void *arg, struct jail_err *e)
 
 const struct jail_step jail_init_steps[] = {
 	{"session", step_session, NULL, 0},   {"enter", step_enter, NULL, 0},
-	{"root", step_root, NULL, 0},	      {"userns", step_userns, NULL, 0},
+	{"root", step_root, NULL, 0},	      {"cgroups", step_cgroups, NULL, 0},
+	{"userns", step_userns, NULL, 0},
 	{"mntns", step_mntns, NULL, 0},	      {"uts", step_uts, NULL, 0},
 	{"loopback", step_loopback, NULL, 0}, {"pty", step_pty, NULL, 0},
 	{"cgroupns", step_cgroupns, NULL, 0}, {"jinit", step_jinit, NULL, 0},
@@ -319,6 +344,7 @@ void jail_init_child(void *arg, int sock)
 	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, c.master);
 	if (read(sock, &go, 1) != 1 || go != 'r')
 		_exit(1);
+	JAIL_TMARK("init", "got r");
 	/* Every signal waits for jinit's sigwaitinfo (the mask survives the exec). */
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -333,6 +359,7 @@ void jail_init_child(void *arg, int sock)
 		sock = -1;
 	}
 	stdio_to_null();
+	JAIL_TMARK("init", "jinit");
 	jail_jinit_init(c.jinit, sock, cmd, (a->persist ? JINIT_PERSIST : 0) | (a->plan->hooked ? JINIT_REPLY : 0), &e);
 	if (sock >= 0)
 		jail_msg_fail(sock, &e, 1);

@@ -204,7 +204,7 @@ static bool jid_used(struct jail_registry *r, int jid)
 }
 
 int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
-			  struct jail_err *e)
+			  int (*named)(struct jail_state *st, void *arg, struct jail_err *e), void *arg, struct jail_err *e)
 {
 	char link[300], target[32];
 	int jid = want_jid;
@@ -230,7 +230,9 @@ int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int wa
 	}
 	st->creator_pid = getpid();
 	st->creator_start = proc_starttime(st->creator_pid);
-	int ret = jail_registry_save(r, st, p, e);
+	int ret = named ? named(st, arg, e) : 0;
+	if (ret == 0)
+		ret = jail_registry_save(r, st, p, e);
 	if (ret < 0)
 		unlinkat(r->dirfd, link, 0);
 	return ret;

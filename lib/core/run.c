@@ -24,8 +24,11 @@ static int end_jail(struct jail_create *c, struct jail_err *e)
 	const struct jail_run_opts *o = c->o;
 	int ret;
 
+	JAIL_TMARK("run", "relaydone");
 	jail_spawn_wait(&c->init);
+	JAIL_TMARK("run", "waited");
 	ret = jail_cleanup(&c->reg, &c->st, e);
+	JAIL_TMARK("run", "cleaned");
 	if (ret < 0)
 		return jail_err_prefix(e, "%s", c->st.name);
 	if (o && o->report)
