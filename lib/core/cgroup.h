@@ -21,6 +21,12 @@
  */
 int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e);
 /*
+ * The same in two halves: jail_cgroup_paths with leaf NULL finds the
+ * hierarchies (paths end in "/"), and this appends the leaf once the name
+ * is known, without reading anything.
+ */
+int jail_cgroup_set_leaf(struct jail_cgroup *cg, const char *leaf, struct jail_err *e);
+/*
  * Whether path can be a jail's cgroup directory named leaf, as a state file
  * records it: absolute, no "." or ".." component, no "//" and no trailing
  * "/", its last component exactly leaf, and its parent directory (or, if

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "holder.h"
 #include "hooks.h"
 #include "init.h"
 #include "jail/jail.h"
@@ -22,7 +23,7 @@ struct jail_create {
 	struct jail_walk walk;
 	struct jail_registry reg;
 	struct jail_state st; /* the registry record; its params stay empty: the plan's are written */
-	struct jail_spawn holder; /* makes the jail's user namespace and the ones it owns */
+	struct jail_holder holder; /* makes the jail's user namespace and the ones it owns */
 	int nsfd[4];		  /* the jail's user, net, uts and ipc namespaces */
 	int idmap;		  /* thin: a user namespace showing the base as the jail's, or -1 */
 	struct jail_init_args init_args;

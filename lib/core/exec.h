@@ -50,8 +50,13 @@ int jail_exec_setenv(struct jail_exec *x, const char *kv, struct jail_err *e);
 /* Resolve cmd as execvp would inside the jail root, using the PATH of x's environment. */
 int jail_exec_find(struct jail_exec *x, int rootfd, const char *root, const char *cmd, struct jail_err *e);
 
-/* In the jail (already in its namespaces and locked down): become the command. */
-void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock)
+/*
+ * In the jail (already in its namespaces and locked down): become the
+ * command, executed through jinit's stub from the sealed memfd stub (-1:
+ * one is made here). Safe in a child that shares its parent's memory until
+ * it execs (CLONE_VM|CLONE_VFORK): it writes nothing the parent reads.
+ */
+void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock, int stub)
 	__attribute__((noreturn));
 
 /* Open a pty in the jail's devpts: master fd and the slave's path. */

@@ -170,10 +170,7 @@ static int step_cgroups(void *arg, struct jail_err *e)
 			close(fds[i]);
 		return jail_err_sys(e, n < 0 ? n : -EPROTO, "waiting for the jail's cgroups");
 	}
-	JAIL_TMARK("init", "cg-received");
-	int r = jail_cgroup_join_self(fds, n, e);
-	JAIL_TMARK("init", "cg-joined");
-	return r;
+	return jail_cgroup_join_self(fds, n, e);
 }
 
 /* Into the jail's user namespace: from here the init is jailed root, an unprivileged host uid. */
@@ -283,26 +280,44 @@ const struct jail_step jail_init_steps[] = {
 };
 const size_t jail_init_nsteps = ARRAY_SIZE(jail_init_steps);
 
-/* The command, forked from init: it locks in its identity and execs (through jinit). */
+#define COMMAND_STACK (256 * 1024)
+
+/* The command's side: it locks in its identity and execs through jinit's stub (init's own memfd). */
+static int command_child(void *arg)
+{
+	struct init_ctx *c = arg;
+	const struct jail_plan *pl = c->a->plan;
+	struct jail_exec x = pl->exec;
+
+	x.sigmask = c->a->sigmask;
+	snprintf(x.slave, sizeof(x.slave), "%s", c->slave);
+	if (c->master >= 0)
+		close(c->master);
+	rctl_rlimits_set(c->a->rl, c->a->rlmask); /* rctl: the jail's rlimits (lib/rctl) */
+	jail_exec_become(&x, &pl->priv, c->sock, c->jinit);
+}
+
+/*
+ * The command, started from init as posix_spawn starts programs: a child
+ * that shares init's memory until it execs (CLONE_VM|CLONE_VFORK, on a
+ * stack of its own), so nothing of init's is copied for a process that
+ * replaces itself at once.
+ */
 static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 {
 	const struct jail_plan *pl = c->a->plan;
+	void *stack;
 	pid_t cmd;
 
 	if (!pl->exec.argv)
 		return 0;
-	cmd = fork();
+	stack = mmap(NULL, COMMAND_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return jail_err_sys(e, -errno, "the command's stack");
+	cmd = clone(command_child, (char *)stack + COMMAND_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
 	if (cmd < 0)
-		return jail_err_sys(e, -errno, "fork");
-	if (cmd == 0) {
-		struct jail_exec x = pl->exec;
-		x.sigmask = c->a->sigmask;
-		snprintf(x.slave, sizeof(x.slave), "%s", c->slave);
-		if (c->master >= 0)
-			close(c->master);
-		rctl_rlimits_set(c->a->rl, c->a->rlmask); /* rctl: the jail's rlimits (lib/rctl) */
-		jail_exec_become(&x, &pl->priv, c->sock);
-	}
+		jail_err_sys(e, -errno, "starting the command");
+	munmap(stack, COMMAND_STACK);
 	return cmd;
 }
 

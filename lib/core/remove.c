@@ -31,6 +31,7 @@
 #include "net/net.h"
 #include "net/vnet.h"
 #include "jail/rctl.h"
+#include "regindex.h"
 #include "registry.h"
 #include "remove.h"
 #include "spawn.h"
@@ -238,8 +239,10 @@ static int step_registry(void *ctx, struct jail_err *e)
 {
 	struct removal *r = ctx;
 
-	if (r->ours)
+	if (r->ours) {
+		jail_index_release(r->reg, &r->st, &r->st.params);
 		jail_registry_remove(r->reg, &r->st);
+	}
 	unlock(r);
 	return 0;
 }
