@@ -50,6 +50,10 @@ struct jail_registry {
 	int lockfd;
 	int procfd; /* a child registry: its jail's /proc, where its init pids mean something; else -1 */
 	char dir[PATH_MAX];
+	/* The state file we wrote last (JID, inode, change time): still ours if it has not changed since. */
+	int saved_jid;
+	unsigned long long saved_ino;
+	long long saved_ctime_ns;
 };
 
 int jail_registry_open(struct jail_registry *r, struct jail_err *e);
@@ -67,6 +71,8 @@ int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int wa
 /* Rewrite the state file of st->jid atomically, with p as the jail's parameters. */
 int jail_registry_save(struct jail_registry *r, const struct jail_state *st, const struct jail_params *p,
 		       struct jail_err *e);
+/* Whether the state file of jid is, unchanged, the one this handle wrote last. */
+bool jail_registry_unchanged(const struct jail_registry *r, int jid);
 /* Remove the state file and name link of a jail. */
 int jail_registry_remove(struct jail_registry *r, const struct jail_state *st);
 

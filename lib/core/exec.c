@@ -24,6 +24,7 @@
 #include "exec.h"
 #include "jinit.h"
 #include "spawn.h"
+#include "step.h"
 #include "sys.h"
 #include "util.h"
 
@@ -232,6 +233,7 @@ static void close_but(int a, int b)
 
 void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock, int stub)
 {
+	JAIL_TMARK("cmd", "become");
 	struct jail_err e = {0};
 	const struct jail_user *u = &x->user;
 
@@ -281,6 +283,7 @@ void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, i
 	/* Nothing of the host's follows the command: every fd above 2 goes (the socket and stub are CLOEXEC). */
 	close_but(sock, stub);
 	/* Through jinit from a sealed memfd: the program is never exec'd by a host binary (CVE-2019-5736). */
+	JAIL_TMARK("cmd", "exec stub");
 	if (stub < 0)
 		stub = jail_jinit_fd(&e);
 	if (stub >= 0)

@@ -287,6 +287,7 @@ static int command_child(void *arg)
 {
 	struct init_ctx *c = arg;
 	const struct jail_plan *pl = c->a->plan;
+	JAIL_TMARK("cmd", "child");
 	struct jail_exec x = pl->exec;
 
 	x.sigmask = c->a->sigmask;
@@ -314,6 +315,7 @@ static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 	stack = mmap(NULL, COMMAND_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return jail_err_sys(e, -errno, "the command's stack");
+	JAIL_TMARK("init", "clone");
 	cmd = clone(command_child, (char *)stack + COMMAND_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
 	if (cmd < 0)
 		jail_err_sys(e, -errno, "starting the command");
@@ -364,6 +366,7 @@ void jail_init_child(void *arg, int sock)
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	pid_t cmd = start_command(&c, &e);
+	JAIL_TMARK("init", "cmd started");
 	if (cmd < 0)
 		jail_msg_fail(sock, &e, 1);
 	if (c.master >= 0)

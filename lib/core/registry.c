@@ -148,6 +148,7 @@ int jail_registry_open(struct jail_registry *r, struct jail_err *e)
 	int ret;
 
 	r->dirfd = r->lockfd = r->procfd = -1;
+	r->saved_jid = 0;
 	snprintf(r->dir, sizeof(r->dir), "%s", dir && *dir ? dir : "/run/jail");
 	r->dirfd = open(r->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (r->dirfd < 0 && errno == ENOENT) {
@@ -297,16 +298,35 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 	if (fd < 0)
 		return jail_err_sys(e, -errno, "%s/%s", r->dir, tmp);
 	ret = write_all(fd, text, strlen(text));
-	if (ret == 0 && write_all(fd, "\n", 1) == 0 && close(fd) == 0) {
+	struct stat sb;
+	if (ret == 0 && write_all(fd, "\n", 1) == 0 && fstat(fd, &sb) == 0 && close(fd) == 0) {
 		fd = -1;
-		if (renameat(r->dirfd, tmp, r->dirfd, final) == 0)
+		if (renameat(r->dirfd, tmp, r->dirfd, final) == 0) {
+			/* A rename changes the file's ctime: the one to remember is read after it. */
+			if (fstatat(r->dirfd, final, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+				r->saved_jid = st->jid;
+				r->saved_ino = (unsigned long long)sb.st_ino;
+				r->saved_ctime_ns = (long long)sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec;
+			}
 			return 0;
+		}
 	}
 	ret = -errno;
 	if (fd >= 0)
 		close(fd);
 	unlinkat(r->dirfd, tmp, 0);
 	return jail_err_sys(e, ret ? ret : -EIO, "%s/%s", r->dir, final);
+}
+
+bool jail_registry_unchanged(const struct jail_registry *r, int jid)
+{
+	char f[32];
+	struct stat sb;
+
+	snprintf(f, sizeof(f), "%d.json", jid);
+	return r->saved_jid == jid && jid > 0 && fstatat(r->dirfd, f, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       (unsigned long long)sb.st_ino == r->saved_ino &&
+	       (long long)sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec == r->saved_ctime_ns;
 }
 
 int jail_registry_remove(struct jail_registry *r, const struct jail_state *st)

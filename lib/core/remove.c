@@ -184,6 +184,11 @@ static int step_lock(void *ctx, struct jail_err *e)
 	if (ret < 0)
 		return ret;
 	r->locked = true;
+	/* The record we wrote ourselves (jail -c ending its jail), untouched since: ours, nothing to read. */
+	if (jail_registry_unchanged(r->reg, r->st.jid)) {
+		r->ours = true;
+		return 0;
+	}
 	/* Cleaned up by someone else already, or the JID is another jail's now: not ours. */
 	r->ours = jail_registry_load(r->reg, r->st.jid, &cur, NULL) == 0 && same_jail(&cur, &r->st);
 	if (r->ours)

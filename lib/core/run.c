@@ -75,7 +75,11 @@ static int run_command(struct jail_create *c, struct jail_err *e)
 	if (rl.got_status) {
 		status = rl.status;
 	} else {
-		/* init died before the command ended: killed from outside, or jail -r. */
+		/*
+		 * The init ended: with the command, whose status is its exit status
+		 * when nothing else was left (it says so by exiting, not by a
+		 * message), or before it (killed from outside, or jail -r).
+		 */
 		siginfo_t si = {0};
 		while (waitid(P_PIDFD, (id_t)c->init.pidfd, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
 			;
