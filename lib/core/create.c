@@ -164,8 +164,14 @@ static int step_cgroup_late(void *ctx, struct jail_err *e)
 		if (ret == 0)
 			n = ret = jail_cgroup_open_self_join(&c->st.cg, JAIL_CG_LATE, false, fds, JAIL_CGROUP_MAX, e);
 	}
-	if (ret >= 0 && jail_msg_send_fds(c->init.sock, 'c', fds, n) < 0)
+	if (ret >= 0 && jail_msg_send_fds(c->init.sock, 'c', fds, n) < 0) {
 		ret = jail_err_sys(e, -errno, "the jail's cgroups");
+		/* The init failed first (it could not read): its own report is what to say. */
+		if (ret == -EPIPE || ret == -ECONNRESET)
+			ret = jail_spawn_await(&c->init, NULL, e);
+		if (ret == 0)
+			ret = jail_err_set(e, -EIO, "the jail's process died while starting");
+	}
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
 	return ret < 0 ? ret : 0;
@@ -361,6 +367,9 @@ static int step_net(void *ctx, struct jail_err *e)
 		c->vnet_up = ret == 0;
 		return ret;
 	}
+	ret = net_ifname_free(c->st.host_if, sizeof(c->st.host_if), e);
+	if (ret < 0)
+		return ret;
 	c->net = (struct net_jail){.host_netns_fd = -1,
 				   .jail_netns_fd = jfd,
 				   .host_if = c->st.host_if,

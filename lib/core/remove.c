@@ -249,7 +249,8 @@ static int step_net(void *ctx, struct jail_err *e)
 			      .interface = jail_params_str(&st->params, JP_INTERFACE),
 			      .addrs = addrs,
 			      .naddrs = n > 0 ? (size_t)n : 0};
-	net_jail_teardown(&nj, NULL);
+	/* The init has ended: the veth goes with the jail's namespace (net.h), the rest now. */
+	net_jail_release(&nj, NULL);
 	free(addrs);
 	return 0;
 }

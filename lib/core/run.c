@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +18,21 @@
 #include "relay.h"
 #include "remove.h"
 #include "sys.h"
+
+/*
+ * The record as removal reads it: our state with the plan's parameters
+ * (its addresses: the net step takes their routes and proxy entries away).
+ * Borrowed, never freed through c->st.
+ */
+static int cleanup(struct jail_create *c, struct jail_err *e)
+{
+	int ret;
+
+	c->st.params = c->plan.params;
+	ret = jail_cleanup(&c->reg, &c->st, e);
+	memset(&c->st.params, 0, sizeof(c->st.params));
+	return ret;
+}
 
 /* The jail ended with its command: wait for its init, then take it away. */
 static int end_jail(struct jail_create *c, struct jail_err *e)
@@ -27,7 +43,7 @@ static int end_jail(struct jail_create *c, struct jail_err *e)
 	JAIL_TMARK("run", "relaydone");
 	jail_spawn_wait(&c->init);
 	JAIL_TMARK("run", "waited");
-	ret = jail_cleanup(&c->reg, &c->st, e);
+	ret = cleanup(c, e);
 	JAIL_TMARK("run", "cleaned");
 	if (ret < 0)
 		return jail_err_prefix(e, "%s", c->st.name);
@@ -38,7 +54,14 @@ static int end_jail(struct jail_create *c, struct jail_err *e)
 
 static int lives_on(struct jail_create *c, bool watched, struct jail_err *e)
 {
-	int ret = watched ? jail_watch(&c->reg, &c->st, c->init.pidfd, e) : 0;
+	int ret = 0;
+
+	/* The watcher cleans up with what it was given: the parameters too (see cleanup()). */
+	if (watched) {
+		c->st.params = c->plan.params;
+		ret = jail_watch(&c->reg, &c->st, c->init.pidfd, e);
+		memset(&c->st.params, 0, sizeof(c->st.params));
+	}
 
 	return ret < 0 ? jail_err_prefix(e, "%s", c->st.name) : 0;
 }
