@@ -58,7 +58,7 @@ FINAL = [
     ("density.jls_ms", "density: jls over N jails (ms)", ("<=", 50)),
     ("density.init_rss_kib", "density: init RSS per jail (KiB, median)", ("<=", 256)),
     ("density.per_jail_kib", "density: host memory per idle jail (KiB, all-in)", ("<=", 512)),
-    ("parallel.p2_over_p1", "jail.conf: 100 jails, -p 2 / -p 1 (time)", ("<", 1.00)),
+    ("parallel.p2_over_p1", "jail.conf: N jails, -p 2 / -p 1 (time)", ("<", 1.00)),
     ("net.addr_over_plain", "network: jail -c ip4.addr / without", ("<=", 2.00)),
     ("net.throughput", "network: TCP to the jail / loopback", (">=", 0.80)),
     ("rctl.limits_pct", "rctl: start-up with limits vs without (%)", ("<=", 10)),
@@ -81,8 +81,9 @@ def final(out):
     print(fmt.format("measure", "value", "target", "met"))
     for key, what, target in FINAL:
         v = vals.get(key, "-")
-        if key.startswith("density.") and "density.n" in vals:
-            what = what.replace(" N ", " %s " % vals["density.n"])
+        for prefix in ("density", "parallel"):
+            if key.startswith(prefix + ".") and prefix + ".n" in vals:
+                what = what.replace(" N ", " %s " % vals[prefix + ".n"])
         t, met = "-", ""
         if target:
             t = "%s %g" % target
