@@ -405,7 +405,15 @@ static int step_ready(void *ctx, struct jail_err *e)
 	int ret = jail_holder_await(&c->holder, e);
 
 	/* It exits on its own now, and is reaped at "start". */
-	return ret < 0 ? ret : jail_spawn_await(&c->init, &c->ptmx, e);
+	if (ret == 0)
+		ret = jail_spawn_await(&c->init, &c->ptmx, e);
+	/*
+	 * Nothing of ours must be in place before the command runs (no rctl
+	 * rule, no exec.* command): "r" now, while the record is written.
+	 */
+	if (ret == 0 && c->go_early && write(c->init.sock, "r", 1) != 1)
+		ret = jail_err_sys(e, -errno, "starting the jail");
+	return ret;
 }
 
 static void undo_ready(void *ctx)
@@ -434,7 +442,11 @@ static int step_rlimits(void *ctx, struct jail_err *e)
 	struct rctl_jail rj = {
 		.name = c->st.name, .jid = c->st.jid, .reg = &c->reg, .cg = &c->st.cg, .p = &c->plan.params};
 
-	return rctl_jail_rlimits(&rj, c->init_args.rl, &c->init_args.rlmask, e);
+	int ret = rctl_jail_rlimits(&rj, c->init_args.rl, &c->init_args.rlmask, e);
+
+	/* No limits to write before the command runs: it may start as soon as the init is ready. */
+	c->go_early = ret == 0 && !c->plan.hooked && rctl_jail_unlimited(&rj);
+	return ret;
 }
 
 /* rctl (lib/rctl): the jail's limits on its cgroups, IPC namespace, devpts and disks; its watcher. */
@@ -465,7 +477,7 @@ static int step_start(void *ctx, struct jail_err *e)
 	struct jail_create *c = ctx;
 	const struct jail_run_opts *o = c->o;
 
-	if (write(c->init.sock, "r", 1) != 1)
+	if (!c->go_early && write(c->init.sock, "r", 1) != 1)
 		return jail_err_sys(e, -errno, "starting the jail");
 	jail_holder_reap(&c->holder);
 	if (o && o->report)

@@ -34,6 +34,7 @@ struct jail_create {
 	bool net_up, vnet_up;
 	struct jail_hook_ctx hooks;
 	int cmd_status; /* command= run through the hooks' path */
+	bool go_early;	/* no rctl rule, no hook: the init is told "r" as soon as it is ready */
 };
 
 /* Walk the create table; on failure everything made is taken away and c released. */
