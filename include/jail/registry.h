@@ -71,6 +71,11 @@ int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int wa
 /* Rewrite the state file of st->jid atomically, with p as the jail's parameters. */
 int jail_registry_save(struct jail_registry *r, const struct jail_state *st, const struct jail_params *p,
 		       struct jail_err *e);
+/*
+ * Under the lock: a name link whose record does not exist (a jail(8) killed
+ * between taking the name and writing the record) goes. True if it went.
+ */
+bool jail_registry_drop_stale_name(struct jail_registry *r, const char *name);
 /* Whether the state file of jid is, unchanged, the one this handle wrote last. */
 bool jail_registry_unchanged(const struct jail_registry *r, int jid);
 /* Remove the state file and name link of a jail. */

@@ -236,10 +236,16 @@ int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int wa
 		snprintf(st->name, sizeof(st->name), "%d", jid);
 	snprintf(link, sizeof(link), "n.%s", st->name);
 	snprintf(target, sizeof(target), "%d", jid);
-	if (symlinkat(target, r->dirfd, link) < 0) {
-		if (errno == EEXIST)
+	int rc = symlinkat(target, r->dirfd, link), err = errno;
+	/* A name a killed jail(8) took without writing its record is free again (we hold the lock). */
+	if (rc < 0 && err == EEXIST && jail_registry_drop_stale_name(r, st->name)) {
+		rc = symlinkat(target, r->dirfd, link);
+		err = errno;
+	}
+	if (rc < 0) {
+		if (err == EEXIST)
 			return jail_err_set(e, -EEXIST, "\"%s\" already exists", st->name);
-		return jail_err_sys(e, -errno, "%s/%s", r->dir, link);
+		return jail_err_sys(e, -err, "%s/%s", r->dir, link);
 	}
 	int ret = named ? named(st, arg, e) : 0;
 	if (ret == 0)
@@ -316,6 +322,22 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 		close(fd);
 	unlinkat(r->dirfd, tmp, 0);
 	return jail_err_sys(e, ret ? ret : -EIO, "%s/%s", r->dir, final);
+}
+
+bool jail_registry_drop_stale_name(struct jail_registry *r, const char *name)
+{
+	char link[300], target[32], f[48];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "n.%s", name);
+	n = readlinkat(r->dirfd, link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	snprintf(f, sizeof(f), "%s.json", target);
+	if (!str_is_digits(target) || faccessat(r->dirfd, f, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+		return false;
+	return unlinkat(r->dirfd, link, 0) == 0;
 }
 
 bool jail_registry_unchanged(const struct jail_registry *r, int jid)
@@ -523,6 +545,16 @@ int jail_registry_find(struct jail_registry *r, const char *key, struct jail_sta
 		ret = jail_registry_load(r, atoi(target), st, e);
 		if (ret != -ENOENT)
 			return ret;
+		/*
+		 * Nothing but the name of a jail(8) killed before its first record:
+		 * the name goes, under a lock of our own (a caller holding the
+		 * registry's keeps it, and we leave the name to it).
+		 */
+		int lk = openat(r->dirfd, ".lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (lk >= 0 && flock(lk, LOCK_EX | LOCK_NB) == 0)
+			jail_registry_drop_stale_name(r, key);
+		if (lk >= 0)
+			close(lk);
 	}
 	return jail_err_set(e, -ENOENT, "jail \"%s\" not found", key);
 }
