@@ -15,6 +15,7 @@ PKGS="
   nginx-light
   libarchive-dev nettle-dev jq
   golang-go runc umoci skopeo
+  bash-completion debhelper dpkg-dev lintian
 "
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: must run as root" >&2

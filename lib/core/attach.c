@@ -27,6 +27,7 @@
 #include "attach.h"
 #include "cleanup.h"
 #include "exec.h"
+#include "jinit.h"
 #include "priv.h"
 #include "jail/rctl.h"
 #include "registry.h"
@@ -59,6 +60,10 @@ static void __attribute__((noreturn)) in_jail(void *arg, int sock)
 	if (hi > lo + 1)
 		sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
 	sys_close_range((unsigned)hi + 1, ~0U, 0);
+	/* The exec stub, made while we are host root: jailed root may run it, not read or trace it. */
+	int stub = jail_jinit_fd(&e);
+	if (stub < 0)
+		jail_msg_fail(sock, &e, 127);
 	/* The rest of the jail's namespaces, owned by the jail's; ones we share (ip4=inherit, host=inherit) are no-ops. */
 	if (setns(a->pidfd, flags) < 0) {
 		jail_err_sys(&e, -errno, "joining the jail's namespaces");
@@ -73,7 +78,7 @@ static void __attribute__((noreturn)) in_jail(void *arg, int sock)
 	if (master >= 0)
 		close(master);
 	rctl_rlimits_set(a->rl, a->rlmask); /* rctl (lib/rctl) */
-	jail_exec_become(a->x, a->priv, sock, -1);
+	jail_exec_become(a->x, a->priv, sock, stub);
 }
 
 /*

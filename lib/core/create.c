@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -219,9 +220,9 @@ static int idmap_userns(struct jail_create *c, struct jail_err *e);
  * owns, are made first by the holder (holder.h): so jailed root has its
  * capabilities over them (its own stack, its hostname), while the init,
  * cloned next, builds the jail's root as host root and only then joins.
- * The namespaces exist as soon as the holder is cloned: their fds are
- * taken at once, and the init is cloned while the holder waits for its
- * maps. (And the thin jail's idmap, which the init needs for its root.)
+ * Once the holder says its namespaces are made, their fds are taken, and
+ * the init is cloned while the holder waits for its maps. (And the thin
+ * jail's idmap, which the init needs for its root.)
  */
 static int step_userns(void *ctx, struct jail_err *e)
 {
@@ -230,14 +231,12 @@ static int step_userns(void *ctx, struct jail_err *e)
 	const struct jail_plan *pl = &c->plan;
 	unsigned long long flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
 				   (pl->new_net ? CLONE_NEWNET : 0);
-	int r = jail_holder_start(&c->holder, flags, jail_params_int(&pl->params, JP_CHILDREN_MAX),
+	uid_t owner = c->st.user_base ? (uid_t)jail_range_owner((uint32_t)c->st.user_base) : 0;
+	int r = jail_holder_start(&c->holder, flags, owner, jail_params_int(&pl->params, JP_CHILDREN_MAX),
 				  jail_range_extent() < 4294967295ULL, e);
 
-	/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
-	if (r == -ENOSPC || r == -EUSERS)
-		return jail_err_set(e, -EUSERS, "prison limit exceeded");
-	if ((r == -EPERM || r == -ENOSYS) && jail_range_extent() < 4294967295ULL)
-		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
+	if (r == 0)
+		r = jail_holder_made(&c->holder, e);
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(ns); i++)
 		if ((c->nsfd[i] = proc_ns_open(c->holder.pid, ns[i])) < 0)
 			r = jail_err_sys(e, c->nsfd[i], "the jail's %s namespace", ns[i]);

@@ -24,7 +24,6 @@
 #include "exec.h"
 #include "jinit.h"
 #include "spawn.h"
-#include "step.h"
 #include "sys.h"
 #include "util.h"
 
@@ -215,25 +214,8 @@ static void __attribute__((noreturn)) fail(int sock, const struct jail_err *e)
 	jail_msg_fail(sock, e, 127);
 }
 
-/* Close every fd above 2 but a and b (either may be -1). */
-static void close_but(int a, int b)
-{
-	int keep[2] = {a < b ? a : b, a < b ? b : a};
-	unsigned next = 3;
-
-	for (int i = 0; i < 2; i++) {
-		if (keep[i] < 3)
-			continue;
-		if ((unsigned)keep[i] > next)
-			sys_close_range(next, (unsigned)keep[i] - 1, 0);
-		next = (unsigned)keep[i] + 1;
-	}
-	sys_close_range(next, ~0U, 0);
-}
-
 void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock, int stub)
 {
-	JAIL_TMARK("cmd", "become");
 	struct jail_err e = {0};
 	const struct jail_user *u = &x->user;
 
@@ -281,9 +263,12 @@ void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, i
 	/* The host side learns our pid from the credentials of this message. */
 	jail_msg_send(sock, JAIL_MSG_STARTED, 0, 0, NULL, -1);
 	/* Nothing of the host's follows the command: every fd above 2 goes (the socket and stub are CLOEXEC). */
-	close_but(sock, stub);
+	int lo = stub >= 0 && stub < sock ? stub : sock, hi = stub > sock ? stub : sock;
+	sys_close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	sys_close_range((unsigned)hi + 1, ~0U, 0);
 	/* Through jinit from a sealed memfd: the program is never exec'd by a host binary (CVE-2019-5736). */
-	JAIL_TMARK("cmd", "exec stub");
 	if (stub < 0)
 		stub = jail_jinit_fd(&e);
 	if (stub >= 0)

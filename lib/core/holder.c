@@ -23,18 +23,27 @@
 
 #define HOLDER_STACK (64 * 1024)
 
-/* Its answer: which step failed (0: none) and the kernel's errno. */
+/* Its answers: which step failed (0: none) and the kernel's errno; the first says its namespaces are made. */
 struct answer {
 	int step, err;
 };
-enum { H_OK, H_ROOT, H_LIMIT };
+enum { H_OK, H_OWNER, H_UNSHARE, H_ROOT, H_LIMIT };
 
 /* What the holder reads: a copy at the bottom of its stack, which we never write while it runs. */
 struct args {
 	int peer;
 	bool ro_ok;
+	unsigned owner;
+	unsigned long long flags;
 	char limit[24];
 };
+
+static void say(const struct args *h, int step, long r)
+{
+	struct answer a = {step, (int)-r};
+
+	sys_raw(SYS_write, h->peer, (long)&a, sizeof(a), 0);
+}
 
 static int holder_fn(void *arg)
 {
@@ -44,6 +53,17 @@ static int holder_fn(void *arg)
 	long r, fd;
 
 	sys_raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
+	/* Host root no more: the namespaces are the owner's (holder.h). Ours only, not the creator's: raw calls. */
+	if (h->owner && ((r = sys_raw(SYS_setgroups, 0, 0, 0, 0)) < 0 || (r = sys_raw(SYS_setresgid, h->owner, h->owner, h->owner, 0)) < 0 ||
+			 (r = sys_raw(SYS_setresuid, h->owner, h->owner, h->owner, 0)) < 0)) {
+		say(h, H_OWNER, r);
+		return 1;
+	}
+	if ((r = sys_raw(SYS_unshare, (long)h->flags, 0, 0, 0)) < 0) {
+		say(h, H_UNSHARE, r);
+		return 1;
+	}
+	say(h, H_OK, 0);
 	if (sys_raw(SYS_read, h->peer, (long)&go, 1, 0) != 1)
 		return 1;
 	if ((r = sys_raw(SYS_setresgid, 0, 0, 0, 0)) < 0 || (r = sys_raw(SYS_setresuid, 0, 0, 0, 0)) < 0) {
@@ -63,7 +83,7 @@ static int holder_fn(void *arg)
 	return a.step != H_OK;
 }
 
-int jail_holder_start(struct jail_holder *h, unsigned long long flags, long children_max, bool ro_ok,
+int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t owner, long children_max, bool ro_ok,
 		      struct jail_err *e)
 {
 	int sv[2];
@@ -83,11 +103,10 @@ int jail_holder_start(struct jail_holder *h, unsigned long long flags, long chil
 		return jail_err_sys(e, -errno, "the holder's stack");
 	}
 	struct args *a = h->stack;
-	*a = (struct args){.peer = h->peer, .ro_ok = ro_ok};
+	*a = (struct args){.peer = h->peer, .ro_ok = ro_ok, .owner = owner, .flags = flags};
 	snprintf(a->limit, sizeof(a->limit), "%s", h->limit);
 	/* glibc's clone: the child runs holder_fn on its stack and exits with its value. */
-	pid = clone(holder_fn, (char *)h->stack + HOLDER_STACK, (int)(flags | CLONE_VM | CLONE_PIDFD | SIGCHLD), a,
-		    &h->pidfd);
+	pid = clone(holder_fn, (char *)h->stack + HOLDER_STACK, CLONE_VM | CLONE_PIDFD | SIGCHLD, a, &h->pidfd);
 	if (pid < 0) {
 		int r = -errno;
 		jail_holder_reap(h);
@@ -100,14 +119,7 @@ int jail_holder_start(struct jail_holder *h, unsigned long long flags, long chil
 	return 0;
 }
 
-int jail_holder_go(struct jail_holder *h, struct jail_err *e)
-{
-	if (write(h->sock, "g", 1) != 1)
-		return jail_err_sys(e, -errno, "the jail's user namespace");
-	return 0;
-}
-
-int jail_holder_await(struct jail_holder *h, struct jail_err *e)
+static int answer(struct jail_holder *h, struct jail_err *e)
 {
 	struct answer a;
 	ssize_t n;
@@ -117,11 +129,42 @@ int jail_holder_await(struct jail_holder *h, struct jail_err *e)
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(a))
 		return jail_err_set(e, -EIO, "the jail's process died while starting");
-	if (a.step == H_ROOT)
+	switch (a.step) {
+	case H_OWNER:
+		return jail_err_sys(e, -a.err, "becoming the owner of the jail's user namespace");
+	case H_UNSHARE:
+		/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
+		if (a.err == ENOSPC || a.err == EUSERS)
+			return jail_err_set(e, -EUSERS, "prison limit exceeded");
+		if ((a.err == EPERM || a.err == ENOSYS) && h->ro_ok)
+			return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
+		return jail_err_sys(e, -a.err, "the jail's user namespace");
+	case H_ROOT:
 		return jail_err_sys(e, -a.err, "becoming root of the jail's user namespace");
-	if (a.step == H_LIMIT)
+	case H_LIMIT:
 		return jail_err_sys(e, -a.err, "children.max: user.max_user_namespaces");
+	}
 	return 0;
+}
+
+int jail_holder_made(struct jail_holder *h, struct jail_err *e)
+{
+	int r = answer(h, e);
+
+	h->made = r == 0;
+	return r;
+}
+
+int jail_holder_go(struct jail_holder *h, struct jail_err *e)
+{
+	if (write(h->sock, "g", 1) != 1)
+		return jail_err_sys(e, -errno, "the jail's user namespace");
+	return 0;
+}
+
+int jail_holder_await(struct jail_holder *h, struct jail_err *e)
+{
+	return answer(h, e);
 }
 
 void jail_holder_reap(struct jail_holder *h)

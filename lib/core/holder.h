@@ -5,6 +5,13 @@
  * jail's user-namespace limit (children.max) and exits; the namespaces live
  * on through fds the creator opened and the init that joins them.
  *
+ * It makes them as the owner the jail's range has (jail_range_owner), not
+ * as host root: the kernel charges per-user counts made in a user
+ * namespace (inotify instances and watches, message queue bytes,
+ * processes, pending signals, user namespaces) to its owner in the parent
+ * namespace as well, so a jail owned by root could use up root's (issue
+ * 10, attacks.bats "quotas"). user.range=identity keeps root as the owner.
+ *
  * It shares the creator's memory (CLONE_VM, on a small stack of its own,
  * raw system calls only) instead of copying it: it runs a few system calls
  * while the creator goes on making the jail.
@@ -25,13 +32,19 @@ struct jail_holder {
 	void *stack;
 	char limit[24]; /* what user.max_user_namespaces gets */
 	bool ro_ok;	/* a read-only /proc/sys is no error (in a jail: the parent's limit holds) */
+	bool made;	/* its namespaces exist (jail_holder_made said so) */
 };
 
-#define JAIL_HOLDER_INIT {.pid = 0, .pidfd = -1, .sock = -1, .peer = -1, .stack = NULL}
+#define JAIL_HOLDER_INIT {.pid = 0, .pidfd = -1, .sock = -1, .peer = -1, .stack = NULL, .made = false}
 
-/* Clone it with flags (CLONE_NEWUSER and the namespaces it owns); it waits for jail_holder_go. */
-int jail_holder_start(struct jail_holder *h, unsigned long long flags, long children_max, bool ro_ok,
+/*
+ * Clone it: as owner (0: stay host root) it unshares flags (CLONE_NEWUSER
+ * and the namespaces it owns), then waits for jail_holder_go.
+ */
+int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t owner, long children_max, bool ro_ok,
 		      struct jail_err *e);
+/* Its namespaces are made (their fds may be opened and the maps written), or why not. */
+int jail_holder_made(struct jail_holder *h, struct jail_err *e);
 /* The maps are written: go on. */
 int jail_holder_go(struct jail_holder *h, struct jail_err *e);
 /* Its answer: 0, or -errno with e saying what failed. */
