@@ -32,6 +32,7 @@ enum { H_OK, H_OWNER, H_UNSHARE, H_ROOT, H_LIMIT };
 /* What the holder reads: a copy at the bottom of its stack, which we never write while it runs. */
 struct args {
 	int peer;
+	int parent; /* our creator's pid: the holder goes with it */
 	bool ro_ok;
 	unsigned owner;
 	unsigned long long flags;
@@ -52,6 +53,10 @@ static int holder_fn(void *arg)
 	char go;
 	long r, fd;
 
+	/* Nothing of the creator's but our end: its other end closing is how we learn it went. */
+	if (h->peer > 0)
+		sys_raw(SYS_close_range, 0, h->peer - 1, 0, 0);
+	sys_raw(SYS_close_range, h->peer + 1, ~0U, 0, 0);
 	sys_raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
 	/* Host root no more: the namespaces are the owner's (holder.h). Ours only, not the creator's: raw calls. */
 	if (h->owner && ((r = sys_raw(SYS_setgroups, 0, 0, 0, 0)) < 0 || (r = sys_raw(SYS_setresgid, h->owner, h->owner, h->owner, 0)) < 0 ||
@@ -59,6 +64,10 @@ static int holder_fn(void *arg)
 		say(h, H_OWNER, r);
 		return 1;
 	}
+	/* A change of uid clears the parent-death signal: again, and the creator may have gone meanwhile. */
+	sys_raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
+	if (sys_raw(SYS_getppid, 0, 0, 0, 0) != h->parent)
+		return 1;
 	if ((r = sys_raw(SYS_unshare, (long)h->flags, 0, 0, 0)) < 0) {
 		say(h, H_UNSHARE, r);
 		return 1;
@@ -66,7 +75,11 @@ static int holder_fn(void *arg)
 	say(h, H_OK, 0);
 	if (sys_raw(SYS_read, h->peer, (long)&go, 1, 0) != 1)
 		return 1;
-	if ((r = sys_raw(SYS_setresgid, 0, 0, 0, 0)) < 0 || (r = sys_raw(SYS_setresuid, 0, 0, 0, 0)) < 0) {
+	r = sys_raw(SYS_setresgid, 0, 0, 0, 0);
+	if (r == 0)
+		r = sys_raw(SYS_setresuid, 0, 0, 0, 0);
+	sys_raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
+	if (r < 0) {
 		a = (struct answer){H_ROOT, (int)-r};
 	} else {
 		/* children.max, kept by the kernel: user namespaces the jail (and its jails) may make. */
@@ -103,7 +116,7 @@ int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t own
 		return jail_err_sys(e, -errno, "the holder's stack");
 	}
 	struct args *a = h->stack;
-	*a = (struct args){.peer = h->peer, .ro_ok = ro_ok, .owner = owner, .flags = flags};
+	*a = (struct args){.peer = h->peer, .parent = (int)getpid(), .ro_ok = ro_ok, .owner = owner, .flags = flags};
 	snprintf(a->limit, sizeof(a->limit), "%s", h->limit);
 	/* glibc's clone: the child runs holder_fn on its stack and exits with its value. */
 	pid = clone(holder_fn, (char *)h->stack + HOLDER_STACK, CLONE_VM | CLONE_PIDFD | SIGCHLD, a, &h->pidfd);

@@ -292,7 +292,8 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 			  (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
 			  st->cg_parent, "cgroups", cgs, "params", params_json(p));
 	_cleanup_free_ char *text = NULL;
-	int fd, ret;
+	struct stat sb;
+	int ret;
 
 	if (!o)
 		return jail_err_set(e, -ENOMEM, "state: out of memory");
@@ -302,29 +303,14 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 		return jail_err_set(e, -ENOMEM, "state: out of memory");
 	snprintf(tmp, sizeof(tmp), ".%d.json.%d", st->jid, (int)getpid());
 	snprintf(final, sizeof(final), "%d.json", st->jid);
-	fd = openat(r->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return jail_err_sys(e, -errno, "%s/%s", r->dir, tmp);
-	ret = write_all(fd, text, strlen(text));
-	struct stat sb;
-	if (ret == 0 && write_all(fd, "\n", 1) == 0 && fstat(fd, &sb) == 0 && close(fd) == 0) {
-		fd = -1;
-		if (renameat(r->dirfd, tmp, r->dirfd, final) == 0) {
-			/* A rename changes the file's ctime: the one to remember is read after it. */
-			if (fstatat(r->dirfd, final, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
-				r->saved_jid = st->jid;
-				r->saved_ino = (unsigned long long)sb.st_ino;
-				r->saved_ctime_ns = (long long)sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec;
-			}
-			(void)jail_registry_publish(r, st, p); /* jls for every user; best effort */
-			return 0;
-		}
-	}
-	ret = -errno;
-	if (fd >= 0)
-		close(fd);
-	unlinkat(r->dirfd, tmp, 0);
-	return jail_err_sys(e, ret ? ret : -EIO, "%s/%s", r->dir, final);
+	ret = write_file_atomic(r->dirfd, final, tmp, text, 0600, &sb);
+	if (ret < 0)
+		return jail_err_sys(e, ret, "%s/%s", r->dir, final);
+	r->saved_jid = st->jid;
+	r->saved_ino = (unsigned long long)sb.st_ino;
+	r->saved_ctime_ns = (long long)sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec;
+	(void)jail_registry_publish(r, st, p); /* jls for every user; best effort */
+	return 0;
 }
 
 bool jail_registry_drop_stale_name(struct jail_registry *r, const char *name)
