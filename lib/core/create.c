@@ -115,11 +115,10 @@ static int step_registry(void *ctx, struct jail_err *e)
 	if (ret == 0 && ((c->plan.naddrs > 0 && !c->plan.net_shared) || c->plan.vnet))
 		jail_host_ifname(c->st.host_if, sizeof(c->st.host_if), c->reg.dir, c->st.jid);
 	/* .o: -v reports each exec.* command (issue 11) */
-	c->hooks = (struct jail_hook_ctx){.reg = &c->reg, .st = &c->st, .p = p, .path = c->plan.path, .o = c->o};
+	c->hooks =
+		(struct jail_hook_ctx){.reg = &c->reg, .st = &c->st, .p = p, .path = c->plan.path, .o = c->o};
 	return ret;
 }
-
-
 
 /*
  * The cgroups the init is cloned into: the v2 directory and v1 memory (see
@@ -277,7 +276,8 @@ static int idmap_userns(struct jail_create *c, struct jail_err *e)
 	int r;
 
 	/* The base's files, owned by its range, are shown as the jail's. */
-	snprintf(map, sizeof(map), "%u %llu %u\n", (unsigned)c->plan.base_owner, c->st.user_base, JAIL_RANGE_SIZE);
+	snprintf(map, sizeof(map), "%u %llu %u\n", (unsigned)c->plan.base_owner, c->st.user_base,
+		 JAIL_RANGE_SIZE);
 	if ((r = jail_spawn_start(&so, &sp, e)) < 0)
 		return r;
 	r = write_maps(sp.pid, map, e);
@@ -543,7 +543,8 @@ static int may_make_child(struct jail_err *e)
 
 	if (jail_range_extent() >= 4294967295ULL)
 		return 0;
-	if (read_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", buf, sizeof(buf)) > 0 && atol(buf) == 0)
+	if (read_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", buf, sizeof(buf)) > 0 &&
+	    atol(buf) == 0)
 		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
 	return 0;
 }
