@@ -25,41 +25,6 @@ static void usage(void)
 	exit(1); /* FreeBSD's jls: xo_errx(1, "usage: ...") */
 }
 
-/* --libxo json, --libxo=json, --libxo:json: only text and json exist here. */
-static int take_libxo(int *argc, char **argv, bool *json)
-{
-	int i, o = 1;
-
-	for (i = 1; i < *argc; i++) {
-		const char *a = argv[i], *fmt = NULL;
-		if (!strcmp(a, "--"))
-			break;
-		if (!strcmp(a, "--libxo")) {
-			if (i + 1 >= *argc)
-				usage();
-			fmt = argv[++i];
-		} else if (!strncmp(a, "--libxo=", 8) || !strncmp(a, "--libxo:", 8)) {
-			fmt = a + 8;
-		} else {
-			argv[o++] = argv[i];
-			continue;
-		}
-		if (!strcmp(fmt, "json") || !strcmp(fmt, "J"))
-			*json = true;
-		else if (!strcmp(fmt, "text") || !strcmp(fmt, "T"))
-			*json = false;
-		else {
-			fprintf(stderr, "jls: --libxo %s: only text and json are supported\n", fmt);
-			return -1;
-		}
-	}
-	for (; i < *argc; i++)
-		argv[o++] = argv[i];
-	argv[o] = NULL;
-	*argc = o;
-	return 0;
-}
-
 static bool public_view; /* reading the registry's public copies (not root) */
 static bool no_registry; /* a user finds none to read: no jail was ever made */
 
@@ -201,8 +166,10 @@ int main(int argc, char **argv)
 	unsigned pf = 0;
 	int c, ret = 0;
 
-	if (take_libxo(&argc, argv, &o.json) < 0)
+	if (jls_take_libxo(&argc, argv, &o.json, &e) < 0) {
+		fprintf(stderr, "jls: %s\n", e.msg);
 		return 1;
+	}
 	while ((c = getopt(argc, argv, "+adj:chNnpqsv")) != -1) {
 		switch (c) {
 		case 'a':

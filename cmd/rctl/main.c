@@ -17,8 +17,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "jail/registry.h"
+#include "jail/jls.h"
 #include "jail/rctl.h"
+#include "jail/registry.h"
 
 #define USAGE_INTERVAL_MS 250 /* pcpu and io rates of -u are measured over this long */
 
@@ -40,35 +41,6 @@ static void fail(const char *what, const char *arg, const struct jail_err *e)
 		fprintf(stderr, "rctl: %s '%s': %s: %s\n", what, arg, strerror(code), e->msg);
 	else
 		fprintf(stderr, "rctl: %s '%s': %s\n", what, arg, strerror(code));
-}
-
-/* --libxo json takes the same spellings as jls. */
-static int take_libxo(int *argc, char **argv)
-{
-	int o = 1;
-
-	for (int i = 1; i < *argc; i++) {
-		const char *a = argv[i], *fmt = NULL;
-		if (!strcmp(a, "--libxo")) {
-			if (i + 1 >= *argc)
-				usage();
-			fmt = argv[++i];
-		} else if (!strncmp(a, "--libxo=", 8) || !strncmp(a, "--libxo:", 8)) {
-			fmt = a + 8;
-		} else {
-			argv[o++] = argv[i];
-			continue;
-		}
-		if (!strcmp(fmt, "json") || !strcmp(fmt, "J"))
-			json = true;
-		else if (strcmp(fmt, "text") != 0 && strcmp(fmt, "T") != 0) {
-			fprintf(stderr, "rctl: --libxo %s: only text and json are supported\n", fmt);
-			return -1;
-		}
-	}
-	argv[o] = NULL;
-	*argc = o;
-	return 0;
 }
 
 /* user:UID -> user:name unless -n (rctl's humanize_ids). */
@@ -234,8 +206,10 @@ int main(int argc, char **argv)
 		rctl_table_print(stdout, !strcmp(argv[1], "--resources=man"));
 		return 0;
 	}
-	if (take_libxo(&argc, argv) < 0)
+	if (jls_take_libxo(&argc, argv, &json, &e) < 0) {
+		fprintf(stderr, "rctl: %s\n", e.msg);
 		return 1;
+	}
 	while ((ch = getopt(argc, argv, "ahlnru")) != -1) {
 		switch (ch) {
 		case 'a':

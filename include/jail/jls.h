@@ -111,4 +111,12 @@ void jls_procs_begin(struct jls_out *o);
 void jls_proc(struct jls_out *o, const struct jail_state *st, const struct jls_proc *p);
 void jls_procs_end(struct jls_out *o);
 
+/*
+ * --libxo STYLE, --libxo=STYLE, --libxo:STYLE taken out of argv (up to a
+ * "--"), as libxo's xo_parse_args does for jls and rctl: json (J) sets
+ * *json, text (T) clears it. 0, or -EINVAL with e saying why: no style, or
+ * one other than text and json.
+ */
+int jls_take_libxo(int *argc, char **argv, bool *json, struct jail_err *e);
+
 #endif

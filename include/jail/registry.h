@@ -42,7 +42,7 @@ struct jail_state {
 	char host_if[16];	       /* host end of the jail's veth, "" if none */
 	unsigned long long user_base;  /* host uid/gid of jailed root: its range's first id (0: identity) */
 	unsigned user_slots;	       /* ranges of 65536 it holds: 1 + children.max */
-	struct jail_params params; /* as loaded; the create path writes its plan's instead */
+	struct jail_params params;     /* as loaded; the create path writes its plan's instead */
 };
 
 struct jail_registry {
@@ -71,11 +71,6 @@ int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int wa
 /* Rewrite the state file of st->jid atomically, with p as the jail's parameters. */
 int jail_registry_save(struct jail_registry *r, const struct jail_state *st, const struct jail_params *p,
 		       struct jail_err *e);
-/*
- * Under the lock: a name link whose record does not exist (a jail(8) killed
- * between taking the name and writing the record) goes. True if it went.
- */
-bool jail_registry_drop_stale_name(struct jail_registry *r, const char *name);
 /* Whether the state file of jid is, unchanged, the one this handle wrote last. */
 bool jail_registry_unchanged(const struct jail_registry *r, int jid);
 /* Remove the state file and name link of a jail. */
@@ -104,6 +99,7 @@ enum jail_status jail_state_status_in(const struct jail_registry *r, const struc
  * (children.max > 0): its /run/jail, opened beneath its root. Read-only use:
  * the files are the jail's, untrusted; they are only listed and shown.
  */
-int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child, struct jail_err *e);
+int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child,
+				struct jail_err *e);
 
 #endif

@@ -782,3 +782,36 @@ void jls_procs_end(struct jls_out *o)
 {
 	jls_end(o);
 }
+
+int jls_take_libxo(int *argc, char **argv, bool *json, struct jail_err *e)
+{
+	int i, o = 1;
+
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i], *fmt = NULL;
+
+		if (!strcmp(a, "--"))
+			break;
+		if (!strcmp(a, "--libxo")) {
+			if (i + 1 >= *argc)
+				return jail_err_set(e, -EINVAL, "--libxo: missing style (text or json)");
+			fmt = argv[++i];
+		} else if (!strncmp(a, "--libxo=", 8) || !strncmp(a, "--libxo:", 8)) {
+			fmt = a + 8;
+		} else {
+			argv[o++] = argv[i];
+			continue;
+		}
+		if (!strcmp(fmt, "json") || !strcmp(fmt, "J"))
+			*json = true;
+		else if (!strcmp(fmt, "text") || !strcmp(fmt, "T"))
+			*json = false;
+		else
+			return jail_err_set(e, -EINVAL, "--libxo %s: only text and json are supported", fmt);
+	}
+	for (; i < *argc; i++)
+		argv[o++] = argv[i];
+	argv[o] = NULL;
+	*argc = o;
+	return 0;
+}

@@ -207,6 +207,44 @@ static bool jid_used(struct jail_registry *r, int jid)
 	return faccessat(r->dirfd, f, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+/* A jail(8) killed while writing JID's state leaves ".JID.json.PID": gone with the JID. */
+static void remove_temps(struct jail_registry *r, int jid)
+{
+	char prefix[32];
+	int fd = openat(r->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	snprintf(prefix, sizeof(prefix), ".%d.json.", jid);
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix)))
+			unlinkat(r->dirfd, de->d_name, 0);
+	closedir(d);
+}
+
+bool jail_registry_sweep(struct jail_registry *r, const char *name)
+{
+	char link[300], target[32];
+	ssize_t n;
+
+	/* Under the lock no reservation is half done: a name whose JID has no state is a killed one's. */
+	snprintf(link, sizeof(link), "n.%s", name);
+	n = readlinkat(r->dirfd, link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	if (!str_is_digits(target) || jid_used(r, atoi(target)))
+		return false;
+	unlinkat(r->dirfd, link, 0);
+	remove_temps(r, atoi(target));
+	return true;
+}
+
 int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
 			  int (*named)(struct jail_state *st, void *arg, struct jail_err *e), void *arg, struct jail_err *e)
 {
@@ -238,17 +276,13 @@ int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int wa
 		snprintf(st->name, sizeof(st->name), "%d", jid);
 	snprintf(link, sizeof(link), "n.%s", st->name);
 	snprintf(target, sizeof(target), "%d", jid);
-	int rc = symlinkat(target, r->dirfd, link), err = errno;
-	/* A name a killed jail(8) took without writing its record is free again (we hold the lock). */
-	if (rc < 0 && err == EEXIST && jail_registry_drop_stale_name(r, st->name)) {
-		rc = symlinkat(target, r->dirfd, link);
-		err = errno;
-	}
-	if (rc < 0) {
-		if (err == EEXIST)
-			return jail_err_set(e, -EEXIST, "\"%s\" already exists", st->name);
-		return jail_err_sys(e, -err, "%s/%s", r->dir, link);
-	}
+	int made = symlinkat(target, r->dirfd, link) < 0 ? -errno : 0;
+	if (made == -EEXIST && jail_registry_sweep(r, st->name))
+		made = symlinkat(target, r->dirfd, link) < 0 ? -errno : 0;
+	if (made == -EEXIST)
+		return jail_err_set(e, -EEXIST, "\"%s\" already exists", st->name);
+	if (made < 0)
+		return jail_err_sys(e, made, "%s/%s", r->dir, link);
 	int ret = named ? named(st, arg, e) : 0;
 	if (ret == 0)
 		ret = jail_registry_save(r, st, p, e);
@@ -282,15 +316,13 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 		json_array_append_new(cgs,
 				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
 						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
-	json_t *o =
-		json_pack("{s:i, s:s, s:I, s:i, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
-			  "name", st->name, "user_base", (json_int_t)st->user_base, "user_slots", (int)st->user_slots,
-			  "host_netns",
-			  (json_int_t)st->host_netns, "host_if", st->host_if,
-			  "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
-			  "creator_pid", (json_int_t)st->creator_pid, "creator_start",
-			  (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
-			  st->cg_parent, "cgroups", cgs, "params", params_json(p));
+	json_t *o = json_pack("{s:i, s:s, s:I, s:i, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid",
+			      st->jid, "name", st->name, "user_base", (json_int_t)st->user_base, "user_slots",
+			      (int)st->user_slots, "host_netns", (json_int_t)st->host_netns, "host_if",
+			      st->host_if, "init_pid", (json_int_t)st->init_pid, "init_start",
+			      (json_int_t)st->init_start, "creator_pid", (json_int_t)st->creator_pid,
+			      "creator_start", (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf,
+			      "cgroup_parent", st->cg_parent, "cgroups", cgs, "params", params_json(p));
 	_cleanup_free_ char *text = NULL;
 	struct stat sb;
 	int ret;
@@ -313,22 +345,6 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 	return 0;
 }
 
-bool jail_registry_drop_stale_name(struct jail_registry *r, const char *name)
-{
-	char link[300], target[32], f[48];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "n.%s", name);
-	n = readlinkat(r->dirfd, link, target, sizeof(target) - 1);
-	if (n <= 0)
-		return false;
-	target[n] = '\0';
-	snprintf(f, sizeof(f), "%s.json", target);
-	if (!str_is_digits(target) || faccessat(r->dirfd, f, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
-		return false;
-	return unlinkat(r->dirfd, link, 0) == 0;
-}
-
 bool jail_registry_unchanged(const struct jail_registry *r, int jid)
 {
 	char f[32];
@@ -348,6 +364,7 @@ int jail_registry_remove(struct jail_registry *r, const struct jail_state *st)
 	snprintf(f, sizeof(f), "%d.json", st->jid);
 	unlinkat(r->dirfd, f, 0);
 	unlinkat(r->dirfd, link, 0);
+	remove_temps(r, st->jid);
 	(void)jail_registry_publish(r, st, NULL);
 	return 0;
 }
@@ -462,11 +479,12 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	o = json_loadb(buf, len, 0, &je);
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
-	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?i, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
-			   &st->jid, "name", &name, "user_base", &ubase, "user_slots", &uslots, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
-			   "init_start", &istart, "creator_pid", &cpid, "creator_start", &cstart,
-			   "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
-			   &params) < 0) {
+	if (json_unpack_ex(o, &je, 0,
+			   "{s:i, s:s, s?I, s?i, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
+			   &st->jid, "name", &name, "user_base", &ubase, "user_slots", &uslots, "host_netns",
+			   &hnet, "host_if", &hif, "init_pid", &ipid, "init_start", &istart, "creator_pid",
+			   &cpid, "creator_start", &cstart, "cgroup_leaf", &leaf, "cgroup_parent", &parent,
+			   "cgroups", &cgs, "params", &params) < 0) {
 		json_decref(o);
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
 	}
@@ -535,16 +553,6 @@ int jail_registry_find(struct jail_registry *r, const char *key, struct jail_sta
 		ret = jail_registry_load(r, atoi(target), st, e);
 		if (ret != -ENOENT)
 			return ret;
-		/*
-		 * Nothing but the name of a jail(8) killed before its first record:
-		 * the name goes, under a lock of our own (a caller holding the
-		 * registry's keeps it, and we leave the name to it).
-		 */
-		int lk = openat(r->dirfd, ".lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-		if (lk >= 0 && flock(lk, LOCK_EX | LOCK_NB) == 0)
-			jail_registry_drop_stale_name(r, key);
-		if (lk >= 0)
-			close(lk);
 	}
 	return jail_err_set(e, -ENOENT, "jail \"%s\" not found", key);
 }
@@ -603,12 +611,14 @@ enum jail_status jail_state_status_in(const struct jail_registry *r, const struc
 {
 	if (r->procfd < 0)
 		return jail_state_status(st);
-	if (st->init_pid > 0 && st->init_start && proc_starttime_at(r->procfd, st->init_pid) == st->init_start)
+	if (st->init_pid > 0 && st->init_start &&
+	    proc_starttime_at(r->procfd, st->init_pid) == st->init_start)
 		return JAIL_ALIVE;
 	return st->init_pid > 0 ? JAIL_DYING : JAIL_CREATING;
 }
 
-int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child, struct jail_err *e)
+int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child,
+				struct jail_err *e)
 {
 	char root[64];
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,

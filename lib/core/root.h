@@ -59,8 +59,8 @@ struct jail_ids {
  * NULL) the jail's cgroups, for a jail that may have child jails.
  */
 struct jail_cgroup;
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, const struct jail_cgroup *nest,
-		    struct jail_err *e);
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap,
+		    const struct jail_cgroup *nest, struct jail_err *e);
 
 /* Shared with kernfs.c. */
 #define JAIL_RESOLVE_STRICT (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)

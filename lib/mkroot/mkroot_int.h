@@ -7,6 +7,7 @@
 #define JAIL_MKROOT_INT_H
 
 #include <limits.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "jail/mkroot.h"
@@ -39,5 +40,11 @@ int mkroot_copy_host(struct mkroot_build *b, const char *path, struct jail_err *
 /* Copy the tree under srcfd into dstfd (owners, modes, times, symlinks,
  * device nodes, security.capability). */
 int mkroot_copy_tree(int srcfd, int dstfd, struct mkroot_stats *st, int depth, struct jail_err *e);
+/* Copy a regular file as name in dstdir; an existing one is left alone (a
+ * library reached twice). show names it in messages. */
+int mkroot_copy_file(int in, const struct stat *st, int dstdir, const char *name, const char *show,
+		     struct mkroot_stats *stats, struct jail_err *e);
+/* An absolute path inside the root as the relative path the *at calls take. */
+const char *mkroot_rel(const char *path);
 
 #endif

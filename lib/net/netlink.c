@@ -385,15 +385,25 @@ struct link_change {
 	int netns_fd; /* -1: stay */
 };
 
-static int link_modify(struct nl_sock *s, const char *ifname, const struct link_change *c, struct talk *t)
+static int link_fail(struct jail_err *e, int r, const struct talk *t, const char *ifname, const char *what)
+{
+	if (r == -ENODEV)
+		return jail_err_set(e, r, "%s: no such interface", ifname);
+	return nl_fail(e, r, t, "%s: %s", ifname, what);
+}
+
+/* One RTM_NEWLINK on the link ifname; a failure says "IFNAME: WHAT: why". */
+static int link_modify(struct nl_sock *s, const char *ifname, const struct link_change *c, const char *what,
+		       struct jail_err *e)
 {
 	char buf[NL_MSG_BUFSIZE];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
-	int idx = nl_link_index(s, ifname, NULL);
+	struct talk t = {0};
+	int idx = nl_link_index(s, ifname, NULL), r;
 
 	if (idx < 0)
-		return idx;
+		return link_fail(e, idx, &t, ifname, what);
 	nlh = nl_put_header(buf, RTM_NEWLINK, 0);
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
@@ -408,7 +418,8 @@ static int link_modify(struct nl_sock *s, const char *ifname, const struct link_
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)c->master);
 	if (c->netns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)c->netns_fd);
-	return nl_talk(s, nlh, NULL, NULL, t);
+	r = nl_talk(s, nlh, NULL, NULL, &t);
+	return r < 0 ? link_fail(e, r, &t, ifname, what) : 0;
 }
 
 #define LINK_CHANGE_NONE              \
@@ -416,65 +427,48 @@ static int link_modify(struct nl_sock *s, const char *ifname, const struct link_
 		0, 0, NULL, 0, -1, -1 \
 	}
 
-static int link_fail(struct jail_err *e, int r, const struct talk *t, const char *ifname, const char *what)
-{
-	if (r == -ENODEV)
-		return jail_err_set(e, r, "%s: no such interface", ifname);
-	return nl_fail(e, r, t, "%s: %s", ifname, what);
-}
-
 int nl_link_set_up(struct nl_sock *s, const char *ifname, bool up, struct jail_err *e)
 {
 	struct link_change c = LINK_CHANGE_NONE;
-	struct talk t = {0};
-	int r;
 
 	if (!nl_name_ok(ifname))
 		return nl_bad_name(e, ifname);
 	c.flags = up ? IFF_UP : 0;
 	c.change = IFF_UP;
-	r = link_modify(s, ifname, &c, &t);
-	return r < 0 ? link_fail(e, r, &t, ifname, up ? "set up" : "set down") : 0;
+	return link_modify(s, ifname, &c, up ? "set up" : "set down", e);
 }
 
 int nl_link_set_name(struct nl_sock *s, const char *ifname, const char *newname, struct jail_err *e)
 {
 	struct link_change c = LINK_CHANGE_NONE;
-	struct talk t = {0};
 	char what[48];
-	int r;
 
 	if (!nl_name_ok(ifname))
 		return nl_bad_name(e, ifname);
 	if (!nl_name_ok(newname))
 		return nl_bad_name(e, newname);
 	c.newname = newname;
-	r = link_modify(s, ifname, &c, &t);
 	snprintf(what, sizeof(what), "rename to %s", newname);
-	return r < 0 ? link_fail(e, r, &t, ifname, what) : 0;
+	return link_modify(s, ifname, &c, what, e);
 }
 
 int nl_link_set_mtu(struct nl_sock *s, const char *ifname, unsigned mtu, struct jail_err *e)
 {
 	struct link_change c = LINK_CHANGE_NONE;
-	struct talk t = {0};
 	char what[32];
-	int r;
 
 	if (!nl_name_ok(ifname))
 		return nl_bad_name(e, ifname);
 	if (mtu == 0 || mtu > 65536)
 		return jail_err_set(e, -EINVAL, "%s: mtu %u out of range", ifname, mtu);
 	c.mtu = mtu;
-	r = link_modify(s, ifname, &c, &t);
 	snprintf(what, sizeof(what), "set mtu %u", mtu);
-	return r < 0 ? link_fail(e, r, &t, ifname, what) : 0;
+	return link_modify(s, ifname, &c, what, e);
 }
 
 int nl_link_move(struct nl_sock *s, const char *ifname, int netns_fd, const char *newname, struct jail_err *e)
 {
 	struct link_change c = LINK_CHANGE_NONE;
-	struct talk t = {0};
 	char what[48];
 	int r;
 
@@ -495,27 +489,19 @@ int nl_link_move(struct nl_sock *s, const char *ifname, int netns_fd, const char
 		r = nl_link_index(t_s, newname, NULL);
 		nl_close(t_s);
 		if (r > 0)
-			return jail_err_set(e, -EEXIST,
-					    "%s: move to namespace as %s: %s "
-					    "is taken there",
+			return jail_err_set(e, -EEXIST, "%s: move to namespace as %s: %s is taken there",
 					    ifname, newname, newname);
 	}
 	c.netns_fd = netns_fd;
 	c.newname = newname;
-	r = link_modify(s, ifname, &c, &t);
-	if (newname)
-		snprintf(what, sizeof(what), "move to namespace as %s", newname);
-	else
-		snprintf(what, sizeof(what), "move to namespace");
-	return r < 0 ? link_fail(e, r, &t, ifname, what) : 0;
+	snprintf(what, sizeof(what), newname ? "move to namespace as %s" : "move to namespace", newname);
+	return link_modify(s, ifname, &c, what, e);
 }
 
 int nl_link_set_master(struct nl_sock *s, const char *ifname, const char *master, struct jail_err *e)
 {
 	struct link_change c = LINK_CHANGE_NONE;
-	struct talk t = {0};
 	char what[48];
-	int r;
 
 	if (!nl_name_ok(ifname))
 		return nl_bad_name(e, ifname);
@@ -525,12 +511,8 @@ int nl_link_set_master(struct nl_sock *s, const char *ifname, const char *master
 		if (c.master < 0)
 			return c.master;
 	}
-	r = link_modify(s, ifname, &c, &t);
-	if (master)
-		snprintf(what, sizeof(what), "add to bridge %s", master);
-	else
-		snprintf(what, sizeof(what), "release from bridge");
-	return r < 0 ? link_fail(e, r, &t, ifname, what) : 0;
+	snprintf(what, sizeof(what), master ? "add to bridge %s" : "release from bridge", master);
+	return link_modify(s, ifname, &c, what, e);
 }
 
 int nl_link_del(struct nl_sock *s, const char *ifname, struct jail_err *e)
@@ -662,4 +644,3 @@ int nl_ipvlan_create(struct nl_sock *s, const char *name, const char *parent, in
 }
 
 /* --- addresses ----------------------------------------------------------- */
-
