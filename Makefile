@@ -50,7 +50,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit integration lint demo bench install uninstall clean format
 # Keep intermediate objects: nothing is printed after the test summary.
-all: $(LIBJAIL) $(LIBMKROOT) $(CMD_BINS) $(BUILD)/completion/jail
+all: $(LIBJAIL) $(LIBMKROOT) $(CMD_BINS) $(BUILD)/completion/jail $(BUILD)/bench/floor
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -106,11 +106,21 @@ lint:
 demo:
 	sh scripts/demo.sh
 
+# The bench's floor: a default jail's kernel work in raw system calls (bench/floor.c).
+$(BUILD)/bench/floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+# Each script appends its ratios to $(BENCH_OUT)/metrics.txt; the last lines
+# of `make bench` are one table of all of them with their targets.
+BENCH_OUT ?= bench/out
 bench: all
-	sh bench/run.sh
-	sh bench/persist.sh
-	sh bench/net.sh
-	sh bench/rctl.sh
+	mkdir -p $(BENCH_OUT) && rm -f $(BENCH_OUT)/metrics.txt
+	BENCH_OUT=$(BENCH_OUT) sh bench/run.sh
+	BENCH_OUT=$(BENCH_OUT) sh bench/persist.sh
+	BENCH_OUT=$(BENCH_OUT) sh bench/net.sh
+	BENCH_OUT=$(BENCH_OUT) sh bench/rctl.sh
+	python3 bench/summary.py --final $(BENCH_OUT)
 
 # Bash completion with the parameter table of param.h put in.
 $(BUILD)/completion/jail: etc/bash_completion.d/jail.in include/jail/param.h scripts/completion.sh

@@ -77,4 +77,6 @@ d = (med["limits"] / med["none"] - 1) * 100
 w = (med["limits+watcher"] / med["none"] - 1) * 100
 print(f"rctl: a jail with limits starts in {med['limits']:.2f} ms vs {med['none']:.2f} ms without "
       f"({d:+.1f} %, {'within' if d <= 10 else 'NOT within'} 10 %); with the watcher too {w:+.1f} %")
+with open(f"{out}/metrics.txt", "a") as m:
+    m.write(f"rctl.limits_pct {d:.1f}\n")
 EOF

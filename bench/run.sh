@@ -1,7 +1,8 @@
 #!/bin/sh
 # Start-up benchmark for `make bench`: runs /bin/true in the same static
 # busybox root under jail and its Linux peers (bwrap, unshare+chroot, crun,
-# and plain chroot as the floor), each started many times in a row by
+# plain chroot, and bench/floor.c: the kernel work of a default jail in raw
+# system calls), each started many times in a row by
 # hyperfine, then prints one table (median, p90, mean ± sd, ratio to jail,
 # peak RSS). The runs are split into rounds whose peer order rotates, so a
 # burst of load from elsewhere on the machine does not land on one peer only.
@@ -10,7 +11,7 @@
 #
 # Environment: BENCH_RUNS (total measured runs per peer, default 200),
 # BENCH_ROUNDS (default 4), BENCH_WARMUP (warm-up runs per peer and round,
-# default 5), BENCH_PEERS (default "chroot jail bwrap unshare crun"),
+# default 5), BENCH_PEERS (default "chroot floor jail bwrap unshare crun"),
 # BENCH_OUT (default bench/out), BUILD (default build).
 # Command lines are kept as strings and word-split on purpose (hyperfine -N
 # splits them the same way); cmd_* are read through eval.
@@ -46,6 +47,7 @@ per=$(((runs + rounds - 1) / rounds)) # measured runs per peer and round
 command -v hyperfine >/dev/null || die "hyperfine not installed (apt-get install hyperfine)"
 command -v python3 >/dev/null || die "python3 not installed"
 [ -x "$jail" ] || die "$jail: not built (run make first)"
+[ -x "$build/bench/floor" ] || die "$build/bench/floor: not built (run make first)"
 case $jail in *[[:space:]]*) die "$jail: path must not contain blanks" ;; esac
 [ -x /bin/busybox ] || die "/bin/busybox missing (apt-get install busybox-static)"
 
@@ -59,6 +61,7 @@ cleanup() {
 			crun --root "$tmp/crun" delete -f "$c" >/dev/null 2>&1 || true
 		done
 	fi
+	umount "$tmp/jailstate" 2>/dev/null || true
 	# --one-file-system: never descend into anything still mounted under it.
 	rm -rf --one-file-system "$tmp"
 	exit "$st"
@@ -70,8 +73,11 @@ trap 'exit 143' TERM
 root=$tmp/root
 sh "$top/tests/lib/mkroot.sh" "$root" >/dev/null
 mkdir -p "$out" "$tmp/jailstate" "$tmp/crun"
-rm -f "$out"/*.json "$out"/hyperfine.log "$out"/rss.txt "$out"/summary.txt
+rm -f "$out"/*.r[0-9]*.json "$out"/hyperfine.log "$out"/rss.txt "$out"/summary.txt
 # A private registry keeps bench jails out of `jls` of concurrent test runs.
+# It is a tmpfs, as /run (where the registry lives by default) is on any
+# ordinary host; see bench/README.md for what a disk costs instead.
+mount -t tmpfs -o mode=0700,size=16m jail-bench "$tmp/jailstate"
 export JAIL_STATEDIR="$tmp/jailstate"
 
 # crun refuses hybrid cgroup hosts while the cgroup2 tree is visible, so its
@@ -85,11 +91,16 @@ in_crun_ns() {
 		exec "$@"' sh "$@"
 }
 
-peers=${BENCH_PEERS:-chroot jail bwrap unshare crun}
+peers=${BENCH_PEERS:-chroot floor jail bwrap unshare crun}
 for p in $peers; do
-	case $p in chroot | jail | bwrap | unshare | crun) ;; *) die "BENCH_PEERS: unknown peer $p" ;; esac
+	case $p in chroot | floor | jail | bwrap | unshare | crun) ;; *) die "BENCH_PEERS: unknown peer $p" ;; esac
 done
 cmd_chroot="chroot $root /bin/true"
+# The floor loads the jail's own compiled seccomp programs: run the jail once
+# so that its cache has them (the file is named by a hash of the rules).
+"$jail" -c name=jbench$$ path="$root" command=/bin/true >/dev/null 2>&1 </dev/null || true
+secfile=$(ls "$tmp"/jailstate/cache/seccomp-*.bpf 2>/dev/null | head -1)
+cmd_floor="$build/bench/floor $root ${secfile:-NO-SECCOMP-CACHE}"
 # The name only makes the jail's cgroup (jail.NAME) unique on the machine:
 # unnamed jails are named by JID, and test suites with private registries
 # running at the same time all create jail.1 in the same cgroup tree.
@@ -156,6 +167,7 @@ active=""
 for p in $peers; do
 	tool=$p
 	[ "$p" = jail ] && tool=$jail
+	[ "$p" = floor ] && tool=$build/bench/floor
 	if ! command -v "$tool" >/dev/null; then
 		echo "$p: not installed, skipped"
 		continue
@@ -180,8 +192,8 @@ done
 # Version line of each tool, for the record.
 echo "  $(hyperfine --version)"
 for p in $active; do
-	if [ "$p" = jail ]; then
-		v="$jail, git $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')"
+	if [ "$p" = jail ] || [ "$p" = floor ]; then
+		v="$(eval "echo \$cmd_$p" | cut -d' ' -f1), git $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')"
 	else
 		v=$($p --version 2>/dev/null | head -1)
 	fi

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "jail.h"
 
@@ -142,6 +144,151 @@ static struct out jail_out(const struct cli *c, const struct jconf_jail *j, cons
 	return o;
 }
 
+/* One jail of a run (the order's k-th), once nothing holds it back: 0, or its failure status. */
+static int act_one(struct run *r, size_t k)
+{
+	struct cli *c = r->c;
+	size_t j = r->order[k];
+	const struct jconf_jail *cj = &r->cf->jails[j];
+	struct jail_params p = {0};
+	struct jail_err e = {0};
+	int rc;
+
+	if (cj->err.code) {
+		rc = die(&cj->err);
+	} else if (conf_params(cj, &p, c->dying, &e) < 0) {
+		rc = die(&e);
+	} else {
+		struct out o = jail_out(c, cj, &p);
+		bool quiet = r->pulled[k] || r->wild[j];
+		if (r->pulled[k] || (c->create && !c->modify && !c->remove))
+			rc = act_start(c, &p, cj, o, quiet);
+		else
+			rc = act_change(c, &p, cj, o, r->wild[j]);
+	}
+	jail_params_free(&p);
+	return rc;
+}
+
+/*
+ * -p N: the run's jails in processes of their own, at most N at a time.
+ * A jail starts once everything it depends on in this run has ended (its
+ * dependencies are made first, as one after another); of the jails that
+ * may start, the first in the run's order goes first. A jail of a loop or
+ * with an undefined dependency goes at once, and fails as it would
+ * anyway. Returns the run's status.
+ */
+struct par {
+	struct run *r;
+	bool *in, *started, *done;
+	pid_t *pid; /* by position in the order */
+	size_t left;
+	int running, status;
+};
+
+static bool ready(const struct par *s, size_t j)
+{
+	const struct jconf_deps *d = &s->r->d;
+
+	if (d->loop[j] || d->undefined[j])
+		return true;
+	for (size_t x = 0; x < d->ndeps[j]; x++)
+		if (s->in[d->deps[j][x]] && !s->done[d->deps[j][x]])
+			return false;
+	return true;
+}
+
+static void finish(struct par *s, size_t k, int rc)
+{
+	size_t j = s->r->order[k];
+
+	s->done[j] = true;
+	s->left--;
+	if (rc != 0) {
+		s->r->failed[j] = true;
+		s->status = rc > 0 ? rc : 1;
+	}
+}
+
+/* Start the order's k-th in a process of its own (or fail it here if something holds it back). */
+static void launch(struct par *s, size_t k)
+{
+	s->started[k] = true;
+	if (held_back(s->r, k)) {
+		finish(s, k, 1);
+		return;
+	}
+	fflush(NULL); /* nothing buffered twice */
+	pid_t pid = fork();
+	if (pid == 0) {
+		int rc = act_one(s->r, k);
+		fflush(NULL);
+		_exit(rc & 0xff);
+	}
+	if (pid < 0) {
+		warn_jail(s->r->cf->jails[s->r->order[k]].name, "fork: %s", strerror(errno));
+		finish(s, k, 1);
+		return;
+	}
+	s->pid[k] = pid;
+	s->running++;
+}
+
+/* Wait for one started jail to end. */
+static void reap(struct par *s)
+{
+	int st;
+	pid_t pid = wait(&st);
+
+	for (size_t k = 0; pid > 0 && k < s->r->n; k++)
+		if (s->pid[k] == pid) {
+			s->pid[k] = 0;
+			s->running--;
+			finish(s, k, WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+		}
+	if (pid < 0 && errno == ECHILD)
+		s->running = 0;
+}
+
+static int run_parallel(struct run *r, int limit)
+{
+	struct par s = {.r = r, .left = r->n};
+	size_t n = r->cf->njails + 1;
+
+	s.in = calloc(n, sizeof(bool));
+	s.done = calloc(n, sizeof(bool));
+	s.started = calloc(r->n + 1, sizeof(bool));
+	s.pid = calloc(r->n + 1, sizeof(pid_t));
+	if (!s.in || !s.done || !s.started || !s.pid) {
+		s.status = die(&(struct jail_err){.code = -ENOMEM, .msg = "out of memory"});
+		goto out;
+	}
+	for (size_t k = 0; k < r->n; k++)
+		s.in[r->order[k]] = true;
+	while (s.left > 0) {
+		size_t k = r->n;
+		for (size_t i = 0; i < r->n && k == r->n; i++)
+			if (!s.started[i] && ready(&s, r->order[i]))
+				k = i;
+		if (k < r->n && s.running < limit)
+			launch(&s, k);
+		else if (s.running > 0)
+			reap(&s);
+		else /* only loops hold the rest: the first in order goes, as one after another */
+			for (size_t i = 0; i < r->n; i++)
+				if (!s.started[i]) {
+					launch(&s, i);
+					break;
+				}
+	}
+out:
+	free(s.in);
+	free(s.done);
+	free(s.started);
+	free(s.pid);
+	return s.status;
+}
+
 /* jail [-f conf] -c|-m|-cm|-rc|-mr|-cmr [jail ...] */
 int conf_run(struct cli *c, char **names, int nnames)
 {
@@ -169,29 +316,19 @@ int conf_run(struct cli *c, char **names, int nnames)
 		}
 		r.n = nsel;
 	}
+	if (c->create && c->parallel > 1) {
+		status = run_parallel(&r, c->parallel);
+		goto out;
+	}
 	for (size_t k = 0; k < r.n; k++) {
 		size_t j = r.order[k];
-		const struct jconf_jail *cj = &r.cf->jails[j];
-		struct jail_params p = {0};
 		int rc;
 
 		if (held_back(&r, k)) {
 			status = 1;
 			continue;
 		}
-		if (cj->err.code) {
-			rc = die(&cj->err);
-		} else if (conf_params(cj, &p, c->dying, &e) < 0) {
-			rc = die(&e);
-		} else {
-			struct out o = jail_out(c, cj, &p);
-			bool quiet = r.pulled[k] || r.wild[j];
-			if (r.pulled[k] || (c->create && !c->modify && !c->remove))
-				rc = act_start(c, &p, cj, o, quiet);
-			else
-				rc = act_change(c, &p, cj, o, r.wild[j]);
-		}
-		jail_params_free(&p);
+		rc = act_one(&r, k);
 		if (rc != 0) {
 			r.failed[j] = true;
 			status = rc > 0 ? rc : 1;

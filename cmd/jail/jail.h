@@ -58,6 +58,7 @@ void jfile_legacy(int jid, const struct jail_params *p);
 /* What the whole command line asked for. */
 struct cli {
 	bool create, modify, remove, no_hooks, dying;
+	int parallel; /* -p N: jails of jail.conf started N at a time (0, 1: one after another) */
 	const char *conf_file, *esep;
 	struct out out;
 	struct jconf_jail plist; /* -J: option parameters, then argv's */

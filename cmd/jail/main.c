@@ -421,9 +421,10 @@ static int options(int argc, char **argv, struct cli *c, struct jail_params *p, 
 			jfile = optarg;
 			break;
 		case 'p':
-			/* Jails start one after another here: any limit is met. */
+			/* jail.conf's jails are started this many at a time (conf.c). */
 			if (atoi(optarg) < 0)
 				usage();
+			c->parallel = atoi(optarg);
 			break;
 		case 'C':
 			fprintf(stderr, "jail: -%c: not supported yet\n", opt);

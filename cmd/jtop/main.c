@@ -44,7 +44,7 @@ struct row {
 };
 
 struct prow {
-	pid_t pid, jpid; /* jpid 0: not in the jail's pid namespace (jexec's host-side helper) */
+	pid_t pid, jpid; /* jpid 0: not in the jail's pid namespace (a jexec helper, where one is needed) */
 	uid_t uid;
 	char cmd[256], state;
 	long long ticks, prev_ticks, rss, threads;

@@ -240,6 +240,11 @@ int rctl_jail_apply(const struct rctl_jail *j, struct jail_err *e);
  */
 int rctl_jail_rlimits(const struct rctl_jail *j, struct rlimit out[RLIM_NLIMITS], unsigned *mask,
 		      struct jail_err *e);
+/*
+ * Whether no rule applies to the jail (its parameters and the rules file):
+ * nothing to write before its command runs.
+ */
+bool rctl_jail_unlimited(const struct rctl_jail *j);
 /* In the process about to exec: lower its rlimits to the ceilings (never raise). */
 void rctl_rlimits_set(const struct rlimit rl[RLIM_NLIMITS], unsigned mask);
 /* The jail is going away: stop its watcher. Safe to call more than once. */

@@ -50,18 +50,29 @@ struct jail_registry {
 	int lockfd;
 	int procfd; /* a child registry: its jail's /proc, where its init pids mean something; else -1 */
 	char dir[PATH_MAX];
+	/* The state file we wrote last (JID, inode, change time): still ours if it has not changed since. */
+	int saved_jid;
+	unsigned long long saved_ino;
+	long long saved_ctime_ns;
 };
 
 int jail_registry_open(struct jail_registry *r, struct jail_err *e);
 void jail_registry_close(struct jail_registry *r);
 int jail_registry_lock(struct jail_registry *r, struct jail_err *e);
 void jail_registry_unlock(struct jail_registry *r);
-/* Under the lock: take name (NULL = the JID) and a JID (0 = lowest free); write the state. */
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid,
-			  const struct jail_params *p, struct jail_err *e);
+/*
+ * Under the lock: take name (NULL = the JID) and a JID (0 = lowest free);
+ * then named(st, arg) (if not NULL) fills in what depends on the name, and
+ * the state is written.
+ */
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
+			  int (*named)(struct jail_state *st, void *arg, struct jail_err *e), void *arg,
+			  struct jail_err *e);
 /* Rewrite the state file of st->jid atomically, with p as the jail's parameters. */
 int jail_registry_save(struct jail_registry *r, const struct jail_state *st, const struct jail_params *p,
 		       struct jail_err *e);
+/* Whether the state file of jid is, unchanged, the one this handle wrote last. */
+bool jail_registry_unchanged(const struct jail_registry *r, int jid);
 /* Remove the state file and name link of a jail. */
 int jail_registry_remove(struct jail_registry *r, const struct jail_state *st);
 

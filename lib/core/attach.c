@@ -1,13 +1,15 @@
 /*
  * jexec. The jail's init is opened as a pidfd (checked against its start
  * time, so a reused pid is never joined). The program is prepared on the
- * host from the jail's own files, then a helper made non-dumpable starts in
- * the jail's cgroups (the spawn helper), joins all its namespaces at once
- * through the pidfd, and forks the program into the jail's PID namespace;
- * the program locks itself down exactly as the jail's init did and execs
- * with no host fd open and a working directory inside the jail. When the
- * helper has reaped it, the init is told to look whether the jail still
- * has processes (a jail without persist ends with its last one).
+ * host from the jail's own files. Then we join the jail's PID namespace
+ * for our children only (setns of CLONE_NEWPID moves nothing but where the
+ * next child is born; we go back right after), and the program is cloned
+ * straight into the jail's cgroups and PID namespace (the spawn helper):
+ * made non-dumpable, it joins the jail's other namespaces at once through
+ * the pidfd, locks itself down exactly as the jail's init did and execs
+ * with no host fd open and a working directory inside the jail. When it
+ * has ended, the init is told to look whether the jail still has processes
+ * (a jail without persist ends with its last one).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,31 +45,14 @@ struct helper_args {
 	unsigned rlmask;
 };
 
-/* The program's side, in the jail's PID namespace. */
-static void __attribute__((noreturn)) in_jail(const struct helper_args *a, int sock, int stub)
-{
-	struct jail_err e = {0};
-	int master = -1;
-
-	if (a->x->pty_fds && jail_pty_open(&master, a->x->slave, sizeof(a->x->slave), &e) < 0)
-		jail_msg_fail(sock, &e, 127);
-	if (jail_priv_lockdown(a->priv, a->filters, &e) < 0)
-		jail_msg_fail(sock, &e, 127);
-	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, master);
-	if (master >= 0)
-		close(master);
-	rctl_rlimits_set(a->rl, a->rlmask); /* rctl (lib/rctl) */
-	jail_exec_become(a->x, a->priv, sock, stub);
-}
-
-/* The helper: joins the jail, forks the program into it, waits for it. */
-static void __attribute__((noreturn)) helper(void *arg, int sock)
+/* The program's side, born in the jail's PID namespace and cgroups. */
+static void __attribute__((noreturn)) in_jail(void *arg, int sock)
 {
 	const struct helper_args *a = arg;
 	struct jail_err e = {0};
 	int flags =
 		CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
-	int st;
+	int master = -1;
 
 	prctl(PR_SET_DUMPABLE, 0);
 	/* Keep only the socket and the pidfd. */
@@ -80,28 +65,80 @@ static void __attribute__((noreturn)) helper(void *arg, int sock)
 	int stub = jail_jinit_fd(&e);
 	if (stub < 0)
 		jail_msg_fail(sock, &e, 127);
-	/*
-	 * The PID namespace first, as host root: the host's user namespace owns it.
-	 * Then the rest, owned by the jail's; the same namespace as ours
-	 * (ip4=inherit, host=inherit) is joined as a no-op.
-	 */
-	if (setns(a->pidfd, CLONE_NEWPID) < 0 || setns(a->pidfd, flags) < 0) {
+	/* The rest of the jail's namespaces, owned by the jail's; ones we share (ip4=inherit, host=inherit) are no-ops. */
+	if (setns(a->pidfd, flags) < 0) {
 		jail_err_sys(&e, -errno, "joining the jail's namespaces");
 		jail_msg_fail(sock, &e, 127);
 	}
 	close(a->pidfd);
+	if (a->x->pty_fds && jail_pty_open(&master, a->x->slave, sizeof(a->x->slave), &e) < 0)
+		jail_msg_fail(sock, &e, 127);
+	if (jail_priv_lockdown(a->priv, a->filters, &e) < 0)
+		jail_msg_fail(sock, &e, 127);
+	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, master);
+	if (master >= 0)
+		close(master);
+	rctl_rlimits_set(a->rl, a->rlmask); /* rctl (lib/rctl) */
+	jail_exec_become(a->x, a->priv, sock, stub);
+}
+
+/*
+ * Where we cannot come back to our own PID namespace (jexec in a jail: the
+ * host's user namespace owns it), a helper joins the jail's for its child
+ * and forks the program into it, then waits for it.
+ */
+static void __attribute__((noreturn)) helper(void *arg, int sock)
+{
+	const struct helper_args *a = arg;
+	struct jail_err e = {0};
+	int st;
+
+	prctl(PR_SET_DUMPABLE, 0);
+	if (setns(a->pidfd, CLONE_NEWPID) < 0) {
+		jail_err_sys(&e, -errno, "joining the jail's namespaces");
+		jail_msg_fail(sock, &e, 127);
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		jail_err_sys(&e, -errno, "fork");
 		jail_msg_fail(sock, &e, 127);
 	}
 	if (pid == 0)
-		in_jail(a, sock, stub);
+		in_jail(arg, sock);
 	close(sock);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			_exit(127);
 	_exit(jail_status_decode(st));
+}
+
+/*
+ * Clone the program into the jail's PID namespace: ours for our next child
+ * only, as host root (the host's user namespace owns it), then ours again.
+ */
+static int spawn_in_jail(struct jail_spawn_opts *so, int pidfd, struct jail_spawn *sp, struct jail_err *e)
+{
+	_cleanup_close_ int own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (own < 0)
+		return jail_err_sys(e, -errno, "our PID namespace");
+	/* Joining our own is a no-op where we may come back to it. */
+	if (setns(own, CLONE_NEWPID) < 0) {
+		so->child = helper;
+		return jail_spawn_start(so, sp, e);
+	}
+	if (setns(pidfd, CLONE_NEWPID) < 0)
+		return jail_err_sys(e, -errno, "joining the jail's namespaces");
+	ret = jail_spawn_start(so, sp, e);
+	/*
+	 * Nothing else of ours may be born in the jail (jail -c runs exec.*
+	 * host commands after this): our own namespace can always be joined
+	 * again, and if the kernel ever refused, going on would be worse.
+	 */
+	if (setns(own, CLONE_NEWPID) < 0)
+		abort();
+	return ret;
 }
 
 /* The program, its user and environment, resolved in the jail's own files. */
@@ -205,8 +242,8 @@ int jail_attach(struct jail_registry *reg, const struct jail_state *st, const st
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		goto out;
 	}
-	struct jail_spawn_opts so = {.cg = &st->cg, .passcred = true, .child = helper, .arg = &ha};
-	ret = jail_spawn_start(&so, &sp, e);
+	struct jail_spawn_opts so = {.cg = &st->cg, .passcred = true, .child = in_jail, .arg = &ha};
+	ret = spawn_in_jail(&so, pidfd, &sp, e);
 	if (ret == 0)
 		ret = relay(&sp, o, x->argv[0], e);
 	jail_spawn_release(&sp);

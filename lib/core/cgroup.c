@@ -61,7 +61,8 @@ static int find_hiers(struct hier *h, int max)
 	while (n < max && fgets(line, sizeof(line), f)) {
 		char root[PATH_MAX], mnt[PATH_MAX], fstype[64], src[256], sopts[1024];
 		char *sep = strstr(line, " - ");
-		if (!sep)
+		/* Most mounts are not cgroups: skip them before parsing anything. */
+		if (!sep || strncmp(sep + 3, "cgroup", 6) != 0)
 			continue;
 		if (sscanf(line, "%*d %*d %*s %4095s %4095s", root, mnt) != 2)
 			continue;
@@ -101,23 +102,18 @@ static int find_hiers(struct hier *h, int max)
 	return n;
 }
 
-/* The creator's cgroup path in hierarchy h, from /proc/PID/cgroup. */
-static int own_path(pid_t pid, const struct hier *h, char *out, size_t len)
+/* The creator's cgroup path in hierarchy h, from the text of /proc/self/cgroup. */
+static int own_path(const char *self, const struct hier *h, char *out, size_t len)
 {
-	char file[64], line[4096];
-	_cleanup_fclose_ FILE *f = NULL;
+	char line[4096];
 
-	snprintf(file, sizeof(file), "/proc/%d/cgroup", pid > 0 ? (int)pid : (int)getpid());
-	f = fopen(file, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
+	for (const char *l = self; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(l, "\n"), l);
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
 		*c1 = '\0';
 		*c2 = '\0';
-		c2[strcspn(c2 + 1, "\n") + 1] = '\0';
 		const char *ctrls = c1 + 1, *path = c2 + 1;
 		bool match = h->v2 ? (!strcmp(line, "0") && *ctrls == '\0') : !strcmp(ctrls, h->opts);
 		if (!match)
@@ -139,6 +135,11 @@ static int mkdir_p(const char *path, bool cpuset)
 {
 	char tmp[PATH_MAX];
 
+	/* The parent is there nearly always: one mkdir. */
+	if (mkdir(path, 0755) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
 	snprintf(tmp, sizeof(tmp), "%s", path);
 	for (char *p = tmp + 1; *p; p++) {
 		if (*p != '/')
@@ -187,12 +188,16 @@ static void devices_restrict(const char *dir)
 		"c 136:* rwm", /* pts */
 	};
 	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
 
 	if (dfd < 0)
 		return;
 	write_file_at(dfd, "devices.deny", "a");
-	for (size_t i = 0; i < ARRAY_SIZE(allow); i++)
-		write_file_at(dfd, "devices.allow", allow[i]);
+	/* One rule per write(), all through one open file. */
+	fd = openat(dfd, "devices.allow", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	for (size_t i = 0; fd >= 0 && i < ARRAY_SIZE(allow); i++)
+		if (write(fd, allow[i], strlen(allow[i])) < 0)
+			break;
 }
 
 static void depth_limit(const char *dir);
@@ -201,26 +206,50 @@ int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *le
 {
 	struct hier h[JAIL_CGROUP_MAX];
 	int nh = find_hiers(h, JAIL_CGROUP_MAX);
+	char self[4096] = "";
 
 	cg->n = 0;
 	if (nh < 0)
 		return jail_err_sys(e, nh, "cgroup: reading /proc/self/mountinfo");
+	if (!parent && read_file_at(AT_FDCWD, "/proc/self/cgroup", self, sizeof(self)) < 0)
+		return jail_err_sys(e, -errno, "cgroup: reading /proc/self/cgroup");
 	for (int i = 0; i < nh; i++) {
 		char base[PATH_MAX];
 		struct jail_cgroup_dir *d = &cg->d[cg->n];
 
 		if (parent)
 			snprintf(base, sizeof(base), "%s", parent);
-		else if (own_path(0, &h[i], base, sizeof(base)) < 0)
+		else if (own_path(self, &h[i], base, sizeof(base)) < 0)
 			continue;
 		int len = snprintf(d->path, sizeof(d->path), "%s%s%s/%s", h[i].mnt, base[0] == '/' ? "" : "/",
-				   strcmp(base, "/") ? base : "", leaf);
+				   strcmp(base, "/") ? base : "", leaf ? leaf : "");
 		if (len < 0 || (size_t)len >= sizeof(d->path))
 			continue;
 		snprintf(d->controllers, sizeof(d->controllers), "%s", h[i].v2 ? "" : h[i].opts);
 		d->v2 = h[i].v2;
 		cg->n++;
 	}
+	if (cg->n == 0)
+		return jail_err_set(e, -ENOENT, "cgroup: no cgroup hierarchy found");
+	return 0;
+}
+
+int jail_cgroup_set_leaf(struct jail_cgroup *cg, const char *leaf, struct jail_err *e)
+{
+	int kept = 0;
+
+	for (int i = 0; i < cg->n; i++) {
+		struct jail_cgroup_dir *d = &cg->d[i];
+		size_t n = strlen(d->path);
+
+		if (n + strlen(leaf) >= sizeof(d->path))
+			continue;
+		memcpy(d->path + n, leaf, strlen(leaf) + 1);
+		if (kept != i)
+			cg->d[kept] = *d;
+		kept++;
+	}
+	cg->n = kept;
 	if (cg->n == 0)
 		return jail_err_set(e, -ENOENT, "cgroup: no cgroup hierarchy found");
 	return 0;
@@ -263,6 +292,18 @@ bool jail_cgroup_dir_valid(const char *path, const char *leaf)
 		return false;
 	memcpy(parent, path, (size_t)(last - path));
 	parent[last - path] = '\0';
+	/*
+	 * Every jail of a registry has its cgroups under the same few parents:
+	 * a parent found on a cgroup filesystem is remembered for the rest of
+	 * the process (jls over 1000 jails asks 10000 times about 10 of them).
+	 */
+	static char seen[JAIL_CGROUP_MAX][PATH_MAX];
+	static int nseen;
+	for (int i = 0; i < nseen; i++)
+		if (!strcmp(seen[i], parent))
+			return true;
+	char asked[PATH_MAX];
+	memcpy(asked, parent, (size_t)(last - path) + 1);
 	/* A parent gone already (cgroup.parent removed): its nearest ancestor tells the filesystem. */
 	while (statfs(parent, &sf) < 0) {
 		char *slash = strrchr(parent, '/');
@@ -271,7 +312,11 @@ bool jail_cgroup_dir_valid(const char *path, const char *leaf)
 			return false;
 		*slash = '\0';
 	}
-	return sf.f_type == CGROUP_SUPER_MAGIC || sf.f_type == CGROUP2_SUPER_MAGIC;
+	if (sf.f_type != CGROUP_SUPER_MAGIC && sf.f_type != CGROUP2_SUPER_MAGIC)
+		return false;
+	if (!strcmp(asked, parent) && nseen < JAIL_CGROUP_MAX)
+		memcpy(seen[nseen++], asked, sizeof(asked));
+	return true;
 }
 
 /* A leftover of a crashed jail is reused only when empty. */
@@ -285,42 +330,70 @@ static int reuse_empty(const char *path, struct jail_err *e)
 	return 0;
 }
 
-int jail_cgroup_make(struct jail_cgroup *cg, struct jail_err *e)
+bool jail_cgroup_is_early(const struct jail_cgroup_dir *d)
 {
-	int kept = 0;
+	return d->v2 || !strcmp(d->controllers, "memory");
+}
+
+static bool in_class(const struct jail_cgroup_dir *d, enum jail_cgroup_class which)
+{
+	return which == JAIL_CG_ALL || (which == JAIL_CG_EARLY) == jail_cgroup_is_early(d);
+}
+
+/* Make one directory as a jail's: 0, 1 if the hierarchy is not ours to write, or -errno. */
+static int make_dir(const struct jail_cgroup_dir *d, struct jail_err *e)
+{
+	int r = mkdir_p(d->path, strstr(d->controllers, "cpuset") != NULL);
+
+	if (r == -EEXIST)
+		r = reuse_empty(d->path, e);
+	else if (r < 0)
+		return 1; /* not ours to write (read-only, not delegated): skip it */
+	if (r < 0)
+		return r;
+	if (strstr(d->controllers, "cpuset"))
+		cpuset_inherit(d->path);
+	if (strstr(d->controllers, "devices"))
+		devices_restrict(d->path);
+	if (d->v2)
+		depth_limit(d->path);
+	return 0;
+}
+
+int jail_cgroup_make(struct jail_cgroup *cg, enum jail_cgroup_class which, struct jail_err *e)
+{
+	int kept = 0, made = 0;
 
 	for (int i = 0; i < cg->n; i++) {
 		struct jail_cgroup_dir *d = &cg->d[i];
-		int r = mkdir_p(d->path, strstr(d->controllers, "cpuset") != NULL);
-		if (r == -EEXIST)
-			r = reuse_empty(d->path, e);
-		else if (r < 0)
-			continue; /* not ours to write (read-only, not delegated): skip it */
+		int r = in_class(d, which) ? make_dir(d, e) : 0;
+
 		if (r < 0) {
+			/* Keep what is ours to take away: the dirs made, and the other class's. */
+			for (int k = i + 1; k < cg->n; k++)
+				if (!in_class(&cg->d[k], which))
+					cg->d[kept++] = cg->d[k];
 			cg->n = kept;
-			jail_cgroup_destroy(cg, NULL);
 			return r;
 		}
-		if (strstr(d->controllers, "cpuset"))
-			cpuset_inherit(d->path);
-		if (strstr(d->controllers, "devices"))
-			devices_restrict(d->path);
-		if (d->v2)
-			depth_limit(d->path);
+		if (r > 0)
+			continue;
+		made += in_class(d, which);
 		if (kept != i)
 			cg->d[kept] = *d;
 		kept++;
 	}
 	cg->n = kept;
-	if (kept == 0)
+	if (kept == 0 || (which == JAIL_CG_ALL && made == 0))
 		return jail_err_set(e, -ENOENT, "cgroup: no writable cgroup hierarchy found");
 	return 0;
 }
 
-int jail_cgroup_v2_fd(const struct jail_cgroup *cg)
+
+int jail_cgroup_v2_fd(const struct jail_cgroup *cg, enum jail_cgroup_class which)
 {
 	for (int i = 0; i < cg->n; i++)
-		if (cg->d[i].v2) {
+		if (cg->d[i].v2 && in_class(&cg->d[i], which)) {
 			int fd = open(cg->d[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 			return fd < 0 ? -errno : fd;
 		}
@@ -536,8 +609,13 @@ static int rmdir_tree(const char *path, struct jail_err *e)
 
 int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 {
-	int ret = 0;
+	int ret = 0, left = 0;
 
+	/* Usually every process is gone already: one rmdir each, nothing read. */
+	for (int i = 0; i < cg->n; i++)
+		if (rmdir(cg->d[i].path) < 0 && errno != ENOENT && left++ != i)
+			cg->d[left - 1] = cg->d[i];
+	cg->n = left;
 	if (cg->n > 0 && jail_cgroup_nprocs(cg) > 0)
 		ret = jail_cgroup_kill(cg, e);
 	for (int i = cg->n - 1; i >= 0; i--) {
@@ -550,12 +628,13 @@ int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 	return ret;
 }
 
-int jail_cgroup_open_self_join(const struct jail_cgroup *cg, bool v2, int *fds, int max, struct jail_err *e)
+int jail_cgroup_open_self_join(const struct jail_cgroup *cg, enum jail_cgroup_class which, bool v2, int *fds, int max,
+			       struct jail_err *e)
 {
 	int n = 0;
 
 	for (int i = 0; i < cg->n && n < max; i++) {
-		if (cg->d[i].v2 && !v2)
+		if ((cg->d[i].v2 && !v2) || !in_class(&cg->d[i], which))
 			continue;
 		char f[PATH_MAX + 16];
 		snprintf(f, sizeof(f), "%s/%s", cg->d[i].path, cg->d[i].v2 ? "cgroup.procs" : "tasks");

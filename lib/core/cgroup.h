@@ -21,6 +21,12 @@
  */
 int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e);
 /*
+ * The same in two halves: jail_cgroup_paths with leaf NULL finds the
+ * hierarchies (paths end in "/"), and this appends the leaf once the name
+ * is known, without reading anything.
+ */
+int jail_cgroup_set_leaf(struct jail_cgroup *cg, const char *leaf, struct jail_err *e);
+/*
  * Whether path can be a jail's cgroup directory named leaf, as a state file
  * records it: absolute, no "." or ".." component, no "//" and no trailing
  * "/", its last component exactly leaf, and its parent directory (or, if
@@ -29,8 +35,21 @@ int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *le
  * this is not believed.
  */
 bool jail_cgroup_dir_valid(const char *path, const char *leaf);
-/* Make the directories; hierarchies that are not ours to write are dropped from cg. */
-int jail_cgroup_make(struct jail_cgroup *cg, struct jail_err *e);
+/*
+ * Which directories to make. The init is cloned into the early ones (the v2
+ * directory, where it is tracked, and v1 memory, so that what it allocates
+ * while it builds the root is the jail's); the late ones are made while it
+ * does that, and it joins them itself before it runs anything of the jail's.
+ */
+enum jail_cgroup_class { JAIL_CG_ALL, JAIL_CG_EARLY, JAIL_CG_LATE };
+bool jail_cgroup_is_early(const struct jail_cgroup_dir *d);
+/*
+ * Make the directories of class which; hierarchies that are not ours to
+ * write are dropped from cg. On failure cg keeps what there is to take
+ * away (what was made, and the other class's entries).
+ */
+int jail_cgroup_make(struct jail_cgroup *cg, enum jail_cgroup_class which, struct jail_err *e);
+
 /*
  * Open, for writing, the "tasks" file of each v1 directory (and of the v2
  * one with v2 true, where it has to be cgroup.procs). The process that
@@ -39,11 +58,12 @@ int jail_cgroup_make(struct jail_cgroup *cg, struct jail_err *e);
  * grace period, so joining this way takes microseconds instead of
  * milliseconds. Returns the number of fds.
  */
-int jail_cgroup_open_self_join(const struct jail_cgroup *cg, bool v2, int *fds, int max, struct jail_err *e);
+int jail_cgroup_open_self_join(const struct jail_cgroup *cg, enum jail_cgroup_class which, bool v2, int *fds, int max,
+			       struct jail_err *e);
 /* Write "0" to each fd and close them all. */
 int jail_cgroup_join_self(int *fds, int n, struct jail_err *e);
-/* An O_PATH fd of the v2 directory for clone3(CLONE_INTO_CGROUP), or -ENOENT. */
-int jail_cgroup_v2_fd(const struct jail_cgroup *cg);
+/* An O_PATH fd of the v2 directory (of class which) for clone3(CLONE_INTO_CGROUP), or -ENOENT. */
+int jail_cgroup_v2_fd(const struct jail_cgroup *cg, enum jail_cgroup_class which);
 /*
  * Let uid:gid (jailed root) make and join cgroups below the jail's own
  * (children.max > 0): the directories and their membership files are

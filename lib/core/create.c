@@ -21,122 +21,66 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "create.h"
+#include "holder.h"
 #include "hooks.h"
 #include "init.h"
 #include "net/jailnet.h"
 #include "net/net.h"
 #include "net/vnet.h"
 #include "jail/rctl.h"
+#include "regindex.h"
 #include "relay.h"
 #include "remove.h"
 #include "step.h"
 #include "sys.h"
 #include "util.h"
 
-/* A live jail's address that is also ours: "address already in use by jail X". */
-static int address_clash(const struct jail_create *c, const struct jail_state *st, struct netaddr *other,
-			 struct jail_err *e)
-{
-	int m = net_jail_addrs(&st->params, other, NET_JAIL_MAX_ADDRS, NULL);
-
-	for (int i = 0; i < c->plan.naddrs; i++)
-		for (int j = 0; j < m; j++) {
-			const struct netaddr *a = &c->plan.addrs[i];
-			char buf[NETADDR_STRLEN];
-			if (other[j].family != a->family ||
-			    memcmp(other[j].u.bytes, a->u.bytes, a->family == AF_INET ? 4 : 16))
-				continue;
-			return jail_err_set(e, -EADDRINUSE, "%s: %s: address already in use by jail \"%s\"",
-					    a->family == AF_INET ? "ip4.addr" : "ip6.addr",
-					    netaddr_str(a, true, buf, sizeof(buf)), st->name);
-		}
-	return 0;
-}
-
-static bool overlap(unsigned long long a, unsigned an, unsigned long long b, unsigned bn)
-{
-	return a < b + (unsigned long long)bn * JAIL_RANGE_SIZE &&
-	       b < a + (unsigned long long)an * JAIL_RANGE_SIZE;
-}
-
-/* A live jail of another root in our range: it would share our uids. */
-static int range_clash(const struct jail_create *c, const struct jail_state *st, struct jail_err *e)
-{
-	if (!c->st.user_base || !st->user_base ||
-	    !overlap(c->st.user_base, c->st.user_slots, st->user_base, st->user_slots) ||
-	    !strcmp(jail_params_str(&st->params, JP_PATH), c->plan.path))
-		return 0;
-	return jail_err_set(e, -EBUSY,
-			    "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
-			    "give one of them another range (mkjail shift)",
-			    st->user_base,
-			    st->user_base + (unsigned long long)st->user_slots * JAIL_RANGE_SIZE - 1,
-			    st->name);
-}
-
-/* The first free run of slots from the one the name hashes to. */
-static int pick_range(struct jail_create *c, const struct jail_state *live, int nlive, struct jail_err *e)
-{
-	uint32_t pool, count, slot = jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path);
-
-	jail_range_pool(&pool, &count);
-	for (uint32_t i = 0; i < count; i++) {
-		uint32_t s = (slot + i) % count;
-		bool taken = s + c->st.user_slots > count;
-		c->st.user_base = pool + (unsigned long long)s * JAIL_RANGE_SIZE;
-		for (int k = 0; k < nlive && !taken; k++)
-			taken = live[k].user_base && overlap(c->st.user_base, c->st.user_slots,
-							     live[k].user_base, live[k].user_slots);
-		if (!taken)
-			return 0;
-	}
-	/* In a jail the pool is what children.max gave it: FreeBSD's words for that limit. */
-	if (jail_range_extent() < 4294967295ULL)
-		return jail_err_set(e, -EUSERS, "prison limit exceeded");
-	return jail_err_set(e, -EAGAIN, "user.range: no %u free range%s left in the pool", c->st.user_slots,
-			    c->st.user_slots > 1 ? "s in a row" : "");
-}
-
 /*
- * Under the registry lock, against every live jail: no address of ours is
- * taken, and our user range is ours alone. A private range not fixed by the
- * root's owner is the first free one from the slot the name hashes to.
+ * Under the registry lock, against every live jail (the registry's index,
+ * regindex.h): no address of ours is taken, and our user range is ours
+ * alone (or our root's). A private range not fixed by the root's owner is
+ * the first free one from the slot the name hashes to.
  */
 static int check_live_jails(struct jail_create *c, struct jail_err *e)
 {
 	const struct jail_range *want = &c->plan.range;
-	struct netaddr *other = calloc(NET_JAIL_MAX_ADDRS, sizeof(*other));
-	int *jids = NULL, n = jail_registry_list(&c->reg, &jids, e), ret = n < 0 ? n : 0, nlive = 0;
-	struct jail_state *live = calloc((size_t)(n > 0 ? n : 1), sizeof(*live));
+	int ret = 0;
 
-	if (!other || !live)
-		ret = jail_err_set(e, -ENOMEM, "out of memory");
 	c->st.user_base = want->mode == JAIL_RANGE_IDENTITY ? 0 : want->base;
 	c->st.user_slots = c->plan.range_slots;
-	for (int k = 0; k < n && ret == 0; k++) {
-		struct jail_state *st = &live[nlive];
-		if (jail_registry_load(&c->reg, jids[k], st, NULL) < 0)
-			continue;
-		if (jail_state_status(st) == JAIL_DYING) {
-			jail_state_free(st);
-			continue;
-		}
-		if (!c->plan.net_shared)
-			ret = address_clash(c, st, other, e);
-		if (ret == 0 && want->mode != JAIL_RANGE_PRIVATE)
-			ret = range_clash(c, st, e);
-		if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && want->from_owner)
-			ret = range_clash(c, st, e);
-		nlive++;
-	}
+	if (!c->plan.net_shared)
+		ret = jail_index_check_addrs(&c->reg, c->plan.addrs, c->plan.naddrs, e);
 	if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner)
-		ret = pick_range(c, live, nlive, e);
-	for (int k = 0; k < nlive; k++)
-		jail_state_free(&live[k]);
-	free(live);
-	free(jids);
-	free(other);
+		ret = jail_index_pick_range(&c->reg, jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path),
+					    c->st.user_slots, &c->st.user_base, e);
+	else if (ret == 0 && c->st.user_base)
+		ret = jail_index_check_range(&c->reg, c->st.user_base, c->st.user_slots, c->plan.path, e);
 	return ret;
+}
+
+/*
+ * Called by the registry once the name is taken, before the first record is
+ * written: the cgroups are recorded before they are made, so that a killed
+ * jail -c leaves a record to clean. (The hierarchies were found before the
+ * name was taken: between the two only strings are joined.)
+ */
+static int name_cgroups(struct jail_state *st, void *arg, struct jail_err *e)
+{
+	struct jail_create *c = arg;
+
+	jail_cgroup_leaf(st->cg_leaf, sizeof(st->cg_leaf), c->reg.dir, st->name);
+	return jail_cgroup_set_leaf(&st->cg, st->cg_leaf, e);
+}
+
+static void undo_registry(void *ctx)
+{
+	struct jail_create *c = ctx;
+
+	/* Under the lock (taken again if we hold it already: flock does not nest). */
+	jail_registry_lock(&c->reg, NULL);
+	jail_index_release(&c->reg, &c->st, &c->plan.params);
+	jail_registry_remove(&c->reg, &c->st);
+	jail_registry_unlock(&c->reg);
 }
 
 /* The name and JID, taken atomically; the host end of the jail's veth named after the JID. */
@@ -144,18 +88,28 @@ static int step_registry(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
 	const struct jail_params *p = &c->plan.params;
-	int ret = jail_registry_lock(&c->reg, e);
+	int ret;
 
-	if (ret < 0)
-		return ret;
 	if (jail_params_isset(p, JP_NAME))
 		snprintf(c->st.name, sizeof(c->st.name), "%s", jail_params_str(p, JP_NAME));
+	if (jail_params_isset(p, JP_CGROUP_PARENT))
+		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s", jail_params_str(p, JP_CGROUP_PARENT));
+	/* The hierarchies, found before the lock is taken; the leaf follows the name. */
+	ret = jail_cgroup_paths(&c->st.cg, c->st.cg_parent[0] ? c->st.cg_parent : NULL, NULL, e);
+	if (ret == 0)
+		ret = jail_registry_lock(&c->reg, e);
+	if (ret < 0)
+		return ret;
 	ret = check_live_jails(c, e);
 	c->st.host_netns = net_netns_self();
 	if (ret == 0)
-		ret = jail_registry_reserve(
-			&c->reg, &c->st, jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0,
-			p, e);
+		ret = jail_registry_reserve(&c->reg, &c->st,
+					    jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, p,
+					    name_cgroups, c, e);
+	if (ret == 0 && (ret = jail_index_claim(&c->reg, &c->st, p, e)) < 0) {
+		jail_index_release(&c->reg, &c->st, p);
+		jail_registry_remove(&c->reg, &c->st);
+	}
 	jail_registry_unlock(&c->reg);
 	/* Recorded with the cgroups, before anything is made with it. */
 	if (ret == 0 && ((c->plan.naddrs > 0 && !c->plan.net_shared) || c->plan.vnet))
@@ -166,34 +120,23 @@ static int step_registry(void *ctx, struct jail_err *e)
 	return ret;
 }
 
-static void undo_registry(void *ctx)
+/*
+ * The cgroups the init is cloned into: the v2 directory and v1 memory (see
+ * cgroup.h). A jail that may have child jails is shown all of its cgroups
+ * in its /sys/fs/cgroup while its root is built: it gets them all here.
+ */
+static bool nested(const struct jail_create *c)
 {
-	struct jail_create *c = ctx;
-
-	jail_registry_remove(&c->reg, &c->st);
+	return c->plan.range_slots > 1;
 }
 
-/* The cgroups are recorded before they are made, so that a killed jail -c leaves a record to clean. */
 static int step_cgroup(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
-	const char *parent = jail_params_str(&c->plan.params, JP_CGROUP_PARENT);
-	int ret;
+	int ret = jail_cgroup_make(&c->st.cg, nested(c) ? JAIL_CG_ALL : JAIL_CG_EARLY, e);
 
-	if (parent && !*parent) /* cgroup.parent= is no parent: under the creator's cgroups */
-		parent = NULL;
-	jail_cgroup_leaf(c->st.cg_leaf, sizeof(c->st.cg_leaf), c->reg.dir, c->st.name);
-	if (parent)
-		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s", parent);
-	ret = jail_cgroup_paths(&c->st.cg, parent, c->st.cg_leaf, e);
-	if (ret == 0)
-		ret = jail_registry_save(&c->reg, &c->st, &c->plan.params, e);
-	if (ret == 0)
-		ret = jail_cgroup_make(&c->st.cg, e);
-	if (ret == 0 && c->plan.range_slots > 1)
+	if (ret == 0 && nested(c))
 		ret = jail_cgroup_delegate(&c->st.cg, (uid_t)c->st.user_base, (gid_t)c->st.user_base, e);
-	if (ret == 0)
-		ret = jail_registry_save(&c->reg, &c->st, &c->plan.params, e);
 	if (ret < 0)
 		jail_cgroup_destroy(&c->st.cg, NULL);
 	return ret;
@@ -204,6 +147,34 @@ static void undo_cgroup(void *ctx)
 	struct jail_create *c = ctx;
 
 	jail_cgroup_destroy(&c->st.cg, NULL);
+}
+
+/*
+ * The rest of the cgroups, made while the init builds the root; it gets
+ * their "tasks" files and joins them itself (cgroup.h says why), then goes
+ * on: the maps are written by now too.
+ */
+static int step_cgroup_late(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	int fds[JAIL_CGROUP_MAX], n = 0, ret = 0;
+
+	if (!nested(c)) {
+		ret = jail_cgroup_make(&c->st.cg, JAIL_CG_LATE, e);
+		if (ret == 0)
+			n = ret = jail_cgroup_open_self_join(&c->st.cg, JAIL_CG_LATE, false, fds, JAIL_CGROUP_MAX, e);
+	}
+	if (ret >= 0 && jail_msg_send_fds(c->init.sock, 'c', fds, n) < 0) {
+		ret = jail_err_sys(e, -errno, "the jail's cgroups");
+		/* The init failed first (it could not read): its own report is what to say. */
+		if (ret == -EPIPE || ret == -ECONNRESET)
+			ret = jail_spawn_await(&c->init, NULL, e);
+		if (ret == 0)
+			ret = jail_err_set(e, -EIO, "the jail's process died while starting");
+	}
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	return ret < 0 ? ret : 0;
 }
 
 static int run_hooks(struct jail_create *c, enum jail_param_id id, int *status, struct jail_err *e)
@@ -225,67 +196,6 @@ static int step_prestart(void *ctx, struct jail_err *e)
 	return run_hooks(ctx, JP_EXEC_PRESTART, NULL, e);
 }
 
-/*
- * The jail's user namespace, and the network, UTS and IPC namespaces it
- * owns, are made first by a short-lived holder: so jailed root has its
- * capabilities over them (its own stack, its hostname), while the init,
- * cloned next, builds the jail's root as host root and only then joins.
- *
- * The holder makes them as the first uid of the jail's range, not as host
- * root: the kernel charges per-user counts made in a user namespace
- * (inotify instances and watches, message queue bytes, processes, pending
- * signals, user namespaces) to its owner in the parent namespace as well,
- * so a jail owned by root could use up root's (issue 10, attacks.bats
- * "quotas"). user.range=identity keeps root as the owner.
- */
-static void __attribute__((noreturn)) holder_child(void *arg, int sock)
-{
-	const struct jail_create *c = arg;
-	const struct jail_plan *pl = &c->plan;
-	struct jail_err e = {0};
-	uid_t owner = c->st.user_base ? (uid_t)jail_range_owner((uint32_t)c->st.user_base) : 0;
-	char go, n[16];
-
-	if (owner && (setgroups(0, NULL) < 0 || setresgid(owner, owner, owner) < 0 ||
-		      setresuid(owner, owner, owner) < 0)) {
-		jail_err_sys(&e, -errno, "becoming the owner of the jail's user namespace");
-		jail_msg_fail(sock, &e, 1);
-	}
-	if (unshare(CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
-		    (pl->new_net ? CLONE_NEWNET : 0)) < 0) {
-		/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
-		if (errno == ENOSPC || errno == EUSERS)
-			jail_err_set(&e, -EUSERS, "prison limit exceeded");
-		else if ((errno == EPERM || errno == ENOSYS) && jail_range_extent() < 4294967295ULL)
-			jail_err_set(&e, -EUSERS, "jail_set: Operation not permitted");
-		else
-			jail_err_sys(&e, -errno, "the jail's user namespace");
-		jail_msg_fail(sock, &e, 1);
-	}
-	/* Made: the creator writes the maps now. */
-	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, -1);
-	if (read(sock, &go, 1) != 1)
-		_exit(1);
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-		jail_err_sys(&e, -errno, "becoming root of the jail's user namespace");
-		jail_msg_fail(sock, &e, 1);
-	}
-	/* children.max, kept by the kernel: user namespaces the jail (and its jails) may make. */
-	snprintf(n, sizeof(n), "%ld\n", jail_params_int(&c->plan.params, JP_CHILDREN_MAX));
-	int r = write_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", n);
-	/* In a jail /proc/sys is read-only: the parent's limit, which counts ours, holds. */
-	if (r == -EROFS && jail_range_extent() < 4294967295ULL)
-		r = 0;
-	if (r < 0) {
-		jail_err_sys(&e, r, "children.max: user.max_user_namespaces");
-		jail_msg_fail(sock, &e, 1);
-	}
-	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, -1);
-	while (read(sock, &go, 1) > 0)
-		;
-	_exit(0);
-}
-
 static int write_maps(pid_t pid, const char *map, struct jail_err *e)
 {
 	char dir[64];
@@ -302,20 +212,43 @@ static int write_maps(pid_t pid, const char *map, struct jail_err *e)
 	return 0;
 }
 
+static int idmap_userns(struct jail_create *c, struct jail_err *e);
+
+/*
+ * The jail's user namespace, and the network, UTS and IPC namespaces it
+ * owns, are made first by the holder (holder.h): so jailed root has its
+ * capabilities over them (its own stack, its hostname), while the init,
+ * cloned next, builds the jail's root as host root and only then joins.
+ * Once the holder says its namespaces are made, their fds are taken, and
+ * the init is cloned while the holder waits for its maps. (And the thin
+ * jail's idmap, which the init needs for its root.)
+ */
 static int step_userns(void *ctx, struct jail_err *e)
 {
+	static const char *const ns[] = {"user", "net", "uts", "ipc"};
 	struct jail_create *c = ctx;
-	/* The namespaces are made by the holder itself, as their owner (holder_child). */
-	struct jail_spawn_opts so = {.child = holder_child, .arg = c};
+	const struct jail_plan *pl = &c->plan;
+	unsigned long long flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
+				   (pl->new_net ? CLONE_NEWNET : 0);
+	uid_t owner = c->st.user_base ? (uid_t)jail_range_owner((uint32_t)c->st.user_base) : 0;
+	int r = jail_holder_start(&c->holder, flags, owner, jail_params_int(&pl->params, JP_CHILDREN_MAX),
+				  jail_range_extent() < 4294967295ULL, e);
 
-	return jail_spawn_start(&so, &c->holder, e);
+	if (r == 0)
+		r = jail_holder_made(&c->holder, e);
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(ns); i++)
+		if ((c->nsfd[i] = proc_ns_open(c->holder.pid, ns[i])) < 0)
+			r = jail_err_sys(e, c->nsfd[i], "the jail's %s namespace", ns[i]);
+	if (r == 0 && c->plan.is_thin && c->plan.base_owner != c->st.user_base)
+		r = idmap_userns(c, e);
+	return r;
 }
 
 static void undo_userns(void *ctx)
 {
 	struct jail_create *c = ctx;
 
-	jail_spawn_kill(&c->holder);
+	jail_holder_kill(&c->holder);
 	for (size_t i = 0; i < ARRAY_SIZE(c->nsfd); i++)
 		if (c->nsfd[i] >= 0)
 			close(c->nsfd[i]);
@@ -354,10 +287,9 @@ static int idmap_userns(struct jail_create *c, struct jail_err *e)
 	return r;
 }
 
-/* The maps, the holder's limits, and fds of the namespaces for the init to join. */
+/* The maps; then the holder, root of the jail's user namespace, sets its limits (awaited at "ready"). */
 static int step_maps(void *ctx, struct jail_err *e)
 {
-	static const char *const ns[] = {"user", "net", "uts", "ipc"};
 	struct jail_create *c = ctx;
 	struct jail_range r = c->plan.range;
 	char map[64];
@@ -365,22 +297,8 @@ static int step_maps(void *ctx, struct jail_err *e)
 
 	r.base = (uint32_t)c->st.user_base;
 	jail_range_map(&r, c->st.user_slots, map, sizeof(map));
-	/* The holder says when its namespaces are made. */
-	ret = jail_spawn_await(&c->holder, NULL, e);
-	if (ret == 0)
-		ret = write_maps(c->holder.pid, map, e);
-	if (ret == 0 && write(c->holder.sock, "g", 1) != 1)
-		ret = jail_err_sys(e, -errno, "the jail's user namespace");
-	if (ret == 0)
-		ret = jail_spawn_await(&c->holder, NULL, e);
-	for (size_t i = 0; ret == 0 && i < ARRAY_SIZE(ns); i++)
-		if ((c->nsfd[i] = proc_ns_open(c->holder.pid, ns[i])) < 0)
-			ret = jail_err_sys(e, c->nsfd[i], "the jail's %s namespace", ns[i]);
-	/* The namespaces live on through our fds; the holder can go. */
-	jail_spawn_kill(&c->holder);
-	if (ret == 0 && c->plan.is_thin && c->plan.base_owner != c->st.user_base)
-		ret = idmap_userns(c, e);
-	return ret;
+	ret = write_maps(c->holder.pid, map, e);
+	return ret < 0 ? ret : jail_holder_go(&c->holder, e);
 }
 
 /* The jail's init: host root in the jail's new PID and mount namespaces, in its cgroups. */
@@ -391,6 +309,7 @@ static int step_spawn(void *ctx, struct jail_err *e)
 	struct jail_spawn_opts so = {
 		.clone_flags = CLONE_NEWPID | CLONE_NEWNS,
 		.cg = &c->st.cg,
+		.cg_class = nested(c) ? JAIL_CG_ALL : JAIL_CG_EARLY,
 		.passcred = true,
 		.child = jail_init_child,
 		.arg = &c->init_args,
@@ -412,8 +331,6 @@ static int step_spawn(void *ctx, struct jail_err *e)
 		.ipcns = c->nsfd[3],
 		.idmap = c->idmap,
 		.cg = &c->st.cg,
-		.discard = c,
-		.discard_len = sizeof(*c),
 	};
 	ret = jail_spawn_start(&so, &c->init, e);
 	if (ret < 0) {
@@ -449,6 +366,9 @@ static int step_net(void *ctx, struct jail_err *e)
 		c->vnet_up = ret == 0;
 		return ret;
 	}
+	ret = net_ifname_free(c->st.host_if, sizeof(c->st.host_if), e);
+	if (ret < 0)
+		return ret;
 	c->net = (struct net_jail){.host_netns_fd = -1,
 				   .jail_netns_fd = jfd,
 				   .host_if = c->st.host_if,
@@ -473,12 +393,26 @@ static void undo_net(void *ctx)
 	c->vnet_up = c->net_up = false;
 }
 
-/* The init has built the root and locked itself down (or says why not). */
+/*
+ * The holder has set the jail's limits (then it goes: the namespaces live
+ * on through our fds and the init), and the init has built the root and
+ * locked itself down (or says why not).
+ */
 static int step_ready(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
+	int ret = jail_holder_await(&c->holder, e);
 
-	return jail_spawn_await(&c->init, &c->ptmx, e);
+	/* It exits on its own now, and is reaped at "start". */
+	if (ret == 0)
+		ret = jail_spawn_await(&c->init, &c->ptmx, e);
+	/*
+	 * Nothing of ours must be in place before the command runs (no rctl
+	 * rule, no exec.* command): "r" now, while the record is written.
+	 */
+	if (ret == 0 && c->go_early && write(c->init.sock, "r", 1) != 1)
+		ret = jail_err_sys(e, -errno, "starting the jail");
+	return ret;
 }
 
 static void undo_ready(void *ctx)
@@ -507,7 +441,11 @@ static int step_rlimits(void *ctx, struct jail_err *e)
 	struct rctl_jail rj = {
 		.name = c->st.name, .jid = c->st.jid, .reg = &c->reg, .cg = &c->st.cg, .p = &c->plan.params};
 
-	return rctl_jail_rlimits(&rj, c->init_args.rl, &c->init_args.rlmask, e);
+	int ret = rctl_jail_rlimits(&rj, c->init_args.rl, &c->init_args.rlmask, e);
+
+	/* No limits to write before the command runs: it may start as soon as the init is ready. */
+	c->go_early = ret == 0 && !c->plan.hooked && rctl_jail_unlimited(&rj);
+	return ret;
 }
 
 /* rctl (lib/rctl): the jail's limits on its cgroups, IPC namespace, devpts and disks; its watcher. */
@@ -538,8 +476,9 @@ static int step_start(void *ctx, struct jail_err *e)
 	struct jail_create *c = ctx;
 	const struct jail_run_opts *o = c->o;
 
-	if (write(c->init.sock, "r", 1) != 1)
+	if (!c->go_early && write(c->init.sock, "r", 1) != 1)
 		return jail_err_sys(e, -errno, "starting the jail");
+	jail_holder_reap(&c->holder);
 	if (o && o->report)
 		o->report(o->arg, JAIL_REPORT_CREATED, c->st.jid, c->st.name, NULL);
 	if (c->plan.hooked) {
@@ -582,8 +521,9 @@ const struct jail_step jail_create_steps[] = {
 	{"rctl.rlimits", step_rlimits, NULL, 0},
 	{"exec.prestart", step_prestart, NULL, 0},
 	{"userns", step_userns, undo_userns, 0},
-	{"maps", step_maps, NULL, 0},
 	{"spawn", step_spawn, undo_spawn, 0},
+	{"maps", step_maps, NULL, 0},
+	{"cgroup.late", step_cgroup_late, NULL, 0},
 	{"net", step_net, undo_net, 0},
 	{"ready", step_ready, undo_ready, 0},
 	{"record", step_record, NULL, 0},
@@ -619,13 +559,17 @@ int jail_create(struct jail_create *c, const struct jail_params *p, const struct
 	memset(c, 0, sizeof(*c));
 	c->o = o;
 	c->ptmx = -1;
-	c->init = c->holder = (struct jail_spawn)JAIL_SPAWN_INIT;
+	c->init = (struct jail_spawn)JAIL_SPAWN_INIT;
+	c->holder = (struct jail_holder)JAIL_HOLDER_INIT;
 	c->idmap = -1;
 	memset(c->nsfd, -1, sizeof(c->nsfd));
 	c->walk = (struct jail_walk){"create", jail_create_steps, jail_create_nsteps, o, 0};
+	JAIL_TMARK("create", "begin");
 	ret = jail_registry_open(&c->reg, e);
+	JAIL_TMARK("create", "regopen");
 	if (ret == 0)
 		ret = jail_plan_resolve(p, c->reg.dir, o, &c->plan, e);
+	JAIL_TMARK("create", "plan");
 	if (ret < 0) {
 		jail_registry_close(&c->reg);
 		if (jail_params_isset(p, JP_NAME) && e->msg[0])

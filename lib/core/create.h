@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "holder.h"
 #include "hooks.h"
 #include "init.h"
 #include "jail/jail.h"
@@ -21,8 +22,8 @@ struct jail_create {
 	const struct jail_run_opts *o;
 	struct jail_walk walk;
 	struct jail_registry reg;
-	struct jail_state st;	  /* the registry record; its params stay empty: the plan's are written */
-	struct jail_spawn holder; /* makes the jail's user namespace and the ones it owns */
+	struct jail_state st;	   /* the registry record; its params stay empty: the plan's are written */
+	struct jail_holder holder; /* makes the jail's user namespace and the ones it owns */
 	int nsfd[4];		  /* the jail's user, net, uts and ipc namespaces */
 	int idmap;		  /* thin: a user namespace showing the base as the jail's, or -1 */
 	struct jail_init_args init_args;
@@ -33,6 +34,7 @@ struct jail_create {
 	bool net_up, vnet_up;
 	struct jail_hook_ctx hooks;
 	int cmd_status; /* command= run through the hooks' path */
+	bool go_early;	/* no rctl rule, no hook: the init is told "r" as soon as it is ready */
 };
 
 /* Walk the create table; on failure everything made is taken away and c released. */

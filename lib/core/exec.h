@@ -59,7 +59,9 @@ int jail_exec_find(struct jail_exec *x, int rootfd, const char *root, const char
  * In the jail (already in its namespaces and locked down): become the command,
  * through the jinit stub in memfd stub (jail_jinit_fd made as host root before
  * the jail's user namespace was joined, so that the stub cannot be ptraced or
- * have its socket taken by jailed root), or a new one when stub is -1.
+ * have its socket taken by jailed root), or a new one when stub is -1. Safe in
+ * a child that shares its parent's memory until it execs (CLONE_VM|CLONE_VFORK):
+ * it writes nothing the parent reads.
  */
 void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock, int stub)
 	__attribute__((noreturn));

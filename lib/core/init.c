@@ -151,6 +151,27 @@ static int step_root(void *arg, struct jail_err *e)
 	return r;
 }
 
+/*
+ * The rest of the jail's cgroups, made by the creator while the root was
+ * built: their "tasks" files come over the socket and the init writes
+ * itself into each (cheap for a thread moving itself, see cgroup.h). The
+ * message also says the maps are written: the user namespace can be joined.
+ */
+static int step_cgroups(void *arg, struct jail_err *e)
+{
+	struct init_ctx *c = arg;
+	int fds[JAIL_CGROUP_MAX], n;
+	char tag = 0;
+
+	n = jail_msg_recv_fds(c->sock, &tag, fds, JAIL_CGROUP_MAX);
+	if (n < 0 || tag != 'c') {
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+		return jail_err_sys(e, n < 0 ? n : -EPROTO, "waiting for the jail's cgroups");
+	}
+	return jail_cgroup_join_self(fds, n, e);
+}
+
 /* Into the jail's user namespace: from here the init is jailed root, an unprivileged host uid. */
 static int step_userns(void *arg, struct jail_err *e)
 {
@@ -252,33 +273,52 @@ static int step_jinit(void *arg, struct jail_err *e)
 const struct jail_step jail_init_steps[] = {
 	{"session", step_session, NULL, 0}, {"enter", step_enter, NULL, 0},
 	{"root", step_root, NULL, 0},	    {"jinit", step_jinit, NULL, 0},
-	{"userns", step_userns, NULL, 0},   {"mntns", step_mntns, NULL, 0},
-	{"uts", step_uts, NULL, 0},	    {"loopback", step_loopback, NULL, 0},
-	{"pty", step_pty, NULL, 0},	    {"cgroupns", step_cgroupns, NULL, 0},
+	{"cgroups", step_cgroups, NULL, 0}, {"userns", step_userns, NULL, 0},
+	{"mntns", step_mntns, NULL, 0},	    {"uts", step_uts, NULL, 0},
+	{"loopback", step_loopback, NULL, 0}, {"pty", step_pty, NULL, 0},
+	{"cgroupns", step_cgroupns, NULL, 0},
 	{"priv", step_priv, NULL, 0},
 };
 const size_t jail_init_nsteps = ARRAY_SIZE(jail_init_steps);
 
-/* The command, forked from init: it locks in its identity and execs (through jinit). */
+#define COMMAND_STACK (256 * 1024)
+
+/* The command's side: it locks in its identity and execs through jinit's stub (init's own memfd). */
+static int command_child(void *arg)
+{
+	struct init_ctx *c = arg;
+	const struct jail_plan *pl = c->a->plan;
+	struct jail_exec x = pl->exec;
+
+	x.sigmask = c->a->sigmask;
+	snprintf(x.slave, sizeof(x.slave), "%s", c->slave);
+	if (c->master >= 0)
+		close(c->master);
+	rctl_rlimits_set(c->a->rl, c->a->rlmask); /* rctl: the jail's rlimits (lib/rctl) */
+	jail_exec_become(&x, &pl->priv, c->sock, c->jinit);
+}
+
+/*
+ * The command, started from init as posix_spawn starts programs: a child
+ * that shares init's memory until it execs (CLONE_VM|CLONE_VFORK, on a
+ * stack of its own), so nothing of init's is copied for a process that
+ * replaces itself at once.
+ */
 static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 {
 	const struct jail_plan *pl = c->a->plan;
+	void *stack;
 	pid_t cmd;
 
 	if (!pl->exec.argv)
 		return 0;
-	cmd = fork();
+	stack = mmap(NULL, COMMAND_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return jail_err_sys(e, -errno, "the command's stack");
+	cmd = clone(command_child, (char *)stack + COMMAND_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
 	if (cmd < 0)
-		return jail_err_sys(e, -errno, "fork");
-	if (cmd == 0) {
-		struct jail_exec x = pl->exec;
-		x.sigmask = c->a->sigmask;
-		snprintf(x.slave, sizeof(x.slave), "%s", c->slave);
-		if (c->master >= 0)
-			close(c->master);
-		rctl_rlimits_set(c->a->rl, c->a->rlmask); /* rctl: the jail's rlimits (lib/rctl) */
-		jail_exec_become(&x, &pl->priv, c->sock, c->jinit);
-	}
+		jail_err_sys(e, -errno, "starting the command");
+	munmap(stack, COMMAND_STACK);
 	return cmd;
 }
 
@@ -320,10 +360,12 @@ void jail_init_child(void *arg, int sock)
 	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, c.master);
 	if (read(sock, &go, 1) != 1 || go != 'r')
 		_exit(1);
+	JAIL_TMARK("init", "got r");
 	/* Every signal waits for jinit's sigwaitinfo (the mask survives the exec). */
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	pid_t cmd = start_command(&c, &e);
+	JAIL_TMARK("init", "cmd started");
 	if (cmd < 0)
 		jail_msg_fail(sock, &e, 1);
 	if (c.master >= 0)
@@ -334,6 +376,7 @@ void jail_init_child(void *arg, int sock)
 		sock = -1;
 	}
 	stdio_to_null();
+	JAIL_TMARK("init", "jinit");
 	jail_jinit_init(c.jinit, sock, cmd,
 			(a->persist ? JINIT_PERSIST : 0) | (a->plan->hooked ? JINIT_REPLY : 0), &e);
 	if (sock >= 0)

@@ -28,9 +28,6 @@ struct jail_init_args {
 	struct rlimit rl[RLIM_NLIMITS];	 /* rctl: rlimit ceilings the command takes (bit i of rlmask) */
 	unsigned rlmask;
 	const struct jail_cgroup *cg; /* the jail's cgroups (shown to it when it may have child jails) */
-	/* memory of the creator the init never touches again (the create path's state) */
-	void *discard;
-	size_t discard_len;
 };
 
 /* Runs in the cloned child (a jail_spawn_fn); never returns. */

@@ -58,13 +58,17 @@ static json_t *public_json(const struct jail_state *st, const struct jail_params
 /* public/, made 0755 whatever the umask: it only ever holds the public copies. */
 static int public_dir(struct jail_registry *r)
 {
+	int fd = openat(r->dirfd, JAIL_REGISTRY_PUBLIC, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0) /* there already, nearly always */
+		return fd;
 	if (mkdirat(r->dirfd, JAIL_REGISTRY_PUBLIC, 0755) == 0) {
 		if (fchmodat(r->dirfd, JAIL_REGISTRY_PUBLIC, 0755, 0) < 0)
 			return -errno;
 	} else if (errno != EEXIST) {
 		return -errno;
 	}
-	int fd = openat(r->dirfd, JAIL_REGISTRY_PUBLIC, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(r->dirfd, JAIL_REGISTRY_PUBLIC, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -92,7 +96,6 @@ int jail_registry_publish(struct jail_registry *r, const struct jail_state *st, 
 	char tmp[64], final[32];
 	_cleanup_close_ int dfd = public_dir(r);
 	_cleanup_free_ char *text = NULL;
-	int ret = 0;
 
 	if (dfd < 0)
 		return dfd;
@@ -109,20 +112,7 @@ int jail_registry_publish(struct jail_registry *r, const struct jail_state *st, 
 	if (!text)
 		return -ENOMEM;
 	snprintf(tmp, sizeof(tmp), ".%d.json.%d", st->jid, (int)getpid());
-	_cleanup_close_ int fd =
-		openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	ret = fchmod(fd, 0644) < 0 ? -errno : 0;
-	if (ret == 0)
-		ret = write_all(fd, text, strlen(text));
-	if (ret == 0)
-		ret = write_all(fd, "\n", 1);
-	if (ret == 0 && renameat(dfd, tmp, dfd, final) < 0)
-		ret = -errno;
-	if (ret < 0)
-		unlinkat(dfd, tmp, 0);
-	return ret;
+	return write_file_atomic(dfd, final, tmp, text, 0644, NULL);
 }
 
 int jail_registry_use_public(struct jail_registry *r, struct jail_err *e)

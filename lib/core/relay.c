@@ -17,6 +17,7 @@
 
 #include "cleanup.h"
 #include "relay.h"
+#include "step.h"
 #include "spawn.h"
 #include "sys.h"
 #include "util.h"
@@ -52,6 +53,7 @@ static void handle_msg(struct jail_relay *rl, int *cmdfd)
 		rl->sock = -1;
 		return;
 	}
+	JAIL_TMARK("relay", m.type == JAIL_MSG_STARTED ? "started" : m.type == JAIL_MSG_STATUS ? "status" : "msg");
 	if (m.type == JAIL_MSG_STARTED && pid > 0 && *cmdfd < 0) {
 		*cmdfd = sys_pidfd_open(pid, 0);
 	} else if (m.type == JAIL_MSG_ERROR && !rl->failed) {
@@ -68,6 +70,7 @@ static void handle_msg(struct jail_relay *rl, int *cmdfd)
 
 void jail_relay_run(struct jail_relay *rl)
 {
+	JAIL_TMARK("relay", "begin");
 	struct termios saved, raw;
 	bool tty = rl->ptmx >= 0 && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
 	/* Only the host's terminals go through the pty; other fds the program has itself. */

@@ -31,6 +31,7 @@
 #include "net/net.h"
 #include "net/vnet.h"
 #include "jail/rctl.h"
+#include "regindex.h"
 #include "registry.h"
 #include "remove.h"
 #include "spawn.h"
@@ -183,6 +184,11 @@ static int step_lock(void *ctx, struct jail_err *e)
 	if (ret < 0)
 		return ret;
 	r->locked = true;
+	/* The record we wrote ourselves (jail -c ending its jail), untouched since: ours, nothing to read. */
+	if (jail_registry_unchanged(r->reg, r->st.jid)) {
+		r->ours = true;
+		return 0;
+	}
 	/* Cleaned up by someone else already, or the JID is another jail's now: not ours. */
 	r->ours = jail_registry_load(r->reg, r->st.jid, &cur, NULL) == 0 && same_jail(&cur, &r->st);
 	if (r->ours)
@@ -243,7 +249,8 @@ static int step_net(void *ctx, struct jail_err *e)
 			      .interface = jail_params_str(&st->params, JP_INTERFACE),
 			      .addrs = addrs,
 			      .naddrs = n > 0 ? (size_t)n : 0};
-	net_jail_teardown(&nj, NULL);
+	/* The init has ended: the veth goes with the jail's namespace (net.h), the rest now. */
+	net_jail_release(&nj, NULL);
 	free(addrs);
 	return 0;
 }
@@ -261,8 +268,10 @@ static int step_registry(void *ctx, struct jail_err *e)
 {
 	struct removal *r = ctx;
 
-	if (r->ours)
+	if (r->ours) {
+		jail_index_release(r->reg, &r->st, &r->st.params);
 		jail_registry_remove(r->reg, &r->st);
+	}
 	unlock(r);
 	return 0;
 }

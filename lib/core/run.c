@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,14 +19,32 @@
 #include "remove.h"
 #include "sys.h"
 
+/*
+ * The record as removal reads it: our state with the plan's parameters
+ * (its addresses: the net step takes their routes and proxy entries away).
+ * Borrowed, never freed through c->st.
+ */
+static int cleanup(struct jail_create *c, struct jail_err *e)
+{
+	int ret;
+
+	c->st.params = c->plan.params;
+	ret = jail_cleanup(&c->reg, &c->st, e);
+	memset(&c->st.params, 0, sizeof(c->st.params));
+	return ret;
+}
+
 /* The jail ended with its command: wait for its init, then take it away. */
 static int end_jail(struct jail_create *c, struct jail_err *e)
 {
 	const struct jail_run_opts *o = c->o;
 	int ret;
 
+	JAIL_TMARK("run", "relaydone");
 	jail_spawn_wait(&c->init);
-	ret = jail_cleanup(&c->reg, &c->st, e);
+	JAIL_TMARK("run", "waited");
+	ret = cleanup(c, e);
+	JAIL_TMARK("run", "cleaned");
 	if (ret < 0)
 		return jail_err_prefix(e, "%s", c->st.name);
 	if (o && o->report)
@@ -35,7 +54,14 @@ static int end_jail(struct jail_create *c, struct jail_err *e)
 
 static int lives_on(struct jail_create *c, bool watched, struct jail_err *e)
 {
-	int ret = watched ? jail_watch(&c->reg, &c->st, c->init.pidfd, e) : 0;
+	int ret = 0;
+
+	/* The watcher cleans up with what it was given: the parameters too (see cleanup()). */
+	if (watched) {
+		c->st.params = c->plan.params;
+		ret = jail_watch(&c->reg, &c->st, c->init.pidfd, e);
+		memset(&c->st.params, 0, sizeof(c->st.params));
+	}
 
 	return ret < 0 ? jail_err_prefix(e, "%s", c->st.name) : 0;
 }
@@ -74,7 +100,11 @@ static int run_command(struct jail_create *c, struct jail_err *e)
 	if (rl.got_status) {
 		status = rl.status;
 	} else {
-		/* init died before the command ended: killed from outside, or jail -r. */
+		/*
+		 * The init ended: with the command, whose status is its exit status
+		 * when nothing else was left (it says so by exiting, not by a
+		 * message), or before it (killed from outside, or jail -r).
+		 */
 		siginfo_t si = {0};
 		while (waitid(P_PIDFD, (id_t)c->init.pidfd, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
 			;

@@ -45,6 +45,59 @@ void jail_msg_send(int sock, int type, int status, int lingering, const struct j
 		;
 }
 
+int jail_msg_send_fds(int sock, char tag, const int *fds, int n)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * JAIL_CGROUP_MAX)];
+	struct iovec iov = {&tag, 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	if (n < 0 || n > JAIL_CGROUP_MAX)
+		return -(errno = EINVAL);
+	if (n > 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+	}
+	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+int jail_msg_recv_fds(int sock, char *tag, int *fds, int max)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * JAIL_CGROUP_MAX)];
+	struct iovec iov = {tag, 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	ssize_t r;
+	int n = 0;
+
+	do
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return r < 0 ? -errno : -EPIPE;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		for (int i = 0; i < k; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (n < max)
+				fds[n++] = fd;
+			else
+				close(fd);
+		}
+	}
+	return n;
+}
+
 int jail_msg_recv(int sock, struct jail_msg *m, int *fd, pid_t *pid)
 {
 	char cbuf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
@@ -142,8 +195,8 @@ int jail_spawn_start(const struct jail_spawn_opts *o, struct jail_spawn *sp, str
 		setsockopt(sock[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	if (o->cg) {
 		/* v2 by CLONE_INTO_CGROUP; v1 by the child writing itself into "tasks". */
-		cgfd = jail_cgroup_v2_fd(o->cg);
-		ncg = jail_cgroup_open_self_join(o->cg, cgfd < 0, cgfds, JAIL_CGROUP_MAX, e);
+		cgfd = jail_cgroup_v2_fd(o->cg, o->cg_class);
+		ncg = jail_cgroup_open_self_join(o->cg, o->cg_class, cgfd < 0, cgfds, JAIL_CGROUP_MAX, e);
 		if (ncg < 0)
 			goto fail;
 	}
@@ -153,7 +206,7 @@ int jail_spawn_start(const struct jail_spawn_opts *o, struct jail_spawn *sp, str
 		close_all(cgfds, ncg);
 		close(cgfd);
 		cgfd = -1;
-		ncg = jail_cgroup_open_self_join(o->cg, true, cgfds, JAIL_CGROUP_MAX, e);
+		ncg = jail_cgroup_open_self_join(o->cg, o->cg_class, true, cgfds, JAIL_CGROUP_MAX, e);
 		if (ncg < 0)
 			goto fail;
 		pid = clone_into(o, &sp->pidfd, -1);

@@ -37,6 +37,10 @@ struct jail_msg {
 void jail_msg_send(int sock, int type, int status, int lingering, const struct jail_err *e, int fd);
 /* Receive one message; *fd gets a passed fd, *pid the sender's pid (SO_PASSCRED). 0 on EOF. */
 int jail_msg_recv(int sock, struct jail_msg *m, int *fd, pid_t *pid);
+/* A one-byte message carrying up to JAIL_CGROUP_MAX fds; 0 or -errno. */
+int jail_msg_send_fds(int sock, char tag, const int *fds, int n);
+/* Receive one: *tag gets the byte; returns how many fds (at most max, the rest closed) or -errno. */
+int jail_msg_recv_fds(int sock, char *tag, int *fds, int max);
 /* Child side: report e to the parent and exit with status. */
 void jail_msg_fail(int sock, const struct jail_err *e, int status) __attribute__((noreturn));
 
@@ -47,9 +51,10 @@ void jail_msg_fail(int sock, const struct jail_err *e, int status) __attribute__
 typedef void (*jail_spawn_fn)(void *arg, int sock) __attribute__((noreturn));
 
 struct jail_spawn_opts {
-	unsigned long long clone_flags; /* CLONE_NEW* */
-	const struct jail_cgroup *cg;	/* NULL: stay in the caller's cgroups */
-	bool passcred;			/* the parent learns senders' pids */
+	unsigned long long clone_flags;	 /* CLONE_NEW* */
+	const struct jail_cgroup *cg;	 /* NULL: stay in the caller's cgroups */
+	enum jail_cgroup_class cg_class; /* which of them (JAIL_CG_ALL: every one) */
+	bool passcred;			 /* the parent learns senders' pids */
 	jail_spawn_fn child;
 	void *arg;
 };

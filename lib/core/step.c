@@ -8,6 +8,20 @@
 #include <string.h>
 
 #include "step.h"
+#include <time.h>
+#include <unistd.h>
+
+#ifdef JAIL_TIMING
+void jail_tmark(const char *table, const char *what)
+{
+	struct timespec ts, cpu;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	dprintf(2, "T %ld.%06ld %d %s %s %ld\n", (long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), table, what,
+		(long)(cpu.tv_sec * 1000000 + cpu.tv_nsec / 1000));
+}
+#endif
 
 int jail_step_fault(const char *step, struct jail_err *e)
 {
@@ -38,6 +52,7 @@ int jail_walk_forward(struct jail_walk *w, void *ctx, struct jail_err *e)
 		int r;
 
 		report_step(w, s->name);
+		JAIL_TMARK(w->table, s->name);
 		r = s->run(ctx, &se);
 		if (r == 0)
 			w->done = i + 1; /* it ran: its undo is due even if the fault hook fails it */
@@ -54,6 +69,7 @@ int jail_walk_forward(struct jail_walk *w, void *ctx, struct jail_err *e)
 			first = r;
 		}
 	}
+	JAIL_TMARK(w->table, "END");
 	return first;
 }
 

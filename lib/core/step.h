@@ -46,6 +46,18 @@ void jail_walk_back(struct jail_walk *w, void *ctx);
 /* The fault test hook: -EIO with "STEP: injected failure (JAIL_FAULT)" if JAIL_FAULT names step. */
 int jail_step_fault(const char *step, struct jail_err *e);
 
+/*
+ * Phase timestamps, to find where the time goes: built only with
+ * -DJAIL_TIMING, each prints "T WALL PID TABLE WHAT CPU" on stderr (wall
+ * clock and the process's CPU time, µs); bench/README.md reads them.
+ */
+#ifdef JAIL_TIMING
+void jail_tmark(const char *table, const char *what);
+#define JAIL_TMARK(table, what) jail_tmark(table, what)
+#else
+#define JAIL_TMARK(table, what) ((void)0)
+#endif
+
 extern const struct jail_step jail_create_steps[];
 extern const size_t jail_create_nsteps;
 extern const struct jail_step jail_init_steps[];

@@ -83,6 +83,31 @@ static inline int sys_close_range(unsigned int first, unsigned int last, unsigne
 	return (int)syscall(SYS_close_range, first, last, flags);
 }
 
+/*
+ * A system call that never touches errno, for a child sharing our memory
+ * (CLONE_VM) but not our thread: glibc's errno there would be the parent's.
+ * Returns the kernel's answer (-errno on failure).
+ */
+static inline long sys_raw(long n, long a, long b, long c, long d)
+{
+#if defined(__x86_64__)
+	long r;
+	register long r10 __asm__("r10") = d;
+	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+	return r;
+#elif defined(__aarch64__)
+	register long x8 __asm__("x8") = n;
+	register long x0 __asm__("x0") = a;
+	register long x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c;
+	register long x3 __asm__("x3") = d;
+	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
+	return x0;
+#else
+#error "sys_raw: no system call stub for this architecture"
+#endif
+}
+
 /* Open a path inside a jail root: never leaves it, never follows /proc magic links. */
 static inline int open_in_root(int rootfd, const char *path, int flags, unsigned long long resolve)
 {

@@ -105,3 +105,42 @@ int proc_ns_open(pid_t pid, const char *ns)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
+
+int write_file_atomic(int dirfd, const char *name, const char *tmp, const char *text, mode_t mode, struct stat *sb)
+{
+	char proc[64];
+	int fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode), ret, linked = 0;
+	bool named = fd < 0;
+
+	/* A filesystem without O_TMPFILE: a named temporary from the start. */
+	if (named)
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return -errno;
+	ret = fchmod(fd, mode) < 0 ? -errno : 0; /* whatever the umask */
+	if (ret == 0)
+		ret = write_all(fd, text, strlen(text));
+	if (ret == 0)
+		ret = write_all(fd, "\n", 1);
+	if (ret == 0 && !named) {
+		/* New: linked straight to its name, complete. There already: through tmp. */
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		linked = linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0;
+		if (!linked && errno == EEXIST) {
+			unlinkat(dirfd, tmp, 0);
+			named = linkat(AT_FDCWD, proc, dirfd, tmp, AT_SYMLINK_FOLLOW) == 0;
+		}
+		if (!linked && !named)
+			ret = -errno;
+	}
+	if (close(fd) < 0 && ret == 0)
+		ret = -errno;
+	if (ret == 0 && !linked && renameat(dirfd, tmp, dirfd, name) < 0)
+		ret = -errno;
+	if (ret < 0 && named)
+		unlinkat(dirfd, tmp, 0);
+	/* A rename changes the file's ctime: what is read is read after it. */
+	if (ret == 0 && sb && fstatat(dirfd, name, sb, AT_SYMLINK_NOFOLLOW) < 0)
+		ret = -errno;
+	return ret;
+}

@@ -4,12 +4,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Write the whole string to dirfd/name (O_WRONLY, no create). -errno. */
 int write_file_at(int dirfd, const char *name, const char *s);
 /* Read at most max-1 bytes of dirfd/name into buf, NUL-terminated. Returns length or -errno. */
 ssize_t read_file_at(int dirfd, const char *name, char *buf, size_t max);
+/*
+ * Write text (and a newline) to dirfd/name as a whole: readers see the old
+ * file or the new one, never part of one, and a writer killed half-way
+ * leaves nothing behind where it can (an unnamed O_TMPFILE, linked when
+ * complete; replacing an existing file goes through tmp, renamed over it).
+ * *sb (if not NULL) gets the new file's stat after it is in place.
+ */
+int write_file_atomic(int dirfd, const char *name, const char *tmp, const char *text, mode_t mode, struct stat *sb);
 /* The start time of a process (field 22 of /proc/PID/stat), 0 if gone. */
 unsigned long long proc_starttime(pid_t pid);
 /* The same, read from the proc directory procfd (a jail's /proc: pids of its namespace). */

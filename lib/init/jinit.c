@@ -270,7 +270,11 @@ static __attribute__((noreturn)) void init_loop(int sock, long cmd, long flags)
 				while (sys6(__NR_wait4, -1, (long)&st, WNOHANG, 0, 0, 0) > 0)
 					;
 				if (sock >= 0) {
-					status_msg(sock, code, others_alive());
+					int left = others_alive();
+					/* Going now: our exit status is the command's, the creator's one wakeup. */
+					if (!persist && !left)
+						die(code);
+					status_msg(sock, code, left);
 					sys_n(__NR_close, sock, 0, 0, 0);
 					sock = -1;
 				}

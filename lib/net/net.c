@@ -218,9 +218,9 @@ static bool gone(int r)
 }
 
 /* Remove the proxy entries of the first nproxies addresses, the host routes
- * of the first nroutes, then the veth. A rolled-back setup passes what it
- * made, so it never removes an entry another jail owns. */
-static int remove_upto(const struct net_jail *j, size_t nroutes, size_t nproxies, struct jail_err *e)
+ * of the first nroutes, then the veth (unless link is false). A rolled-back
+ * setup passes what it made, so it never removes an entry another jail owns. */
+static int remove_upto(const struct net_jail *j, size_t nroutes, size_t nproxies, bool link, struct jail_err *e)
 {
 	struct jail_err first = {0}, tmp = {0};
 	struct nl_sock *hs = NULL;
@@ -245,7 +245,7 @@ static int remove_upto(const struct net_jail *j, size_t nroutes, size_t nproxies
 		if (r < 0 && !gone(r) && !first.code)
 			first = tmp;
 	}
-	r = nl_link_del(hs, j->host_if, &tmp);
+	r = link ? nl_link_del(hs, j->host_if, &tmp) : 0;
 	if (r < 0 && !gone(r) && !first.code)
 		first = tmp;
 	nl_close(hs);
@@ -287,7 +287,32 @@ int net_jail_setup(const struct net_jail *j, struct jail_err *e)
 		r = host_sysctls(j, e);
 	socks_close(&s);
 	if (r < 0)
-		remove_upto(j, nroutes, nproxies, NULL);
+		remove_upto(j, nroutes, nproxies, true, NULL);
+	return r;
+}
+
+int net_jail_release(const struct net_jail *j, struct jail_err *e)
+{
+	if (!j->host_if || !netaddr_ifname_valid(j->host_if) || j->naddrs > NET_JAIL_MAX_ADDRS ||
+	    (j->naddrs && !j->addrs))
+		return check(j, e);
+	return remove_upto(j, j->naddrs, j->naddrs, false, e);
+}
+
+int net_ifname_free(char *name, size_t len, struct jail_err *e)
+{
+	struct nl_sock *hs = NULL;
+	size_t base = strlen(name);
+	int r = nl_open(&hs, e);
+
+	/* A jail gone a moment ago may still have its end here, until the kernel has taken its namespace. */
+	for (int k = 1; r == 0 && nl_link_index(hs, name, NULL) > 0; k++) {
+		if (k > 9 || base + 3 > len || base + 3 > IF_NAMESIZE)
+			r = jail_err_set(e, -EEXIST, "%.*s: interface exists", (int)base, name);
+		else
+			snprintf(name + base, len - base, "-%d", k);
+	}
+	nl_close(hs);
 	return r;
 }
 
@@ -296,7 +321,7 @@ int net_jail_teardown(const struct net_jail *j, struct jail_err *e)
 	if (!j->host_if || !netaddr_ifname_valid(j->host_if) || j->naddrs > NET_JAIL_MAX_ADDRS ||
 	    (j->naddrs && !j->addrs))
 		return check(j, e);
-	return remove_upto(j, j->naddrs, j->naddrs, e);
+	return remove_upto(j, j->naddrs, j->naddrs, true, e);
 }
 
 /* --- vnet conveniences ----------------------------------------------------- */

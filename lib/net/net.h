@@ -50,6 +50,21 @@ int net_jail_setup(const struct net_jail *j, struct jail_err *e);
  */
 int net_jail_teardown(const struct net_jail *j, struct jail_err *e);
 
+/*
+ * The same when the jail's network namespace is going (its init has
+ * ended): the proxy entries and host routes go now, so that the addresses
+ * are free at once; the veth is not deleted here, which costs a few RCU
+ * grace periods (20 ms): it goes with the jail's namespace, which the
+ * kernel tears down after the last of its users, in the background.
+ */
+int net_jail_release(const struct net_jail *j, struct jail_err *e);
+/*
+ * The host end's name, made free: an interface so named that is still
+ * there (a jail's going with its namespace) leaves name with "-1".."-9"
+ * appended, the first that is free.
+ */
+int net_ifname_free(char *name, size_t len, struct jail_err *e);
+
 /* --- vnet jails (own stack) -------------------------------------------- */
 
 /*

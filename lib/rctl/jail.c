@@ -129,6 +129,19 @@ int rctl_jail_rlimits(const struct rctl_jail *j, struct rlimit out[RLIM_NLIMITS]
 	return 0;
 }
 
+bool rctl_jail_unlimited(const struct rctl_jail *j)
+{
+	struct rctl_rules v;
+	struct jail_err e = {0};
+	bool none;
+
+	if (rctl_jail_rules(j->reg->dir, j->name, j->p, &v, &e) < 0)
+		return false;
+	none = v.n == 0;
+	rctl_rules_free(&v);
+	return none;
+}
+
 void rctl_jail_release(const struct rctl_jail *j)
 {
 	rctl_watch_stop(j->reg, j->jid);

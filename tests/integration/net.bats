@@ -219,6 +219,8 @@ innet() {
 		"$JAIL" -q -c name=a path="$ROOT" ip4.addr=192.0.2.27 ip6.addr=2001:db8::27 interface=lan0 persist
 		"$JAIL" -q -c name=b path="$ROOT" ip4.addr=192.0.2.28 command=/bin/true
 		"$JAIL" -q -r a
+		# The veths go with the jails network namespaces, which the kernel tears down in the background.
+		for i in $(seq 50); do [ "$(ip -o link | wc -l)" = "$before_links" ] && break; sleep 0.1; done
 		echo "$before_links $(ip -o link | wc -l)"
 		echo "$before_routes $(ip route | wc -l)"
 		ip neigh show proxy | wc -l

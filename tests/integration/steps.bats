@@ -28,9 +28,13 @@ no_residue() {
 }
 
 # Run a script in a fresh network namespace holding 198.51.100.1 on lo.
+# links_gone: no interface but lo, once the kernel has torn down the network
+# namespaces of jails that ended (their veths go with them, in the background).
 innet() {
 	unshare -n env JAIL="$JAIL" ROOT="$ROOT" JAIL_STATEDIR="$JAIL_STATEDIR" bash -c \
-		'ip link set lo up; ip addr add 198.51.100.1/32 dev lo; '"$1"
+		'links_gone() { for i in $(seq 50); do ip -o link | grep -qv ": lo:" || return 0; sleep 0.1; done
+			ip -o link | grep -v ": lo:"; return 1; }
+		ip link set lo up; ip addr add 198.51.100.1/32 dev lo; '"$1"
 }
 
 HOOKS='exec.prepare=true exec.prestart=true exec.created=true exec.start=/bin/true exec.poststart=true'
@@ -53,7 +57,7 @@ HOOKS+=' exec.prestop=true exec.stop=/bin/true exec.poststop=true exec.release=t
 	steps=$("$JAIL" --steps | awk '$1 == "create" || $1 == "init" { print $2 }')
 	for step in $steps; do
 		run innet "JAIL_FAULT=$step \"\$JAIL\" -c name=ft path=\"\$ROOT\" ip4.addr=192.0.2.50 $HOOKS command=/bin/true
-			s=\$?; ip -o link | grep -v ': lo:' && exit 99; exit \$s"
+			s=\$?; links_gone || exit 99; exit \$s"
 		[ "$status" -eq 1 ] || { echo "$step: status $status: $output"; return 1; }
 		[ "$output" = "jail: ft: $step: injected failure (JAIL_FAULT)" ] || { echo "$step: $output"; return 1; }
 		no_residue || { echo "after $step"; return 1; }
@@ -69,7 +73,7 @@ HOOKS+=' exec.prestop=true exec.stop=/bin/true exec.poststop=true exec.release=t
 		run innet "\"\$JAIL\" -q -c name=ft path=\"\$ROOT\" ip4.addr=192.0.2.50 persist $HOOKS || exit 98
 			JAIL_FAULT=$step \"\$JAIL\" -r ft; s=\$?
 			\"\$JAIL\" -q -r ft 2>/dev/null
-			ip -o link | grep -v ': lo:' && exit 99; exit \$s"
+			links_gone || exit 99; exit \$s"
 		[ "$status" -eq 1 ] || { echo "$step: status $status: $output"; return 1; }
 		[ "$output" = "jail: ft: $step: injected failure (JAIL_FAULT)" ] || { echo "$step: $output"; return 1; }
 		no_residue || { echo "after $step"; return 1; }
