@@ -65,7 +65,8 @@ void jail_registry_unlock(struct jail_registry *r);
  * then named(st, arg) (if not NULL) fills in what depends on the name, and
  * the state is written.
  */
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid,
+			  const struct jail_params *p,
 			  int (*named)(struct jail_state *st, void *arg, struct jail_err *e), void *arg,
 			  struct jail_err *e);
 /* Rewrite the state file of st->jid atomically, with p as the jail's parameters. */

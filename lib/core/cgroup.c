@@ -389,7 +389,6 @@ int jail_cgroup_make(struct jail_cgroup *cg, enum jail_cgroup_class which, struc
 	return 0;
 }
 
-
 int jail_cgroup_v2_fd(const struct jail_cgroup *cg, enum jail_cgroup_class which)
 {
 	for (int i = 0; i < cg->n; i++)
@@ -628,8 +627,8 @@ int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 	return ret;
 }
 
-int jail_cgroup_open_self_join(const struct jail_cgroup *cg, enum jail_cgroup_class which, bool v2, int *fds, int max,
-			       struct jail_err *e)
+int jail_cgroup_open_self_join(const struct jail_cgroup *cg, enum jail_cgroup_class which, bool v2, int *fds,
+			       int max, struct jail_err *e)
 {
 	int n = 0;
 

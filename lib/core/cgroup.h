@@ -58,8 +58,8 @@ int jail_cgroup_make(struct jail_cgroup *cg, enum jail_cgroup_class which, struc
  * grace period, so joining this way takes microseconds instead of
  * milliseconds. Returns the number of fds.
  */
-int jail_cgroup_open_self_join(const struct jail_cgroup *cg, enum jail_cgroup_class which, bool v2, int *fds, int max,
-			       struct jail_err *e);
+int jail_cgroup_open_self_join(const struct jail_cgroup *cg, enum jail_cgroup_class which, bool v2, int *fds,
+			       int max, struct jail_err *e);
 /* Write "0" to each fd and close them all. */
 int jail_cgroup_join_self(int *fds, int n, struct jail_err *e);
 /* An O_PATH fd of the v2 directory (of class which) for clone3(CLONE_INTO_CGROUP), or -ENOENT. */

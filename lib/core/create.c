@@ -51,7 +51,8 @@ static int check_live_jails(struct jail_create *c, struct jail_err *e)
 	if (!c->plan.net_shared)
 		ret = jail_index_check_addrs(&c->reg, c->plan.addrs, c->plan.naddrs, e);
 	if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner)
-		ret = jail_index_pick_range(&c->reg, jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path),
+		ret = jail_index_pick_range(&c->reg,
+					    jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path),
 					    c->st.user_slots, &c->st.user_base, e);
 	else if (ret == 0 && c->st.user_base)
 		ret = jail_index_check_range(&c->reg, c->st.user_base, c->st.user_slots, c->plan.path, e);
@@ -93,7 +94,8 @@ static int step_registry(void *ctx, struct jail_err *e)
 	if (jail_params_isset(p, JP_NAME))
 		snprintf(c->st.name, sizeof(c->st.name), "%s", jail_params_str(p, JP_NAME));
 	if (jail_params_isset(p, JP_CGROUP_PARENT))
-		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s", jail_params_str(p, JP_CGROUP_PARENT));
+		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s",
+			 jail_params_str(p, JP_CGROUP_PARENT));
 	/* The hierarchies, found before the lock is taken; the leaf follows the name. */
 	ret = jail_cgroup_paths(&c->st.cg, c->st.cg_parent[0] ? c->st.cg_parent : NULL, NULL, e);
 	if (ret == 0)
@@ -103,9 +105,9 @@ static int step_registry(void *ctx, struct jail_err *e)
 	ret = check_live_jails(c, e);
 	c->st.host_netns = net_netns_self();
 	if (ret == 0)
-		ret = jail_registry_reserve(&c->reg, &c->st,
-					    jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, p,
-					    name_cgroups, c, e);
+		ret = jail_registry_reserve(
+			&c->reg, &c->st, jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0,
+			p, name_cgroups, c, e);
 	if (ret == 0 && (ret = jail_index_claim(&c->reg, &c->st, p, e)) < 0) {
 		jail_index_release(&c->reg, &c->st, p);
 		jail_registry_remove(&c->reg, &c->st);
@@ -162,7 +164,8 @@ static int step_cgroup_late(void *ctx, struct jail_err *e)
 	if (!nested(c)) {
 		ret = jail_cgroup_make(&c->st.cg, JAIL_CG_LATE, e);
 		if (ret == 0)
-			n = ret = jail_cgroup_open_self_join(&c->st.cg, JAIL_CG_LATE, false, fds, JAIL_CGROUP_MAX, e);
+			n = ret = jail_cgroup_open_self_join(&c->st.cg, JAIL_CG_LATE, false, fds,
+							     JAIL_CGROUP_MAX, e);
 	}
 	if (ret >= 0 && jail_msg_send_fds(c->init.sock, 'c', fds, n) < 0) {
 		ret = jail_err_sys(e, -errno, "the jail's cgroups");
@@ -228,8 +231,8 @@ static int step_userns(void *ctx, struct jail_err *e)
 	static const char *const ns[] = {"user", "net", "uts", "ipc"};
 	struct jail_create *c = ctx;
 	const struct jail_plan *pl = &c->plan;
-	unsigned long long flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
-				   (pl->new_net ? CLONE_NEWNET : 0);
+	unsigned long long flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) |
+				   (pl->new_ipc ? CLONE_NEWIPC : 0) | (pl->new_net ? CLONE_NEWNET : 0);
 	uid_t owner = c->st.user_base ? (uid_t)jail_range_owner((uint32_t)c->st.user_base) : 0;
 	int r = jail_holder_start(&c->holder, flags, owner, jail_params_int(&pl->params, JP_CHILDREN_MAX),
 				  jail_range_extent() < 4294967295ULL, e);

@@ -24,8 +24,8 @@ struct jail_create {
 	struct jail_registry reg;
 	struct jail_state st;	   /* the registry record; its params stay empty: the plan's are written */
 	struct jail_holder holder; /* makes the jail's user namespace and the ones it owns */
-	int nsfd[4];		  /* the jail's user, net, uts and ipc namespaces */
-	int idmap;		  /* thin: a user namespace showing the base as the jail's, or -1 */
+	int nsfd[4];		   /* the jail's user, net, uts and ipc namespaces */
+	int idmap;		   /* thin: a user namespace showing the base as the jail's, or -1 */
 	struct jail_init_args init_args;
 	struct jail_spawn init;
 	bool masked; /* the relay's signals are blocked (init_args.sigmask is the caller's mask) */

@@ -59,7 +59,8 @@ static int holder_fn(void *arg)
 	sys_raw(SYS_close_range, h->peer + 1, ~0U, 0, 0);
 	sys_raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
 	/* Host root no more: the namespaces are the owner's (holder.h). Ours only, not the creator's: raw calls. */
-	if (h->owner && ((r = sys_raw(SYS_setgroups, 0, 0, 0, 0)) < 0 || (r = sys_raw(SYS_setresgid, h->owner, h->owner, h->owner, 0)) < 0 ||
+	if (h->owner && ((r = sys_raw(SYS_setgroups, 0, 0, 0, 0)) < 0 ||
+			 (r = sys_raw(SYS_setresgid, h->owner, h->owner, h->owner, 0)) < 0 ||
 			 (r = sys_raw(SYS_setresuid, h->owner, h->owner, h->owner, 0)) < 0)) {
 		say(h, H_OWNER, r);
 		return 1;
@@ -96,8 +97,8 @@ static int holder_fn(void *arg)
 	return a.step != H_OK;
 }
 
-int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t owner, long children_max, bool ro_ok,
-		      struct jail_err *e)
+int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t owner, long children_max,
+		      bool ro_ok, struct jail_err *e)
 {
 	int sv[2];
 	long pid;
@@ -109,17 +110,20 @@ int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t own
 		return jail_err_sys(e, -errno, "socketpair");
 	h->sock = sv[0];
 	h->peer = sv[1];
-	h->stack = mmap(NULL, HOLDER_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	h->stack = mmap(NULL, HOLDER_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+			-1, 0);
 	if (h->stack == MAP_FAILED) {
 		h->stack = NULL;
 		jail_holder_reap(h);
 		return jail_err_sys(e, -errno, "the holder's stack");
 	}
 	struct args *a = h->stack;
-	*a = (struct args){.peer = h->peer, .parent = (int)getpid(), .ro_ok = ro_ok, .owner = owner, .flags = flags};
+	*a = (struct args){
+		.peer = h->peer, .parent = (int)getpid(), .ro_ok = ro_ok, .owner = owner, .flags = flags};
 	snprintf(a->limit, sizeof(a->limit), "%s", h->limit);
 	/* glibc's clone: the child runs holder_fn on its stack and exits with its value. */
-	pid = clone(holder_fn, (char *)h->stack + HOLDER_STACK, CLONE_VM | CLONE_PIDFD | SIGCHLD, a, &h->pidfd);
+	pid = clone(holder_fn, (char *)h->stack + HOLDER_STACK, CLONE_VM | CLONE_PIDFD | SIGCHLD, a,
+		    &h->pidfd);
 	if (pid < 0) {
 		int r = -errno;
 		jail_holder_reap(h);

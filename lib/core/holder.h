@@ -27,22 +27,25 @@
 struct jail_holder {
 	pid_t pid;
 	int pidfd;
-	int sock;    /* the creator's end */
-	int peer;    /* the holder's end, until it is cloned (it keeps its own copy) */
+	int sock; /* the creator's end */
+	int peer; /* the holder's end, until it is cloned (it keeps its own copy) */
 	void *stack;
 	char limit[24]; /* what user.max_user_namespaces gets */
 	bool ro_ok;	/* a read-only /proc/sys is no error (in a jail: the parent's limit holds) */
 	bool made;	/* its namespaces exist (jail_holder_made said so) */
 };
 
-#define JAIL_HOLDER_INIT {.pid = 0, .pidfd = -1, .sock = -1, .peer = -1, .stack = NULL, .made = false}
+#define JAIL_HOLDER_INIT                                                                    \
+	{                                                                                   \
+		.pid = 0, .pidfd = -1, .sock = -1, .peer = -1, .stack = NULL, .made = false \
+	}
 
 /*
  * Clone it: as owner (0: stay host root) it unshares flags (CLONE_NEWUSER
  * and the namespaces it owns), then waits for jail_holder_go.
  */
-int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t owner, long children_max, bool ro_ok,
-		      struct jail_err *e);
+int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t owner, long children_max,
+		      bool ro_ok, struct jail_err *e);
 /* Its namespaces are made (their fds may be opened and the maps written), or why not. */
 int jail_holder_made(struct jail_holder *h, struct jail_err *e);
 /* The maps are written: go on. */

@@ -271,13 +271,12 @@ static int step_jinit(void *arg, struct jail_err *e)
 
 /* jinit's memfd is made while the init is still host root: the jail may run it, not read or trace it. */
 const struct jail_step jail_init_steps[] = {
-	{"session", step_session, NULL, 0}, {"enter", step_enter, NULL, 0},
-	{"root", step_root, NULL, 0},	    {"jinit", step_jinit, NULL, 0},
-	{"cgroups", step_cgroups, NULL, 0}, {"userns", step_userns, NULL, 0},
-	{"mntns", step_mntns, NULL, 0},	    {"uts", step_uts, NULL, 0},
+	{"session", step_session, NULL, 0},   {"enter", step_enter, NULL, 0},
+	{"root", step_root, NULL, 0},	      {"jinit", step_jinit, NULL, 0},
+	{"cgroups", step_cgroups, NULL, 0},   {"userns", step_userns, NULL, 0},
+	{"mntns", step_mntns, NULL, 0},	      {"uts", step_uts, NULL, 0},
 	{"loopback", step_loopback, NULL, 0}, {"pty", step_pty, NULL, 0},
-	{"cgroupns", step_cgroupns, NULL, 0},
-	{"priv", step_priv, NULL, 0},
+	{"cgroupns", step_cgroupns, NULL, 0}, {"priv", step_priv, NULL, 0},
 };
 const size_t jail_init_nsteps = ARRAY_SIZE(jail_init_steps);
 
@@ -312,7 +311,8 @@ static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 
 	if (!pl->exec.argv)
 		return 0;
-	stack = mmap(NULL, COMMAND_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	stack = mmap(NULL, COMMAND_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1,
+		     0);
 	if (stack == MAP_FAILED)
 		return jail_err_sys(e, -errno, "the command's stack");
 	cmd = clone(command_child, (char *)stack + COMMAND_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, c);

@@ -40,7 +40,8 @@ static void range_key(char *out, size_t len, uint64_t block)
 
 static void addr_key(char *out, size_t len, const struct netaddr *a)
 {
-	size_t n = a->family == AF_INET ? 4 : 16, o = (size_t)snprintf(out, len, "a.%d.", a->family == AF_INET ? 4 : 6);
+	size_t n = a->family == AF_INET ? 4 : 16,
+	       o = (size_t)snprintf(out, len, "a.%d.", a->family == AF_INET ? 4 : 6);
 
 	for (size_t i = 0; i < n && o + 3 <= len; i++)
 		o += (size_t)snprintf(out + o, len - o, "%02x", a->u.bytes[i]);
@@ -83,7 +84,8 @@ static int claim(struct jail_registry *r, const char *key, int jid, struct jail_
 
 static bool overlap(unsigned long long a, unsigned an, unsigned long long b, unsigned bn)
 {
-	return a < b + (unsigned long long)bn * JAIL_RANGE_SIZE && b < a + (unsigned long long)an * JAIL_RANGE_SIZE;
+	return a < b + (unsigned long long)bn * JAIL_RANGE_SIZE &&
+	       b < a + (unsigned long long)an * JAIL_RANGE_SIZE;
 }
 
 static const char *path_of(const struct jail_state *st)
@@ -149,8 +151,8 @@ int jail_index_check_addrs(struct jail_registry *r, const struct netaddr *a, int
 		if (live_holder(r, holder(r, key), &st) < 0)
 			continue;
 		ret = jail_err_set(e, -EADDRINUSE, "%s: %s: address already in use by jail \"%s\"",
-				   a[i].family == AF_INET ? "ip4.addr" : "ip6.addr", netaddr_str(&a[i], true, buf, sizeof(buf)),
-				   st.name);
+				   a[i].family == AF_INET ? "ip4.addr" : "ip6.addr",
+				   netaddr_str(&a[i], true, buf, sizeof(buf)), st.name);
 		jail_state_free(&st);
 	}
 	return ret;
@@ -169,10 +171,13 @@ int jail_index_check_range(struct jail_registry *r, unsigned long long base, uns
 			continue;
 		/* Jails on one root share its range. */
 		if (strcmp(path_of(&st), path) != 0 && overlap(base, slots, st.user_base, st.user_slots))
-			ret = jail_err_set(e, -EBUSY, "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
-					   "give one of them another range (mkjail shift)",
-					   st.user_base, st.user_base + (unsigned long long)st.user_slots * JAIL_RANGE_SIZE - 1,
-					   st.name);
+			ret = jail_err_set(
+				e, -EBUSY,
+				"user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
+				"give one of them another range (mkjail shift)",
+				st.user_base,
+				st.user_base + (unsigned long long)st.user_slots * JAIL_RANGE_SIZE - 1,
+				st.name);
 		jail_state_free(&st);
 	}
 	return ret;
@@ -223,7 +228,8 @@ int jail_index_claim(struct jail_registry *r, const struct jail_state *st, const
 		struct jail_state other;
 		addr_key(key, sizeof(key), &a[i]);
 		if (live_holder(r, holder(r, key), &other) == 0) {
-			jail_state_free(&other); /* a child jail on its parent's address: the first keeps it */
+			jail_state_free(
+				&other); /* a child jail on its parent's address: the first keeps it */
 			continue;
 		}
 		ret = claim(r, key, st->jid, e);

@@ -245,8 +245,10 @@ bool jail_registry_sweep(struct jail_registry *r, const char *name)
 	return true;
 }
 
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
-			  int (*named)(struct jail_state *st, void *arg, struct jail_err *e), void *arg, struct jail_err *e)
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid,
+			  const struct jail_params *p,
+			  int (*named)(struct jail_state *st, void *arg, struct jail_err *e), void *arg,
+			  struct jail_err *e)
 {
 	char link[300], target[32];
 	int jid = want_jid;

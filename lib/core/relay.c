@@ -53,7 +53,9 @@ static void handle_msg(struct jail_relay *rl, int *cmdfd)
 		rl->sock = -1;
 		return;
 	}
-	JAIL_TMARK("relay", m.type == JAIL_MSG_STARTED ? "started" : m.type == JAIL_MSG_STATUS ? "status" : "msg");
+	JAIL_TMARK("relay", m.type == JAIL_MSG_STARTED	? "started"
+			    : m.type == JAIL_MSG_STATUS ? "status"
+							: "msg");
 	if (m.type == JAIL_MSG_STARTED && pid > 0 && *cmdfd < 0) {
 		*cmdfd = sys_pidfd_open(pid, 0);
 	} else if (m.type == JAIL_MSG_ERROR && !rl->failed) {

@@ -154,7 +154,8 @@ static uint64_t hash_rules(uint64_t h, const struct jail_rules *r)
 		const struct jail_rule *x = &r->v[i];
 		h = mix(mix(mix(h, (uint64_t)x->nr), x->action), x->nargs);
 		for (unsigned k = 0; k < x->nargs && k < JAIL_RULE_CMPS; k++)
-			h = mix(mix(mix(mix(h, x->cmp[k].arg), (uint64_t)x->cmp[k].op), x->cmp[k].mask), x->cmp[k].datum);
+			h = mix(mix(mix(mix(h, x->cmp[k].arg), (uint64_t)x->cmp[k].op), x->cmp[k].mask),
+				x->cmp[k].datum);
 	}
 	return mix(h, '|');
 }

@@ -73,7 +73,8 @@ int jail_msg_recv_fds(int sock, char *tag, int *fds, int max)
 {
 	char cbuf[CMSG_SPACE(sizeof(int) * JAIL_CGROUP_MAX)];
 	struct iovec iov = {tag, 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	ssize_t r;
 	int n = 0;
 

@@ -18,8 +18,8 @@ void jail_tmark(const char *table, const char *what)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
-	dprintf(2, "T %ld.%06ld %d %s %s %ld\n", (long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), table, what,
-		(long)(cpu.tv_sec * 1000000 + cpu.tv_nsec / 1000));
+	dprintf(2, "T %ld.%06ld %d %s %s %ld\n", (long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), table,
+		what, (long)(cpu.tv_sec * 1000000 + cpu.tv_nsec / 1000));
 }
 #endif
 

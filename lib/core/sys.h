@@ -93,7 +93,10 @@ static inline long sys_raw(long n, long a, long b, long c, long d)
 #if defined(__x86_64__)
 	long r;
 	register long r10 __asm__("r10") = d;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
+			 : "rcx", "r11", "memory");
 	return r;
 #elif defined(__aarch64__)
 	register long x8 __asm__("x8") = n;

@@ -106,7 +106,8 @@ int proc_ns_open(pid_t pid, const char *ns)
 	return fd < 0 ? -errno : fd;
 }
 
-int write_file_atomic(int dirfd, const char *name, const char *tmp, const char *text, mode_t mode, struct stat *sb)
+int write_file_atomic(int dirfd, const char *name, const char *tmp, const char *text, mode_t mode,
+		      struct stat *sb)
 {
 	char proc[64];
 	int fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode), ret, linked = 0;

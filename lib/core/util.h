@@ -18,7 +18,8 @@ ssize_t read_file_at(int dirfd, const char *name, char *buf, size_t max);
  * complete; replacing an existing file goes through tmp, renamed over it).
  * *sb (if not NULL) gets the new file's stat after it is in place.
  */
-int write_file_atomic(int dirfd, const char *name, const char *tmp, const char *text, mode_t mode, struct stat *sb);
+int write_file_atomic(int dirfd, const char *name, const char *tmp, const char *text, mode_t mode,
+		      struct stat *sb);
 /* The start time of a process (field 22 of /proc/PID/stat), 0 if gone. */
 unsigned long long proc_starttime(pid_t pid);
 /* The same, read from the proc directory procfd (a jail's /proc: pids of its namespace). */

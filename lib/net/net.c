@@ -220,7 +220,8 @@ static bool gone(int r)
 /* Remove the proxy entries of the first nproxies addresses, the host routes
  * of the first nroutes, then the veth (unless link is false). A rolled-back
  * setup passes what it made, so it never removes an entry another jail owns. */
-static int remove_upto(const struct net_jail *j, size_t nroutes, size_t nproxies, bool link, struct jail_err *e)
+static int remove_upto(const struct net_jail *j, size_t nroutes, size_t nproxies, bool link,
+		       struct jail_err *e)
 {
 	struct jail_err first = {0}, tmp = {0};
 	struct nl_sock *hs = NULL;

@@ -83,5 +83,5 @@ at() { grep -n -m1 -x "$1" log | cut -d: -f1; }
 	grep -qx 'jail: d: skipped' <<<"$output"
 	for j in c e f g; do grep -qx "$j: created" <<<"$output" || { echo "$j: $output"; return 1; }; done
 	[ "$(most)" -le 3 ]
-	! grep -q "^in b \|^in d " log
+	[ -z "$(grep "^in b \|^in d " log)" ]
 }
