@@ -19,6 +19,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "container.h"
 #include "create.h"
 #include "hooks.h"
 #include "init.h"
@@ -75,22 +76,28 @@ static int check_live_jails(struct jail_create *c, struct jail_err *e)
 	unsigned long long *used = calloc((size_t)(n > 0 ? n : 1), sizeof(*used));
 	int nused = 0;
 
+	/* A container with a user namespace of its own: the engine chose its ids (a pod's containers share them). */
+	const struct jail_container *ct = c->plan.ctr;
+	bool own_map = ct && ct->cfg->linux_.ns[OCI_NS_USER].present;
+
 	if (!other || !used)
 		ret = jail_err_set(e, -ENOMEM, "out of memory");
 	c->st.user_base = want->mode == JAIL_RANGE_IDENTITY ? 0 : want->base;
+	if (own_map)
+		c->st.user_base = jail_container_hostid(ct, 0, 0, false);
 	for (int k = 0; k < n && ret == 0; k++) {
 		struct jail_state st;
 		if (jail_registry_load(&c->reg, jids[k], &st, NULL) < 0)
 			continue;
 		if (jail_state_status(&st) != JAIL_DYING) {
 			ret = address_clash(c, &st, other, e);
-			if (ret == 0)
+			if (ret == 0 && !own_map)
 				ret = range_clash(c, &st, c->st.user_base, e);
 			used[nused++] = st.user_base;
 		}
 		jail_state_free(&st);
 	}
-	if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner) {
+	if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner && !own_map) {
 		uint32_t pool, count, slot = jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path);
 		bool taken = true;
 		jail_range_pool(&pool, &count);
@@ -148,7 +155,16 @@ static int step_cgroup(void *ctx, struct jail_err *e)
 	int ret;
 
 	jail_cgroup_leaf(c->st.cg_leaf, sizeof(c->st.cg_leaf), c->reg.dir, c->st.name);
-	if (parent)
+	/* A container's linux.cgroupsPath, exactly: its last component is the leaf. */
+	if (c->plan.ctr && c->plan.ctr->cfg->linux_.cgroups_path.path) {
+		const struct oci_cgroups_path *cp = &c->plan.ctr->cfg->linux_.cgroups_path;
+		const char *slash = strrchr(cp->path, '/');
+		snprintf(c->st.cg_leaf, sizeof(c->st.cg_leaf), "%s", slash ? slash + 1 : cp->path);
+		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s%.*s", cp->relative ? "./" : "/",
+			 slash ? (int)(slash - cp->path) : 0, cp->path);
+		parent = c->st.cg_parent[0] ? c->st.cg_parent : NULL;
+	}
+	if (parent && parent != c->st.cg_parent)
 		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s", parent);
 	ret = jail_cgroup_paths(&c->st.cg, parent, c->st.cg_leaf, e);
 	if (ret == 0)
@@ -167,6 +183,16 @@ static void undo_cgroup(void *ctx)
 	struct jail_create *c = ctx;
 
 	jail_cgroup_destroy(&c->st.cg, NULL);
+}
+
+/* A container's linux.resources, written into its cgroups before anything runs there. */
+static int step_resources(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+
+	if (!c->plan.ctr || !c->plan.ctr->cfg->linux_.res.set)
+		return 0;
+	return oci_cgroup_apply(&c->st.cg, &c->plan.ctr->cfg->linux_.res, e);
 }
 
 static int run_hooks(struct jail_create *c, enum jail_param_id id, int *status, struct jail_err *e)
@@ -202,6 +228,15 @@ static void __attribute__((noreturn)) holder_child(void *arg, int sock)
 
 	if (read(sock, &go, 1) != 1)
 		_exit(1);
+	/* A container joining a user namespace by path: the namespaces it owns are made in that one. */
+	if (c->plan.ctr && c->plan.ctr->nsfd[OCI_NS_USER] >= 0) {
+		const struct jail_plan *pl = &c->plan;
+		int flags = (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) | (pl->new_net ? CLONE_NEWNET : 0);
+		if (setns(pl->ctr->nsfd[OCI_NS_USER], CLONE_NEWUSER) < 0 || (flags && unshare(flags) < 0)) {
+			jail_err_sys(&e, -errno, "linux.namespaces: user: joining %s", pl->ctr->cfg->linux_.ns[OCI_NS_USER].path);
+			jail_msg_fail(sock, &e, 1);
+		}
+	}
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 		jail_err_sys(&e, -errno, "becoming root of the jail's user namespace");
 		jail_msg_fail(sock, &e, 1);
@@ -246,6 +281,8 @@ static int step_userns(void *ctx, struct jail_err *e)
 		.arg = c,
 	};
 
+	if (pl->ctr && pl->ctr->nsfd[OCI_NS_USER] >= 0)
+		so.clone_flags = 0; /* the holder joins it and makes the rest there */
 	return jail_spawn_start(&so, &c->holder, e);
 }
 
@@ -291,25 +328,55 @@ static int idmap_userns(struct jail_create *c, struct jail_err *e)
 	return r;
 }
 
+/* A container's own uidMappings and gidMappings, or the jail's range. */
+static int write_ctr_maps(struct jail_create *c, struct jail_err *e)
+{
+	char dir[64], map[4096];
+	int r;
+
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)c->holder.pid);
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return jail_err_sys(e, -errno, "%s", dir);
+	jail_container_map(c->plan.ctr, (uint32_t)c->st.user_base, false, map, sizeof(map));
+	if ((r = write_file_at(dfd, "uid_map", map)) < 0)
+		return jail_err_sys(e, r, "linux.uidMappings");
+	jail_container_map(c->plan.ctr, (uint32_t)c->st.user_base, true, map, sizeof(map));
+	if ((r = write_file_at(dfd, "gid_map", map)) < 0)
+		return jail_err_sys(e, r, "linux.gidMappings");
+	return 0;
+}
+
 /* The maps, the holder's limits, and fds of the namespaces for the init to join. */
 static int step_maps(void *ctx, struct jail_err *e)
 {
 	static const char *const ns[] = {"user", "net", "uts", "ipc"};
+	static const enum oci_ns ctr_ns[] = {OCI_NS_USER, OCI_NS_NET, OCI_NS_UTS, OCI_NS_IPC};
 	struct jail_create *c = ctx;
+	const struct jail_container *ct = c->plan.ctr;
 	struct jail_range r = c->plan.range;
 	char map[64];
 	int ret;
 
 	r.base = (uint32_t)c->st.user_base;
 	jail_range_map(&r, map, sizeof(map));
-	ret = write_maps(c->holder.pid, map, e);
+	if (ct && ct->nsfd[OCI_NS_USER] >= 0)
+		ret = 0; /* joined by path: mapped already */
+	else if (ct)
+		ret = write_ctr_maps(c, e);
+	else
+		ret = write_maps(c->holder.pid, map, e);
 	if (ret == 0 && write(c->holder.sock, "g", 1) != 1)
 		ret = jail_err_sys(e, -errno, "the jail's user namespace");
 	if (ret == 0)
 		ret = jail_spawn_await(&c->holder, NULL, e);
-	for (size_t i = 0; ret == 0 && i < ARRAY_SIZE(ns); i++)
-		if ((c->nsfd[i] = proc_ns_open(c->holder.pid, ns[i])) < 0)
-			ret = jail_err_sys(e, c->nsfd[i], "the jail's %s namespace", ns[i]);
+	for (size_t i = 0; ret == 0 && i < ARRAY_SIZE(ns); i++) {
+		/* A container's namespace joined by path is that one. */
+		int path = ct ? ct->nsfd[ctr_ns[i]] : -1;
+		c->nsfd[i] = path >= 0 ? fcntl(path, F_DUPFD_CLOEXEC, 3) : proc_ns_open(c->holder.pid, ns[i]);
+		if (c->nsfd[i] < 0)
+			ret = jail_err_sys(e, path >= 0 ? -errno : c->nsfd[i], "the jail's %s namespace", ns[i]);
+	}
 	/* The namespaces live on through our fds; the holder can go. */
 	jail_spawn_kill(&c->holder);
 	if (ret == 0 && c->plan.is_thin && c->plan.base_owner != c->st.user_base)
@@ -329,6 +396,8 @@ static int step_spawn(void *ctx, struct jail_err *e)
 		.child = jail_init_child,
 		.arg = &c->init_args,
 	};
+	const struct jail_container *ct = c->plan.ctr;
+	_cleanup_close_ int own_pidns = -1;
 	int ret;
 
 	/* Signals for the jail wait in the queue until the relay reads them. */
@@ -340,6 +409,7 @@ static int step_spawn(void *ctx, struct jail_err *e)
 		.sigmask = c->init_args.sigmask,
 		.persist = c->plan.persist || c->plan.hooked,
 		.ids = {(uid_t)c->st.user_base, (gid_t)c->st.user_base},
+		.cg = &c->st.cg,
 		.userns = c->nsfd[0],
 		.netns = c->nsfd[1],
 		.utsns = c->nsfd[2],
@@ -348,7 +418,22 @@ static int step_spawn(void *ctx, struct jail_err *e)
 		.discard = c,
 		.discard_len = sizeof(*c),
 	};
-	ret = jail_spawn_start(&so, &c->init, e);
+	if (ct) {
+		c->init_args.ids.uid = jail_container_hostid(ct, (uint32_t)c->st.user_base, 0, false);
+		c->init_args.ids.gid = jail_container_hostid(ct, (uint32_t)c->st.user_base, 0, true);
+	}
+	/* linux.namespaces pid with a path: the init is born in that namespace (not its PID 1). */
+	ret = 0;
+	if (ct && ct->nsfd[OCI_NS_PID] >= 0) {
+		own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pidns < 0 || setns(ct->nsfd[OCI_NS_PID], CLONE_NEWPID) < 0)
+			ret = jail_err_sys(e, -errno, "linux.namespaces: pid: joining %s", ct->cfg->linux_.ns[OCI_NS_PID].path);
+		so.clone_flags &= ~(unsigned long long)CLONE_NEWPID;
+	}
+	if (ret == 0)
+		ret = jail_spawn_start(&so, &c->init, e);
+	if (own_pidns >= 0)
+		setns(own_pidns, CLONE_NEWPID);
 	if (ret < 0) {
 		sigprocmask(SIG_SETMASK, &c->init_args.sigmask, NULL);
 		c->masked = false;
@@ -406,12 +491,72 @@ static void undo_net(void *ctx)
 	c->vnet_up = c->net_up = false;
 }
 
+/*
+ * A container's prestart and createRuntime hooks, on the host, while its
+ * init waits before pivot_root; then the state goes to the init for its
+ * createContainer (and later startContainer) hooks.
+ */
+static int step_oci_hooks(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	const struct jail_container *ct = c->plan.ctr;
+	struct jail_msg m;
+	int r;
+
+	if (!ct || (!ct->pre_pivot_hooks && !ct->start_hooks))
+		return 0;
+	do
+		r = jail_msg_recv(c->init.sock, &m, NULL, NULL);
+	while (r == -ECONNRESET || (r > 0 && m.type != JAIL_MSG_HOOKS && m.type != JAIL_MSG_ERROR));
+	if (r <= 0)
+		return jail_err_set(e, -EIO, "the jail's process died while starting");
+	if (m.type == JAIL_MSG_ERROR) {
+		*e = m.err;
+		return e->code < 0 ? e->code : -EIO;
+	}
+	_cleanup_free_ char *state = jail_container_state(ct, "created", c->init.pid);
+	if (!state)
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	r = oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_PRESTART], OCI_HOOK_PRESTART, state, NULL, NULL, e);
+	if (r == 0)
+		r = oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_CREATE_RUNTIME], OCI_HOOK_CREATE_RUNTIME, state, NULL, NULL, e);
+	if (r == 0 && send(c->init.sock, state, strlen(state), MSG_NOSIGNAL) < 0)
+		r = jail_err_sys(e, -errno, "hooks: the state");
+	return r;
+}
+
 /* The init has built the root and locked itself down (or says why not). */
 static int step_ready(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
 
 	return jail_spawn_await(&c->init, &c->ptmx, e);
+}
+
+/* process.terminal: the pty's master goes to --console-socket. */
+static int step_console(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	const struct jail_container *ct = c->plan.ctr;
+	int r;
+
+	if (!ct || c->ptmx < 0)
+		return 0;
+	r = ct->console ? oci_console_send(ct->console, c->ptmx, ct->id, e) : 0;
+	close(c->ptmx);
+	c->ptmx = -1;
+	return r;
+}
+
+/* The container's state and --pid-file, written before the init may go on (jail-oci's record). */
+static int step_oci_state(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	const struct jail_container *ct = c->plan.ctr;
+
+	if (!ct || !ct->record)
+		return 0;
+	return ct->record(ct->record_arg, c->init.pid, c->st.init_start, c->st.jid, &c->st.cg, e);
 }
 
 static void undo_ready(void *ctx)
@@ -480,13 +625,17 @@ const struct jail_step jail_create_steps[] = {
 	{"registry", step_registry, undo_registry, 0},
 	{"exec.prepare", step_prepare, NULL, 0},
 	{"cgroup", step_cgroup, undo_cgroup, 0},
+	{"oci.resources", step_resources, NULL, 0},
 	{"exec.prestart", step_prestart, NULL, 0},
 	{"userns", step_userns, undo_userns, 0},
 	{"maps", step_maps, NULL, 0},
 	{"spawn", step_spawn, undo_spawn, 0},
 	{"net", step_net, undo_net, 0},
+	{"oci.hooks", step_oci_hooks, NULL, 0},
 	{"ready", step_ready, undo_ready, 0},
+	{"oci.console", step_console, NULL, 0},
 	{"record", step_record, NULL, 0},
+	{"oci.state", step_oci_state, NULL, 0},
 	{"start", step_start, NULL, 0},
 	{"exec.created", step_created, NULL, 0},
 	{"exec.start", step_exec_start, NULL, 0},
@@ -497,6 +646,12 @@ const size_t jail_create_nsteps = ARRAY_SIZE(jail_create_steps);
 
 int jail_create(struct jail_create *c, const struct jail_params *p, const struct jail_run_opts *o,
 		struct jail_err *e)
+{
+	return jail_create_container(c, p, NULL, o, e);
+}
+
+int jail_create_container(struct jail_create *c, const struct jail_params *p, const struct jail_container *ctr,
+			  const struct jail_run_opts *o, struct jail_err *e)
 {
 	int ret;
 
@@ -509,7 +664,7 @@ int jail_create(struct jail_create *c, const struct jail_params *p, const struct
 	c->walk = (struct jail_walk){"create", jail_create_steps, jail_create_nsteps, o, 0};
 	ret = jail_registry_open(&c->reg, e);
 	if (ret == 0)
-		ret = jail_plan_resolve(p, c->reg.dir, o, &c->plan, e);
+		ret = jail_plan_resolve(p, c->reg.dir, o, ctr, &c->plan, e);
 	if (ret < 0) {
 		jail_registry_close(&c->reg);
 		if (jail_params_isset(p, JP_NAME) && e->msg[0])

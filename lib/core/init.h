@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "jail/registry.h"
 #include "root.h"
 
 struct jail_plan;
@@ -23,6 +24,7 @@ struct jail_init_args {
 	struct jail_ids ids; /* jailed root's host uid and gid */
 	int userns, netns, utsns, ipcns; /* the jail's namespaces, to join */
 	int idmap;			 /* thin: the base's idmap user namespace, or -1 */
+	const struct jail_cgroup *cg;	 /* the jail's cgroups */
 	/* memory of the creator the init never touches again (the create path's state) */
 	void *discard;
 	size_t discard_len;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "container.h"
 #include "kernfs.h"
 #include "root.h"
 #include "sys.h"
@@ -250,7 +251,19 @@ static int thin_overlay(const struct jail_root_opts *o, int idmap, struct jail_e
 	return 0;
 }
 
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, struct jail_err *e)
+/* The root mount (detached) through the user namespace userns; a submount that cannot be idmapped keeps its ids. */
+static int jail_root_idmap(int rootfd, const char *path, int userns, struct jail_err *e)
+{
+	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
+
+	if (sys_mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) == 0 ||
+	    sys_mount_setattr(rootfd, "", AT_EMPTY_PATH, &a, sizeof(a)) == 0)
+		return 0;
+	return jail_err_sys(e, -errno, "path '%s': idmapped mount (the root's filesystem must support them)", path);
+}
+
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap,
+		    const struct jail_cgroup *cg, struct jail_err *e)
 {
 	_cleanup_close_ int rootfd = -1, masks = -1;
 	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};
@@ -268,24 +281,37 @@ int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, 
 	rootfd = sys_open_tree(AT_FDCWD, o->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (rootfd < 0)
 		return jail_err_sys(e, -errno, "path '%s': bind", o->path);
+	/* A container's image, owned by host ids 0..65535, shown as its own (container.h). */
+	if (o->ctr && o->idmap && (r = jail_root_idmap(rootfd, o->path, idmap, e)) < 0)
+		return r;
 	if (sys_move_mount(rootfd, "", AT_FDCWD, o->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return jail_err_sys(e, -errno, "path '%s': bind", o->path);
 	/* Device nodes on the jail's own filesystems never work; /dev below is ours. */
 	if (sys_mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
 		return jail_err_sys(e, -errno, "path '%s': nodev", o->path);
-	masks = jail_mask_source(ids, e);
-	if (masks < 0)
-		return masks;
-	if ((r = setup_mounts(rootfd, o, ids, masks, e)) < 0)
-		return r;
-	if (o->devfs && (r = jail_dev_build(rootfd, o->path, ids, o->ipc_new, e)) < 0)
-		return r;
-	if (o->procfs && (r = jail_proc_build(rootfd, o->path, masks, e)) < 0)
-		return r;
-	if ((r = jail_sys_build(rootfd, masks, e)) < 0)
+	if (o->ctr) {
+		r = jail_container_mounts(o->ctr, rootfd, o->path, ids, o->idmap ? idmap : -1, cg, e);
+	} else {
+		masks = jail_mask_source(ids, e);
+		if (masks < 0)
+			return masks;
+		if ((r = setup_mounts(rootfd, o, ids, masks, e)) < 0)
+			return r;
+		if (o->devfs && (r = jail_dev_build(rootfd, o->path, ids, o->ipc_new, e)) < 0)
+			return r;
+		if (o->procfs && (r = jail_proc_build(rootfd, o->path, masks, e)) < 0)
+			return r;
+		r = jail_sys_build(rootfd, masks, e);
+	}
+	if (r < 0)
 		return r;
 	if (fchdir(rootfd) < 0)
 		return jail_err_sys(e, -errno, "chdir %s", o->path);
+	return 0;
+}
+
+int jail_root_pivot(const struct jail_root_opts *o, struct jail_err *e)
+{
 	if (sys_pivot_root(".", ".") < 0)
 		return jail_err_sys(e, -errno, "pivot_root %s", o->path);
 	/* The old root sits on top of the new one: detach it, and the host is gone. */
