@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -70,12 +71,46 @@ static int in_root(int rootfd, const char *path, int flags)
 }
 
 /*
+ * Make a file: as host root, or, through an idmapped mount (where host root
+ * has no id: EOVERFLOW), as the container's root, whose files these are.
+ */
+static int make_as(const struct mctx *m, int parent, const char *name, bool dir, mode_t mode, dev_t dev)
+{
+	for (int round = 0; round < 2; round++) {
+		int r;
+		if (round == 1) {
+			setfsgid(jail_container_hostid(m->ct, m->ids->uid, 0, true));
+			setfsuid(jail_container_hostid(m->ct, m->ids->uid, 0, false));
+		}
+		if (dev || (mode & S_IFMT))
+			r = mknodat(parent, name, mode, dev);
+		else if (dir)
+			r = mkdirat(parent, name, mode);
+		else
+			r = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		int err = errno;
+		if (round == 1) {
+			setfsuid(0);
+			setfsgid(0);
+		}
+		if (r >= 0 && !dir && !dev && !(mode & S_IFMT))
+			close(r);
+		if (r >= 0 || err != EOVERFLOW) {
+			errno = err;
+			return r < 0 ? -1 : 0;
+		}
+	}
+	return -1;
+}
+
+/*
  * Open path inside the root, making what is missing: directories on the
  * way, and the last one a directory (dir) or an empty file. Every step is
  * resolved from the root, so a symlink on the way stays inside it.
  */
-static int mkpath(int rootfd, const char *path, bool dir, struct jail_err *e)
+static int mkpath(const struct mctx *m, const char *path, bool dir, struct jail_err *e)
 {
+	int rootfd = m->rootfd;
 	char buf[PATH_MAX];
 	int fd = in_root(rootfd, path, O_PATH);
 
@@ -104,12 +139,8 @@ static int mkpath(int rootfd, const char *path, bool dir, struct jail_err *e)
 			}
 			if (parent < 0)
 				return jail_err_sys(e, -errno, "%s", path);
-			int r = last && !dir ? openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)
-					     : mkdirat(parent, name, 0755);
-			if (r < 0 && errno != EEXIST)
+			if (make_as(m, parent, name, !last || dir, last && !dir ? 0644 : 0755, 0) < 0 && errno != EEXIST)
 				return jail_err_sys(e, -errno, "%s", path);
-			if (last && !dir && r >= 0)
-				close(r);
 			fd = in_root(rootfd, buf, O_PATH);
 		}
 		if (fd < 0)
@@ -194,21 +225,20 @@ static int configure(struct mctx *m, int fsfd, const struct oci_mount *om, bool 
 static int fs_mount(struct mctx *m, const struct oci_mount *om, const char *field, struct jail_err *e)
 {
 	const char *type = om->type;
-	bool kernel = !strcmp(type, "proc") || !strcmp(type, "sysfs") || !strcmp(type, "mqueue") ||
-		      !strcmp(type, "devpts") || !strcmp(type, "tmpfs");
 	bool owned = !strcmp(type, "tmpfs");
 	_cleanup_close_ int target = -1, fsfd = -1, mnt = -1, top = -1;
 	int r;
 
 	if (om->tmpcopyup)
 		return jail_err_set(e, -EOPNOTSUPP, "%s.options: tmpcopyup: not supported", field);
-	target = mkpath(m->rootfd, om->destination, true, e);
+	target = mkpath(m, om->destination, true, e);
 	if (target < 0)
 		return jail_err_prefix(e, "%s.destination", field);
 	fsfd = sys_fsopen(type, FSOPEN_CLOEXEC);
 	if (fsfd < 0)
 		return jail_err_sys(e, -errno, "%s.type: %s", field, type);
-	if (!kernel && om->source && sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "source", om->source, 0) < 0)
+	/* The source is what mountinfo shows for proc, tmpfs and the like; a device for the rest. */
+	if (om->source && sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "source", om->source, 0) < 0)
 		return jail_err_sys(e, -errno, "%s.source: %s", field, om->source);
 	if ((r = configure(m, fsfd, om, owned, field, e)) < 0)
 		return r;
@@ -276,7 +306,7 @@ static int bind_mount(struct mctx *m, const struct oci_mount *om, const char *fi
 	src = sys_openat2(om->source[0] == '/' ? AT_FDCWD : ct->bundlefd, om->source, &how, sizeof(how));
 	if (src < 0 || fstat(src, &sb) < 0)
 		return jail_err_sys(e, -errno, "%s.source: %s", field, om->source);
-	target = mkpath(m->rootfd, om->destination, S_ISDIR(sb.st_mode), e);
+	target = mkpath(m, om->destination, S_ISDIR(sb.st_mode), e);
 	if (target < 0)
 		return jail_err_prefix(e, "%s.destination", field);
 	tree = sys_open_tree(src, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
@@ -330,7 +360,7 @@ static int cgroup_mount(struct mctx *m, const struct oci_mount *om, const char *
 {
 	bool ro = (om->flags & MS_RDONLY) != 0;
 	unsigned ro_attr = ro ? MOUNT_ATTR_RDONLY : 0;
-	_cleanup_close_ int target = mkpath(m->rootfd, om->destination, true, e);
+	_cleanup_close_ int target = mkpath(m, om->destination, true, e);
 	int r;
 
 	if (target < 0)
@@ -462,7 +492,7 @@ static int devices(struct mctx *m, struct jail_err *e)
 		if (!slash || !slash[1])
 			return jail_err_set(e, -EINVAL, "linux.devices[%zu].path: '%s': not a file path", i, d->path);
 		*slash = '\0';
-		_cleanup_close_ int parent = mkpath(m->rootfd, dir[0] ? dir : "/", true, e);
+		_cleanup_close_ int parent = mkpath(m, dir[0] ? dir : "/", true, e);
 		if (parent < 0)
 			return jail_err_prefix(e, "linux.devices[%zu].path", i);
 		_cleanup_close_ int pdir = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -470,7 +500,7 @@ static int devices(struct mctx *m, struct jail_err *e)
 		if (pdir < 0)
 			return jail_err_sys(e, -errno, "linux.devices[%zu].path: %s", i, d->path);
 		unlinkat(pdir, name, 0);
-		if (mknodat(pdir, name, type | mode, type == S_IFIFO ? 0 : makedev(d->major, d->minor)) < 0 ||
+		if (make_as(m, pdir, name, false, type | mode, type == S_IFIFO ? 0 : makedev(d->major, d->minor)) < 0 ||
 		    fchmodat(pdir, name, mode, 0) < 0 ||
 		    fchownat(pdir, name, jail_container_hostid(m->ct, m->ids->uid, d->has_uid ? d->uid : 0, false),
 			     jail_container_hostid(m->ct, m->ids->uid, d->has_gid ? d->gid : 0, true), AT_SYMLINK_NOFOLLOW) < 0)
@@ -558,7 +588,7 @@ int jail_container_mounts(const struct jail_container *ct, int rootfd, const cha
 	if (r == 0)
 		r = readonly(&m, e);
 	if (r == 0 && c->has_process && c->process.cwd && strcmp(c->process.cwd, "/")) {
-		int fd = mkpath(rootfd, c->process.cwd, true, e);
+		int fd = mkpath(&m, c->process.cwd, true, e);
 		r = fd < 0 ? jail_err_prefix(e, "process.cwd") : 0;
 		if (fd >= 0)
 			close(fd);
@@ -568,7 +598,8 @@ int jail_container_mounts(const struct jail_container *ct, int rootfd, const cha
 		if (sys_mount_setattr(rootfd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
 			r = jail_err_sys(e, -errno, "root.readonly");
 	}
-	if (r == 0 && c->linux_.rootfs_propagation)
+	/* pivot_root refuses a shared root: shared is set after it (jail_container_userns). */
+	if (r == 0 && c->linux_.rootfs_propagation && !(c->linux_.rootfs_propagation & MS_SHARED))
 		r = propagate(rootfd, c->linux_.rootfs_propagation, "linux.rootfsPropagation", e);
 	close(m.masks);
 	return r;

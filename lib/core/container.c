@@ -189,8 +189,9 @@ int jail_container_userns(const struct jail_container *ct, struct jail_err *e)
 		if (r < 0)
 			return jail_err_sys(e, r, "linux.timeOffsets");
 	}
-	/* A new mount namespace of a less privileged user namespace turns shared into slave: shared is set again. */
-	if ((l->rootfs_propagation & MS_SHARED) && ct->nsfd[OCI_NS_MNT] < 0 &&
+	/* A copy of the mount namespace for a less privileged user namespace turns shared into slave and
+	   drops unbindable: the root's propagation is set again in the jail's own. */
+	if (l->rootfs_propagation && ct->nsfd[OCI_NS_MNT] < 0 &&
 	    sys_mount(NULL, "/", NULL, l->rootfs_propagation, NULL) < 0)
 		return jail_err_sys(e, -errno, "linux.rootfsPropagation");
 	return 0;

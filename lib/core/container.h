@@ -48,8 +48,9 @@ struct jail_container {
 	void *record_arg;
 };
 
-/* linux.resources into the container's cgroups, v1 and v2 (lib/oci/cgroup.c). */
-int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r, struct jail_err *e);
+/* linux.resources into the container's cgroups, v1 and v2, with linux.devices allowed (lib/oci/cgroup.c). */
+int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r, const struct oci_device *devs,
+		     size_t ndevs, struct jail_err *e);
 
 /* The host id of a container uid (gid with gid true): the config's map, else base + id. */
 uint32_t jail_container_hostid(const struct jail_container *ct, uint32_t base, uint32_t id, bool gid);

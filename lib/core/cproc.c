@@ -203,6 +203,11 @@ int jail_container_become(const struct jail_container_exec *x, struct jail_err *
 		return jail_err_sys(e, -errno, "linux.personality");
 	if ((r = scheduling(p, e)) < 0)
 		return r;
+	/* The working directory first, as root, before a filter might deny getcwd. */
+	if (chdir(p->cwd && *p->cwd ? p->cwd : "/") < 0)
+		return jail_err_sys(e, -errno, "process.cwd: %s", p->cwd ? p->cwd : "/");
+	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/')
+		return jail_err_set(e, -EPERM, "process.cwd: outside the container");
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return jail_err_sys(e, -errno, "process.noNewPrivileges");
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user changes. */
@@ -212,10 +217,6 @@ int jail_container_become(const struct jail_container_exec *x, struct jail_err *
 		return r;
 	if (filter && p->no_new_privileges && (r = oci_seccomp_load(x->filter, e)) < 0)
 		return jail_err_prefix(e, "linux.seccomp");
-	if (chdir(p->cwd && *p->cwd ? p->cwd : "/") < 0)
-		return jail_err_sys(e, -errno, "process.cwd: %s", p->cwd ? p->cwd : "/");
-	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/')
-		return jail_err_set(e, -EPERM, "process.cwd: outside the container");
 	/* stdio and the preserved fds are the process's; nothing else of ours follows it. */
 	for (int fd = 3; fd < 3 + x->preserve_fds; fd++)
 		fcntl(fd, F_SETFD, 0);

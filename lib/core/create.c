@@ -190,9 +190,11 @@ static int step_resources(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
 
-	if (!c->plan.ctr || !c->plan.ctr->cfg->linux_.res.set)
+	const struct oci_linux *l = c->plan.ctr ? &c->plan.ctr->cfg->linux_ : NULL;
+
+	if (!l || (!l->res.set && !l->n_devices))
 		return 0;
-	return oci_cgroup_apply(&c->st.cg, &c->plan.ctr->cfg->linux_.res, e);
+	return oci_cgroup_apply(&c->st.cg, &l->res, l->devices, l->n_devices, e);
 }
 
 static int run_hooks(struct jail_create *c, enum jail_param_id id, int *status, struct jail_err *e)

@@ -95,6 +95,22 @@ static int put(const char *dir, const char *file, const char *field, struct jail
 	return 0;
 }
 
+/* A limit the kernel may take and ignore (v1 kernel memory on 6.x): read back, refused if not kept. */
+static int put_checked(const char *dir, const char *file, const char *field, long long v, struct jail_err *e)
+{
+	char now[64];
+	int r = put(dir, file, field, e, "%lld", v), fd;
+
+	if (r < 0 || v < 0)
+		return r;
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && read_file_at(fd, file, now, sizeof(now)) > 0 && strtoll(now, NULL, 10) / 4096 != v / 4096)
+		r = jail_err_set(e, -EOPNOTSUPP, "%s: this kernel takes the limit but does not enforce it", field);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
 static int missing(const char *field, const char *ctl, struct jail_err *e)
 {
 	return jail_err_set(e, -EOPNOTSUPP, "%s: the host has no %s controller for the container", field, ctl);
@@ -115,7 +131,8 @@ static void dev_rule(char *buf, size_t len, char type, int64_t ma, int64_t mi, c
 	snprintf(buf, len, "%c %s:%s %s", type, a, b, access);
 }
 
-static int devices(const struct jail_cgroup *cg, const struct oci_resources *r, struct jail_err *e)
+static int devices(const struct jail_cgroup *cg, const struct oci_resources *r, const struct oci_device *devs,
+		   size_t ndevs, struct jail_err *e)
 {
 	static const char *const defaults[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",	"c 1:8 rwm",
 					       "c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm"};
@@ -123,7 +140,7 @@ static int devices(const struct jail_cgroup *cg, const struct oci_resources *r, 
 	char rule[64];
 	int ret;
 
-	if (!d || r->n_devices == 0)
+	if (!d)
 		return 0; /* v2: held by construction, see above */
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct oci_dev_rule *x = &r->devices[i];
@@ -131,9 +148,17 @@ static int devices(const struct jail_cgroup *cg, const struct oci_resources *r, 
 		if ((ret = put(d, x->allow ? "devices.allow" : "devices.deny", F "devices", e, "%s", rule)) < 0)
 			return ret;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
+	for (size_t i = 0; r->n_devices && i < ARRAY_SIZE(defaults); i++)
 		if ((ret = put(d, "devices.allow", F "devices", e, "%s", defaults[i])) < 0)
 			return ret;
+	/* linux.devices are the container's to use, as runc and crun allow them. */
+	for (size_t i = 0; i < ndevs; i++) {
+		if (devs[i].type == 'p')
+			continue;
+		dev_rule(rule, sizeof(rule), devs[i].type == 'b' ? 'b' : 'c', devs[i].major, devs[i].minor, "rwm");
+		if ((ret = put(d, "devices.allow", "linux.devices", e, "%s", rule)) < 0)
+			return ret;
+	}
 	return 0;
 }
 
@@ -175,10 +200,9 @@ static int memory(const struct jail_cgroup *cg, const struct oci_resources *r, s
 	if (ret == 0 && r->memory.swap.set)
 		ret = put(d1, "memory.memsw.limit_in_bytes", F "memory.swap", e, "%lld", (long long)r->memory.swap.v);
 	if (ret == 0 && r->memory.kernel.set)
-		ret = put(d1, "memory.kmem.limit_in_bytes", F "memory.kernel", e, "%lld", (long long)r->memory.kernel.v);
+		ret = put_checked(d1, "memory.kmem.limit_in_bytes", F "memory.kernel", r->memory.kernel.v, e);
 	if (ret == 0 && r->memory.kernel_tcp.set)
-		ret = put(d1, "memory.kmem.tcp.limit_in_bytes", F "memory.kernelTCP", e, "%lld",
-			  (long long)r->memory.kernel_tcp.v);
+		ret = put_checked(d1, "memory.kmem.tcp.limit_in_bytes", F "memory.kernelTCP", r->memory.kernel_tcp.v, e);
 	if (ret == 0 && r->memory.swappiness.set)
 		ret = put(d1, "memory.swappiness", F "memory.swappiness", e, "%llu",
 			  (unsigned long long)r->memory.swappiness.v);
@@ -376,9 +400,10 @@ static int others(const struct jail_cgroup *cg, const struct oci_resources *r, s
 	return ret;
 }
 
-int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r, struct jail_err *e)
+int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r, const struct oci_device *devs,
+		     size_t ndevs, struct jail_err *e)
 {
-	int ret = devices(cg, r, e);
+	int ret = devices(cg, r, devs, ndevs, e);
 
 	if (ret == 0)
 		ret = memory(cg, r, e);

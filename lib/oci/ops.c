@@ -195,8 +195,8 @@ int oci_delete(const struct oci_runtime *rt, const char *id, bool force, struct 
 	struct oci_ctr c;
 	int r = oci_ctr_open(rt, id, true, &c, e);
 
-	/* A created container goes too, as with runc (containerd deletes created tasks so). */
-	if (r == 0 && !force && (c.st.status == OCI_RUNNING || c.st.status == OCI_PAUSED))
+	/* Only a stopped one without --force (runtime.md "delete"; runc also takes a created one). */
+	if (r == 0 && !force && c.st.status != OCI_STOPPED)
 		r = jail_err_set(e, -EBUSY, "cannot delete container %s: it is %s (use --force)", id,
 				 oci_status_name(c.st.status));
 	if (r < 0)
@@ -263,8 +263,14 @@ int oci_update(const struct oci_runtime *rt, const char *id, const struct oci_re
 
 	if (r == 0 && (c.st.status == OCI_STOPPED || !c.has_jail))
 		r = jail_err_set(e, -ESRCH, "cannot update container %s: it is stopped", id);
-	if (r == 0)
-		r = oci_cgroup_apply(&c.js.cg, res, e);
+	if (r == 0) {
+		/* linux.devices stay allowed whatever new device rules say. */
+		struct oci_config cfg = {0};
+		r = oci_ctr_config(&c, &cfg, e);
+		if (r == 0)
+			r = oci_cgroup_apply(&c.js.cg, res, cfg.linux_.devices, cfg.linux_.n_devices, e);
+		oci_config_free(&cfg);
+	}
 	oci_ctr_close(&c);
 	return r;
 }

@@ -130,6 +130,16 @@ static int to_params(const struct oci_config *c, const char *name, const char *r
 		r = set1(p, JP_ALLOW_CHFLAGS, caps & (1ULL << 9 /* CAP_LINUX_IMMUTABLE */) ? "true" : "false", e);
 	if (r == 0)
 		r = set1(p, JP_ALLOW_RESERVED_PORTS, caps & (1ULL << 10 /* CAP_NET_BIND_SERVICE */) ? "true" : "false", e);
+	/* CAP_SYS_ADMIN is what a jail holds with allow.mount (user-namespace-safe filesystems) and
+	   allow.set_hostname; nothing beyond that table. */
+	if (caps & (1ULL << 21 /* CAP_SYS_ADMIN */)) {
+		static const enum jail_param_id mount[] = {JP_ALLOW_MOUNT, JP_ALLOW_MOUNT_TMPFS, JP_ALLOW_MOUNT_NULLFS,
+							   JP_ALLOW_MOUNT_PROCFS};
+		for (size_t i = 0; r == 0 && i < sizeof(mount) / sizeof(mount[0]); i++)
+			r = set1(p, mount[i], "true", e);
+		if (r == 0 && ns[OCI_NS_UTS].present)
+			r = set1(p, JP_ALLOW_SET_HOSTNAME, "true", e);
+	}
 	if (r == 0)
 		r = set1(p, JP_MOUNT_DEVFS, "false", e);
 	if (r == 0)
