@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -78,10 +77,9 @@ static int make_as(const struct mctx *m, int parent, const char *name, bool dir,
 {
 	for (int round = 0; round < 2; round++) {
 		int r;
-		if (round == 1) {
-			setfsgid(jail_container_hostid(m->ct, m->ids->uid, 0, true));
-			setfsuid(jail_container_hostid(m->ct, m->ids->uid, 0, false));
-		}
+		if (round == 1)
+			jail_container_fsids(jail_container_hostid(m->ct, m->ids->uid, 0, false),
+					     jail_container_hostid(m->ct, m->ids->uid, 0, true));
 		if (dev || (mode & S_IFMT))
 			r = mknodat(parent, name, mode, dev);
 		else if (dir)
@@ -89,10 +87,8 @@ static int make_as(const struct mctx *m, int parent, const char *name, bool dir,
 		else
 			r = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		int err = errno;
-		if (round == 1) {
-			setfsuid(0);
-			setfsgid(0);
-		}
+		if (round == 1)
+			jail_container_fsids(0, 0);
 		if (r >= 0 && !dir && !dev && !(mode & S_IFMT))
 			close(r);
 		if (r >= 0 || err != EOVERFLOW) {

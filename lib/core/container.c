@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,6 +62,21 @@ void jail_container_map(const struct jail_container *ct, uint32_t base, bool gid
 	}
 	for (size_t i = 0; i < n && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+}
+
+int jail_container_fsids(uid_t uid, gid_t gid)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct d[2];
+
+	setfsgid(gid);
+	setfsuid(uid);
+	/* setfsuid to non-root drops the file capabilities from the effective set: take them back. */
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -errno;
+	d[0].effective = d[0].permitted;
+	d[1].effective = d[1].permitted;
+	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
 /* An idle child in a new user namespace, held while its maps are written and the namespace opened. */

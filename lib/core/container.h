@@ -69,6 +69,15 @@ int jail_container_mounts(const struct jail_container *ct, int rootfd, const cha
 			  int userns, const struct jail_cgroup *cg, struct jail_err *e);
 
 /*
+ * The container's root tree (tree: a detached clone of path) shown through
+ * the user namespace userns: the clone idmapped, or, where the filesystem
+ * cannot be (overlayfs: engines' image storage), a new overlay of the same
+ * layers, each layer idmapped, made as ids (the container's root). Returns tree or the new tree's fd.
+ */
+int jail_container_idmap_root(int tree, const char *path, int userns, const struct jail_ids *ids,
+			      struct jail_err *e);
+
+/*
  * Host-side settings the init makes as host root before it joins the jail's
  * user namespace: linux.sysctl (namespaced keys only, in the jail's
  * namespaces), process.rlimits, process.oomScoreAdj.
@@ -104,6 +113,13 @@ struct jail_container_exec {
 	int report;		  /* jinit's report socket for a failed exec (-1: none) */
 };
 int jail_container_become(const struct jail_container_exec *x, struct jail_err *e);
+
+/*
+ * Host root working as uid/gid on files (fsuid, fsgid) with every capability
+ * it holds still effective: how files are made through an idmapped mount,
+ * where host root itself has no id. (0, 0) goes back.
+ */
+int jail_container_fsids(uid_t uid, gid_t gid);
 
 /* A user namespace with these maps (an fd), for an idmapped mount. */
 int jail_idmap_userns(const char *uid_map, const char *gid_map, struct jail_err *e);

@@ -251,17 +251,6 @@ static int thin_overlay(const struct jail_root_opts *o, int idmap, struct jail_e
 	return 0;
 }
 
-/* The root mount (detached) through the user namespace userns; a submount that cannot be idmapped keeps its ids. */
-static int jail_root_idmap(int rootfd, const char *path, int userns, struct jail_err *e)
-{
-	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
-
-	if (sys_mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) == 0 ||
-	    sys_mount_setattr(rootfd, "", AT_EMPTY_PATH, &a, sizeof(a)) == 0)
-		return 0;
-	return jail_err_sys(e, -errno, "path '%s': idmapped mount (the root's filesystem must support them)", path);
-}
-
 int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap,
 		    const struct jail_cgroup *cg, struct jail_err *e)
 {
@@ -282,8 +271,15 @@ int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, 
 	if (rootfd < 0)
 		return jail_err_sys(e, -errno, "path '%s': bind", o->path);
 	/* A container's image, owned by host ids 0..65535, shown as its own (container.h). */
-	if (o->ctr && o->idmap && (r = jail_root_idmap(rootfd, o->path, idmap, e)) < 0)
-		return r;
+	if (o->ctr && o->idmap) {
+		r = jail_container_idmap_root(rootfd, o->path, idmap, ids, e);
+		if (r < 0)
+			return r;
+		if (r != rootfd) {
+			close(rootfd);
+			rootfd = r;
+		}
+	}
 	if (sys_move_mount(rootfd, "", AT_FDCWD, o->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return jail_err_sys(e, -errno, "path '%s': bind", o->path);
 	/* Device nodes on the jail's own filesystems never work; /dev below is ours. */

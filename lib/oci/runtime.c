@@ -269,7 +269,7 @@ static int prepare(struct create_ctx *x, const char *id, struct oci_config *cfg,
 		snprintf(path, sizeof(path), "%s/%s", ct->bundle, cfg->root_path);
 	x->rootfs = realpath(path, NULL);
 	if (!x->rootfs)
-		return jail_err_sys(e, -errno, "root.path %s", cfg->root_path);
+		return jail_err_sys(e, -errno, "%s: root.path %s", o->bundle, cfg->root_path);
 	if ((r = to_params(cfg, name, x->rootfs, params, e)) < 0)
 		return r;
 	for (int i = 0; i < OCI_NS__COUNT; i++) {
