@@ -27,7 +27,7 @@ oci_busybox_root() {
 # No container, jail, cgroup or process of this run is left: $1 the wrapper dir.
 oci_assert_clean() {
 	local left
-	left=$(ls -A "$1/oci" 2>/dev/null)
+	left=$(find "$1/oci" -name state.json 2>/dev/null)
 	[ -z "$left" ] || { echo "containers left: $left"; return 1; }
 	left=$(ls -A "$1/jails" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
 	[ -z "$left" ] || { echo "jails left: $left"; return 1; }
