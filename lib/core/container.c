@@ -35,13 +35,20 @@
 #define MS_SHARED (1UL << 20)
 #endif
 
+bool jail_container_own_ids(const struct jail_container *ct)
+{
+	const struct oci_linux *l = &ct->cfg->linux_;
+
+	return l->ns[OCI_NS_USER].present && (l->n_uid_map > 0 || ct->nsfd[OCI_NS_USER] >= 0);
+}
+
 uint32_t jail_container_hostid(const struct jail_container *ct, uint32_t base, uint32_t id, bool gid)
 {
 	const struct oci_linux *l = &ct->cfg->linux_;
 	const struct oci_idmap *m = gid ? l->gid_map : l->uid_map;
 	size_t n = gid ? l->n_gid_map : l->n_uid_map;
 
-	if (!ct->cfg->linux_.ns[OCI_NS_USER].present || n == 0)
+	if (!jail_container_own_ids(ct) || n == 0)
 		return base + id;
 	for (size_t i = 0; i < n; i++)
 		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)

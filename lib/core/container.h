@@ -52,6 +52,12 @@ struct jail_container {
 int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r, const struct oci_device *devs,
 		     size_t ndevs, struct jail_err *e);
 
+/*
+ * Whether the container's ids are its own (a user namespace in config.json
+ * with uidMappings, or joined by path); else it runs in the jail's private
+ * range, with its image shown through an idmapped mount.
+ */
+bool jail_container_own_ids(const struct jail_container *ct);
 /* The host id of a container uid (gid with gid true): the config's map, else base + id. */
 uint32_t jail_container_hostid(const struct jail_container *ct, uint32_t base, uint32_t id, bool gid);
 /* The uid_map (gid_map with gid) text: the config's mappings, or the range at base. */

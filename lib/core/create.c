@@ -78,7 +78,7 @@ static int check_live_jails(struct jail_create *c, struct jail_err *e)
 
 	/* A container with a user namespace of its own: the engine chose its ids (a pod's containers share them). */
 	const struct jail_container *ct = c->plan.ctr;
-	bool own_map = ct && ct->cfg->linux_.ns[OCI_NS_USER].present;
+	bool own_map = ct && jail_container_own_ids(ct);
 
 	if (!other || !used)
 		ret = jail_err_set(e, -ENOMEM, "out of memory");

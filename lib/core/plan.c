@@ -336,7 +336,7 @@ int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const s
 	/* A container without a user namespace of its own: its image shown through the jail's map, unless
 	   the root was shifted for the range already (mkjail oci). */
 	pl->root.ctr = ctr;
-	pl->root.idmap = ctr && !ctr->cfg->linux_.ns[OCI_NS_USER].present && !pl->range.from_owner;
+	pl->root.idmap = ctr && !jail_container_own_ids(ctr) && !pl->range.from_owner;
 	pl->domainname = jail_params_str(&pl->params, JP_DOMAINNAME);
 	return 0;
 }
