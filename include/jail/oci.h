@@ -395,6 +395,7 @@ struct oci_state {
 	int jid; /* the jail's id in the jail registry, 0 if none yet */
 	bool systemd_cgroup;
 	char *cgroup; /* the resolved cgroup path, for ps/pause/update */
+	unsigned hooks; /* bit (1 << kind): config.json has hooks of that kind */
 };
 
 const char *oci_status_name(enum oci_status s);

@@ -107,6 +107,8 @@ static void run_hooks(const struct oci_runtime *rt, const struct oci_ctr *c, enu
 	struct oci_state s = c->st;
 	char *json;
 
+	if (!(c->st.hooks & (1u << kind)))
+		return; /* none of that kind: config.json need not be read again */
 	if (oci_ctr_config(c, &cfg, &e) < 0) {
 		warn_to(rt, e.msg);
 		return;

@@ -216,6 +216,8 @@ static int record(void *arg, pid_t pid, unsigned long long start, int jid, const
 	s.jid = jid;
 	s.systemd_cgroup = x->rt->systemd_cgroup;
 	s.cgroup = cg->n ? (char *)cg->d[0].path : NULL;
+	for (int k = 0; k < OCI_HOOK__COUNT; k++)
+		s.hooks |= x->ct.cfg->hooks[k].n ? 1u << k : 0;
 	if ((r = oci_state_write(x->rootfd, &s, e)) < 0)
 		return r;
 	return x->o->pid_file ? oci_write_pid_file(x->o->pid_file, pid, e) : 0;
