@@ -274,7 +274,7 @@ int oci_exec(const struct oci_runtime *rt, const char *id, const struct oci_exec
 {
 	struct oci_config cfg = {0};
 	struct oci_ctr c;
-	int r = oci_ctr_open(rt, id, false, &c, e);
+	int r = oci_ctr_open(rt, id, false, true, &c, e);
 
 	if (r == 0 && (c.st.status == OCI_STOPPED || c.pidfd < 0 || !c.has_jail))
 		r = jail_err_set(e, -ESRCH, "cannot exec in container %s: it is stopped", id);

@@ -29,7 +29,8 @@
 #include "jail/oci.h"
 #include "runtime_int.h"
 
-int oci_ctr_open(const struct oci_runtime *rt, const char *id, bool lock, struct oci_ctr *c, struct jail_err *e)
+int oci_ctr_open(const struct oci_runtime *rt, const char *id, bool lock, bool jail, struct oci_ctr *c,
+		 struct jail_err *e)
 {
 	int r;
 
@@ -48,10 +49,10 @@ int oci_ctr_open(const struct oci_runtime *rt, const char *id, bool lock, struct
 	c->statedir = openat(c->rootfd, id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (c->statedir < 0)
 		return jail_err_sys(e, -errno, "%s", id);
-	if (jail_registry_open(&c->reg, e) < 0)
+	if (jail && jail_registry_open(&c->reg, e) < 0)
 		return e->code;
 	/* The jail of that name is ours only while it is this container's process. */
-	if (jail_registry_find(&c->reg, c->name, &c->js, NULL) == 0) {
+	if (jail && jail_registry_find(&c->reg, c->name, &c->js, NULL) == 0) {
 		c->has_jail = c->js.jid == c->st.jid;
 		if (!c->has_jail)
 			jail_state_free(&c->js);
@@ -128,7 +129,7 @@ int oci_start(const struct oci_runtime *rt, const char *id, struct jail_err *e)
 	char reply[sizeof(e->msg)];
 	size_t got = 0;
 	ssize_t n;
-	int r = oci_ctr_open(rt, id, true, &c, e), fd = -1;
+	int r = oci_ctr_open(rt, id, true, false, &c, e), fd = -1;
 
 	if (r == 0 && c.st.status != OCI_CREATED)
 		r = jail_err_set(e, -EINVAL, "cannot start container %s: it is %s", id, oci_status_name(c.st.status));
@@ -168,7 +169,7 @@ out:
 int oci_kill(const struct oci_runtime *rt, const char *id, int sig, bool all, struct jail_err *e)
 {
 	struct oci_ctr c;
-	int r = oci_ctr_open(rt, id, false, &c, e);
+	int r = oci_ctr_open(rt, id, false, all || sig == SIGKILL, &c, e);
 
 	if (r == 0 && (c.st.status == OCI_STOPPED || c.pidfd < 0))
 		r = jail_err_set(e, -ESRCH, "cannot kill container %s: it is stopped", id);
@@ -195,7 +196,7 @@ out:
 int oci_delete(const struct oci_runtime *rt, const char *id, bool force, struct jail_err *e)
 {
 	struct oci_ctr c;
-	int r = oci_ctr_open(rt, id, true, &c, e);
+	int r = oci_ctr_open(rt, id, true, true, &c, e);
 
 	/* Only a stopped one without --force (runtime.md "delete"; runc also takes a created one). */
 	if (r == 0 && !force && c.st.status != OCI_STOPPED)
@@ -229,7 +230,7 @@ out:
 int oci_ps(const struct oci_runtime *rt, const char *id, pid_t **pids, struct jail_err *e)
 {
 	struct oci_ctr c;
-	int r = oci_ctr_open(rt, id, false, &c, e);
+	int r = oci_ctr_open(rt, id, false, true, &c, e);
 
 	*pids = NULL;
 	if (r == 0 && c.has_jail && c.st.status != OCI_STOPPED)
@@ -242,7 +243,7 @@ int oci_pause(const struct oci_runtime *rt, const char *id, bool pause, struct j
 {
 	struct oci_ctr c;
 	const char *verb = pause ? "pause" : "resume";
-	int r = oci_ctr_open(rt, id, true, &c, e);
+	int r = oci_ctr_open(rt, id, true, true, &c, e);
 
 	if (r == 0 && c.st.status != (pause ? OCI_RUNNING : OCI_PAUSED))
 		r = jail_err_set(e, -EINVAL, "cannot %s container %s: it is %s", verb, id, oci_status_name(c.st.status));
@@ -261,7 +262,7 @@ int oci_pause(const struct oci_runtime *rt, const char *id, bool pause, struct j
 int oci_update(const struct oci_runtime *rt, const char *id, const struct oci_resources *res, struct jail_err *e)
 {
 	struct oci_ctr c;
-	int r = oci_ctr_open(rt, id, true, &c, e);
+	int r = oci_ctr_open(rt, id, true, true, &c, e);
 
 	if (r == 0 && (c.st.status == OCI_STOPPED || !c.has_jail))
 		r = jail_err_set(e, -ESRCH, "cannot update container %s: it is stopped", id);

@@ -27,8 +27,9 @@ struct oci_ctr {
 	int pidfd; /* the container's process while it lives, else -1 */
 };
 
-/* Open --root, take the lock (lock true), read the state, find the jail, open the process. */
-int oci_ctr_open(const struct oci_runtime *rt, const char *id, bool lock, struct oci_ctr *c, struct jail_err *e);
+/* Open --root, take the lock (lock true), read the state, open the process; find the jail with jail true. */
+int oci_ctr_open(const struct oci_runtime *rt, const char *id, bool lock, bool jail, struct oci_ctr *c,
+		 struct jail_err *e);
 void oci_ctr_close(struct oci_ctr *c);
 /* The saved config.json of the container (--root/ID/config.json). */
 int oci_ctr_config(const struct oci_ctr *c, struct oci_config *cfg, struct jail_err *e);
