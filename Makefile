@@ -23,13 +23,15 @@ WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -Ilib $(PKG_CFLAGS) -MMD -MP
+# The commands see only the public API (include/jail): no -Ilib for them.
+CMD_CFLAGS := -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  ?=
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LDLIBS   := $(PKG_LIBS)
 
 # libjail: the jail itself (core), networking (net), jail.conf (conf).
 # libmkroot: the root builders mkjail uses, on top of libjail.
-LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c lib/oci/*.c))
+LIB_SRCS := $(sort $(wildcard lib/core/*.c lib/net/*.c lib/conf/*.c lib/oci/*.c lib/rctl/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBJAIL  := $(BUILD)/libjail.a
 MKROOT_SRCS := $(sort $(wildcard lib/mkroot/*.c))
@@ -49,6 +51,10 @@ all: $(LIBJAIL) $(LIBMKROOT) $(CMD_BINS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/cmd/%.o: cmd/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CMD_CFLAGS) -c -o $@ $<
 
 # jinit, the jail's tiny PID 1 and exec stub: freestanding, static, no libc,
 # carried inside libjail as bytes (lib/core/jinit_blob.S) and run from a
@@ -100,6 +106,7 @@ bench: all
 	sh bench/run.sh
 	sh bench/persist.sh
 	sh bench/net.sh
+	sh bench/rctl.sh
 
 UNITDIR  ?= /lib/systemd/system
 install: all
@@ -129,7 +136,7 @@ $(BUILD)/tests/probe: tests/helpers/probe.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 check: $(BUILD)/tests/probe
 
-man: $(BUILD)/jail
-	sh scripts/man.sh $(BUILD)/jail
+man: $(BUILD)/jail $(BUILD)/rctl
+	sh scripts/man.sh $(BUILD)/jail $(BUILD)/rctl
 .PHONY: man
 .SECONDARY:

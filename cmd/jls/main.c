@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/jls.h"
-#include "core/registry.h"
+#include "jail/jls.h"
+#include "jail/registry.h"
 
 #define EX_USAGE 64
 
@@ -123,6 +123,40 @@ static int show(struct jls_out *o, bool procs, const struct jail_state *st, bool
 		return show_procs(o, st);
 	jls_jail(o, st, dying);
 	return 0;
+}
+
+/*
+ * The child jails of a jail that may have them, listed after it as
+ * "parent.child" (FreeBSD's names), from its own registry inside it.
+ * Their JIDs are the parent's numbering.
+ */
+static int show_children(struct jls_out *o, bool procs, const struct jail_state *parent, bool want_dying)
+{
+	struct jail_registry child;
+	struct jail_err e = {0};
+	struct jail_state st;
+	int *jids = NULL, n, ret = 0;
+
+	if (jail_registry_open_children(parent, &child, &e) < 0)
+		return 0;
+	n = jail_registry_list(&child, &jids, &e);
+	for (int i = 0; i < n; i++) {
+		if (jail_registry_load(&child, jids[i], &st, &e) < 0)
+			continue;
+		enum jail_status s = jail_state_status_in(&child, &st);
+		char name[2 * sizeof(st.name) + 2];
+		snprintf(name, sizeof(name), "%s.%s", parent->name, st.name);
+		if (strlen(name) >= sizeof(st.name))
+			continue; /* FreeBSD's names are at most MAXHOSTNAMELEN long too */
+		memcpy(st.name, name, strlen(name) + 1);
+		/* Processes of a child jail are shown from the host through its parent's. */
+		if ((s == JAIL_ALIVE || (s == JAIL_DYING && want_dying)) && !procs)
+			jls_jail(o, &st, s == JAIL_DYING);
+		jail_state_free(&st);
+	}
+	free(jids);
+	jail_registry_close(&child);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -236,6 +270,8 @@ int main(int argc, char **argv)
 			enum jail_status s = jail_state_status(&st);
 			if (s == JAIL_ALIVE || (s == JAIL_DYING && want_dying))
 				ret |= show(&o, procs, &st, s == JAIL_DYING);
+			if (s == JAIL_ALIVE)
+				ret |= show_children(&o, procs, &st, want_dying);
 			jail_state_free(&st);
 		}
 		free(jids);

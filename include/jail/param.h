@@ -131,7 +131,8 @@ enum jp_flags {
 	X(DEPEND, "depend", JPT_LIST, JPF_PSEUDO, NULL)                                               \
 	X(CGROUP_PARENT, "cgroup.parent", JPT_STRING, JPF_CREATE_ONLY, NULL)                          \
 	X(THIN, "thin", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                               \
-	X(USER_RANGE, "user.range", JPT_STRING, JPF_CREATE_ONLY, "private")
+	X(USER_RANGE, "user.range", JPT_STRING, JPF_CREATE_ONLY, "private")                             \
+	X(RCTL, "rctl", JPT_LIST, JPF_CREATE_ONLY, NULL) /* Linux: rctl rules of this jail */
 
 enum jail_param_id {
 #define X(id, name, type, flags, dflt) JP_##id,

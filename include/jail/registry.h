@@ -41,12 +41,15 @@ struct jail_state {
 	unsigned long long host_netns; /* inode of the creator's network namespace */
 	char host_if[16];	       /* host end of the jail's veth, "" if none */
 	unsigned long long user_base;  /* host uid/gid of jailed root: its range's first id (0: identity) */
+	unsigned user_slots;	       /* ranges of 65536 it holds: 1 + children.max */
+	bool oci;		       /* an OCI container (jail-oci): its cgroup leaf is cgroupsPath's, not jail.NAME */
 	struct jail_params params; /* as loaded; the create path writes its plan's instead */
 };
 
 struct jail_registry {
 	int dirfd;
 	int lockfd;
+	int procfd; /* a child registry: its jail's /proc, where its init pids mean something; else -1 */
 	char dir[PATH_MAX];
 };
 
@@ -77,5 +80,14 @@ enum jail_status {
 	JAIL_DYING,    /* init and creator gone: to be cleaned by jail -r */
 };
 enum jail_status jail_state_status(const struct jail_state *st);
+/* The same for a state read from r (a child registry's pids are its parent jail's). */
+enum jail_status jail_state_status_in(const struct jail_registry *r, const struct jail_state *st);
+
+/*
+ * The registry of the child jails of a live jail that may have them
+ * (children.max > 0): its /run/jail, opened beneath its root. Read-only use:
+ * the files are the jail's, untrusted; they are only listed and shown.
+ */
+int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child, struct jail_err *e);
 
 #endif

@@ -27,6 +27,8 @@
 #include "cleanup.h"
 #include "exec.h"
 #include "priv.h"
+#include "jail/rctl.h"
+#include "registry.h"
 #include "relay.h"
 #include "spawn.h"
 #include "sys.h"
@@ -37,6 +39,8 @@ struct helper_args {
 	struct jail_exec *x;
 	const struct jail_priv *priv;
 	const struct jail_seccomp *filters;
+	struct rlimit rl[RLIM_NLIMITS]; /* rctl: the jail's rlimit ceilings (bit i of rlmask) */
+	unsigned rlmask;
 };
 
 /* The program's side, in the jail's PID namespace. */
@@ -52,6 +56,7 @@ static void __attribute__((noreturn)) in_jail(const struct helper_args *a, int s
 	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, master);
 	if (master >= 0)
 		close(master);
+	rctl_rlimits_set(a->rl, a->rlmask); /* rctl (lib/rctl) */
 	jail_exec_become(a->x, a->priv, sock);
 }
 
@@ -186,7 +191,9 @@ int jail_attach(struct jail_registry *reg, const struct jail_state *st, const st
 	snprintf(rootpath, sizeof(rootpath), "/proc/%d/root", (int)st->init_pid);
 	rootfd = open(rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* Checked after the opens: the pid was the jail's init when we took it. */
-	if (pidfd < 0 || rootfd < 0 || proc_starttime(st->init_pid) != st->init_start) {
+	/* A forged record cannot name a host process: the init is PID 1 of a namespace below ours. */
+	if (pidfd < 0 || rootfd < 0 || proc_starttime(st->init_pid) != st->init_start ||
+	    !jail_state_init_is_jail(st->init_pid)) {
 		ret = jail_err_set(e, -ESRCH, "jail \"%s\" not found", st->name);
 		goto out;
 	}
@@ -202,6 +209,11 @@ int jail_attach(struct jail_registry *reg, const struct jail_state *st, const st
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	x->sigmask = old;
 	struct helper_args ha = {.pidfd = pidfd, .x = x, .priv = &priv, .filters = &filters};
+	struct rctl_jail rj = {.name = st->name, .jid = st->jid, .reg = reg, .cg = &st->cg, .p = p};
+	if ((ret = rctl_jail_rlimits(&rj, ha.rl, &ha.rlmask, e)) < 0) { /* rctl: for the program */
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		goto out;
+	}
 	struct jail_spawn_opts so = {.cg = &st->cg, .passcred = true, .child = helper, .arg = &ha};
 	ret = jail_spawn_start(&so, &sp, e);
 	if (ret == 0)

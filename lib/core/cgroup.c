@@ -6,19 +6,25 @@
  * none at all.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "cleanup.h"
 #include "util.h"
+
+#define CGROUP_MAX_DEPTH 32    /* levels of cgroups below a jail's own that jail -r walks */
+#define PROCS_BUF	 65536 /* bytes of one cgroup.procs read */
 
 struct hier {
 	char mnt[PATH_MAX];
@@ -189,6 +195,8 @@ static void devices_restrict(const char *dir)
 		write_file_at(dfd, "devices.allow", allow[i]);
 }
 
+static void depth_limit(const char *dir);
+
 int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *leaf, struct jail_err *e)
 {
 	struct hier h[JAIL_CGROUP_MAX];
@@ -223,6 +231,54 @@ int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *le
 	return 0;
 }
 
+/* v2: the kernel keeps a delegated jail within the depth jail -r walks (v1 has no such limit). */
+static void depth_limit(const char *dir)
+{
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char v[16];
+
+	if (dfd < 0)
+		return;
+	snprintf(v, sizeof(v), "%d", CGROUP_MAX_DEPTH - 1);
+	write_file_at(dfd, "cgroup.max.depth", v);
+}
+
+bool jail_cgroup_dir_valid(const char *path, const char *leaf)
+{
+	char parent[PATH_MAX];
+	const char *last;
+	struct statfs sf;
+	size_t n = strlen(path);
+
+	if (!*leaf || strchr(leaf, '/') || !strcmp(leaf, ".") || !strcmp(leaf, ".."))
+		return false;
+	if (path[0] != '/' || n >= sizeof(parent) || path[n - 1] == '/' || strstr(path, "//"))
+		return false;
+	for (const char *c = path; *c;) {
+		size_t len;
+
+		c += strspn(c, "/");
+		len = strcspn(c, "/");
+		if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += len;
+	}
+	last = strrchr(path, '/');
+	if (strcmp(last + 1, leaf) != 0 || last == path)
+		return false;
+	memcpy(parent, path, (size_t)(last - path));
+	parent[last - path] = '\0';
+	/* A parent gone already (cgroup.parent removed): its nearest ancestor tells the filesystem. */
+	while (statfs(parent, &sf) < 0) {
+		char *slash = strrchr(parent, '/');
+
+		if (errno != ENOENT || !slash || slash == parent)
+			return false;
+		*slash = '\0';
+	}
+	return sf.f_type == CGROUP_SUPER_MAGIC || sf.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 /* A leftover of a crashed jail is reused only when empty. */
 static int reuse_empty(const char *path, struct jail_err *e)
 {
@@ -254,6 +310,8 @@ int jail_cgroup_make(struct jail_cgroup *cg, struct jail_err *e)
 			cpuset_inherit(d->path);
 		if (strstr(d->controllers, "devices"))
 			devices_restrict(d->path);
+		if (d->v2)
+			depth_limit(d->path);
 		if (kept != i)
 			cg->d[kept] = *d;
 		kept++;
@@ -274,16 +332,31 @@ int jail_cgroup_v2_fd(const struct jail_cgroup *cg)
 	return -ENOENT;
 }
 
-static int read_pids(const char *dir, pid_t *pids, int max)
-{
-	char buf[65536];
-	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int n = 0;
+/*
+ * The jail may make cgroups below its own (allow.mount, delegation): its
+ * processes can be anywhere in that subtree. Walks stay below the jail's
+ * directory -- fd-relative, O_NOFOLLOW, on the same filesystem -- and stop
+ * at CGROUP_MAX_DEPTH levels.
+ */
 
-	if (dfd < 0)
-		return -errno;
-	if (read_file_at(dfd, "cgroup.procs", buf, sizeof(buf)) < 0)
-		return -errno;
+/* Open the subdirectory name of dfd (or the path name with dfd AT_FDCWD) to walk it. */
+static int open_dir(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Append the pids in dfd's cgroup.procs and in every cgroup below it; returns the new count. */
+static int read_pids_tree(int dfd, pid_t *pids, int n, int max, int depth, char *buf, size_t bufsz)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	struct stat top;
+	int fd;
+
+	if (read_file_at(dfd, "cgroup.procs", buf, bufsz) < 0)
+		return n;
 	for (char *p = buf; *p && n < max;) {
 		char *end;
 		long v = strtol(p, &end, 10);
@@ -294,7 +367,35 @@ static int read_pids(const char *dir, pid_t *pids, int max)
 		while (*p == '\n')
 			p++;
 	}
+	if (depth >= CGROUP_MAX_DEPTH || fstat(dfd, &top) < 0 || (fd = dup(dfd)) < 0)
+		return n;
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return n;
+	}
+	while (n < max && (de = readdir(d))) {
+		struct stat st;
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		_cleanup_close_ int sub = open_dir(dfd, de->d_name);
+		if (sub >= 0 && fstat(sub, &st) == 0 && st.st_dev == top.st_dev)
+			n = read_pids_tree(sub, pids, n, max, depth + 1, buf, bufsz);
+	}
 	return n;
+}
+
+static int read_pids(const char *dir, pid_t *pids, int max)
+{
+	_cleanup_close_ int dfd = open_dir(AT_FDCWD, dir);
+	_cleanup_free_ char *buf = NULL;
+
+	if (dfd < 0)
+		return dfd;
+	/* One buffer for every level: the walk's stack stays small. */
+	if (!(buf = malloc(PROCS_BUF)))
+		return -ENOMEM;
+	return read_pids_tree(dfd, pids, 0, max, 0, buf, PROCS_BUF);
 }
 
 int jail_cgroup_nprocs(const struct jail_cgroup *cg)
@@ -308,7 +409,7 @@ int jail_cgroup_nprocs(const struct jail_cgroup *cg)
 
 static void sleep_us(long us)
 {
-	struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
+	struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
 	nanosleep(&ts, NULL);
 }
 
@@ -358,6 +459,86 @@ wait:
 	return jail_err_set(e, -EBUSY, "cgroup: processes survived SIGKILL in %s", cg->d[0].path);
 }
 
+/* rmdir, waiting for a killed process to leave: usually it is gone within a few hundred microseconds. */
+static int rmdir_wait(int dfd, const char *name)
+{
+	int r = -EBUSY;
+
+	for (long us = 50, spent = 0; spent < 2000000 && r == -EBUSY;
+	     spent += us, us = us < 4000 ? us * 2 : us) {
+		r = unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+		if (r == -EBUSY)
+			sleep_us(us);
+	}
+	return r;
+}
+
+/* Remove every cgroup below dfd, deepest first; the first failure is kept in e. */
+static int rmdir_children(int dfd, const char *path, dev_t dev, int depth, struct jail_err *e)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int fd, ret = 0;
+
+	if (depth >= CGROUP_MAX_DEPTH)
+		return jail_err_set(e, -ELOOP, "cgroup: %s: more than %d levels of cgroups below it", path,
+				    CGROUP_MAX_DEPTH - 1);
+	if ((fd = dup(dfd)) < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return jail_err_sys(e, -errno, "cgroup: %s", path);
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		int r;
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		_cleanup_close_ int sub = open_dir(dfd, de->d_name);
+		if (sub < 0 || fstat(sub, &st) < 0 || st.st_dev != dev)
+			continue; /* gone meanwhile, or not of this hierarchy: not ours to remove */
+		r = rmdir_children(sub, path, dev, depth + 1, e);
+		if (r == 0 && (r = rmdir_wait(dfd, de->d_name)) < 0 && r != -ENOENT)
+			r = jail_err_sys(e, r, "cgroup: removing %s/.../%s", path, de->d_name);
+		if (r < 0 && r != -ENOENT && ret == 0)
+			ret = r;
+	}
+	return ret;
+}
+
+/* Remove path and every cgroup the jail made below it. */
+static int rmdir_tree(const char *path, struct jail_err *e)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	_cleanup_close_ int dfd = -1, pfd = -1;
+	struct stat st;
+	int r;
+
+	/* Most jails make no cgroup of their own, and their processes are gone: one rmdir. */
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
+	dfd = open_dir(AT_FDCWD, path);
+	if (dfd == -ENOENT)
+		return 0;
+	if (dfd < 0 || fstat(dfd, &st) < 0)
+		return jail_err_sys(e, dfd < 0 ? dfd : -errno, "cgroup: %s", path);
+	r = rmdir_children(dfd, path, st.st_dev, 0, e);
+	if (r < 0)
+		return r;
+	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(parent))
+		return jail_err_set(e, -EINVAL, "cgroup: %s: not a cgroup directory", path);
+	memcpy(parent, path, (size_t)(slash - path));
+	parent[slash - path] = '\0';
+	pfd = open_dir(AT_FDCWD, parent);
+	if (pfd < 0)
+		return pfd == -ENOENT ? 0 : jail_err_sys(e, pfd, "cgroup: %s", parent);
+	r = rmdir_wait(pfd, slash + 1);
+	if (r < 0 && r != -ENOENT)
+		return jail_err_sys(e, r, "cgroup: removing %s", path);
+	return 0;
+}
+
 int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 {
 	int ret = 0;
@@ -365,16 +546,10 @@ int jail_cgroup_destroy(struct jail_cgroup *cg, struct jail_err *e)
 	if (cg->n > 0 && jail_cgroup_nprocs(cg) > 0)
 		ret = jail_cgroup_kill(cg, e);
 	for (int i = cg->n - 1; i >= 0; i--) {
-		int r = -EBUSY;
-		/* A killed process leaves its cgroup a moment after it is reaped. */
-		/* Short waits first: usually it is gone within a few hundred microseconds. */
-		for (long us = 50, spent = 0; spent < 2000000 && r == -EBUSY; spent += us, us = us < 4000 ? us * 2 : us) {
-			r = rmdir(cg->d[i].path) < 0 ? -errno : 0;
-			if (r == -EBUSY)
-				sleep_us(us);
-		}
-		if (r < 0 && r != -ENOENT && ret == 0)
-			ret = jail_err_sys(e, r, "cgroup: removing %s", cg->d[i].path);
+		int r = rmdir_tree(cg->d[i].path, ret == 0 ? e : NULL);
+
+		if (r < 0 && ret == 0)
+			ret = r;
 	}
 	cg->n = 0;
 	return ret;
@@ -412,4 +587,20 @@ int jail_cgroup_join_self(int *fds, int n, struct jail_err *e)
 		fds[i] = -1;
 	}
 	return ret;
+}
+
+int jail_cgroup_delegate(const struct jail_cgroup *cg, uid_t uid, gid_t gid, struct jail_err *e)
+{
+	/* What a child jail needs to make and join cgroups below ours; never our own limits. */
+	static const char *const files[] = {"cgroup.procs", "tasks", "cgroup.subtree_control", "cgroup.threads"};
+
+	for (int i = 0; i < cg->n; i++) {
+		_cleanup_close_ int dfd = open(cg->d[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (dfd < 0 || fchown(dfd, uid, gid) < 0)
+			return jail_err_sys(e, -errno, "cgroup: delegating %s", cg->d[i].path);
+		for (size_t k = 0; k < ARRAY_SIZE(files); k++)
+			if (fchownat(dfd, files[k], uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+				return jail_err_sys(e, -errno, "cgroup: delegating %s/%s", cg->d[i].path, files[k]);
+	}
+	return 0;
 }

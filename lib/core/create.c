@@ -26,6 +26,7 @@
 #include "net/jailnet.h"
 #include "net/net.h"
 #include "net/vnet.h"
+#include "jail/rctl.h"
 #include "relay.h"
 #include "remove.h"
 #include "step.h"
@@ -52,15 +53,42 @@ static int address_clash(const struct jail_create *c, const struct jail_state *s
 	return 0;
 }
 
-/* A live jail of another root in the range base: it would share our uids. */
-static int range_clash(const struct jail_create *c, const struct jail_state *st, unsigned long long base,
-		       struct jail_err *e)
+static bool overlap(unsigned long long a, unsigned an, unsigned long long b, unsigned bn)
 {
-	if (!base || st->user_base != base || !strcmp(jail_params_str(&st->params, JP_PATH), c->plan.path))
+	return a < b + (unsigned long long)bn * JAIL_RANGE_SIZE && b < a + (unsigned long long)an * JAIL_RANGE_SIZE;
+}
+
+/* A live jail of another root in our range: it would share our uids. */
+static int range_clash(const struct jail_create *c, const struct jail_state *st, struct jail_err *e)
+{
+	if (!c->st.user_base || !st->user_base || !overlap(c->st.user_base, c->st.user_slots, st->user_base, st->user_slots) ||
+	    !strcmp(jail_params_str(&st->params, JP_PATH), c->plan.path))
 		return 0;
 	return jail_err_set(e, -EBUSY, "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
 			    "give one of them another range (mkjail shift)",
-			    base, base + JAIL_RANGE_SIZE - 1, st->name);
+			    st->user_base, st->user_base + (unsigned long long)st->user_slots * JAIL_RANGE_SIZE - 1, st->name);
+}
+
+/* The first free run of slots from the one the name hashes to. */
+static int pick_range(struct jail_create *c, const struct jail_state *live, int nlive, struct jail_err *e)
+{
+	uint32_t pool, count, slot = jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path);
+
+	jail_range_pool(&pool, &count);
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t s = (slot + i) % count;
+		bool taken = s + c->st.user_slots > count;
+		c->st.user_base = pool + (unsigned long long)s * JAIL_RANGE_SIZE;
+		for (int k = 0; k < nlive && !taken; k++)
+			taken = live[k].user_base && overlap(c->st.user_base, c->st.user_slots, live[k].user_base, live[k].user_slots);
+		if (!taken)
+			return 0;
+	}
+	/* In a jail the pool is what children.max gave it: FreeBSD's words for that limit. */
+	if (jail_range_extent() < 4294967295ULL)
+		return jail_err_set(e, -EUSERS, "prison limit exceeded");
+	return jail_err_set(e, -EAGAIN, "user.range: no %u free range%s left in the pool", c->st.user_slots,
+			    c->st.user_slots > 1 ? "s in a row" : "");
 }
 
 /*
@@ -72,45 +100,40 @@ static int check_live_jails(struct jail_create *c, struct jail_err *e)
 {
 	const struct jail_range *want = &c->plan.range;
 	struct netaddr *other = calloc(NET_JAIL_MAX_ADDRS, sizeof(*other));
-	int *jids = NULL, n = jail_registry_list(&c->reg, &jids, e), ret = n < 0 ? n : 0;
-	unsigned long long *used = calloc((size_t)(n > 0 ? n : 1), sizeof(*used));
-	int nused = 0;
+	int *jids = NULL, n = jail_registry_list(&c->reg, &jids, e), ret = n < 0 ? n : 0, nlive = 0;
+	struct jail_state *live = calloc((size_t)(n > 0 ? n : 1), sizeof(*live));
 
 	/* A container with a user namespace of its own: the engine chose its ids (a pod's containers share them). */
 	const struct jail_container *ct = c->plan.ctr;
 	bool own_map = ct && jail_container_own_ids(ct);
 
-	if (!other || !used)
+	if (!other || !live)
 		ret = jail_err_set(e, -ENOMEM, "out of memory");
 	c->st.user_base = want->mode == JAIL_RANGE_IDENTITY ? 0 : want->base;
+	c->st.user_slots = c->plan.range_slots;
 	if (own_map)
 		c->st.user_base = jail_container_hostid(ct, 0, 0, false);
 	for (int k = 0; k < n && ret == 0; k++) {
-		struct jail_state st;
-		if (jail_registry_load(&c->reg, jids[k], &st, NULL) < 0)
+		struct jail_state *st = &live[nlive];
+		if (jail_registry_load(&c->reg, jids[k], st, NULL) < 0)
 			continue;
-		if (jail_state_status(&st) != JAIL_DYING) {
-			ret = address_clash(c, &st, other, e);
-			if (ret == 0 && !own_map)
-				ret = range_clash(c, &st, c->st.user_base, e);
-			used[nused++] = st.user_base;
+		if (jail_state_status(st) == JAIL_DYING) {
+			jail_state_free(st);
+			continue;
 		}
-		jail_state_free(&st);
+		if (!c->plan.net_shared)
+			ret = address_clash(c, st, other, e);
+		if (ret == 0 && want->mode != JAIL_RANGE_PRIVATE)
+			ret = range_clash(c, st, e);
+		if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && want->from_owner)
+			ret = range_clash(c, st, e);
+		nlive++;
 	}
-	if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner && !own_map) {
-		uint32_t pool, count, slot = jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path);
-		bool taken = true;
-		jail_range_pool(&pool, &count);
-		for (uint32_t i = 0; i < count && taken; i++) {
-			c->st.user_base = pool + (unsigned long long)((slot + i) % count) * JAIL_RANGE_SIZE;
-			taken = false;
-			for (int k = 0; k < nused; k++)
-				taken |= used[k] == c->st.user_base;
-		}
-		if (taken)
-			ret = jail_err_set(e, -EAGAIN, "user.range: every range of the pool is in use");
-	}
-	free(used);
+	if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner && !own_map)
+		ret = pick_range(c, live, nlive, e);
+	for (int k = 0; k < nlive; k++)
+		jail_state_free(&live[k]);
+	free(live);
 	free(jids);
 	free(other);
 	return ret;
@@ -127,6 +150,7 @@ static int step_registry(void *ctx, struct jail_err *e)
 		return ret;
 	if (jail_params_isset(p, JP_NAME))
 		snprintf(c->st.name, sizeof(c->st.name), "%s", jail_params_str(p, JP_NAME));
+	c->st.oci = c->plan.ctr != NULL;
 	ret = check_live_jails(c, e);
 	c->st.host_netns = net_netns_self();
 	if (ret == 0)
@@ -134,7 +158,7 @@ static int step_registry(void *ctx, struct jail_err *e)
 					    jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, p, e);
 	jail_registry_unlock(&c->reg);
 	/* Recorded with the cgroups, before anything is made with it. */
-	if (ret == 0 && (c->plan.naddrs > 0 || c->plan.vnet))
+	if (ret == 0 && ((c->plan.naddrs > 0 && !c->plan.net_shared) || c->plan.vnet))
 		jail_host_ifname(c->st.host_if, sizeof(c->st.host_if), c->reg.dir, c->st.jid);
 	c->hooks = (struct jail_hook_ctx){.reg = &c->reg, .st = &c->st, .p = p, .path = c->plan.path};
 	return ret;
@@ -171,6 +195,8 @@ static int step_cgroup(void *ctx, struct jail_err *e)
 		ret = jail_registry_save(&c->reg, &c->st, &c->plan.params, e);
 	if (ret == 0)
 		ret = jail_cgroup_make(&c->st.cg, e);
+	if (ret == 0 && c->plan.range_slots > 1)
+		ret = jail_cgroup_delegate(&c->st.cg, (uid_t)c->st.user_base, (gid_t)c->st.user_base, e);
 	if (ret == 0)
 		ret = jail_registry_save(&c->reg, &c->st, &c->plan.params, e);
 	if (ret < 0)
@@ -246,6 +272,9 @@ static void __attribute__((noreturn)) holder_child(void *arg, int sock)
 	/* children.max, kept by the kernel: user namespaces the jail (and its jails) may make. */
 	snprintf(n, sizeof(n), "%ld\n", jail_params_int(&c->plan.params, JP_CHILDREN_MAX));
 	int r = write_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", n);
+	/* In a jail /proc/sys is read-only: the parent's limit, which counts ours, holds. */
+	if (r == -EROFS && jail_range_extent() < 4294967295ULL)
+		r = 0;
 	if (r < 0) {
 		jail_err_sys(&e, r, "children.max: user.max_user_namespaces");
 		jail_msg_fail(sock, &e, 1);
@@ -285,7 +314,14 @@ static int step_userns(void *ctx, struct jail_err *e)
 
 	if (pl->ctr && pl->ctr->nsfd[OCI_NS_USER] >= 0)
 		so.clone_flags = 0; /* the holder joins it and makes the rest there */
-	return jail_spawn_start(&so, &c->holder, e);
+	int r = jail_spawn_start(&so, &c->holder, e);
+
+	/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
+	if (r == -ENOSPC || r == -EUSERS)
+		return jail_err_set(e, -EUSERS, "prison limit exceeded");
+	if ((r == -EPERM || r == -ENOSYS) && jail_range_extent() < 4294967295ULL)
+		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
+	return r;
 }
 
 static void undo_userns(void *ctx)
@@ -361,7 +397,7 @@ static int step_maps(void *ctx, struct jail_err *e)
 	int ret;
 
 	r.base = (uint32_t)c->st.user_base;
-	jail_range_map(&r, map, sizeof(map));
+	jail_range_map(&r, c->st.user_slots, map, sizeof(map));
 	if (ct && ct->nsfd[OCI_NS_USER] >= 0)
 		ret = 0; /* joined by path: mapped already */
 	else if (ct)
@@ -411,12 +447,12 @@ static int step_spawn(void *ctx, struct jail_err *e)
 		.sigmask = c->init_args.sigmask,
 		.persist = c->plan.persist || c->plan.hooked,
 		.ids = {(uid_t)c->st.user_base, (gid_t)c->st.user_base},
-		.cg = &c->st.cg,
 		.userns = c->nsfd[0],
 		.netns = c->nsfd[1],
 		.utsns = c->nsfd[2],
 		.ipcns = c->nsfd[3],
 		.idmap = c->idmap,
+		.cg = &c->st.cg,
 		.discard = c,
 		.discard_len = sizeof(*c),
 	};
@@ -462,7 +498,7 @@ static int step_net(void *ctx, struct jail_err *e)
 
 	int jfd = c->nsfd[1];
 
-	if (!pl->vnet && pl->naddrs == 0)
+	if ((!pl->vnet && pl->naddrs == 0) || pl->net_shared)
 		return 0;
 	if (pl->vnet) {
 		ret = jail_vnet_setup(&pl->params, jfd, c->st.host_if, e);
@@ -580,6 +616,38 @@ static int step_record(void *ctx, struct jail_err *e)
 	return jail_registry_save(&c->reg, &c->st, &c->plan.params, e);
 }
 
+/* rctl (lib/rctl): the rlimits the jail's command takes before exec (its init applies them). */
+static int step_rlimits(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	struct rctl_jail rj = {
+		.name = c->st.name, .jid = c->st.jid, .reg = &c->reg, .cg = &c->st.cg, .p = &c->plan.params};
+
+	return rctl_jail_rlimits(&rj, c->init_args.rl, &c->init_args.rlmask, e);
+}
+
+/* rctl (lib/rctl): the jail's limits on its cgroups, IPC namespace, devpts and disks; its watcher. */
+static int step_rctl(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	struct rctl_jail rj = {.name = c->st.name,
+			       .jid = c->st.jid,
+			       .reg = &c->reg,
+			       .cg = &c->st.cg,
+			       .p = &c->plan.params,
+			       .init_pid = c->st.init_pid,
+			       .init_start = c->st.init_start};
+
+	return rctl_jail_apply(&rj, e);
+}
+
+static void undo_rctl(void *ctx)
+{
+	struct jail_create *c = ctx;
+
+	rctl_jail_release(&(struct rctl_jail){.reg = &c->reg, .jid = c->st.jid});
+}
+
 /* "r": the init starts its command (or, with exec.* commands, just lives). The jail exists. */
 static int step_start(void *ctx, struct jail_err *e)
 {
@@ -627,6 +695,7 @@ const struct jail_step jail_create_steps[] = {
 	{"registry", step_registry, undo_registry, 0},
 	{"exec.prepare", step_prepare, NULL, 0},
 	{"cgroup", step_cgroup, undo_cgroup, 0},
+	{"rctl.rlimits", step_rlimits, NULL, 0},
 	{"oci.resources", step_resources, NULL, 0},
 	{"exec.prestart", step_prestart, NULL, 0},
 	{"userns", step_userns, undo_userns, 0},
@@ -637,6 +706,7 @@ const struct jail_step jail_create_steps[] = {
 	{"ready", step_ready, undo_ready, 0},
 	{"oci.console", step_console, NULL, 0},
 	{"record", step_record, NULL, 0},
+	{"rctl", step_rctl, undo_rctl, 0},
 	{"oci.state", step_oci_state, NULL, 0},
 	{"start", step_start, NULL, 0},
 	{"exec.created", step_created, NULL, 0},
@@ -645,6 +715,18 @@ const struct jail_step jail_create_steps[] = {
 	{"exec.poststart", step_poststart, NULL, 0},
 };
 const size_t jail_create_nsteps = ARRAY_SIZE(jail_create_steps);
+
+/* In a jail, a child jail is one more user namespace: none left (children.max 0, or used up) is FreeBSD's refusal. */
+static int may_make_child(struct jail_err *e)
+{
+	char buf[32];
+
+	if (jail_range_extent() >= 4294967295ULL)
+		return 0;
+	if (read_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", buf, sizeof(buf)) > 0 && atol(buf) == 0)
+		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
+	return 0;
+}
 
 int jail_create(struct jail_create *c, const struct jail_params *p, const struct jail_run_opts *o,
 		struct jail_err *e)
@@ -655,8 +737,10 @@ int jail_create(struct jail_create *c, const struct jail_params *p, const struct
 int jail_create_container(struct jail_create *c, const struct jail_params *p, const struct jail_container *ctr,
 			  const struct jail_run_opts *o, struct jail_err *e)
 {
-	int ret;
+	int ret = may_make_child(e);
 
+	if (ret < 0)
+		return ret;
 	memset(c, 0, sizeof(*c));
 	c->o = o;
 	c->ptmx = -1;
@@ -676,7 +760,8 @@ int jail_create_container(struct jail_create *c, const struct jail_params *p, co
 	ret = jail_walk_forward(&c->walk, c, e);
 	if (ret < 0) {
 		const char *name = c->st.name[0] ? c->st.name : jail_params_str(p, JP_NAME);
-		if (name && e->msg[0])
+		/* -EUSERS: the kernel's refusal of a child jail, which FreeBSD reports without a name. */
+		if (name && e->msg[0] && ret != -EUSERS)
 			jail_err_prefix(e, "%s", name);
 		jail_walk_back(&c->walk, c);
 		jail_create_release(c);

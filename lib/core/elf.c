@@ -357,28 +357,22 @@ int elf_ldcache_parse(const void *buf, size_t len, struct elf_ldcache **out, str
 
 int elf_ldcache_load(int rootfd, const char *path, struct elf_ldcache **out, struct jail_err *e)
 {
-	_cleanup_close_ int fd = -1;
-	struct stat st;
-	void *m;
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
 	int r;
 
 	*out = NULL;
-	fd = rootfs_open(rootfd, path, O_RDONLY, 0);
-	if (fd == -ENOENT)
+	/* Read, not mapped: a jail truncating its cache meanwhile cannot raise SIGBUS here. */
+	r = rootfs_read_file(rootfd, path, 0, CACHE_MAX, &buf, &len, e);
+	if (r == -ENOENT || r == -EINVAL || r == -EISDIR) {
+		jail_err_clear(e); /* absent, or not a file ld.so could use: no cache */
 		return 0;
-	if (fd < 0)
-		return jail_err_sys(e, fd, "%s", path);
-	if (fstat(fd, &st) < 0)
-		return jail_err_sys(e, -errno, "%s", path);
-	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+	}
+	if (r < 0)
+		return jail_err_prefix(e, "%s", path);
+	if (len == 0)
 		return 0;
-	if (st.st_size > CACHE_MAX)
-		return jail_err_set(e, -EFBIG, "%s: too large", path);
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (m == MAP_FAILED)
-		return jail_err_sys(e, -errno, "%s", path);
-	r = elf_ldcache_parse(m, (size_t)st.st_size, out, e);
-	munmap(m, (size_t)st.st_size);
+	r = elf_ldcache_parse(buf, len, out, e);
 	if (r < 0)
 		jail_err_prefix(e, "%s", path);
 	return r;
@@ -435,4 +429,3 @@ void elf_ldcache_free(struct elf_ldcache *c)
 	free(c->buf);
 	free(c);
 }
-

@@ -231,8 +231,9 @@ static int try_candidate(void *arg, const char *path)
 	size_t i;
 	int r;
 
-	fd = rootfs_open(w->rootfd, path, O_RDONLY, 0);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+	/* Regular files only: a FIFO or device here must not stop the walk. */
+	fd = rootfs_open_regular(w->rootfd, path, 0, &st, &e2);
+	if (fd < 0)
 		return 0;
 	for (i = 0; i < w->n; i++) {
 		if (w->objs[i].dev == st.st_dev && w->objs[i].ino == st.st_ino) {
@@ -341,11 +342,9 @@ static int add_program(struct walk *w, const char *path, int *idx)
 	size_t i;
 
 	*idx = -1;
-	fd = rootfs_open(w->rootfd, path, O_RDONLY, 0);
+	fd = rootfs_open_regular(w->rootfd, path, 0, &st, &e2);
 	if (fd < 0)
-		return report(w, ELF_EV_BAD, path, NULL, strerror(-fd));
-	if (fstat(fd, &st) < 0)
-		return report(w, ELF_EV_BAD, path, NULL, strerror(errno));
+		return report(w, ELF_EV_BAD, path, NULL, e2.msg);
 	for (i = 0; i < w->n; i++)
 		if (w->objs[i].dev == st.st_dev && w->objs[i].ino == st.st_ino)
 			return 0;

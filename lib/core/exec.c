@@ -104,7 +104,9 @@ int jail_exec_identity(struct jail_exec *x, int rootfd, const char *root, const 
 		if (r < 0)
 			return r;
 	} else {
-		jail_user_root(rootfd, &x->user);
+		r = jail_user_root(rootfd, root, &x->user, e);
+		if (r < 0)
+			return r;
 	}
 	if (!clean) {
 		x->envp = environ;

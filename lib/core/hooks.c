@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "attach.h"
@@ -123,6 +124,34 @@ static int run_host(const struct jail_hook_ctx *c, const char *cmd, char **argv,
 	return ret;
 }
 
+/*
+ * exec.consolelog often lies in the jail's root, whose directories the
+ * jailed root controls: no symlink on the way (else /var/log -> /etc/cron.d
+ * has host root write what the jail prints where it likes), never blocking
+ * (a FIFO), and a regular file only (issue 10).
+ */
+static int open_consolelog(const char *log, struct jail_err *e)
+{
+	struct open_how how = {.flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+					O_NOCTTY,
+			       .mode = 0600,
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	struct stat st;
+	int fd = sys_openat2(AT_FDCWD, log, &how, sizeof(how));
+
+	if (fd < 0 && errno == ELOOP)
+		return jail_err_set(e, -ELOOP,
+				    "exec.consolelog: %s: a symbolic link on the way; give the real path",
+				    log);
+	if (fd < 0)
+		return jail_err_sys(e, -errno, "exec.consolelog: %s", log);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return jail_err_set(e, -EINVAL, "exec.consolelog: %s: not a regular file", log);
+	}
+	return fd;
+}
+
 /* In the jail, through the jexec path; output to exec.consolelog if set. */
 static int run_jail(const struct jail_hook_ctx *c, const char *cmd, char **argv, int *status,
 		    struct jail_err *e)
@@ -135,9 +164,9 @@ static int run_jail(const struct jail_hook_ctx *c, const char *cmd, char **argv,
 	int saved[2] = {-1, -1}, ret;
 
 	if (log) {
-		int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		int fd = open_consolelog(log, e);
 		if (fd < 0)
-			return jail_err_sys(e, -errno, "exec.consolelog: %s", log);
+			return fd;
 		fflush(stdout);
 		fflush(stderr);
 		saved[0] = dup(STDOUT_FILENO);

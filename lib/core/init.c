@@ -33,6 +33,7 @@
 #include "init.h"
 #include "jinit.h"
 #include "plan.h"
+#include "jail/rctl.h"
 #include "spawn.h"
 #include "step.h"
 #include "jail/jail.h"
@@ -161,7 +162,8 @@ static int step_enter(void *arg, struct jail_err *e)
 static int step_root(void *arg, struct jail_err *e)
 {
 	struct init_ctx *c = arg;
-	const struct jail_container *ct = c->a->plan->ctr;
+	const struct jail_plan *pl = c->a->plan;
+	const struct jail_container *ct = pl->ctr;
 	/* A container's root is idmapped through the jail's own user namespace. */
 	int idmap = ct ? c->a->userns : c->a->idmap;
 
@@ -169,7 +171,7 @@ static int step_root(void *arg, struct jail_err *e)
 	if (ct && ct->nsfd[OCI_NS_MNT] >= 0 && setns(ct->nsfd[OCI_NS_MNT], CLONE_NEWNS) < 0)
 		return jail_err_sys(e, -errno, "linux.namespaces: mount: joining %s",
 				    ct->cfg->linux_.ns[OCI_NS_MNT].path);
-	int r = jail_root_build(&c->a->plan->root, &c->a->ids, idmap, c->a->cg, e);
+	int r = jail_root_build(&pl->root, &c->a->ids, idmap, ct || pl->range_slots > 1 ? c->a->cg : NULL, e);
 
 	if (c->a->idmap >= 0)
 		close(c->a->idmap);
@@ -247,17 +249,32 @@ static int step_mntns(void *arg, struct jail_err *e)
 	return ct ? jail_container_userns(ct, e) : 0;
 }
 
+/*
+ * A name the new UTS namespace must take. A child jail whose parent may not
+ * set its hostname cannot set one either (the parent's seccomp filter is its
+ * too): it keeps the name it was copied with, or fails if another is asked.
+ */
+static int set_uts_name(const char *want, int (*set)(const char *, size_t), bool domain, struct jail_err *e)
+{
+	char have[256] = "";
+
+	if (!want || set(want, strlen(want)) == 0)
+		return 0;
+	if (errno == EPERM && (domain ? getdomainname(have, sizeof(have) - 1) : gethostname(have, sizeof(have) - 1)) == 0 &&
+	    !strcmp(have, want))
+		return 0;
+	return jail_err_sys(e, -errno, "%s", domain ? "host.domainname" : "host.hostname");
+}
+
 static int step_uts(void *arg, struct jail_err *e)
 {
 	const struct jail_plan *pl = ((struct init_ctx *)arg)->a->plan;
+	int r;
 
 	if (!pl->new_uts)
 		return 0;
-	if (pl->hostname && sethostname(pl->hostname, strlen(pl->hostname)) < 0)
-		return jail_err_sys(e, -errno, "host.hostname");
-	if (pl->domainname && setdomainname(pl->domainname, strlen(pl->domainname)) < 0)
-		return jail_err_sys(e, -errno, "host.domainname");
-	return 0;
+	r = set_uts_name(pl->hostname, sethostname, false, e);
+	return r < 0 ? r : set_uts_name(pl->domainname, setdomainname, true, e);
 }
 
 static int step_loopback(void *arg, struct jail_err *e)
@@ -357,6 +374,7 @@ static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 		snprintf(x.slave, sizeof(x.slave), "%s", c->slave);
 		if (c->master >= 0)
 			close(c->master);
+		rctl_rlimits_set(c->a->rl, c->a->rlmask); /* rctl: the jail's rlimits (lib/rctl) */
 		jail_exec_become(&x, &pl->priv, c->sock);
 	}
 	return cmd;

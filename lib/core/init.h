@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/resource.h>
 
 #include "jail/registry.h"
 #include "root.h"
@@ -24,7 +25,9 @@ struct jail_init_args {
 	struct jail_ids ids; /* jailed root's host uid and gid */
 	int userns, netns, utsns, ipcns; /* the jail's namespaces, to join */
 	int idmap;			 /* thin: the base's idmap user namespace, or -1 */
-	const struct jail_cgroup *cg;	 /* the jail's cgroups */
+	struct rlimit rl[RLIM_NLIMITS]; /* rctl: rlimit ceilings the command takes (bit i of rlmask) */
+	unsigned rlmask;
+	const struct jail_cgroup *cg;	 /* the jail's cgroups (shown to it when it may have child jails) */
 	/* memory of the creator the init never touches again (the create path's state) */
 	void *discard;
 	size_t discard_len;

@@ -20,7 +20,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
-#include "jls.h"
+#include "jail/jls.h"
 #include "util.h"
 
 #define CMDLINE_MAX 4096  /* bytes of a command line shown by -p */

@@ -28,6 +28,7 @@
 #include "cleanup.h"
 #include "kernfs.h"
 #include "root.h"
+#include "rootfs.h"
 #include "sys.h"
 
 static const struct {
@@ -39,16 +40,33 @@ static const struct {
 
 static const unsigned ro_attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 
-/* A device node of the jail's own, owned by jailed root (tty: group tty). */
+/*
+ * A device node of the jail's own, owned by jailed root (tty: group tty).
+ * A child jail's init cannot mknod (that needs the host's CAP_MKNOD): it
+ * binds the node of its parent jail's /dev, itself one of the parent's own.
+ */
 static int make_node(int dir, const char *name, unsigned major, unsigned minor, const struct jail_ids *ids,
 		     struct jail_err *e)
 {
 	gid_t gid = major == 5 ? ids->gid + 5 : ids->gid;
+	char src[64];
 
-	if (mknodat(dir, name, S_IFCHR | 0666, makedev(major, minor)) < 0 ||
-	    fchmodat(dir, name, 0666, 0) < 0 || fchownat(dir, name, ids->uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+	if (mknodat(dir, name, S_IFCHR | 0666, makedev(major, minor)) == 0) {
+		if (fchmodat(dir, name, 0666, 0) < 0 || fchownat(dir, name, ids->uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return jail_err_sys(e, -errno, "/dev/%s", name);
+		return 0;
+	}
+	if (errno != EPERM)
 		return jail_err_sys(e, -errno, "/dev/%s", name);
-	return 0;
+	snprintf(src, sizeof(src), "/dev/%s", name);
+	_cleanup_close_ int tree = sys_open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	int fd = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd >= 0)
+		close(fd);
+	_cleanup_close_ int target = openat(dir, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (tree < 0 || target < 0)
+		return jail_err_sys(e, -errno, "/dev/%s", name);
+	return jail_mount_attach(tree, target, src, e);
 }
 
 static int tmpfs_for(const struct jail_ids *ids, const char *mode, const char *size, unsigned attrs,
@@ -240,9 +258,18 @@ int jail_sys_build(int rootfd, int masks, struct jail_err *e)
 	if (target < 0)
 		return errno == ENOENT ? 0 : jail_err_sys(e, -errno, "/sys");
 	/* The init is in the jail's network namespace already: this sysfs shows its interfaces. */
-	sys = jail_fs_new("sysfs", NULL, ro_attrs, e);
-	if (sys < 0)
+	struct jail_err ignored = {0};
+	sys = jail_fs_new("sysfs", NULL, ro_attrs, &ignored);
+	if (sys < 0 && ignored.code == -EPERM) {
+		/* A child jail: the kernel refuses a new sysfs beside its parent's masked one; it sees that one. */
+		struct mount_attr ro = {.attr_set = ro_attrs};
+		sys = sys_open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (sys < 0 || sys_mount_setattr(sys, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
+			return jail_err_sys(e, -errno, "/sys");
+	} else if (sys < 0) {
+		*e = ignored;
 		return sys;
+	}
 	if ((r = jail_mount_attach(sys, target, "sysfs", e)) < 0)
 		return r;
 	_cleanup_close_ int top =
@@ -261,4 +288,76 @@ int jail_sys_mask(int sys, int masks, struct jail_err *e)
 		if ((r = cover(masks, "empty", sys, dirs[i], e)) < 0)
 			return r;
 	return cover(masks, "null", sys, "kernel/vmcoreinfo", e);
+}
+
+/* The directory a hierarchy is shown at in a jail's /sys/fs/cgroup: as the host names them. */
+static const char *hier_name(const struct jail_cgroup_dir *d, bool only)
+{
+	if (d->v2)
+		return only ? NULL : "unified";
+	return !strncmp(d->controllers, "name=", 5) ? d->controllers + 5 : d->controllers;
+}
+
+/* /sys/fs/cgroup: the jail's own cgroups, in which it may make its child jails'. */
+static int nest_cgroups(int rootfd, const struct jail_ids *ids, const struct jail_cgroup *cg, struct jail_err *e)
+{
+	_cleanup_close_ int fs = -1, top = open_in_root(rootfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC,
+							 JAIL_RESOLVE_STRICT);
+	int r;
+
+	if (top < 0)
+		return jail_err_sys(e, -errno, "/sys/fs/cgroup");
+	fs = tmpfs_for(ids, "0755", "64k", ro_attrs & ~MOUNT_ATTR_RDONLY, e);
+	if (fs < 0)
+		return fs;
+	for (int i = 0; i < cg->n; i++) {
+		const char *name = hier_name(&cg->d[i], cg->n == 1);
+		_cleanup_close_ int tree = sys_open_tree(AT_FDCWD, cg->d[i].path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		_cleanup_close_ int at = -1;
+		if (tree < 0)
+			return jail_err_sys(e, -errno, "cgroup %s", cg->d[i].path);
+		if (!name) /* the only hierarchy, cgroup v2: at /sys/fs/cgroup itself */
+			return jail_mount_attach(tree, top, "cgroup", e);
+		if (mkdirat(fs, name, 0755) < 0 || (at = openat(fs, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return jail_err_sys(e, -errno, "/sys/fs/cgroup/%s", name);
+		if ((r = jail_mount_attach(tree, at, name, e)) < 0)
+			return r;
+	}
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	if (sys_mount_setattr(fs, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return jail_err_sys(e, -errno, "/sys/fs/cgroup read-only");
+	return jail_mount_attach(fs, top, "/sys/fs/cgroup", e);
+}
+
+int jail_nest_build(int rootfd, const char *path, const struct jail_ids *ids, const struct jail_cgroup *cg,
+		    struct jail_err *e)
+{
+	_cleanup_close_ int dir = -1, reg = -1, top = -1, proc = -1, at = -1;
+	int r;
+
+	if ((r = nest_cgroups(rootfd, ids, cg, e)) < 0)
+		return r;
+	/* /run/jail: the child jails' registry, gone with the jail. */
+	if ((r = rootfs_mkdir_p(rootfd, "run/jail", 0755, e)) < 0)
+		return r;
+	if ((dir = jail_mountpoint_open(rootfd, path, "run/jail", e)) < 0)
+		return dir;
+	reg = tmpfs_for(ids, "0700", "4m", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	if (reg < 0)
+		return reg;
+	/*
+	 * A proc the kernel sees whole: it lets a child jail mount the proc of
+	 * its own PID namespace only while some proc of ours is not partly
+	 * hidden (mount_too_revealing). Jailed root, a uid of its private range,
+	 * can read here only what any user can, and write no host sysctl.
+	 */
+	if (mkdirat(reg, ".proc", 0500) < 0 || fchownat(reg, ".proc", ids->uid, ids->gid, 0) < 0 ||
+	    (at = openat(reg, ".proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return jail_err_sys(e, -errno, "/run/jail/.proc");
+	proc = jail_fs_new("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	if (proc < 0)
+		return proc;
+	if ((r = jail_mount_attach(proc, at, "/run/jail/.proc", e)) < 0)
+		return r;
+	return jail_mount_attach(reg, dir, "/run/jail", e);
 }

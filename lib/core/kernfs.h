@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "jail/err.h"
+#include "jail/registry.h"
 #include "root.h"
 
 /* /dev: the jail's own device nodes (ruleset 4), devpts, shm, and mqueue when ipc_new. */
@@ -22,5 +23,14 @@ int jail_proc_mask(int proc, int masks, struct jail_err *e);
 int jail_sys_build(int rootfd, int masks, struct jail_err *e);
 /* The masks of a sysfs mounted at the directory fd sys (any sysfs the jail gets). */
 int jail_sys_mask(int sys, int masks, struct jail_err *e);
+
+/*
+ * For a jail that may have child jails (children.max > 0): its cgroups at
+ * /sys/fs/cgroup (delegated to it), a tmpfs /run/jail for the child jails'
+ * registry, and a whole proc in it the kernel needs to see before it lets
+ * a child jail mount one.
+ */
+int jail_nest_build(int rootfd, const char *path, const struct jail_ids *ids, const struct jail_cgroup *cg,
+		    struct jail_err *e);
 
 #endif

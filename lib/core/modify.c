@@ -17,6 +17,7 @@
 #include "jail/jail.h"
 #include "cgroup.h"
 #include "priv.h"
+#include "registry.h"
 #include "remove.h"
 #include "sys.h"
 #include "util.h"
@@ -128,7 +129,7 @@ int jail_modify(struct jail_registry *reg, const char *key, const struct jail_pa
 	if (ret < 0)
 		goto out;
 	pidfd = sys_pidfd_open(st.init_pid, 0);
-	if (pidfd < 0 || proc_starttime(st.init_pid) != st.init_start) {
+	if (pidfd < 0 || proc_starttime(st.init_pid) != st.init_start || !jail_state_init_is_jail(st.init_pid)) {
 		ret = jail_err_set(e, -ENOENT, "jail \"%s\" not found", key);
 		goto out;
 	}

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -191,6 +193,28 @@ static int resolve_identity(struct jail_plan *pl, struct jail_err *e)
 	return r;
 }
 
+/* Whether every address is one the caller's own interfaces hold. */
+static bool all_local(const struct netaddr *a, int n)
+{
+	struct ifaddrs *ifs = NULL;
+	bool all = getifaddrs(&ifs) == 0;
+
+	for (int i = 0; i < n && all; i++) {
+		bool found = false;
+		for (struct ifaddrs *f = ifs; f && !found; f = f->ifa_next) {
+			if (!f->ifa_addr || f->ifa_addr->sa_family != a[i].family)
+				continue;
+			const void *b = a[i].family == AF_INET ? (const void *)&((struct sockaddr_in *)f->ifa_addr)->sin_addr
+							       : (const void *)&((struct sockaddr_in6 *)f->ifa_addr)->sin6_addr;
+			found = !memcmp(b, a[i].u.bytes, a[i].family == AF_INET ? 4 : 16);
+		}
+		all = found;
+	}
+	if (ifs)
+		freeifaddrs(ifs);
+	return all;
+}
+
 static int resolve_network(struct jail_plan *pl, struct jail_err *e)
 {
 	const struct jail_params *p = &pl->params;
@@ -202,7 +226,15 @@ static int resolve_network(struct jail_plan *pl, struct jail_err *e)
 	if (pl->naddrs < 0)
 		return pl->naddrs;
 	pl->vnet = jail_vnet_wanted(p);
-	pl->new_net = pl->naddrs > 0 || pl->vnet || (!is(p, JP_IP4, "inherit") && !is(p, JP_IP6, "inherit"));
+	/*
+	 * A child jail whose addresses are all its parent's shares the parent's
+	 * stack, as FreeBSD's child jails share their parent's addresses (a
+	 * non-vnet parent cannot make interfaces for it anyway).
+	 */
+	pl->net_shared = !pl->vnet && pl->naddrs > 0 && jail_range_extent() < 4294967295ULL &&
+			 all_local(pl->addrs, pl->naddrs);
+	pl->new_net = !pl->net_shared &&
+		      (pl->naddrs > 0 || pl->vnet || (!is(p, JP_IP4, "inherit") && !is(p, JP_IP6, "inherit")));
 	pl->new_ipc = !jail_params_bool(p, JP_ALLOW_SYSVIPC) && !is(p, JP_SYSVMSG, "inherit") &&
 		      !is(p, JP_SYSVSEM, "inherit") && !is(p, JP_SYSVSHM, "inherit");
 	pl->new_uts = is(p, JP_HOST, "new");
@@ -227,9 +259,18 @@ static int resolve_mounts(struct jail_plan *pl, struct jail_err *e)
 			return r;
 	}
 	if (fstab) {
-		_cleanup_fclose_ FILE *f = fopen(fstab, "re");
+		/* A regular file only: a FIFO put where the fstab is expected must not hang jail(8). */
+		int fd = open(fstab, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		struct stat sb;
+		if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))) {
+			close(fd);
+			return jail_err_set(e, -EINVAL, "mount.fstab: %s: not a regular file", fstab);
+		}
+		_cleanup_fclose_ FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
 		char line[1024];
 		int lineno = 0;
+		if (fd >= 0 && !f)
+			close(fd);
 		if (!f)
 			return jail_err_sys(e, -errno, "mount.fstab: %s", fstab);
 		while (fgets(line, sizeof(line), f)) {
@@ -265,9 +306,14 @@ static int resolve_range(struct jail_plan *pl, struct jail_err *e)
 	const struct jail_params *p = &pl->params;
 	struct stat sb;
 	int r = jail_range_parse(jail_params_str(p, JP_USER_RANGE), &pl->range, e);
+	long children = jail_params_int(p, JP_CHILDREN_MAX);
 
 	if (r < 0)
 		return r;
+	if (children > 4096)
+		return jail_err_set(e, -EINVAL, "children.max: %ld: at most 4096 here (each child jail holds 65536 uids)",
+				    children);
+	pl->range_slots = 1 + (unsigned)children;
 	if (pl->is_thin) {
 		if (stat(pl->thin.base, &sb) < 0)
 			return jail_err_sys(e, -errno, "thin: base %s", pl->thin.base);
@@ -283,6 +329,9 @@ static int resolve_range(struct jail_plan *pl, struct jail_err *e)
 	}
 	if (pl->range.mode != JAIL_RANGE_IDENTITY)
 		return 0;
+	if (children > 0)
+		return jail_err_set(e, -EPERM, "children.max: refused with user.range=identity (child jails need a whole proc, "
+				    "harmless only to an unprivileged jailed root)");
 	if (jail_params_bool(p, JP_ALLOW_MOUNT))
 		return jail_err_set(e, -EPERM, "allow.mount: refused with user.range=identity (jailed root is host root)");
 	if (jail_params_bool(p, JP_ALLOW_SYSVIPC) || is(p, JP_SYSVMSG, "inherit") || is(p, JP_SYSVSEM, "inherit") ||

@@ -34,6 +34,7 @@ struct jail_plan {
 	struct netaddr *addrs; /* ip4.addr then ip6.addr */
 	int naddrs;
 	bool vnet;
+	bool net_shared; /* a child jail on its parent's addresses: no stack of its own */
 	bool new_uts, new_net, new_ipc;
 	bool persist; /* the persist parameter */
 	bool hooked;  /* exec.* commands: the init starts empty, commands run through jexec's path */
@@ -44,6 +45,7 @@ struct jail_plan {
 	struct jail_mount *mounts;
 	struct jail_root_opts root; /* what the jail's init mounts */
 	struct jail_range range;    /* user.range: the registry settles a private one's base */
+	unsigned range_slots;	    /* ranges of 65536: 1 + children.max (the child jails' come from ours) */
 	uid_t base_owner;	    /* thin: the owner of the shared base (its files' range) */
 	const struct jail_container *ctr; /* an OCI container (jail-oci, container.h); NULL for jail(8) */
 };

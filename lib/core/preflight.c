@@ -20,6 +20,7 @@
 #include "elfdep.h"
 #include "jail/preflight.h"
 #include "rootfs.h"
+#include "user.h"
 
 #define ROOT_PATH     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define SHEBANG_DEPTH 4
@@ -99,6 +100,7 @@ static int lookup(struct pf *p, const char *name, char *out, size_t sz)
 /* Check one program; ELF files are queued for the closure walk. */
 static int check_program(struct pf *p, const char *name, const char *by, int depth)
 {
+	struct jail_err e2 = {0};
 	_cleanup_close_ int fd = -1;
 	char path[PATH_MAX], head[256];
 	struct stat st;
@@ -119,15 +121,10 @@ static int check_program(struct pf *p, const char *name, const char *by, int dep
 			problem(p, "%s: not found in %s", name, ROOT_PATH);
 		return 0;
 	}
-	fd = rootfs_open(p->rootfd, path, O_RDONLY, 0);
+	/* Regular files only, opened without blocking: a FIFO here must not hang the check. */
+	fd = rootfs_open_regular(p->rootfd, path, 0, &st, &e2);
 	if (fd < 0) {
-		problem(p, "%s: %s", path, strerror(-fd));
-		return 0;
-	}
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode)) {
-		problem(p, "%s: not a regular file", path);
+		problem(p, "%s: %s", path, e2.msg);
 		return 0;
 	}
 	if (!(st.st_mode & 0111)) {
@@ -169,6 +166,16 @@ static int check_program(struct pf *p, const char *name, const char *by, int dep
 		return 0;
 	snprintf(p->elf[p->nelf++], PATH_MAX, "%s", path);
 	return 0;
+}
+
+/* /etc/passwd and /etc/group as jexec and jail(8) read them: a hostile one fails here first. */
+static void check_users(struct pf *p)
+{
+	struct jail_err e2 = {0};
+	struct jail_user u;
+
+	if (jail_user_root(p->rootfd, "/", &u, &e2) < 0)
+		problem(p, "%s", e2.msg);
 }
 
 static int on_elf(void *arg, enum elf_event ev, const char *path, const char *by, const char *why)
@@ -217,6 +224,8 @@ int jail_preflight(int rootfd, const char *const *programs, unsigned flags, jail
 			problem(&p, "/etc/passwd: %s", strerror(-r));
 		else if (!S_ISREG(st.st_mode))
 			problem(&p, "/etc/passwd: not a regular file");
+		else
+			check_users(&p);
 	}
 	if (flags & JAIL_PREFLIGHT_DEV)
 		need_dir(&p, "/dev", "mount point for mount.devfs");

@@ -67,7 +67,7 @@ static const char *const gate_names[] = {
 	[G_NEVER] = "never",
 	[G_SET_HOSTNAME] = "allow.set_hostname",
 	[G_RAW_SOCKETS] = "allow.raw_sockets",
-	[G_MOUNT] = "allow.mount.*",
+	[G_MOUNT] = "allow.mount.* or children.max > 0, securelevel < 2",
 	[G_CHFLAGS] = "allow.chflags",
 	[G_MLOCK] = "allow.mlock",
 	[G_RESERVED] = "allow.reserved_ports",
@@ -99,8 +99,9 @@ static const struct cap_rule cap_table[] = {
 	{CAP_SETGID, "CAP_SETGID", G_ALWAYS, "login, su, daemons dropping privileges"},
 	{CAP_SETUID, "CAP_SETUID", G_ALWAYS, "login, su, daemons dropping privileges"},
 	{CAP_SETPCAP, "CAP_SETPCAP", G_ALWAYS, "daemons dropping their own capabilities"},
-	{CAP_LINUX_IMMUTABLE, "CAP_LINUX_IMMUTABLE", G_CHFLAGS,
-	 "immutable/append-only flags, FreeBSD's system flags"},
+	{CAP_LINUX_IMMUTABLE, "CAP_LINUX_IMMUTABLE", G_NEVER,
+	 "immutable/append-only flags: Linux checks it in the host's user namespace, which no jail is in "
+	 "(allow.chflags cannot be granted; flags the host set stay, as at securelevel >= 1)"},
 	{CAP_NET_BIND_SERVICE, "CAP_NET_BIND_SERVICE", G_RESERVED,
 	 "ports below 1024 (own network stack only)"},
 	{CAP_NET_BROADCAST, "CAP_NET_BROADCAST", G_ALWAYS, "broadcast and multicast on the jail's stack"},
@@ -114,8 +115,10 @@ static const struct cap_rule cap_table[] = {
 	{CAP_SYS_CHROOT, "CAP_SYS_CHROOT", G_ALWAYS, "chroot inside the jail"},
 	{CAP_SYS_PTRACE, "CAP_SYS_PTRACE", G_PROC_DEBUG, "debug the jail's own processes"},
 	{CAP_SYS_PACCT, "CAP_SYS_PACCT", G_NEVER, "process accounting is host-wide"},
-	{CAP_SYS_ADMIN, "CAP_SYS_ADMIN", G_NEVER,
-	 "granted only with allow.set_hostname or allow.mount.* (see below)"},
+	{CAP_SYS_ADMIN, "CAP_SYS_ADMIN", G_NEVER, /* see jail_priv_from_params */
+	 "kept only with allow.set_hostname, allow.mount.* or children.max > 0 (a child jail is namespaces and "
+	 "mounts), and then over the jail's own namespaces only; locked mounts, the host-owned PID namespace and "
+	 "the private uid range hold"},
 	{CAP_SYS_BOOT, "CAP_SYS_BOOT", G_NEVER, "reboot; jails end with jail -r"},
 	{CAP_SYS_NICE, "CAP_SYS_NICE", G_NEVER, "raising priorities affects the host"},
 	{CAP_SYS_RESOURCE, "CAP_SYS_RESOURCE", G_NEVER, "raising hard resource limits"},
@@ -236,7 +239,8 @@ static bool gate_open(const struct jail_priv *p, enum gate g)
 	case G_RAW_SOCKETS:
 		return p->raw_sockets;
 	case G_MOUNT:
-		return p->mount;
+		/* Making a child jail is mounting its root; securelevel 2 freezes mounts whatever is asked. */
+		return (p->mount || p->children) && p->securelevel < 2;
 	case G_CHFLAGS:
 		return p->chflags;
 	case G_MLOCK:
@@ -265,7 +269,7 @@ static const enum jail_param_id never_grantable[] = {
 	JP_ALLOW_MOUNT_DEVFS,  JP_ALLOW_MOUNT_FDESCFS, JP_ALLOW_MOUNT_LINSYSFS, JP_ALLOW_MOUNT_ZFS,
 	JP_ALLOW_MOUNT_FUSEFS, JP_ALLOW_QUOTAS,	       JP_ALLOW_READ_MSGBUF,	JP_ALLOW_ADJTIME,
 	JP_ALLOW_SETTIME,      JP_ALLOW_ROUTING,       JP_ALLOW_SETAUDIT,	JP_ALLOW_NFSD,
-	JP_ALLOW_VMM,	       JP_ALLOW_VMM_PPT,       JP_ALLOW_EXTATTR,
+	JP_ALLOW_VMM,	       JP_ALLOW_VMM_PPT,       JP_ALLOW_EXTATTR,	JP_ALLOW_CHFLAGS,
 };
 
 int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, struct jail_err *e)
@@ -281,10 +285,11 @@ int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, st
 	any_mount = jail_params_bool(p, JP_ALLOW_MOUNT_TMPFS) || jail_params_bool(p, JP_ALLOW_MOUNT_PROCFS) ||
 		    jail_params_bool(p, JP_ALLOW_MOUNT_LINPROCFS) ||
 		    jail_params_bool(p, JP_ALLOW_MOUNT_NULLFS);
+	v.securelevel = (int)jail_params_int(p, JP_SECURELEVEL);
 	v.mount = jail_params_bool(p, JP_ALLOW_MOUNT) && any_mount;
 	v.set_hostname = jail_params_bool(p, JP_ALLOW_SET_HOSTNAME);
 	v.raw_sockets = jail_params_bool(p, JP_ALLOW_RAW_SOCKETS);
-	v.chflags = jail_params_bool(p, JP_ALLOW_CHFLAGS);
+	v.chflags = false; /* never: see CAP_LINUX_IMMUTABLE in the table */
 	v.mlock = jail_params_bool(p, JP_ALLOW_MLOCK);
 	v.reserved_ports = jail_params_bool(p, JP_ALLOW_RESERVED_PORTS);
 	v.socket_af = jail_params_bool(p, JP_ALLOW_SOCKET_AF);
@@ -292,6 +297,7 @@ int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, st
 	v.proc_debug = jail_params_bool(p, JP_ALLOW_UNPRIV_DEBUG);
 	v.children = jail_params_int(p, JP_CHILDREN_MAX) > 0;
 	v.vnet = !strcmp(jail_params_str(p, JP_VNET), "new");
+	v.firewall = v.vnet && v.securelevel < 3;
 	v.sysvmsg_off = !strcmp(jail_params_str(p, JP_SYSVMSG), "disable");
 	v.sysvsem_off = !strcmp(jail_params_str(p, JP_SYSVSEM), "disable");
 	v.sysvshm_off = !strcmp(jail_params_str(p, JP_SYSVSHM), "disable");
@@ -306,8 +312,11 @@ int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, st
 	for (size_t i = 0; i < ARRAY_SIZE(cap_table); i++)
 		if (gate_open(&v, cap_table[i].gate))
 			v.caps |= 1ULL << cap_table[i].cap;
-	/* sethostname and mount are checked against CAP_SYS_ADMIN in the jail's namespaces. */
-	if (v.set_hostname || v.mount)
+	/*
+	 * sethostname, mount and making a child jail's namespaces are checked
+	 * against CAP_SYS_ADMIN in the jail's own user namespace.
+	 */
+	if (v.set_hostname || (gate_open(&v, G_MOUNT)) || v.children)
 		v.caps |= 1ULL << CAP_SYS_ADMIN;
 	if (!v.suser)
 		v.caps = 0;
@@ -327,7 +336,7 @@ static int allowlist_rules(const struct jail_priv *p, struct jail_rules *r)
 			int nr = seccomp_syscall_resolve_name(*c);
 			if (nr == __NR_SCMP_ERROR)
 				continue;
-			int ret = jail_rules_add(r, nr, act, 0, 0, 0, 0, 0, 0, 0);
+			int ret = jail_rules_add(r, nr, act, 0, NULL);
 			if (ret < 0)
 				return ret;
 		}
@@ -346,13 +355,13 @@ static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 		if (af == AF_UNIX || af == AF_NETLINK || af == AF_INET || af == AF_INET6 ||
 		    (af == AF_PACKET && p->raw_sockets))
 			continue;
-		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(af == AF_PACKET ? EPERM : EAFNOSUPPORT), 1, 0,
-				     SCMP_CMP_EQ, 0, (uint64_t)af, 0, 0);
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(af == AF_PACKET ? EPERM : EAFNOSUPPORT), 1,
+				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, af)});
 	}
 	if (ret == 0 && !p->socket_af)
-		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EAFNOSUPPORT), 1, 0, SCMP_CMP_GE, 0, AF_MAX, 0, 0);
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EAFNOSUPPORT), 1, (struct jail_rule_cmp[]){JAIL_CMP_GE(0, AF_MAX)});
 	if (ret == 0 && !p->raw_sockets && p->socket_af)
-		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EPERM), 1, 0, SCMP_CMP_EQ, 0, AF_PACKET, 0, 0);
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EPERM), 1, (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, AF_PACKET)});
 	for (int fam = 0; fam < 2 && ret == 0; fam++) {
 		int af = fam ? AF_INET6 : AF_INET;
 		bool off = fam ? p->inet6_off : p->inet4_off;
@@ -363,12 +372,20 @@ static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 			if (ok)
 				continue;
 			int err = off ? EAFNOSUPPORT : t == SOCK_RAW ? EPERM : ESOCKTNOSUPPORT;
-			ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(err), 2, 0, SCMP_CMP_EQ, 0, (uint64_t)af, 0xf,
-					     (uint64_t)t);
+			ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(err), 2,
+					     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, af), JAIL_CMP_MASKED(1, 0xf, t)});
 		}
 	}
 	return ret;
 }
+
+/* setsockopt(level, optname) that replace packet filter tables: IPT/IP6T/ARPT/EBT _SO_SET_*. */
+static const struct {
+	int level, optname;
+} fw_setsockopt[] = {
+	{0 /* IPPROTO_IP */, 64},  {0, 65},  {41 /* IPPROTO_IPV6 */, 64}, {41, 65},
+	{0, 96 /* ARPT */},	   {0, 97},  {0, 128 /* EBT */},	  {0, 129},
+};
 
 static const struct {
 	const char *call;
@@ -384,14 +401,28 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 	static const unsigned long nsflags[] = {CLONE_NEWNS,   CLONE_NEWUTS, CLONE_NEWIPC,	CLONE_NEWUSER,
 						CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
 	/* Terminal injection, with the command masked to 32 bits (CVE-2019-10063). */
-	int ret = jail_rules_add(r, SCMP_SYS(ioctl), SCMP_ACT_ERRNO(EPERM), 1, 1, SCMP_CMP_MASKED_EQ,
-				 0xffffffffULL, TIOCSTI, 0, 0);
+	int ret = jail_rules_add(r, SCMP_SYS(ioctl), SCMP_ACT_ERRNO(EPERM), 1,
+				 (struct jail_rule_cmp[]){JAIL_CMP_MASKED(1, 0xffffffffULL, TIOCSTI)});
 
 	if (ret == 0)
-		ret = jail_rules_add(r, SCMP_SYS(ioctl), SCMP_ACT_ERRNO(EPERM), 1, 1, SCMP_CMP_MASKED_EQ,
-				     0xffffffffULL, TIOCLINUX, 0, 0);
+		ret = jail_rules_add(r, SCMP_SYS(ioctl), SCMP_ACT_ERRNO(EPERM), 1,
+				     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(1, 0xffffffffULL, TIOCLINUX)});
 	if (ret == 0)
 		ret = socket_rules(p, r);
+	/*
+	 * Packet filters: nf_tables (NETLINK_NETFILTER) and the iptables,
+	 * ip6tables, arptables and ebtables replace calls, only for a vnet jail
+	 * below securelevel 3. Seccomp is inherited by every namespace the jail
+	 * makes, so nested namespaces (children.max), where Linux hands out
+	 * every capability, do not reach nf_tables either.
+	 */
+	if (ret == 0 && !p->firewall)
+		ret = jail_rules_add(r, SCMP_SYS(socket), SCMP_ACT_ERRNO(EPERM), 2,
+				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, AF_NETLINK), JAIL_CMP_EQ(2, 12 /* NETLINK_NETFILTER */)});
+	for (size_t i = 0; i < ARRAY_SIZE(fw_setsockopt) && !p->firewall && ret == 0; i++)
+		ret = jail_rules_add(r, SCMP_SYS(setsockopt), SCMP_ACT_ERRNO(EPERM), 2,
+				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(1, fw_setsockopt[i].level),
+							      JAIL_CMP_EQ(2, fw_setsockopt[i].optname)});
 	/*
 	 * The jail's init (jinit) belongs to the jail's user namespace, so jailed
 	 * root may see its /proc entries; it may not take hold of it: no ptrace,
@@ -399,11 +430,11 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 	 */
 	for (size_t i = 0; i < ARRAY_SIZE(init_guard) && ret == 0; i++)
 		ret = jail_rules_add(r, seccomp_syscall_resolve_name(init_guard[i].call), SCMP_ACT_ERRNO(EPERM), 1,
-				     init_guard[i].arg, SCMP_CMP_EQ, 0, 1, 0, 0);
+				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(init_guard[i].arg, 1)});
 	/* Namespaces: clone with a CLONE_NEW* flag, unless child jails are allowed. */
 	for (size_t i = 0; i < ARRAY_SIZE(nsflags) && !p->children && ret == 0; i++)
-		ret = jail_rules_add(r, SCMP_SYS(clone), SCMP_ACT_ERRNO(EPERM), 1, 0, SCMP_CMP_MASKED_EQ,
-				     nsflags[i], nsflags[i], 0, 0);
+		ret = jail_rules_add(r, SCMP_SYS(clone), SCMP_ACT_ERRNO(EPERM), 1,
+				     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(0, nsflags[i], nsflags[i])});
 	return ret;
 }
 
@@ -435,6 +466,11 @@ static const char *const arg_rules[] = {
 	"socket: inet or inet6 when ip4 or ip6 is disable while the other is inherit: EAFNOSUPPORT",
 	"clone with any CLONE_NEW* flag: EPERM unless children.max > 0",
 	"ptrace, process_vm_readv/writev, pidfd_open and kcmp aimed at PID 1 (the jail's init): EPERM",
+	"socket(AF_NETLINK, *, NETLINK_NETFILTER) and setsockopt replacing iptables, ip6tables, arptables or "
+	"ebtables: EPERM unless vnet = new and securelevel < 3 (also in namespaces the jail makes itself)",
+	"securelevel >= 1: system flags cannot be changed (always so here: see CAP_LINUX_IMMUTABLE); >= 2: "
+	"the mount system calls are refused even with allow.mount.* or children.max; >= 3: packet filters "
+	"frozen even in a vnet jail (see the netfilter rule)",
 	"any system call of another ABI (i386, x32): the process is killed",
 };
 

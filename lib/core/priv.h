@@ -18,6 +18,8 @@ struct jail_priv {
 		proc_debug, vnet;
 	bool sysvmsg_off, sysvsem_off, sysvshm_off;
 	bool inet4_off, inet6_off; /* family denied (ip4/ip6=disable on a shared stack) */
+	bool firewall;		   /* vnet below securelevel 3: nf_tables and iptables are its own */
+	int securelevel;
 	uint64_t caps;		   /* capability set the jail's root keeps */
 };
 
@@ -35,20 +37,24 @@ struct jail_rule_cmp {
 	int op; /* enum scmp_compare */
 	uint64_t mask, datum;
 };
+#define JAIL_RULE_CMPS 3
 struct jail_rule {
 	int nr;
 	uint32_t action;
-	unsigned nargs;
-	struct jail_rule_cmp cmp[2];
+	unsigned nargs; /* comparisons, all of which must hold */
+	struct jail_rule_cmp cmp[JAIL_RULE_CMPS];
 };
 struct jail_rules {
 	struct jail_rule *v;
 	size_t n, cap;
 };
 
-/* Append a rule (nargs 0: unconditional; 1: arg0 op0 (mask0,) datum0; 2: and arg0+1 & mask1 == datum1). */
-int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned nargs, unsigned arg0, int op0,
-		   uint64_t mask0, uint64_t datum0, uint64_t mask1, uint64_t datum1);
+/* Append a rule: the action when every comparison holds (none: always). */
+int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned ncmp, const struct jail_rule_cmp *cmp);
+/* Comparisons: argument arg equal to datum; arg & mask equal to datum; arg >= datum. */
+#define JAIL_CMP_EQ(a, d)	 ((struct jail_rule_cmp){(a), 4 /* SCMP_CMP_EQ */, 0, (uint64_t)(d)})
+#define JAIL_CMP_MASKED(a, m, d) ((struct jail_rule_cmp){(a), 7 /* SCMP_CMP_MASKED_EQ */, (uint64_t)(m), (uint64_t)(d)})
+#define JAIL_CMP_GE(a, d)	 ((struct jail_rule_cmp){(a), 5 /* SCMP_CMP_GE */, 0, (uint64_t)(d)})
 void jail_rules_free(struct jail_rules *r);
 
 /* Compute the decisions; refuses allow.* that Linux cannot grant safely. */

@@ -16,7 +16,10 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "registry.h"
 #include "util.h"
@@ -24,18 +27,142 @@
 #define JID_MAX	  999999
 #define STATE_MAX (64L * 1024 * 1024) /* bytes of one state file */
 
+/*
+ * Who may own the registry and every directory above it: root, or whoever
+ * runs us (jls by a user on a directory of their own). Nobody else may be
+ * able to write there: a state file is believed -- its init is signalled,
+ * its cgroups removed, its exec.poststop run as root. A parent that others
+ * can write is fine only with the sticky bit (/tmp): they cannot rename or
+ * remove what root made in it.
+ */
+static int trusted_dir(const char *dir, const char *path, const struct stat *st, bool parent,
+		       struct jail_err *e)
+{
+	char what[PATH_MAX + 16] = "";
+
+	if (parent)
+		snprintf(what, sizeof(what), "parent %s: ", path);
+	if (!S_ISDIR(st->st_mode))
+		return jail_err_set(e, -ENOTDIR, "state directory %s: %snot a directory", dir, what);
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return jail_err_set(e, -EPERM, "state directory %s: %sowned by uid %u; refusing", dir, what,
+				    (unsigned)st->st_uid);
+	if ((st->st_mode & 022) && !(parent && (st->st_mode & S_ISVTX)))
+		return jail_err_set(e, -EPERM,
+				    "state directory %s: %swritable by group or others (mode %04o); refusing",
+				    dir, what, (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+/* Each directory from real (a real path, changed here) up to "/". */
+static int check_parents(const char *dir, char *real, struct jail_err *e)
+{
+	struct stat st;
+	int r;
+
+	for (;;) {
+		const char *p = real[0] ? real : "/";
+
+		if (lstat(p, &st) < 0)
+			return jail_err_sys(e, -errno, "state directory %s: parent %s", dir, p);
+		if ((r = trusted_dir(dir, p, &st, true, e)) < 0)
+			return r;
+		if (!real[0] || !strcmp(real, "/"))
+			return 0;
+		*strrchr(real, '/') = '\0';
+	}
+}
+
+/* Symbolic links on the way to dir as it is written: another user's could be pointed elsewhere later. */
+static int check_links(const char *dir, struct jail_err *e)
+{
+	char prefix[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(prefix))
+		return jail_err_set(e, -ENAMETOOLONG, "state directory %s: path too long", dir);
+	for (size_t i = 1; i <= n; i++) {
+		struct stat st;
+
+		if (i < n && dir[i] != '/')
+			continue;
+		memcpy(prefix, dir, i);
+		prefix[i] = '\0';
+		if (lstat(prefix, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid != 0 &&
+		    st.st_uid != geteuid())
+			return jail_err_set(e, -EPERM,
+					    "state directory %s: symbolic link %s owned by uid %u; refusing",
+					    dir, prefix, (unsigned)st.st_uid);
+	}
+	return 0;
+}
+
+/* The directory open on fd, and each directory above its real path. */
+static int check_registry_dir(const char *dir, int fd, struct jail_err *e)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (fstat(fd, &st) < 0)
+		return jail_err_sys(e, -errno, "state directory %s", dir);
+	if ((r = trusted_dir(dir, dir, &st, false, e)) < 0 || (r = check_links(dir, e)) < 0)
+		return r;
+	if (!realpath(dir, real))
+		return jail_err_sys(e, -errno, "state directory %s", dir);
+	if (!strcmp(real, "/"))
+		return 0;
+	*strrchr(real, '/') = '\0';
+	return check_parents(dir, real, e);
+}
+
+/* A registry made where others could reach it first would not be ours: look before mkdir. */
+static int make_registry_dir(const char *dir, struct jail_err *e)
+{
+	char copy[PATH_MAX], real[PATH_MAX];
+	char *slash;
+	int r;
+
+	snprintf(copy, sizeof(copy), "%s", dir);
+	slash = strrchr(copy, '/');
+	if (slash == copy)
+		snprintf(copy, sizeof(copy), "/");
+	else if (slash)
+		*slash = '\0';
+	else
+		snprintf(copy, sizeof(copy), ".");
+	if (!realpath(copy, real))
+		return jail_err_sys(e, -errno, "state directory %s", dir);
+	r = check_parents(dir, real, e);
+	if (r < 0)
+		return r;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return jail_err_sys(e, -errno, "state directory %s", dir);
+	return 0;
+}
+
 int jail_registry_open(struct jail_registry *r, struct jail_err *e)
 {
 	const char *dir = getenv("JAIL_STATEDIR");
+	int ret;
 
-	r->dirfd = r->lockfd = -1;
+	r->dirfd = r->lockfd = r->procfd = -1;
 	snprintf(r->dir, sizeof(r->dir), "%s", dir && *dir ? dir : "/run/jail");
-	if (mkdir(r->dir, 0700) < 0 && errno != EEXIST)
-		return jail_err_sys(e, -errno, "state directory %s", r->dir);
 	r->dirfd = open(r->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->dirfd < 0 && errno == ENOENT) {
+		ret = make_registry_dir(r->dir, e);
+		if (ret < 0)
+			return ret;
+		r->dirfd = open(r->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (r->dirfd < 0)
 		return jail_err_sys(e, -errno, "state directory %s", r->dir);
-	return 0;
+	ret = check_registry_dir(r->dir, r->dirfd, e);
+	if (ret < 0) {
+		close(r->dirfd);
+		r->dirfd = -1;
+	}
+	return ret;
 }
 
 void jail_registry_close(struct jail_registry *r)
@@ -44,7 +171,9 @@ void jail_registry_close(struct jail_registry *r)
 		close(r->lockfd);
 	if (r->dirfd >= 0)
 		close(r->dirfd);
-	r->lockfd = r->dirfd = -1;
+	if (r->procfd >= 0)
+		close(r->procfd);
+	r->lockfd = r->dirfd = r->procfd = -1;
 }
 
 int jail_registry_lock(struct jail_registry *r, struct jail_err *e)
@@ -133,8 +262,9 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
 						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
 	json_t *o =
-		json_pack("{s:i, s:s, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
-			  "name", st->name, "user_base", (json_int_t)st->user_base, "host_netns",
+		json_pack("{s:i, s:s, s:I, s:i, s:b, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
+			  "name", st->name, "user_base", (json_int_t)st->user_base, "user_slots", (int)st->user_slots,
+			  "oci", st->oci, "host_netns",
 			  (json_int_t)st->host_netns, "host_if", st->host_if,
 			  "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
 			  "creator_pid", (json_int_t)st->creator_pid, "creator_start",
@@ -209,11 +339,45 @@ static int params_from_json(json_t *o, struct jail_params *p, struct jail_err *e
 	return 0;
 }
 
+/* A state file is believed only if nobody but its writer (root) could have written it. */
+static int trusted_file(const struct jail_registry *r, const char *f, const struct stat *st,
+			struct jail_err *e)
+{
+	if (!S_ISREG(st->st_mode))
+		return jail_err_set(e, -EPERM, "%s/%s: not a regular file; refusing", r->dir, f);
+	/* A child registry is its jail's own, read only to be shown: the jail is not trusted, nor asked to be. */
+	if (r->procfd >= 0)
+		return 0;
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return jail_err_set(e, -EPERM, "%s/%s: owned by uid %u; refusing", r->dir, f,
+				    (unsigned)st->st_uid);
+	if (st->st_mode & 022)
+		return jail_err_set(e, -EPERM, "%s/%s: writable by group or others (mode %04o); refusing",
+				    r->dir, f, (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+/* Whether leaf is a cgroup leaf jail_cgroup_leaf() makes for name: jail.NAME or jail.NAME.TAG. */
+static bool leaf_of(const char *leaf, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(leaf, "jail.", 5) != 0 || strncmp(leaf + 5, name, n) != 0)
+		return false;
+	leaf += 5 + n;
+	if (!*leaf)
+		return true;
+	if (*leaf++ != '.' || strlen(leaf) != 8)
+		return false;
+	return strspn(leaf, "0123456789abcdef") == 8;
+}
+
 int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, struct jail_err *e)
 {
 	char f[32];
 	json_error_t je;
 	json_int_t ipid = 0, istart = 0, cpid = 0, cstart = 0, hnet = 0, ubase = 0;
+	int uslots = 1;
 	const char *hif = "";
 	const char *name = NULL, *leaf = "", *parent = "";
 	json_t *params = NULL, *cgs = NULL, *o;
@@ -221,14 +385,24 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 
 	memset(st, 0, sizeof(*st));
 	snprintf(f, sizeof(f), "%d.json", jid);
-	fd = openat(r->dirfd, f, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(r->dirfd, f, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT ? -ENOENT : jail_err_sys(e, -errno, "%s/%s", r->dir, f);
+	struct stat reg;
+	if (fstat(fd, &reg) < 0 || !S_ISREG(reg.st_mode)) {
+		close(fd);
+		return jail_err_set(e, -EINVAL, "%s/%s: not a regular file", r->dir, f);
+	}
 	/* Whole file at once: json_loadfd reads a byte per system call, too slow for jls. */
 	struct stat sb;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
-	if (fstat(fd, &sb) == 0 && sb.st_size >= 0 && sb.st_size < STATE_MAX)
+	ret = fstat(fd, &sb) < 0 ? jail_err_sys(e, -errno, "%s/%s", r->dir, f) : trusted_file(r, f, &sb, e);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	if (sb.st_size >= 0 && sb.st_size < STATE_MAX)
 		buf = malloc((size_t)sb.st_size + 1);
 	while (buf && len < (size_t)sb.st_size) {
 		ssize_t k = read(fd, buf + len, (size_t)sb.st_size - len);
@@ -242,8 +416,9 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	o = json_loadb(buf, len, 0, &je);
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
-	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
-			   &st->jid, "name", &name, "user_base", &ubase, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
+	int oci = 0;
+	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?i, s?b, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
+			   &st->jid, "name", &name, "user_base", &ubase, "user_slots", &uslots, "oci", &oci, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
 			   "init_start", &istart, "creator_pid", &cpid, "creator_start", &cstart,
 			   "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
 			   &params) < 0) {
@@ -253,12 +428,17 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	snprintf(st->name, sizeof(st->name), "%s", name);
 	snprintf(st->cg_leaf, sizeof(st->cg_leaf), "%s", leaf);
 	snprintf(st->cg_parent, sizeof(st->cg_parent), "%s", parent);
+	/* A container's leaf is its config.json cgroupsPath's last component (jail-oci), any plain name. */
+	st->oci = oci;
+	bool leaf_ok = leaf_of(st->cg_leaf, st->name) || (st->oci && st->cg_leaf[0]);
 	for (size_t i = 0; i < json_array_size(cgs) && st->cg.n < JAIL_CGROUP_MAX; i++) {
 		const char *cp = NULL, *cc = "";
 		int v2 = 0;
+		/* Only the jail's own directory below a mounted hierarchy: never the host's root
+		 * cgroup or another place (jail -r kills what is inside and removes it). */
 		if (json_unpack(json_array_get(cgs, i), "{s:s, s?s, s?b}", "path", &cp, "controllers", &cc,
 				"v2", &v2) < 0 ||
-		    strncmp(cp, "/sys/fs/cgroup/", 15) != 0)
+		    !leaf_ok || !jail_cgroup_dir_valid(cp, st->cg_leaf))
 			continue;
 		struct jail_cgroup_dir *d = &st->cg.d[st->cg.n++];
 		snprintf(d->path, sizeof(d->path), "%s", cp);
@@ -267,6 +447,7 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	}
 	st->host_netns = (unsigned long long)hnet;
 	st->user_base = ubase > 0 ? (unsigned long long)ubase : 0;
+	st->user_slots = uslots > 0 ? (unsigned)uslots : 1;
 	snprintf(st->host_if, sizeof(st->host_if), "%s", hif);
 	st->init_pid = (pid_t)ipid;
 	st->init_start = (unsigned long long)istart;
@@ -354,6 +535,59 @@ int jail_registry_list(struct jail_registry *r, int **jids, struct jail_err *e)
 static bool pid_alive(pid_t pid, unsigned long long start)
 {
 	return pid > 0 && start != 0 && proc_starttime(pid) == start;
+}
+
+enum jail_status jail_state_status_in(const struct jail_registry *r, const struct jail_state *st)
+{
+	if (r->procfd < 0)
+		return jail_state_status(st);
+	if (st->init_pid > 0 && st->init_start && proc_starttime_at(r->procfd, st->init_pid) == st->init_start)
+		return JAIL_ALIVE;
+	return st->init_pid > 0 ? JAIL_DYING : JAIL_CREATING;
+}
+
+int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child, struct jail_err *e)
+{
+	char root[64];
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	int rootfd;
+
+	*child = (struct jail_registry){.dirfd = -1, .lockfd = -1, .procfd = -1};
+	if (jail_params_int(&parent->params, JP_CHILDREN_MAX) <= 0 || jail_state_status(parent) != JAIL_ALIVE)
+		return -ENOENT;
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)parent->init_pid);
+	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return jail_err_sys(e, -errno, "%s", root);
+	if (proc_starttime(parent->init_pid) != parent->init_start) {
+		close(rootfd);
+		return -ENOENT;
+	}
+	child->dirfd = (int)syscall(SYS_openat2, rootfd, "run/jail", &how, sizeof(how));
+	child->procfd = (int)syscall(SYS_openat2, rootfd, "proc", &how, sizeof(how));
+	close(rootfd);
+	if (child->dirfd < 0 || child->procfd < 0) {
+		jail_registry_close(child);
+		return -ENOENT;
+	}
+	snprintf(child->dir, sizeof(child->dir), "%s:/run/jail", parent->name);
+	return 0;
+}
+
+bool jail_state_init_is_jail(pid_t pid)
+{
+	char path[64], buf[4096], *l, *save = NULL, *last = NULL;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (pid <= 0 || read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0 || !(l = strstr(buf, "\nNSpid:")))
+		return false;
+	l[strcspn(l + 1, "\n") + 1] = '\0';
+	/* "NSpid: <pid here> ... <pid in its own namespace>": at least two, the last 1. */
+	for (char *t = strtok_r(l + 7, " \t", &save); t; t = strtok_r(NULL, " \t", &save), n++)
+		last = t;
+	return n >= 2 && !strcmp(last, "1");
 }
 
 enum jail_status jail_state_status(const struct jail_state *st)

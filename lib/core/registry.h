@@ -4,7 +4,9 @@
 #ifndef JAIL_CORE_REGISTRY_H
 #define JAIL_CORE_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "jail/registry.h"
 
@@ -16,5 +18,13 @@
  */
 void jail_cgroup_leaf(char *out, size_t len, const char *regdir, const char *name);
 void jail_host_ifname(char *out, size_t len, const char *regdir, int jid);
+
+/*
+ * Whether pid is the PID 1 of a PID namespace below ours, as every jail's
+ * init is. A state's start time can be copied from any process's
+ * /proc/PID/stat; this keeps a record that names a host process (init,
+ * sshd) from having it signalled, or kill(-1) sent in the host's namespace.
+ */
+bool jail_state_init_is_jail(pid_t pid);
 
 #endif

@@ -30,6 +30,8 @@
 #include "net/jailnet.h"
 #include "net/net.h"
 #include "net/vnet.h"
+#include "jail/rctl.h"
+#include "registry.h"
 #include "remove.h"
 #include "spawn.h"
 #include "step.h"
@@ -180,6 +182,16 @@ static void unlock(struct removal *r)
 	r->locked = false;
 }
 
+/* rctl (lib/rctl): the jail's watcher goes (it would go with the init anyway; this waits for it). */
+static int step_rctl(void *ctx, struct jail_err *e)
+{
+	struct removal *r = ctx;
+
+	if (r->ours)
+		rctl_jail_release(&(struct rctl_jail){.reg = r->reg, .jid = r->st.jid});
+	return 0;
+}
+
 /* Proxy entries live on the host's interface; veth and routes die with the jail's namespace. */
 static int step_net(void *ctx, struct jail_err *e)
 {
@@ -249,6 +261,7 @@ const struct jail_step jail_remove_steps[] = {
 	{"term", step_term, NULL, 0},
 	{"kill", step_kill, NULL, 0},
 	{"lock", step_lock, NULL, 0},
+	{"rctl", step_rctl, NULL, JAIL_STEP_CONTINUE},
 	{"net", step_net, NULL, JAIL_STEP_CONTINUE},
 	{"cgroup", step_cgroup, NULL, 0},
 	{"registry", step_registry, NULL, 0},
@@ -290,7 +303,9 @@ static int open_init(const struct jail_state *st)
 	if (jail_state_status(st) != JAIL_ALIVE)
 		return -1;
 	pidfd = sys_pidfd_open(st->init_pid, 0);
-	if (pidfd >= 0 && proc_starttime(st->init_pid) != st->init_start) {
+	/* Issue 10: a forged record must not name a host process (SIGKILL, kill(-1) in its namespace). */
+	if (pidfd >= 0 &&
+	    (proc_starttime(st->init_pid) != st->init_start || !jail_state_init_is_jail(st->init_pid))) {
 		close(pidfd);
 		pidfd = -1;
 	}

@@ -19,6 +19,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "kernfs.h"
+#include "mountsrc.h"
 #include "root.h"
 #include "sys.h"
 
@@ -192,8 +193,12 @@ static int setup_mounts(int rootfd, const struct jail_root_opts *o, const struct
 		}
 		if (!strcmp(m->type, "bind")) {
 			struct mount_attr a = {.attr_set = m->attrs};
-			mnt = sys_open_tree(AT_FDCWD, m->src,
-					    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+			/* The source may lie in another jail's root: no symlink on the way (issue 10). */
+			_cleanup_close_ int src = jail_mount_source_open(m->src, e);
+			if (src < 0)
+				return src;
+			mnt = sys_open_tree(
+				src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 			if (mnt < 0)
 				return jail_err_sys(e, -errno, "mount: %s", m->src);
 			if (m->attrs &&
@@ -251,8 +256,8 @@ static int thin_overlay(const struct jail_root_opts *o, int idmap, struct jail_e
 	return 0;
 }
 
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap,
-		    const struct jail_cgroup *cg, struct jail_err *e)
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, const struct jail_cgroup *nest,
+		    struct jail_err *e)
 {
 	_cleanup_close_ int rootfd = -1, masks = -1;
 	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};
@@ -286,7 +291,7 @@ int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, 
 	if (sys_mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
 		return jail_err_sys(e, -errno, "path '%s': nodev", o->path);
 	if (o->ctr) {
-		r = jail_container_mounts(o->ctr, rootfd, o->path, ids, o->idmap ? idmap : -1, cg, e);
+		r = jail_container_mounts(o->ctr, rootfd, o->path, ids, o->idmap ? idmap : -1, nest, e);
 	} else {
 		masks = jail_mask_source(ids, e);
 		if (masks < 0)
@@ -300,6 +305,8 @@ int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, 
 		r = jail_sys_build(rootfd, masks, e);
 	}
 	if (r < 0)
+		return r;
+	if (nest && !o->ctr && (r = jail_nest_build(rootfd, o->path, ids, nest, e)) < 0)
 		return r;
 	if (fchdir(rootfd) < 0)
 		return jail_err_sys(e, -errno, "chdir %s", o->path);

@@ -63,10 +63,12 @@ struct jail_ids {
  * network namespaces: the root, its mounts, /dev, /proc, /sys. The working
  * directory is left at the new root for jail_root_pivot. idmap (or -1) is a
  * user namespace whose map shows a thin jail's base (a container's root) as
- * the jail's own; cg the jail's cgroups (a container's "cgroup" mounts).
+ * the jail's own; nest (or NULL) the jail's cgroups, for a jail that may have
+ * child jails, or for a container (its "cgroup" mounts).
  */
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap,
-		    const struct jail_cgroup *cg, struct jail_err *e);
+struct jail_cgroup;
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, const struct jail_cgroup *nest,
+		    struct jail_err *e);
 /* pivot_root into the root jail_root_build left as the working directory; the host's root detached. */
 int jail_root_pivot(const struct jail_root_opts *o, struct jail_err *e);
 

@@ -1,18 +1,25 @@
 /*
  * Path handling inside an untrusted jail root: openat2 with RESOLVE_IN_ROOT,
  * a component-by-component walk that reports every symlink (mkjail copies
- * them, preflight follows them), recursive removal that never follows a
- * link or leaves the filesystem, and a data copy that prefers reflinks.
+ * them, preflight follows them), reads of files a jailed root may have made
+ * hostile (a FIFO, a link to /dev/zero or /dev/tty, a sparse giant: regular
+ * files only, size-capped, nothing that can block), recursive removal that
+ * never follows a link or leaves the filesystem, and a data copy that
+ * prefers reflinks.
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -36,6 +43,126 @@ int rootfs_open(int rootfd, const char *path, int flags, mode_t mode)
 	if (fd < 0)
 		return -errno;
 	return (int)fd;
+}
+
+static const char *type_name(mode_t m)
+{
+	switch (m & S_IFMT) {
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFLNK:
+		return "a symbolic link";
+	default:
+		return "not a file";
+	}
+}
+
+/* Filesystems whose files are the kernel's, not the jail's: reading them may
+ * wait, change state, or never end. FUSE is here too: its server is the jail. */
+static const char *kernel_fs(unsigned long type)
+{
+	switch (type) {
+	case PROC_SUPER_MAGIC:
+		return "procfs";
+	case SYSFS_MAGIC:
+		return "sysfs";
+	case DEBUGFS_MAGIC:
+		return "debugfs";
+	case TRACEFS_MAGIC:
+		return "tracefs";
+	case SECURITYFS_MAGIC:
+		return "securityfs";
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+		return "cgroupfs";
+	case BPF_FS_MAGIC:
+		return "bpffs";
+	case 0x65735546: /* FUSE_SUPER_MAGIC */
+		return "fuse";
+	default:
+		return NULL;
+	}
+}
+
+int rootfs_open_regular(int rootfd, const char *path, unsigned flags, struct stat *st, struct jail_err *e)
+{
+	_cleanup_close_ int opath = -1;
+	struct stat sb, sb2;
+	struct statfs sf;
+	const char *fs;
+	char self[64];
+	int fd;
+
+	opath = rootfs_open(rootfd, path, O_PATH | ((flags & ROOTFS_NOFOLLOW) ? O_NOFOLLOW : 0), 0);
+	if (opath < 0)
+		return jail_err_set(e, opath, "%s", strerror(-opath));
+	if (fstat(opath, &sb) < 0)
+		return jail_err_sys(e, -errno, "stat");
+	if (S_ISDIR(sb.st_mode))
+		return jail_err_set(e, -EISDIR, "not a regular file (a directory)");
+	if (!S_ISREG(sb.st_mode))
+		return jail_err_set(e, -EINVAL, "not a regular file (%s)", type_name(sb.st_mode));
+	if (fstatfs(opath, &sf) < 0)
+		return jail_err_sys(e, -errno, "statfs");
+	if ((fs = kernel_fs((unsigned long)sf.f_type)))
+		return jail_err_set(e, -EINVAL, "a file of %s; refusing to read it", fs);
+	/* The inode checked above, whatever the path names by now. */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", opath);
+	fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return jail_err_set(e, -errno, "%s", strerror(errno));
+	if (fstat(fd, &sb2) < 0 || sb2.st_dev != sb.st_dev || sb2.st_ino != sb.st_ino) {
+		close(fd);
+		return jail_err_set(e, -EAGAIN, "changed while being opened");
+	}
+	if (st)
+		*st = sb2;
+	return fd;
+}
+
+int rootfs_read_file(int rootfd, const char *path, unsigned flags, size_t max, char **buf, size_t *len,
+		     struct jail_err *e)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *b = NULL;
+	struct stat st;
+	size_t size, n = 0;
+
+	*buf = NULL;
+	*len = 0;
+	fd = rootfs_open_regular(rootfd, path, flags, &st, e);
+	if (fd < 0)
+		return fd;
+	if (st.st_size < 0 || (unsigned long long)st.st_size > max)
+		return jail_err_set(e, -EFBIG, "larger than %zu bytes; refusing to read it", max);
+	size = (size_t)st.st_size;
+	b = malloc(size + 1);
+	if (!b)
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	/* At most the size fstat gave: a file that grows meanwhile is read no further. */
+	while (n < size) {
+		ssize_t k = read(fd, b + n, size - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return jail_err_sys(e, -errno, "read");
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	b[n] = '\0';
+	*buf = TAKE_PTR(b);
+	*len = n;
+	return 0;
 }
 
 /* Append "/comp" to a symlink-free prefix; ".." pops, "." is skipped. */

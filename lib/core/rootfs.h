@@ -21,6 +21,31 @@
  * Returns an fd or -errno. */
 int rootfs_open(int rootfd, const char *path, int flags, mode_t mode);
 
+/* rootfs_open_regular flags */
+#define ROOTFS_NOFOLLOW 0x1 /* the last component must not be a symlink */
+
+/*
+ * Open path inside rootfd for reading if, and only if, it is a regular file
+ * of an ordinary filesystem: never a FIFO (open would block), a device
+ * (/dev/zero never ends, /dev/tty is the administrator's terminal), a
+ * socket, a directory, or a file of procfs, sysfs and the like. The path is
+ * opened O_PATH first, which opens nothing, and checked with fstat and
+ * fstatfs; the same inode is then reopened read-only through /proc/self/fd
+ * with O_NONBLOCK (a lease on the file cannot make us wait) and O_NOCTTY.
+ * st, if not NULL, receives its stat. Returns the fd or -errno; e's message
+ * does not name the path (the caller puts the name it shows in front):
+ * "not a regular file (a FIFO)".
+ */
+int rootfs_open_regular(int rootfd, const char *path, unsigned flags, struct stat *st, struct jail_err *e);
+
+/*
+ * Read all of the regular file path inside rootfd (as rootfs_open_regular)
+ * into *buf (malloc'd, NUL-terminated; *len bytes without the NUL). A file
+ * larger than max bytes is refused with -EFBIG before anything is read.
+ */
+int rootfs_read_file(int rootfd, const char *path, unsigned flags, size_t max, char **buf, size_t *len,
+		     struct jail_err *e);
+
 /* Called by rootfs_walk for each component of a path, in order. prefix is
  * the symlink-free path inside the root up to this component; st its lstat;
  * target the symlink's contents when S_ISLNK (the walk then goes on through

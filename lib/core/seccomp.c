@@ -32,11 +32,14 @@
 
 #define CACHE_FORMAT 3
 
-int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned nargs, unsigned arg0, int op0,
-		   uint64_t mask0, uint64_t datum0, uint64_t mask1, uint64_t datum1)
+_Static_assert(SCMP_CMP_EQ == 4 && SCMP_CMP_GE == 5 && SCMP_CMP_MASKED_EQ == 7, "JAIL_CMP_* in priv.h");
+
+int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned ncmp, const struct jail_rule_cmp *cmp)
 {
 	struct jail_rule *nv;
 
+	if (ncmp > JAIL_RULE_CMPS)
+		return -E2BIG;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		nv = realloc(r->v, cap * sizeof(*nv));
@@ -49,11 +52,9 @@ int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned nargs
 	memset(nv, 0, sizeof(*nv));
 	nv->nr = nr;
 	nv->action = action;
-	nv->nargs = nargs;
-	/* One comparison on arg0, or (socket) arg 0 equal and arg 1 masked. */
-	nv->cmp[0] = (struct jail_rule_cmp){arg0, op0, mask0, datum0};
-	if (nargs == 2)
-		nv->cmp[1] = (struct jail_rule_cmp){arg0 + 1, SCMP_CMP_MASKED_EQ, mask1, datum1};
+	nv->nargs = ncmp;
+	for (unsigned i = 0; i < ncmp; i++)
+		nv->cmp[i] = cmp[i];
 	return 0;
 }
 
@@ -75,7 +76,9 @@ static int add_rules(scmp_filter_ctx ctx, const struct jail_rules *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const struct jail_rule *x = &r->v[i];
-		struct scmp_arg_cmp a[2] = {arg_cmp(&x->cmp[0]), arg_cmp(&x->cmp[1])};
+		struct scmp_arg_cmp a[JAIL_RULE_CMPS];
+		for (unsigned k = 0; k < JAIL_RULE_CMPS; k++)
+			a[k] = arg_cmp(&x->cmp[k]);
 		int ret = seccomp_rule_add_array(ctx, x->action, x->nr, x->nargs, a);
 		if (ret < 0 && ret != -EEXIST)
 			return ret;
@@ -132,8 +135,8 @@ static uint64_t hash_rules(uint64_t h, const struct jail_rules *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const struct jail_rule *x = &r->v[i];
-		uint64_t words[3 + 8] = {(uint64_t)x->nr, x->action, x->nargs};
-		for (int k = 0; k < 2; k++) {
+		uint64_t words[3 + 4 * JAIL_RULE_CMPS] = {(uint64_t)x->nr, x->action, x->nargs};
+		for (int k = 0; k < JAIL_RULE_CMPS; k++) {
 			words[3 + 4 * k] = x->cmp[k].arg;
 			words[4 + 4 * k] = (uint64_t)x->cmp[k].op;
 			words[5 + 4 * k] = x->cmp[k].mask;

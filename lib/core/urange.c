@@ -11,13 +11,33 @@
 
 #include "urange.h"
 
+uint64_t jail_range_extent(void)
+{
+	unsigned long long in, out, n, total = 0;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+
+	if (!f)
+		return 4294967295ULL;
+	while (fscanf(f, "%llu %llu %llu", &in, &out, &n) == 3)
+		if (in == 0)
+			total = n;
+	fclose(f);
+	return total ? total : 4294967295ULL;
+}
+
 void jail_range_pool(uint32_t *base, uint32_t *count)
 {
 	const char *env = getenv("JAIL_USER_POOL");
-	unsigned long long b, n;
+	unsigned long long b, n, extent = jail_range_extent();
 
 	*base = JAIL_RANGE_POOL_BASE;
 	*count = JAIL_RANGE_POOL_COUNT;
+	if (extent < 4294967295ULL) {
+		/* In a jail: the child jails' ranges are the slots of ours after our own first one. */
+		*base = JAIL_RANGE_SIZE;
+		*count = (uint32_t)(extent / JAIL_RANGE_SIZE) - 1;
+		return;
+	}
 	if (env && sscanf(env, "%llu:%llu", &b, &n) == 2 && b > 0 && b % JAIL_RANGE_SIZE == 0 && n > 0 &&
 	    b + n * JAIL_RANGE_SIZE <= 0xffff0000ULL) {
 		*base = (uint32_t)b;
@@ -67,10 +87,10 @@ uint32_t jail_range_slot(const char *key)
 	return h % count;
 }
 
-void jail_range_map(const struct jail_range *r, char *buf, size_t len)
+void jail_range_map(const struct jail_range *r, uint32_t slots, char *buf, size_t len)
 {
 	if (r->mode == JAIL_RANGE_IDENTITY)
-		snprintf(buf, len, "0 0 4294967295\n");
+		snprintf(buf, len, "0 0 %llu\n", (unsigned long long)jail_range_extent());
 	else
-		snprintf(buf, len, "0 %u %u\n", r->base, JAIL_RANGE_SIZE);
+		snprintf(buf, len, "0 %u %llu\n", r->base, (unsigned long long)slots * JAIL_RANGE_SIZE);
 }

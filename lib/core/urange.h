@@ -22,7 +22,10 @@
 #include "jail/err.h"
 
 #define JAIL_RANGE_SIZE 65536u
-/* The pool: 16384 ranges from 0x40000000 up to 0x7fffffff (JAIL_USER_POOL=BASE:COUNT overrides). */
+/*
+ * The pool: 16384 ranges from 0x40000000 up to 0x7fffffff (JAIL_USER_POOL=BASE:COUNT overrides).
+ * Inside a jail, the pool is the jail's own range after its first 65536 ids.
+ */
 #define JAIL_RANGE_POOL_BASE  0x40000000u
 #define JAIL_RANGE_POOL_COUNT 16384u
 
@@ -46,7 +49,12 @@ void jail_range_pool(uint32_t *base, uint32_t *count);
 bool jail_range_is_pool_base(uint32_t uid);
 /* The pool slot a key (a jail's name) starts looking from. */
 uint32_t jail_range_slot(const char *key);
-/* The uid_map/gid_map text for a range. */
-void jail_range_map(const struct jail_range *r, char *buf, size_t len);
+/*
+ * The uid_map/gid_map text for a range of slots ranges of 65536 (a jail
+ * with children.max = N has N + 1: its own, then one per child jail).
+ */
+void jail_range_map(const struct jail_range *r, uint32_t slots, char *buf, size_t len);
+/* How many uids the caller's user namespace has (4294967295 on the host; a jail's range in a jail). */
+uint64_t jail_range_extent(void);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * passwd and group parsing for jail users. The files belong to the jail and
- * are untrusted: lines are bounded, fields are checked, and the files are
- * opened beneath the jail root without following symlinks out of it.
+ * are untrusted: they are read beneath the jail root as regular files only
+ * and at most JAIL_USER_FILE_MAX bytes (a FIFO, /dev/zero, /dev/tty or a
+ * sparse giant in their place fails at once, with one line), lines are
+ * bounded and fields are checked.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,21 +13,47 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "sys.h"
+#include "rootfs.h"
 #include "user.h"
 #include "util.h"
 
-static FILE *open_etc(int rootfd, const char *name)
+/* What the administrator sees for a file of the jail: ROOT/etc/passwd. */
+static const char *shown_root(const char *root)
 {
-	int fd = open_in_root(rootfd, name, O_RDONLY | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-	FILE *f;
+	return root && strcmp(root, "/") ? root : "";
+}
 
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "re");
-	if (!f)
-		close(fd);
-	return f;
+/* Read ROOT/etc/NAME; a missing file is -ENOENT with nothing in e. */
+static int read_etc(int rootfd, const char *root, const char *name, char **buf, size_t *len,
+		    struct jail_err *e)
+{
+	int r = rootfs_read_file(rootfd, name, 0, JAIL_USER_FILE_MAX, buf, len, e);
+
+	if (r == -ENOENT) {
+		jail_err_clear(e);
+		return r;
+	}
+	if (r < 0)
+		return jail_err_prefix(e, "%s/%s", shown_root(root), name);
+	return 0;
+}
+
+/* The next line of buf (at *pos) into line, at most max - 1 bytes; longer lines come back empty. */
+static bool next_line(const char *buf, size_t len, size_t *pos, char *line, size_t max)
+{
+	const char *start = buf + *pos, *nl;
+	size_t n;
+
+	if (*pos >= len)
+		return false;
+	nl = memchr(start, '\n', len - *pos);
+	n = nl ? (size_t)(nl - start) : len - *pos;
+	*pos += n + (nl ? 1 : 0);
+	if (n >= max)
+		n = 0;
+	memcpy(line, start, n);
+	line[n] = '\0';
+	return true;
 }
 
 /* Split a passwd/group line into at most max fields in place. */
@@ -33,7 +61,6 @@ static int split(char *line, char **f, int max)
 {
 	int n = 0;
 
-	line[strcspn(line, "\n")] = '\0';
 	f[n++] = line;
 	for (char *p = line; *p && n < max; p++)
 		if (*p == ':') {
@@ -43,14 +70,13 @@ static int split(char *line, char **f, int max)
 	return n;
 }
 
-static int fill_from_passwd(int rootfd, const char *name, bool by_uid, uid_t uid, struct jail_user *u)
+static int fill_from_passwd(const char *buf, size_t len, const char *name, bool by_uid, uid_t uid,
+			    struct jail_user *u)
 {
-	_cleanup_fclose_ FILE *f = open_etc(rootfd, "etc/passwd");
 	char line[1024], *fld[7];
+	size_t pos = 0;
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
+	while (next_line(buf, len, &pos, line, sizeof(line))) {
 		if (split(line, fld, 7) != 7 || !str_is_digits(fld[2]) || !str_is_digits(fld[3]))
 			continue;
 		if (by_uid ? (uid_t)strtoul(fld[2], NULL, 10) != uid : strcmp(fld[0], name) != 0)
@@ -65,16 +91,22 @@ static int fill_from_passwd(int rootfd, const char *name, bool by_uid, uid_t uid
 	return -ENOENT;
 }
 
-static void fill_groups(int rootfd, struct jail_user *u)
+/* The user's groups from ROOT/etc/group; none besides the primary one if it is missing. */
+static int fill_groups(int rootfd, const char *root, struct jail_user *u, struct jail_err *e)
 {
-	_cleanup_fclose_ FILE *f = open_etc(rootfd, "etc/group");
+	_cleanup_free_ char *buf = NULL;
 	char line[4096], *fld[4];
+	size_t len, pos = 0;
+	int r;
 
 	u->ngroups = 0;
 	u->groups[u->ngroups++] = u->gid;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f) && u->ngroups < JAIL_USER_MAXGROUPS) {
+	r = read_etc(rootfd, root, "etc/group", &buf, &len, e);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	while (next_line(buf, len, &pos, line, sizeof(line)) && u->ngroups < JAIL_USER_MAXGROUPS) {
 		if (split(line, fld, 4) != 4 || !str_is_digits(fld[2]))
 			continue;
 		char *save = NULL;
@@ -86,32 +118,44 @@ static void fill_groups(int rootfd, struct jail_user *u)
 				break;
 			}
 	}
+	return 0;
 }
 
 int jail_user_lookup(int rootfd, const char *root, const char *name, struct jail_user *u, struct jail_err *e)
 {
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
 	int r;
 
 	memset(u, 0, sizeof(*u));
-	r = fill_from_passwd(rootfd, name, false, 0, u);
+	r = read_etc(rootfd, root, "etc/passwd", &buf, &len, e);
+	if (r == -ENOENT)
+		return jail_err_sys(e, r, "%s/etc/passwd", shown_root(root));
+	if (r < 0)
+		return r;
+	r = fill_from_passwd(buf, len, name, false, 0, u);
 	if (r == -ENOENT && str_is_digits(name))
-		r = fill_from_passwd(rootfd, NULL, true, (uid_t)strtoul(name, NULL, 10), u);
+		r = fill_from_passwd(buf, len, NULL, true, (uid_t)strtoul(name, NULL, 10), u);
 	if (r == -ENOENT)
 		return jail_err_set(e, -ENOENT, "user '%s' not found in %s/etc/passwd", name,
-				    strcmp(root, "/") ? root : "");
-	if (r < 0)
-		return jail_err_sys(e, r, "%s/etc/passwd", strcmp(root, "/") ? root : "");
-	fill_groups(rootfd, u);
-	return 0;
+				    shown_root(root));
+	return fill_groups(rootfd, root, u, e);
 }
 
-void jail_user_root(int rootfd, struct jail_user *u)
+int jail_user_root(int rootfd, const char *root, struct jail_user *u, struct jail_err *e)
 {
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	int r;
+
 	memset(u, 0, sizeof(*u));
-	if (fill_from_passwd(rootfd, NULL, true, 0, u) < 0) {
+	r = read_etc(rootfd, root, "etc/passwd", &buf, &len, e);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r == -ENOENT || fill_from_passwd(buf, len, NULL, true, 0, u) < 0) {
 		snprintf(u->name, sizeof(u->name), "root");
 		snprintf(u->home, sizeof(u->home), "/");
 		snprintf(u->shell, sizeof(u->shell), "/bin/sh");
 	}
-	fill_groups(rootfd, u);
+	return fill_groups(rootfd, root, u, e);
 }

@@ -1,6 +1,6 @@
 /*
  * Users of a jail, read from the jail's own /etc/passwd and /etc/group with
- * fd-relative opens beneath the jail root. NSS is never used here: it would
+ * fd-relative opens beneath the jail root, regular files only. NSS is never used here: it would
  * load the jail's libraries into a host process.
  */
 #ifndef JAIL_USER_H
@@ -11,6 +11,7 @@
 #include "jail/err.h"
 
 #define JAIL_USER_MAXGROUPS 64
+#define JAIL_USER_FILE_MAX  (16L * 1024 * 1024) /* bytes of /etc/passwd or /etc/group read */
 
 struct jail_user {
 	char name[64];
@@ -22,9 +23,14 @@ struct jail_user {
 	gid_t groups[JAIL_USER_MAXGROUPS];
 };
 
-/* Look a user up by name (or numeric uid) in ROOT/etc/passwd and its groups in ROOT/etc/group. */
+/*
+ * Look a user up by name (or numeric uid) in ROOT/etc/passwd and its groups
+ * in ROOT/etc/group (root is only the name shown in messages). A file that
+ * is not a regular one or is too large fails with one line naming it.
+ */
 int jail_user_lookup(int rootfd, const char *root, const char *name, struct jail_user *u, struct jail_err *e);
-/* The root user of a jail: uid 0 with its passwd entry if there is one. */
-void jail_user_root(int rootfd, struct jail_user *u);
+/* The root user of a jail: uid 0 with its passwd entry if there is one
+ * (none, or no passwd file, is fine; a hostile file is not). */
+int jail_user_root(int rootfd, const char *root, struct jail_user *u, struct jail_err *e);
 
 #endif

@@ -59,12 +59,17 @@ ssize_t read_file_at(int dirfd, const char *name, char *buf, size_t max)
 
 unsigned long long proc_starttime(pid_t pid)
 {
+	return proc_starttime_at(AT_FDCWD, pid);
+}
+
+unsigned long long proc_starttime_at(int procfd, pid_t pid)
+{
 	char path[64], buf[1024];
 	unsigned long long st = 0;
 	const char *p;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+	snprintf(path, sizeof(path), procfd == AT_FDCWD ? "/proc/%d/stat" : "%d/stat", (int)pid);
+	if (read_file_at(procfd, path, buf, sizeof(buf)) <= 0)
 		return 0;
 	/* comm may hold spaces and parentheses: fields restart after the last ')'. */
 	p = strrchr(buf, ')');

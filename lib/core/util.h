@@ -12,6 +12,8 @@ int write_file_at(int dirfd, const char *name, const char *s);
 ssize_t read_file_at(int dirfd, const char *name, char *buf, size_t max);
 /* The start time of a process (field 22 of /proc/PID/stat), 0 if gone. */
 unsigned long long proc_starttime(pid_t pid);
+/* The same, read from the proc directory procfd (a jail's /proc: pids of its namespace). */
+unsigned long long proc_starttime_at(int procfd, pid_t pid);
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 /* Open /proc/PID/ns/NS read-only (a namespace fd for setns or netlink); -errno. */

@@ -75,8 +75,9 @@ static int shift_one(int dir, const char *name, const struct stat *st, struct sh
 	if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
 		r = jail_err_sys(e, -errno, "chown %s", name);
 	/* chown clears setuid, setgid and capabilities of regular files: put them back. */
-	if (r == 0 && S_ISREG(st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID)) &&
-	    fchmodat(dir, name, st->st_mode & 07777, 0) < 0)
+	/* Through the fd opened before the chown: a symlink swapped in meanwhile is never followed. */
+	if (r == 0 && S_ISREG(st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID)) && fd >= 0 &&
+	    chmod(fdpath, st->st_mode & 07777) < 0)
 		r = jail_err_sys(e, -errno, "chmod %s", name);
 	if (r == 0 && clen > 0 && rewrite_caps(dir, name, fdpath, caps, clen, s) < 0)
 		r = jail_err_sys(e, -errno, "capabilities of %s", name);

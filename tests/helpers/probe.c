@@ -24,6 +24,95 @@
 #include <time.h>
 #include <unistd.h>
 
+static int result(long r);
+
+static double now_s(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* rctl verbs: resource hogs that report what they got. */
+static int rctl_verb(const char *v, int argc, char **argv)
+{
+	double arg = argc > 2 ? atof(argv[2]) : 1;
+
+	if (!strcmp(v, "forkbomb")) {
+		/* Every process forks copies of itself until the deadline, retrying refused forks. */
+		double end = now_s(CLOCK_MONOTONIC) + arg;
+		long refused = 0;
+		while (now_s(CLOCK_MONOTONIC) < end) {
+			pid_t p = fork();
+			if (p < 0) {
+				refused++;
+				usleep(1000);
+			}
+		}
+		return refused > 0 ? 0 : 1;
+	}
+	if (!strcmp(v, "alloc")) {
+		/* Touch ARG MiB, then say so. */
+		size_t n = (size_t)(arg * 1048576);
+		char *m = malloc(n);
+		for (size_t i = 0; m && i < n; i += 4096)
+			m[i] = 1;
+		puts(m ? "ok" : "ENOMEM");
+		fflush(stdout);
+		if (m && argc > 3) /* hold it ARG3 seconds */
+			usleep((useconds_t)(atof(argv[3]) * 1e6));
+		return m ? 0 : 1;
+	}
+	if (!strcmp(v, "openfiles")) {
+		int n = 0;
+		while (n < (int)arg && open("/dev/null", O_RDONLY) >= 0)
+			n++;
+		printf("%d\n", n);
+		return 0;
+	}
+	if (!strcmp(v, "ptys")) {
+		/* Open up to ARG pseudoterminals; print how many the jail's devpts gave. */
+		int n = 0;
+		while (n < (int)arg && open("/dev/ptmx", O_RDWR | O_NOCTTY) >= 0)
+			n++;
+		printf("%d\n", n);
+		return 0;
+	}
+	if (!strcmp(v, "burn")) {
+		/* Busy until ARG seconds of CPU time are used, however long that takes. */
+		while (now_s(CLOCK_PROCESS_CPUTIME_ID) < arg)
+			;
+		return 0;
+	}
+	if (!strcmp(v, "spin")) {
+		/* Busy for ARG seconds of wall time; print the CPU seconds it got. */
+		double t0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+		while (now_s(CLOCK_MONOTONIC) - t0 < arg)
+			;
+		printf("%.3f %.3f\n", now_s(CLOCK_PROCESS_CPUTIME_ID) - c0, now_s(CLOCK_MONOTONIC) - t0);
+		return 0;
+	}
+	if (!strcmp(v, "writedirect") && argc > 3) {
+		/* Write ARG3 MiB to ARG2 with O_DIRECT; print bytes per second. */
+		size_t total = (size_t)(atof(argv[3]) * 1048576), bs = 65536, done = 0;
+		void *buf = NULL;
+		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0644);
+		if (fd < 0 || posix_memalign(&buf, 4096, bs) != 0)
+			return result(-1);
+		memset(buf, 'x', bs);
+		double t0 = now_s(CLOCK_MONOTONIC);
+		while (done < total) {
+			ssize_t w = write(fd, buf, bs);
+			if (w <= 0)
+				return result(-1);
+			done += (size_t)w;
+		}
+		printf("%.0f\n", (double)done / (now_s(CLOCK_MONOTONIC) - t0));
+		return 0;
+	}
+	return -1;
+}
+
 static int result(long r)
 {
 	if (r >= 0) {
@@ -40,6 +129,22 @@ int main(int argc, char **argv)
 	const char *v = argc > 1 ? argv[1] : "";
 	char c = 'x';
 
+	if (!strcmp(v, "nfnetlink"))
+		return result(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 12 /* NETLINK_NETFILTER */));
+	if (!strcmp(v, "nested-nfnetlink")) {
+		/* A user and network namespace of our own (children.max > 0), then nf_tables there. */
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
+			return result(-1);
+		return result(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 12));
+	}
+	if (!strcmp(v, "chattr-i") && argc > 2) {
+		int fd = open(argv[2], O_RDONLY | O_CLOEXEC), flags = 0x10 /* FS_IMMUTABLE_FL */;
+		if (fd < 0)
+			return result(-1);
+		return result(ioctl(fd, 0x40086602 /* FS_IOC_SETFLAGS */, &flags));
+	}
+	if (!strcmp(v, "mount-tmpfs") && argc > 2)
+		return result(syscall(SYS_mount, "none", argv[2], "tmpfs", 0, ""));
 	if (!strcmp(v, "pidfd") && argc > 2)
 		return result(syscall(SYS_pidfd_open, atoi(argv[2]), 0));
 	if (!strcmp(v, "ptrace") && argc > 2)
@@ -155,6 +260,9 @@ int main(int argc, char **argv)
 				fputs(line, stdout);
 		return 0;
 	}
+	int r = rctl_verb(v, argc, argv);
+	if (r >= 0)
+		return r;
 	fprintf(stderr, "probe: unknown verb '%s'\n", v);
 	return 2;
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/jls.h"
+#include "jail/jls.h"
 #include "t.h"
 
 static char *out_buf;

@@ -14,7 +14,7 @@
 
 #include "jail/err.h"
 #include "jail/param.h"
-#include "registry.h"
+#include "jail/registry.h"
 
 /* The print flags of FreeBSD's jls.c, same meaning. */
 enum jls_flags {
