@@ -6,8 +6,10 @@
  * to weight, swap as memory+swap on v1 and swap alone on v2). A value whose
  * controller the host does not have is an error naming the field, never
  * dropped. Also the freezer (pause/resume) and the container's processes
- * (ps, kill --all). This is the one file of cgroup writes jail-oci needs; it
- * can move onto lib/rctl's backends when those land.
+ * (ps, kill --all). Where each controller is, and enabling a v2 controller
+ * below the container's parent, is lib/rctl's (rctl_cg_need), so rctl(8)
+ * rules and config.json resources find the same directories; the values
+ * here are the OCI ones, which rctl's resource table does not have.
  *
  * Device rules: on v1 the devices controller gets the rules in their order,
  * then the defaults the spec requires (null, zero, full, random, urandom,
@@ -28,44 +30,36 @@
 
 #include "core/cleanup.h"
 #include "core/container.h"
+#include "rctl/rctl_int.h"
 #include "runtime_int.h"
 #include "core/util.h"
 
-/* The directory of a v1 hierarchy holding controller ctl, NULL if none. */
-static const char *v1_dir(const struct jail_cgroup *cg, const char *ctl)
+/* The directory of controller v1 (v1 name) or v2 (v2 name), made available; NULL with e set. */
+static const struct jail_cgroup_dir *need(const struct jail_cgroup *cg, const char *v1, const char *v2,
+					  const char *field, struct jail_err *e)
 {
-	size_t n = strlen(ctl);
-
-	for (int i = 0; i < cg->n; i++) {
-		const char *c = cg->d[i].controllers;
-		if (cg->d[i].v2)
-			continue;
-		for (const char *p = c; (p = strstr(p, ctl)); p += n)
-			if ((p == c || p[-1] == ',') && (p[n] == ',' || !p[n]))
-				return cg->d[i].path;
-	}
-	return NULL;
+	return rctl_cg_need(cg, v1, v2, field, e);
 }
 
-/* The v2 directory when the controller is enabled for it (its parent's subtree_control). */
-static const char *v2_dir(const struct jail_cgroup *cg, const char *ctl)
+/* d1: the v1 directory, d2: the v2 one (one of them is set); -errno with e when the host has neither. */
+static int dirs(const struct jail_cgroup *cg, const char *v1, const char *v2, const char *field, const char **d1,
+		const char **d2, struct jail_err *e)
 {
-	char buf[512];
+	const struct jail_cgroup_dir *d = need(cg, v1, v2, field, e);
 
-	for (int i = 0; i < cg->n; i++) {
-		if (!cg->d[i].v2)
-			continue;
-		int fd = open(cg->d[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		ssize_t n = fd >= 0 ? read_file_at(fd, "cgroup.controllers", buf, sizeof(buf)) : -1;
-		if (fd >= 0)
-			close(fd);
-		if (n <= 0)
-			return NULL;
-		for (char *p = buf, *t; (t = strsep(&p, " \n"));)
-			if (!strcmp(t, ctl))
-				return cg->d[i].path;
-	}
-	return NULL;
+	*d1 = *d2 = NULL;
+	if (!d)
+		return e->code < 0 ? e->code : -EOPNOTSUPP;
+	*(d->v2 ? d2 : d1) = d->path;
+	return 0;
+}
+
+/* A v1-only controller's directory (devices, net_cls, net_prio, freezer), NULL if none. */
+static const char *v1_only(const struct jail_cgroup *cg, const char *ctl)
+{
+	const struct jail_cgroup_dir *d = rctl_cg_dir(cg, ctl, NULL);
+
+	return d ? d->path : NULL;
 }
 
 static const char *v2_any(const struct jail_cgroup *cg)
@@ -136,7 +130,7 @@ static int devices(const struct jail_cgroup *cg, const struct oci_resources *r, 
 {
 	static const char *const defaults[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",	"c 1:8 rwm",
 					       "c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm"};
-	const char *d = v1_dir(cg, "devices");
+	const char *d = v1_only(cg, "devices");
 	char rule[64];
 	int ret;
 
@@ -164,15 +158,15 @@ static int devices(const struct jail_cgroup *cg, const struct oci_resources *r, 
 
 static int memory(const struct jail_cgroup *cg, const struct oci_resources *r, struct jail_err *e)
 {
-	const char *d1 = v1_dir(cg, "memory"), *d2 = d1 ? NULL : v2_dir(cg, "memory");
+	const char *d1, *d2;
 	int ret = 0;
 
 	if (!r->memory.limit.set && !r->memory.reservation.set && !r->memory.swap.set && !r->memory.kernel.set &&
 	    !r->memory.kernel_tcp.set && !r->memory.swappiness.set && !r->memory.has_disable_oom_killer &&
 	    !r->memory.has_use_hierarchy)
 		return 0;
-	if (!d1 && !d2)
-		return missing(F "memory", "memory", e);
+	if ((ret = dirs(cg, "memory", "memory", F "memory", &d1, &d2, e)) < 0)
+		return ret;
 	if (d2) {
 		if (r->memory.limit.set)
 			ret = r->memory.limit.v < 0 ? put(d2, "memory.max", F "memory.limit", e, "max")
@@ -216,14 +210,13 @@ static int memory(const struct jail_cgroup *cg, const struct oci_resources *r, s
 
 static int cpu(const struct jail_cgroup *cg, const struct oci_resources *r, struct jail_err *e)
 {
-	const char *d1 = v1_dir(cg, "cpu"), *d2 = d1 ? NULL : v2_dir(cg, "cpu");
-	const char *s1 = v1_dir(cg, "cpuset"), *s2 = s1 ? NULL : v2_dir(cg, "cpuset");
+	const char *d1, *d2;
 	int ret = 0;
 
 	if (r->cpu.shares.set || r->cpu.quota.set || r->cpu.period.set || r->cpu.realtime_runtime.set ||
 	    r->cpu.realtime_period.set || r->cpu.burst.set || r->cpu.idle.set) {
-		if (!d1 && !d2)
-			return missing(F "cpu", "cpu", e);
+		if ((ret = dirs(cg, "cpu", "cpu", F "cpu", &d1, &d2, e)) < 0)
+			return ret;
 		if (d1) {
 			if (r->cpu.shares.set)
 				ret = put(d1, "cpu.shares", F "cpu.shares", e, "%llu", (unsigned long long)r->cpu.shares.v);
@@ -262,9 +255,10 @@ static int cpu(const struct jail_cgroup *cg, const struct oci_resources *r, stru
 		}
 	}
 	if (ret == 0 && (r->cpu.cpus || r->cpu.mems)) {
-		const char *s = s1 ? s1 : s2;
-		if (!s)
-			return missing(F "cpu.cpus", "cpuset", e);
+		const char *s1, *s2, *s;
+		if ((ret = dirs(cg, "cpuset", "cpuset", F "cpu.cpus", &s1, &s2, e)) < 0)
+			return ret;
+		s = s1 ? s1 : s2;
 		if (r->cpu.cpus && *r->cpu.cpus)
 			ret = put(s, "cpuset.cpus", F "cpu.cpus", e, "%s", r->cpu.cpus);
 		if (ret == 0 && r->cpu.mems && *r->cpu.mems)
@@ -297,14 +291,14 @@ static bool has_file(const char *dir, const char *file)
 
 static int blkio(const struct jail_cgroup *cg, const struct oci_resources *r, struct jail_err *e)
 {
-	const char *d1 = v1_dir(cg, "blkio"), *d2 = d1 ? NULL : v2_dir(cg, "io");
+	const char *d1, *d2;
 	int ret = 0;
 
 	if (!r->blkio.weight.set && !r->blkio.leaf_weight.set && !r->blkio.n_weight_device && !r->blkio.n_read_bps &&
 	    !r->blkio.n_write_bps && !r->blkio.n_read_iops && !r->blkio.n_write_iops)
 		return 0;
-	if (!d1 && !d2)
-		return missing(F "blockIO", "blkio/io", e);
+	if ((ret = dirs(cg, "blkio", "io", F "blockIO", &d1, &d2, e)) < 0)
+		return ret;
 	if (d1) {
 		/* Kernels without CFQ have only BFQ's weight file. */
 		const char *wf = has_file(d1, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
@@ -360,28 +354,29 @@ static int others(const struct jail_cgroup *cg, const struct oci_resources *r, s
 	int ret = 0;
 
 	if (r->pids_limit.set) {
-		const char *d = v1_dir(cg, "pids") ? v1_dir(cg, "pids") : v2_dir(cg, "pids");
-		if (!d)
-			return missing(F "pids.limit", "pids", e);
+		const char *d1, *d2, *d;
+		if ((ret = dirs(cg, "pids", "pids", F "pids.limit", &d1, &d2, e)) < 0)
+			return ret;
+		d = d1 ? d1 : d2;
 		ret = r->pids_limit.v <= 0 ? put(d, "pids.max", F "pids.limit", e, "max")
 					   : put(d, "pids.max", F "pids.limit", e, "%lld", (long long)r->pids_limit.v);
 	}
 	for (size_t i = 0; ret == 0 && i < r->n_hugepages; i++) {
-		const char *d1 = v1_dir(cg, "hugetlb"), *d2 = d1 ? NULL : v2_dir(cg, "hugetlb");
+		const char *d1, *d2;
 		char file[128];
-		if (!d1 && !d2)
-			return missing(F "hugepageLimits", "hugetlb", e);
+		if ((ret = dirs(cg, "hugetlb", "hugetlb", F "hugepageLimits", &d1, &d2, e)) < 0)
+			return ret;
 		snprintf(file, sizeof(file), "hugetlb.%s.%s", r->hugepages[i].page_size, d1 ? "limit_in_bytes" : "max");
 		ret = put(d1 ? d1 : d2, file, F "hugepageLimits", e, "%llu", (unsigned long long)r->hugepages[i].limit);
 	}
 	if (ret == 0 && r->network.class_id.set) {
-		const char *d = v1_dir(cg, "net_cls");
+		const char *d = v1_only(cg, "net_cls");
 		if (!d)
 			return missing(F "network.classID", "net_cls", e);
 		ret = put(d, "net_cls.classid", F "network.classID", e, "%llu", (unsigned long long)r->network.class_id.v);
 	}
 	for (size_t i = 0; ret == 0 && i < r->network.n_priorities; i++) {
-		const char *d = v1_dir(cg, "net_prio");
+		const char *d = v1_only(cg, "net_prio");
 		if (!d)
 			return missing(F "network.priorities", "net_prio", e);
 		ret = put(d, "net_prio.ifpriomap", F "network.priorities", e, "%s %u", r->network.priorities[i].name,
@@ -418,7 +413,7 @@ int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r
 
 int oci_cgroup_freeze(const struct jail_cgroup *cg, bool freeze, struct jail_err *e)
 {
-	const char *d1 = v1_dir(cg, "freezer"), *d2 = d1 ? NULL : v2_any(cg);
+	const char *d1 = v1_only(cg, "freezer"), *d2 = d1 ? NULL : v2_any(cg);
 	const char *file = d1 ? "freezer.state" : "cgroup.freeze";
 	const char *want = d1 ? (freeze ? "FROZEN" : "THAWED") : (freeze ? "1" : "0");
 	char now[64];
@@ -444,7 +439,7 @@ int oci_cgroup_freeze(const struct jail_cgroup *cg, bool freeze, struct jail_err
 
 bool oci_cgroup_frozen(const struct jail_cgroup *cg)
 {
-	const char *d1 = v1_dir(cg, "freezer"), *d2 = d1 ? NULL : v2_any(cg);
+	const char *d1 = v1_only(cg, "freezer"), *d2 = d1 ? NULL : v2_any(cg);
 	char now[256];
 	int fd = (d1 || d2) ? open(d1 ? d1 : d2, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	ssize_t n = fd >= 0 ? read_file_at(fd, d1 ? "freezer.state" : "cgroup.events", now, sizeof(now)) : -1;
