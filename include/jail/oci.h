@@ -394,7 +394,7 @@ struct oci_state {
 	size_t n_annotations;
 	int jid; /* the jail's id in the jail registry, 0 if none yet */
 	bool systemd_cgroup;
-	char *cgroup; /* the resolved cgroup path, for ps/pause/update */
+	char *cgroup;	/* the resolved cgroup path, for ps/pause/update */
 	unsigned hooks; /* bit (1 << kind): config.json has hooks of that kind */
 };
 
@@ -484,7 +484,8 @@ int oci_delete(const struct oci_runtime *rt, const char *id, bool force, struct 
 /* The container's processes (host pids); returns the count, *pids malloc'd. */
 int oci_ps(const struct oci_runtime *rt, const char *id, pid_t **pids, struct jail_err *e);
 int oci_pause(const struct oci_runtime *rt, const char *id, bool pause, struct jail_err *e);
-int oci_update(const struct oci_runtime *rt, const char *id, const struct oci_resources *r, struct jail_err *e);
+int oci_update(const struct oci_runtime *rt, const char *id, const struct oci_resources *r,
+	       struct jail_err *e);
 
 struct oci_exec_opts {
 	const struct oci_process *p; /* --process; NULL: the container's process with the fields below */

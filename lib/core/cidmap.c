@@ -25,7 +25,7 @@
 #include "sys.h"
 
 #define MAX_LAYERS 128
-#define WORKDIR    "jail-oci-work" /* beside the engine's upper and work directories */
+#define WORKDIR	   "jail-oci-work" /* beside the engine's upper and work directories */
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
 static void unescape(char *s)
@@ -33,7 +33,8 @@ static void unescape(char *s)
 	char *o = s;
 
 	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+		    s[3] <= '7') {
 			*o++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
 			s += 3;
 		} else {
@@ -163,8 +164,9 @@ static int overlay_idmapped(const char *path, char *opts, int userns, const stru
 			upper = eq;
 		else if (!strcmp(t, "workdir"))
 			work = eq;
-		else if (nkeep < 16 && (!strcmp(t, "redirect_dir") || !strcmp(t, "metacopy") || !strcmp(t, "xino") ||
-					!strcmp(t, "uuid") || !strcmp(t, "userxattr"))) {
+		else if (nkeep < 16 &&
+			 (!strcmp(t, "redirect_dir") || !strcmp(t, "metacopy") || !strcmp(t, "xino") ||
+			  !strcmp(t, "uuid") || !strcmp(t, "userxattr"))) {
 			keep[nkeep][0] = t;
 			keep[nkeep++][1] = eq;
 		}
@@ -176,8 +178,11 @@ static int overlay_idmapped(const char *path, char *opts, int userns, const stru
 		unescape(lowers[i]);
 		if ((r = idmapped_clone(lowers[i], userns, e)) >= 0) {
 			l.fd[l.n++] = r;
-			o += (size_t)snprintf(lowerdir + o, sizeof(lowerdir) - o, "%s/proc/self/fd/%d", i ? ":" : "", r);
-			r = o < sizeof(lowerdir) ? 0 : jail_err_set(e, -E2BIG, "path '%s': too many layers", path);
+			o += (size_t)snprintf(lowerdir + o, sizeof(lowerdir) - o, "%s/proc/self/fd/%d",
+					      i ? ":" : "", r);
+			r = o < sizeof(lowerdir)
+				    ? 0
+				    : jail_err_set(e, -E2BIG, "path '%s': too many layers", path);
 		}
 	}
 	if (r == 0 && upper && work) {
@@ -188,7 +193,8 @@ static int overlay_idmapped(const char *path, char *opts, int userns, const stru
 		ws = strrchr(work, '/');
 		/* overlayfs wants upper and work on one mount: one clone of their common parent. */
 		if (!us || !ws || us - upper != ws - work || strncmp(upper, work, (size_t)(us - upper)))
-			r = jail_err_set(e, -EINVAL, "path '%s': upperdir and workdir have different parents", path);
+			r = jail_err_set(e, -EINVAL, "path '%s': upperdir and workdir have different parents",
+					 path);
 		if (r == 0) {
 			*us = '\0';
 			r = own_workdir(upper[0] ? upper : "/", e);
@@ -206,8 +212,9 @@ static int overlay_idmapped(const char *path, char *opts, int userns, const stru
 	if (r == 0 && (fsfd = sys_fsopen("overlay", FSOPEN_CLOEXEC)) < 0)
 		r = jail_err_sys(e, -errno, "path '%s': overlay", path);
 	if (r == 0 && (sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir", lowerdir, 0) < 0 ||
-		       (upper && work && (sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", up, 0) < 0 ||
-					  sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", wk, 0) < 0)) ||
+		       (upper && work &&
+			(sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", up, 0) < 0 ||
+			 sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", wk, 0) < 0)) ||
 		       sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "index", "off", 0) < 0))
 		r = jail_err_sys(e, -errno, "path '%s': overlay of idmapped layers", path);
 	for (int i = 0; r == 0 && i < nkeep; i++)
@@ -249,5 +256,6 @@ int jail_container_idmap_root(int tree, const char *path, int userns, const stru
 	r = -errno;
 	if (r == -EINVAL && overlay_options(path, opts, sizeof(opts)) == 0)
 		return overlay_idmapped(path, opts, userns, ids, e);
-	return jail_err_sys(e, r, "path '%s': idmapped mount (the root's filesystem must support them)", path);
+	return jail_err_sys(e, r, "path '%s': idmapped mount (the root's filesystem must support them)",
+			    path);
 }

@@ -135,7 +135,8 @@ static int mkpath(const struct mctx *m, const char *path, bool dir, struct jail_
 			}
 			if (parent < 0)
 				return jail_err_sys(e, -errno, "%s", path);
-			if (make_as(m, parent, name, !last || dir, last && !dir ? 0644 : 0755, 0) < 0 && errno != EEXIST)
+			if (make_as(m, parent, name, !last || dir, last && !dir ? 0644 : 0755, 0) < 0 &&
+			    errno != EEXIST)
 				return jail_err_sys(e, -errno, "%s", path);
 			fd = in_root(rootfd, buf, O_PATH);
 		}
@@ -198,10 +199,12 @@ static int configure(struct mctx *m, int fsfd, const struct oci_mount *om, bool 
 		if (eq && (!strcmp(t, "uid") || !strcmp(t, "gid"))) {
 			char *b = t[0] == 'u' ? uid : gid;
 			snprintf(b, 16, "%u",
-				 jail_container_hostid(ct, m->ids->uid, (uint32_t)strtoul(eq, NULL, 10), t[0] == 'g'));
+				 jail_container_hostid(ct, m->ids->uid, (uint32_t)strtoul(eq, NULL, 10),
+						       t[0] == 'g'));
 			continue;
 		}
-		r = eq ? sys_fsconfig(fsfd, FSCONFIG_SET_STRING, t, eq, 0) : sys_fsconfig(fsfd, FSCONFIG_SET_FLAG, t, NULL, 0);
+		r = eq ? sys_fsconfig(fsfd, FSCONFIG_SET_STRING, t, eq, 0)
+		       : sys_fsconfig(fsfd, FSCONFIG_SET_FLAG, t, NULL, 0);
 		if (r < 0)
 			return jail_err_sys(e, -errno, "%s.options: %s", field, t);
 	}
@@ -305,7 +308,8 @@ static int bind_mount(struct mctx *m, const struct oci_mount *om, const char *fi
 	target = mkpath(m, om->destination, S_ISDIR(sb.st_mode), e);
 	if (target < 0)
 		return jail_err_prefix(e, "%s.destination", field);
-	tree = sys_open_tree(src, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+	tree = sys_open_tree(src, "",
+			     AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
 	if (tree < 0)
 		return jail_err_sys(e, -errno, "%s.source: %s", field, om->source);
 	struct mount_attr top_attrs = {.attr_set = attrs_of(om->flags), .attr_clr = attrs_of(om->clear)};
@@ -327,7 +331,8 @@ static int bind_mount(struct mctx *m, const struct oci_mount *om, const char *fi
 		struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP,
 				       .userns_fd = (uint64_t)(uns >= 0 ? uns : m->userns)};
 		bool all = rec && (uns < 0 || om->ridmap);
-		if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | (all ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0 &&
+		if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | (all ? AT_RECURSIVE : 0), &a, sizeof(a)) <
+			    0 &&
 		    (uns >= 0 || (errno != EINVAL && errno != EPERM && errno != EOPNOTSUPP)))
 			return jail_err_sys(e, -errno, "%s: idmapped mount of %s", field, om->source);
 		/* A filesystem without idmapped mounts is shown with its own ids. */
@@ -364,8 +369,10 @@ static int cgroup_mount(struct mctx *m, const struct oci_mount *om, const char *
 	if (!m->cg || m->cg->n == 0)
 		return jail_err_set(e, -ENOENT, "%s: the container has no cgroup", field);
 	if (m->cg->n == 1 && m->cg->d[0].v2) {
-		_cleanup_close_ int t = sys_open_tree(AT_FDCWD, m->cg->d[0].path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		struct mount_attr a = {.attr_set = ro_attr | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+		_cleanup_close_ int t =
+			sys_open_tree(AT_FDCWD, m->cg->d[0].path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		struct mount_attr a = {.attr_set = ro_attr | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+						   MOUNT_ATTR_NOEXEC};
 		if (t < 0 || sys_mount_setattr(t, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
 			return jail_err_sys(e, -errno, "%s: %s", field, m->cg->d[0].path);
 		return jail_mount_attach(t, target, om->destination, e);
@@ -373,9 +380,9 @@ static int cgroup_mount(struct mctx *m, const struct oci_mount *om, const char *
 	char uid[16], gid[16];
 	snprintf(uid, sizeof(uid), "%u", jail_container_hostid(m->ct, m->ids->uid, 0, false));
 	snprintf(gid, sizeof(gid), "%u", jail_container_hostid(m->ct, m->ids->uid, 0, true));
-	_cleanup_close_ int fs = jail_fs_new("tmpfs",
-					     (const char *[]){"mode", "0755", "size", "64k", "uid", uid, "gid", gid, NULL},
-					     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	_cleanup_close_ int fs = jail_fs_new(
+		"tmpfs", (const char *[]){"mode", "0755", "size", "64k", "uid", uid, "gid", gid, NULL},
+		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (fs < 0)
 		return fs;
 	if ((r = jail_mount_attach(fs, target, om->destination, e)) < 0)
@@ -393,7 +400,8 @@ static int cgroup_mount(struct mctx *m, const struct oci_mount *om, const char *
 			continue;
 		_cleanup_close_ int sub = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		_cleanup_close_ int t = sys_open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		struct mount_attr a = {.attr_set = ro_attr | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+		struct mount_attr a = {.attr_set = ro_attr | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+						   MOUNT_ATTR_NOEXEC};
 		if (sub < 0 || t < 0 || sys_mount_setattr(t, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0 ||
 		    jail_mount_attach(t, sub, d->path, e) < 0)
 			return jail_err_sys(e, e->code ? e->code : -errno, "%s: %s", field, d->path);
@@ -437,7 +445,8 @@ static int dev_defaults(struct mctx *m, struct jail_err *e)
 	static const struct {
 		const char *name;
 		unsigned major, minor;
-	} nodes[] = {{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+	} nodes[] = {{"null", 1, 3},   {"zero", 1, 5},	  {"full", 1, 7},
+		     {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
 	static const char *const links[][2] = {
 		{"fd", "/proc/self/fd"},
 		{"stdin", "/proc/self/fd/0"},
@@ -454,9 +463,11 @@ static int dev_defaults(struct mctx *m, struct jail_err *e)
 	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
 		if (fstatat(dev, nodes[i].name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
 			continue;
-		if (mknodat(dev, nodes[i].name, S_IFCHR | 0666, makedev(nodes[i].major, nodes[i].minor)) < 0 ||
+		if (mknodat(dev, nodes[i].name, S_IFCHR | 0666, makedev(nodes[i].major, nodes[i].minor)) <
+			    0 ||
 		    fchmodat(dev, nodes[i].name, 0666, 0) < 0 ||
-		    fchownat(dev, nodes[i].name, uid, nodes[i].major == 5 ? jail_container_hostid(m->ct, m->ids->uid, 5, true) : gid,
+		    fchownat(dev, nodes[i].name, uid,
+			     nodes[i].major == 5 ? jail_container_hostid(m->ct, m->ids->uid, 5, true) : gid,
 			     AT_SYMLINK_NOFOLLOW) < 0)
 			return jail_err_sys(e, -errno, "/dev/%s", nodes[i].name);
 	}
@@ -467,7 +478,8 @@ static int dev_defaults(struct mctx *m, struct jail_err *e)
 			return jail_err_sys(e, -errno, "/dev/%s", links[i][0]);
 	/* /dev/ptmx: the container's devpts instance's, when it has one. */
 	if (fstatat(dev, "ptmx", &sb, AT_SYMLINK_NOFOLLOW) < 0 && fstatat(dev, "pts/ptmx", &sb, 0) == 0 &&
-	    (symlinkat("pts/ptmx", dev, "ptmx") < 0 || fchownat(dev, "ptmx", uid, gid, AT_SYMLINK_NOFOLLOW) < 0))
+	    (symlinkat("pts/ptmx", dev, "ptmx") < 0 ||
+	     fchownat(dev, "ptmx", uid, gid, AT_SYMLINK_NOFOLLOW) < 0))
 		return jail_err_sys(e, -errno, "/dev/ptmx");
 	return 0;
 }
@@ -486,7 +498,8 @@ static int devices(struct mctx *m, struct jail_err *e)
 		snprintf(dir, sizeof(dir), "%s", d->path);
 		slash = strrchr(dir, '/');
 		if (!slash || !slash[1])
-			return jail_err_set(e, -EINVAL, "linux.devices[%zu].path: '%s': not a file path", i, d->path);
+			return jail_err_set(e, -EINVAL, "linux.devices[%zu].path: '%s': not a file path", i,
+					    d->path);
 		*slash = '\0';
 		_cleanup_close_ int parent = mkpath(m, dir[0] ? dir : "/", true, e);
 		if (parent < 0)
@@ -496,10 +509,13 @@ static int devices(struct mctx *m, struct jail_err *e)
 		if (pdir < 0)
 			return jail_err_sys(e, -errno, "linux.devices[%zu].path: %s", i, d->path);
 		unlinkat(pdir, name, 0);
-		if (make_as(m, pdir, name, false, type | mode, type == S_IFIFO ? 0 : makedev(d->major, d->minor)) < 0 ||
+		if (make_as(m, pdir, name, false, type | mode,
+			    type == S_IFIFO ? 0 : makedev(d->major, d->minor)) < 0 ||
 		    fchmodat(pdir, name, mode, 0) < 0 ||
-		    fchownat(pdir, name, jail_container_hostid(m->ct, m->ids->uid, d->has_uid ? d->uid : 0, false),
-			     jail_container_hostid(m->ct, m->ids->uid, d->has_gid ? d->gid : 0, true), AT_SYMLINK_NOFOLLOW) < 0)
+		    fchownat(pdir, name,
+			     jail_container_hostid(m->ct, m->ids->uid, d->has_uid ? d->uid : 0, false),
+			     jail_container_hostid(m->ct, m->ids->uid, d->has_gid ? d->gid : 0, true),
+			     AT_SYMLINK_NOFOLLOW) < 0)
 			return jail_err_sys(e, -errno, "linux.devices[%zu]: %s", i, d->path);
 	}
 	return 0;
@@ -519,11 +535,12 @@ static int masked(struct mctx *m, struct jail_err *e)
 		if (target < 0 || fstat(target, &sb) < 0)
 			return jail_err_sys(e, -errno, "linux.maskedPaths[%zu]: %s", i, l->masked_paths[i]);
 		bool dir = S_ISDIR(sb.st_mode);
-		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC |
-						    (dir ? MOUNT_ATTR_NODEV : 0)};
+		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+						    MOUNT_ATTR_NOEXEC | (dir ? MOUNT_ATTR_NODEV : 0)};
 		tree = sys_open_tree(m->masks, dir ? "empty" : "null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (tree < 0 || sys_mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0 ||
-		    sys_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		    sys_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+			    0)
 			return jail_err_sys(e, -errno, "linux.maskedPaths[%zu]: %s", i, l->masked_paths[i]);
 	}
 	return 0;
@@ -540,20 +557,32 @@ static int readonly(struct mctx *m, struct jail_err *e)
 		if (target < 0 && errno == ENOENT)
 			continue;
 		if (target < 0)
-			return jail_err_sys(e, -errno, "linux.readonlyPaths[%zu]: %s", i, l->readonly_paths[i]);
-		tree = sys_open_tree(target, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		if (tree < 0 || sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0 ||
-		    sys_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			return jail_err_sys(e, -errno, "linux.readonlyPaths[%zu]: %s", i, l->readonly_paths[i]);
+			return jail_err_sys(e, -errno, "linux.readonlyPaths[%zu]: %s", i,
+					    l->readonly_paths[i]);
+		tree = sys_open_tree(target, "",
+				     AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (tree < 0 ||
+		    sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0 ||
+		    sys_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+			    0)
+			return jail_err_sys(e, -errno, "linux.readonlyPaths[%zu]: %s", i,
+					    l->readonly_paths[i]);
 	}
 	return 0;
 }
 
-int jail_container_mounts(const struct jail_container *ct, int rootfd, const char *path, const struct jail_ids *ids,
-			  int userns, const struct jail_cgroup *cg, struct jail_err *e)
+int jail_container_mounts(const struct jail_container *ct, int rootfd, const char *path,
+			  const struct jail_ids *ids, int userns, const struct jail_cgroup *cg,
+			  struct jail_err *e)
 {
 	const struct oci_config *c = ct->cfg;
-	struct mctx m = {.ct = ct, .rootfd = rootfd, .path = path, .ids = ids, .userns = userns, .cg = cg, .masks = -1};
+	struct mctx m = {.ct = ct,
+			 .rootfd = rootfd,
+			 .path = path,
+			 .ids = ids,
+			 .userns = userns,
+			 .cg = cg,
+			 .masks = -1};
 	int r = 0;
 
 	m.masks = jail_mask_source(ids, e);

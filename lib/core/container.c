@@ -68,7 +68,8 @@ void jail_container_map(const struct jail_container *ct, uint32_t base, bool gid
 		return;
 	}
 	for (size_t i = 0; i < n && o < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+		o += (size_t)snprintf(buf + o, len - o, "%u %u %u\n", m[i].container_id, m[i].host_id,
+				      m[i].size);
 }
 
 int jail_container_fsids(uid_t uid, gid_t gid)
@@ -124,8 +125,8 @@ int jail_idmap_userns(const char *uid_map, const char *gid_map, struct jail_err 
  */
 static int sysctl_allowed(const struct jail_container *ct, const char *k)
 {
-	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",	  "kernel.msgmni",
-					  "kernel.sem",	   "kernel.shmall",	  "kernel.shmmax",
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",
+					  "kernel.sem",	   "kernel.shmall",	    "kernel.shmmax",
 					  "kernel.shmmni", "kernel.shm_rmid_forced"};
 	const struct oci_namespace *ns = ct->cfg->linux_.ns;
 
@@ -157,14 +158,20 @@ static int sysctls(const struct jail_container *ct, struct jail_err *e)
 		char rel[512];
 		int r = sysctl_allowed(ct, k);
 		if (r == -ENOTSUP)
-			return jail_err_set(e, r, "linux.sysctl.%s: not a namespaced sysctl: a jail never changes the host's", k);
+			return jail_err_set(
+				e, r,
+				"linux.sysctl.%s: not a namespaced sysctl: a jail never changes the host's",
+				k);
 		if (r < 0)
-			return jail_err_set(e, r, "linux.sysctl.%s: the container shares this namespace with the host", k);
+			return jail_err_set(
+				e, r, "linux.sysctl.%s: the container shares this namespace with the host",
+				k);
 		if (strlen(k) >= sizeof(rel) || strstr(k, ".."))
 			return jail_err_set(e, -EINVAL, "linux.sysctl.%s: invalid name", k);
 		for (size_t j = 0; j <= strlen(k); j++)
 			rel[j] = k[j] == '.' ? '/' : k[j];
-		struct open_how how = {.flags = O_WRONLY | O_CLOEXEC, .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+		struct open_how how = {.flags = O_WRONLY | O_CLOEXEC,
+				       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
 		_cleanup_close_ int fd = sys_openat2(sys, rel, &how, sizeof(how));
 		if (fd < 0 || write_all(fd, v, strlen(v)) < 0)
 			return jail_err_sys(e, -errno, "linux.sysctl.%s", k);
@@ -200,7 +207,8 @@ int jail_container_userns(const struct jail_container *ct, struct jail_err *e)
 
 	if (l->ns[OCI_NS_TIME].present && ct->nsfd[OCI_NS_TIME] >= 0) {
 		if (setns(ct->nsfd[OCI_NS_TIME], CLONE_NEWTIME) < 0)
-			return jail_err_sys(e, -errno, "linux.namespaces: time: joining %s", l->ns[OCI_NS_TIME].path);
+			return jail_err_sys(e, -errno, "linux.namespaces: time: joining %s",
+					    l->ns[OCI_NS_TIME].path);
 	} else if (l->ns[OCI_NS_TIME].present) {
 		char offs[128];
 		/* The new time namespace is entered at exec; its offsets are set before anything runs in it. */

@@ -35,12 +35,12 @@ struct jail_container {
 	char **env;		      /* the process's environment (config's, LISTEN_FDS added) */
 	int preserve_fds;	      /* fds 3 .. 2+preserve_fds reach the process */
 	int start_sock;		      /* listening socket `start` connects to (the init keeps it) */
-	bool idmap;		      /* no user namespace in config: rootfs and binds shown through the jail's map */
-	int nsfd[OCI_NS__COUNT];      /* linux.namespaces[].path, opened; -1: none */
-	struct oci_bpf filter;	      /* linux.seccomp compiled, len 0: none */
-	bool pre_pivot_hooks;	      /* prestart, createRuntime or createContainer hooks to run */
-	bool start_hooks;	      /* startContainer hooks */
-	const char *created;	      /* RFC 3339 creation time, for the state */
+	bool idmap; /* no user namespace in config: rootfs and binds shown through the jail's map */
+	int nsfd[OCI_NS__COUNT]; /* linux.namespaces[].path, opened; -1: none */
+	struct oci_bpf filter;	 /* linux.seccomp compiled, len 0: none */
+	bool pre_pivot_hooks;	 /* prestart, createRuntime or createContainer hooks to run */
+	bool start_hooks;	 /* startContainer hooks */
+	const char *created;	 /* RFC 3339 creation time, for the state */
 	char *owner;
 	/* Called once the init is recorded, before it may go on: jail-oci writes state.json and --pid-file. */
 	int (*record)(void *arg, pid_t pid, unsigned long long start, int jid, const struct jail_cgroup *cg,
@@ -49,8 +49,8 @@ struct jail_container {
 };
 
 /* linux.resources into the container's cgroups, v1 and v2, with linux.devices allowed (lib/oci/cgroup.c). */
-int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r, const struct oci_device *devs,
-		     size_t ndevs, struct jail_err *e);
+int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r,
+		     const struct oci_device *devs, size_t ndevs, struct jail_err *e);
 
 /*
  * Whether the container's ids are its own (a user namespace in config.json
@@ -71,8 +71,9 @@ void jail_container_map(const struct jail_container *ct, uint32_t base, bool gid
  * jail's user namespace (binds are idmapped through it when ct->idmap); cg
  * the container's cgroups (for "cgroup" mounts).
  */
-int jail_container_mounts(const struct jail_container *ct, int rootfd, const char *path, const struct jail_ids *ids,
-			  int userns, const struct jail_cgroup *cg, struct jail_err *e);
+int jail_container_mounts(const struct jail_container *ct, int rootfd, const char *path,
+			  const struct jail_ids *ids, int userns, const struct jail_cgroup *cg,
+			  struct jail_err *e);
 
 /*
  * The container's root tree (tree: a detached clone of path) shown through
@@ -94,8 +95,8 @@ int jail_container_host(const struct jail_container *ct, struct jail_err *e);
 int jail_container_userns(const struct jail_container *ct, struct jail_err *e);
 
 /* Find the process's executable as execvp would, in the container's root; path gets it. */
-int jail_container_lookup(const struct jail_container *ct, const struct oci_process *p, char **env, char *path,
-			  size_t len, struct jail_err *e);
+int jail_container_lookup(const struct jail_container *ct, const struct oci_process *p, char **env,
+			  char *path, size_t len, struct jail_err *e);
 
 /* A pty of the container's devpts for process.terminal; with bind, also /dev/console. */
 int jail_container_pty(bool bind_console, int *master, char *slave, size_t len, struct jail_err *e);
@@ -110,13 +111,13 @@ int jail_container_pty(bool bind_console, int *master, char *slave, size_t len, 
 struct jail_container_exec {
 	const struct oci_process *p;
 	char **env;
-	const char *path;	  /* the executable, resolved */
+	const char *path;	      /* the executable, resolved */
 	const struct oci_bpf *filter; /* NULL or len 0: none */
 	int preserve_fds;
-	int tty;		  /* the pty slave for stdio and controlling terminal, -1: none */
-	bool rlimits;		  /* set process.rlimits here */
+	int tty;		   /* the pty slave for stdio and controlling terminal, -1: none */
+	bool rlimits;		   /* set process.rlimits here */
 	unsigned long personality; /* linux.personality, ~0UL: none */
-	int report;		  /* jinit's report socket for a failed exec (-1: none) */
+	int report;		   /* jinit's report socket for a failed exec (-1: none) */
 };
 int jail_container_become(const struct jail_container_exec *x, struct jail_err *e);
 

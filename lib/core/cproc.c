@@ -44,8 +44,8 @@ static bool executable(const char *path)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 0111);
 }
 
-int jail_container_lookup(const struct jail_container *ct, const struct oci_process *p, char **env, char *path,
-			  size_t len, struct jail_err *e)
+int jail_container_lookup(const struct jail_container *ct, const struct oci_process *p, char **env,
+			  char *path, size_t len, struct jail_err *e)
 {
 	const char *name = p->n_args ? p->args[0] : NULL, *pathvar = DEFAULT_PATH;
 
@@ -59,7 +59,8 @@ int jail_container_lookup(const struct jail_container *ct, const struct oci_proc
 			snprintf(path, len, "%s/%s", cwd, name);
 		if (!executable(path))
 			return jail_err_set(e, errno ? -errno : -EACCES, "exec: \"%s\": %s", name,
-					    errno == ENOENT ? "no such file or directory" : "permission denied");
+					    errno == ENOENT ? "no such file or directory"
+							    : "permission denied");
 		return 0;
 	}
 	for (char **v = env; v && *v; v++)
@@ -115,8 +116,8 @@ static int caps_set(const struct oci_caps *c, struct jail_err *e)
 	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
 		/* The kernel raises only what is permitted and inheritable; the rest is not an error (as crun). */
 		if ((c->ambient & (1ULL << cap)) &&
-		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0, 0) < 0 && errno != EPERM &&
-		    errno != EINVAL)
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0, 0) < 0 &&
+		    errno != EPERM && errno != EINVAL)
 			return jail_err_sys(e, -errno, "process.capabilities.ambient: %s", oci_cap_name(cap));
 	return 0;
 }
@@ -154,8 +155,14 @@ static int scheduling(const struct oci_process *p, struct jail_err *e)
 			int32_t nice;
 			uint32_t priority;
 			uint64_t runtime, deadline, period;
-		} a = {sizeof(a), (uint32_t)p->sched.policy, p->sched.flags, p->sched.nice, (uint32_t)p->sched.priority,
-		       p->sched.runtime, p->sched.deadline, p->sched.period};
+		} a = {sizeof(a),
+		       (uint32_t)p->sched.policy,
+		       p->sched.flags,
+		       p->sched.nice,
+		       (uint32_t)p->sched.priority,
+		       p->sched.runtime,
+		       p->sched.deadline,
+		       p->sched.period};
 		if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
 			return jail_err_sys(e, -errno, "process.scheduler");
 	}

@@ -42,8 +42,8 @@ static const struct jail_cgroup_dir *need(const struct jail_cgroup *cg, const ch
 }
 
 /* d1: the v1 directory, d2: the v2 one (one of them is set); -errno with e when the host has neither. */
-static int dirs(const struct jail_cgroup *cg, const char *v1, const char *v2, const char *field, const char **d1,
-		const char **d2, struct jail_err *e)
+static int dirs(const struct jail_cgroup *cg, const char *v1, const char *v2, const char *field,
+		const char **d1, const char **d2, struct jail_err *e)
 {
 	const struct jail_cgroup_dir *d = need(cg, v1, v2, field, e);
 
@@ -98,8 +98,10 @@ static int put_checked(const char *dir, const char *file, const char *field, lon
 	if (r < 0 || v < 0)
 		return r;
 	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && read_file_at(fd, file, now, sizeof(now)) > 0 && strtoll(now, NULL, 10) / 4096 != v / 4096)
-		r = jail_err_set(e, -EOPNOTSUPP, "%s: this kernel takes the limit but does not enforce it", field);
+	if (fd >= 0 && read_file_at(fd, file, now, sizeof(now)) > 0 &&
+	    strtoll(now, NULL, 10) / 4096 != v / 4096)
+		r = jail_err_set(e, -EOPNOTSUPP, "%s: this kernel takes the limit but does not enforce it",
+				 field);
 	if (fd >= 0)
 		close(fd);
 	return r;
@@ -107,7 +109,8 @@ static int put_checked(const char *dir, const char *file, const char *field, lon
 
 static int missing(const char *field, const char *ctl, struct jail_err *e)
 {
-	return jail_err_set(e, -EOPNOTSUPP, "%s: the host has no %s controller for the container", field, ctl);
+	return jail_err_set(e, -EOPNOTSUPP, "%s: the host has no %s controller for the container", field,
+			    ctl);
 }
 
 #define F "linux.resources."
@@ -128,7 +131,7 @@ static void dev_rule(char *buf, size_t len, char type, int64_t ma, int64_t mi, c
 static int devices(const struct jail_cgroup *cg, const struct oci_resources *r, const struct oci_device *devs,
 		   size_t ndevs, struct jail_err *e)
 {
-	static const char *const defaults[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",	"c 1:8 rwm",
+	static const char *const defaults[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
 					       "c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm"};
 	const char *d = v1_only(cg, "devices");
 	char rule[64];
@@ -139,7 +142,8 @@ static int devices(const struct jail_cgroup *cg, const struct oci_resources *r, 
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct oci_dev_rule *x = &r->devices[i];
 		dev_rule(rule, sizeof(rule), x->type, x->major, x->minor, x->access);
-		if ((ret = put(d, x->allow ? "devices.allow" : "devices.deny", F "devices", e, "%s", rule)) < 0)
+		if ((ret = put(d, x->allow ? "devices.allow" : "devices.deny", F "devices", e, "%s", rule)) <
+		    0)
 			return ret;
 	}
 	for (size_t i = 0; r->n_devices && i < ARRAY_SIZE(defaults); i++)
@@ -149,7 +153,8 @@ static int devices(const struct jail_cgroup *cg, const struct oci_resources *r, 
 	for (size_t i = 0; i < ndevs; i++) {
 		if (devs[i].type == 'p')
 			continue;
-		dev_rule(rule, sizeof(rule), devs[i].type == 'b' ? 'b' : 'c', devs[i].major, devs[i].minor, "rwm");
+		dev_rule(rule, sizeof(rule), devs[i].type == 'b' ? 'b' : 'c', devs[i].major, devs[i].minor,
+			 "rwm");
 		if ((ret = put(d, "devices.allow", "linux.devices", e, "%s", rule)) < 0)
 			return ret;
 	}
@@ -161,18 +166,20 @@ static int memory(const struct jail_cgroup *cg, const struct oci_resources *r, s
 	const char *d1, *d2;
 	int ret = 0;
 
-	if (!r->memory.limit.set && !r->memory.reservation.set && !r->memory.swap.set && !r->memory.kernel.set &&
-	    !r->memory.kernel_tcp.set && !r->memory.swappiness.set && !r->memory.has_disable_oom_killer &&
-	    !r->memory.has_use_hierarchy)
+	if (!r->memory.limit.set && !r->memory.reservation.set && !r->memory.swap.set &&
+	    !r->memory.kernel.set && !r->memory.kernel_tcp.set && !r->memory.swappiness.set &&
+	    !r->memory.has_disable_oom_killer && !r->memory.has_use_hierarchy)
 		return 0;
 	if ((ret = dirs(cg, "memory", "memory", F "memory", &d1, &d2, e)) < 0)
 		return ret;
 	if (d2) {
 		if (r->memory.limit.set)
 			ret = r->memory.limit.v < 0 ? put(d2, "memory.max", F "memory.limit", e, "max")
-						    : put(d2, "memory.max", F "memory.limit", e, "%lld", (long long)r->memory.limit.v);
+						    : put(d2, "memory.max", F "memory.limit", e, "%lld",
+							  (long long)r->memory.limit.v);
 		if (ret == 0 && r->memory.reservation.set)
-			ret = put(d2, "memory.low", F "memory.reservation", e, "%lld", (long long)r->memory.reservation.v);
+			ret = put(d2, "memory.low", F "memory.reservation", e, "%lld",
+				  (long long)r->memory.reservation.v);
 		if (ret == 0 && r->memory.swap.set) {
 			long long sw = r->memory.swap.v;
 			if (sw >= 0 && r->memory.limit.set && r->memory.limit.v >= 0)
@@ -180,23 +187,27 @@ static int memory(const struct jail_cgroup *cg, const struct oci_resources *r, s
 			ret = sw < 0 ? put(d2, "memory.swap.max", F "memory.swap", e, "max")
 				     : put(d2, "memory.swap.max", F "memory.swap", e, "%lld", sw);
 		}
-		if (ret == 0 && (r->memory.kernel.set || r->memory.kernel_tcp.set || r->memory.swappiness.set ||
-				 r->memory.has_disable_oom_killer))
-			ret = jail_err_set(e, -EOPNOTSUPP, F "memory: kernel, kernelTCP, swappiness and disableOOMKiller "
-							 "have no cgroup v2 file");
+		if (ret == 0 && (r->memory.kernel.set || r->memory.kernel_tcp.set ||
+				 r->memory.swappiness.set || r->memory.has_disable_oom_killer))
+			ret = jail_err_set(e, -EOPNOTSUPP,
+					   F "memory: kernel, kernelTCP, swappiness and disableOOMKiller "
+					     "have no cgroup v2 file");
 		return ret;
 	}
 	if (r->memory.limit.set)
-		ret = put(d1, "memory.limit_in_bytes", F "memory.limit", e, "%lld", (long long)r->memory.limit.v);
+		ret = put(d1, "memory.limit_in_bytes", F "memory.limit", e, "%lld",
+			  (long long)r->memory.limit.v);
 	if (ret == 0 && r->memory.reservation.set)
 		ret = put(d1, "memory.soft_limit_in_bytes", F "memory.reservation", e, "%lld",
 			  (long long)r->memory.reservation.v);
 	if (ret == 0 && r->memory.swap.set)
-		ret = put(d1, "memory.memsw.limit_in_bytes", F "memory.swap", e, "%lld", (long long)r->memory.swap.v);
+		ret = put(d1, "memory.memsw.limit_in_bytes", F "memory.swap", e, "%lld",
+			  (long long)r->memory.swap.v);
 	if (ret == 0 && r->memory.kernel.set)
 		ret = put_checked(d1, "memory.kmem.limit_in_bytes", F "memory.kernel", r->memory.kernel.v, e);
 	if (ret == 0 && r->memory.kernel_tcp.set)
-		ret = put_checked(d1, "memory.kmem.tcp.limit_in_bytes", F "memory.kernelTCP", r->memory.kernel_tcp.v, e);
+		ret = put_checked(d1, "memory.kmem.tcp.limit_in_bytes", F "memory.kernelTCP",
+				  r->memory.kernel_tcp.v, e);
 	if (ret == 0 && r->memory.swappiness.set)
 		ret = put(d1, "memory.swappiness", F "memory.swappiness", e, "%llu",
 			  (unsigned long long)r->memory.swappiness.v);
@@ -204,7 +215,8 @@ static int memory(const struct jail_cgroup *cg, const struct oci_resources *r, s
 		ret = put(d1, "memory.oom_control", F "memory.disableOOMKiller", e, "%d",
 			  r->memory.disable_oom_killer ? 1 : 0);
 	if (ret == 0 && r->memory.has_use_hierarchy)
-		ret = put(d1, "memory.use_hierarchy", F "memory.useHierarchy", e, "%d", r->memory.use_hierarchy ? 1 : 0);
+		ret = put(d1, "memory.use_hierarchy", F "memory.useHierarchy", e, "%d",
+			  r->memory.use_hierarchy ? 1 : 0);
 	return ret;
 }
 
@@ -219,14 +231,17 @@ static int cpu(const struct jail_cgroup *cg, const struct oci_resources *r, stru
 			return ret;
 		if (d1) {
 			if (r->cpu.shares.set)
-				ret = put(d1, "cpu.shares", F "cpu.shares", e, "%llu", (unsigned long long)r->cpu.shares.v);
+				ret = put(d1, "cpu.shares", F "cpu.shares", e, "%llu",
+					  (unsigned long long)r->cpu.shares.v);
 			if (ret == 0 && r->cpu.period.set)
 				ret = put(d1, "cpu.cfs_period_us", F "cpu.period", e, "%llu",
 					  (unsigned long long)r->cpu.period.v);
 			if (ret == 0 && r->cpu.quota.set)
-				ret = put(d1, "cpu.cfs_quota_us", F "cpu.quota", e, "%lld", (long long)r->cpu.quota.v);
+				ret = put(d1, "cpu.cfs_quota_us", F "cpu.quota", e, "%lld",
+					  (long long)r->cpu.quota.v);
 			if (ret == 0 && r->cpu.burst.set)
-				ret = put(d1, "cpu.cfs_burst_us", F "cpu.burst", e, "%llu", (unsigned long long)r->cpu.burst.v);
+				ret = put(d1, "cpu.cfs_burst_us", F "cpu.burst", e, "%llu",
+					  (unsigned long long)r->cpu.burst.v);
 			if (ret == 0 && r->cpu.realtime_period.set)
 				ret = put(d1, "cpu.rt_period_us", F "cpu.realtimePeriod", e, "%llu",
 					  (unsigned long long)r->cpu.realtime_period.v);
@@ -236,22 +251,27 @@ static int cpu(const struct jail_cgroup *cg, const struct oci_resources *r, stru
 			if (ret == 0 && r->cpu.idle.set)
 				ret = put(d1, "cpu.idle", F "cpu.idle", e, "%lld", (long long)r->cpu.idle.v);
 		} else {
-			if (r->cpu.shares.set) /* runc's conversion of shares [2, 262144] to weight [1, 10000] */
+			if (r->cpu.shares
+				    .set) /* runc's conversion of shares [2, 262144] to weight [1, 10000] */
 				ret = put(d2, "cpu.weight", F "cpu.shares", e, "%llu",
-					  1 + ((r->cpu.shares.v < 2 ? 0 : r->cpu.shares.v - 2) * 9999) / 262142);
+					  1 + ((r->cpu.shares.v < 2 ? 0 : r->cpu.shares.v - 2) * 9999) /
+							  262142);
 			if (ret == 0 && (r->cpu.quota.set || r->cpu.period.set)) {
 				unsigned long long period = r->cpu.period.set ? r->cpu.period.v : 100000;
 				if (!r->cpu.quota.set || r->cpu.quota.v < 0)
 					ret = put(d2, "cpu.max", F "cpu.quota", e, "max %llu", period);
 				else
-					ret = put(d2, "cpu.max", F "cpu.quota", e, "%lld %llu", (long long)r->cpu.quota.v, period);
+					ret = put(d2, "cpu.max", F "cpu.quota", e, "%lld %llu",
+						  (long long)r->cpu.quota.v, period);
 			}
 			if (ret == 0 && r->cpu.burst.set)
-				ret = put(d2, "cpu.max.burst", F "cpu.burst", e, "%llu", (unsigned long long)r->cpu.burst.v);
+				ret = put(d2, "cpu.max.burst", F "cpu.burst", e, "%llu",
+					  (unsigned long long)r->cpu.burst.v);
 			if (ret == 0 && r->cpu.idle.set)
 				ret = put(d2, "cpu.idle", F "cpu.idle", e, "%lld", (long long)r->cpu.idle.v);
 			if (ret == 0 && (r->cpu.realtime_runtime.set || r->cpu.realtime_period.set))
-				ret = jail_err_set(e, -EOPNOTSUPP, F "cpu.realtimeRuntime: cgroup v2 has no realtime budget");
+				ret = jail_err_set(e, -EOPNOTSUPP,
+						   F "cpu.realtimeRuntime: cgroup v2 has no realtime budget");
 		}
 	}
 	if (ret == 0 && (r->cpu.cpus || r->cpu.mems)) {
@@ -267,14 +287,14 @@ static int cpu(const struct jail_cgroup *cg, const struct oci_resources *r, stru
 	return ret;
 }
 
-static int blk_list(const char *d, const char *file, const char *field, const struct oci_blkio_dev *v, size_t n,
-		    bool weight, struct jail_err *e)
+static int blk_list(const char *d, const char *file, const char *field, const struct oci_blkio_dev *v,
+		    size_t n, bool weight, struct jail_err *e)
 {
 	for (size_t i = 0; i < n; i++) {
-		int r = weight ? put(d, file, field, e, "%lld:%lld %llu", (long long)v[i].major, (long long)v[i].minor,
-				     (unsigned long long)v[i].weight.v)
-			       : put(d, file, field, e, "%lld:%lld %llu", (long long)v[i].major, (long long)v[i].minor,
-				     (unsigned long long)v[i].rate);
+		int r = weight ? put(d, file, field, e, "%lld:%lld %llu", (long long)v[i].major,
+				     (long long)v[i].minor, (unsigned long long)v[i].weight.v)
+			       : put(d, file, field, e, "%lld:%lld %llu", (long long)v[i].major,
+				     (long long)v[i].minor, (unsigned long long)v[i].rate);
 		if (r < 0)
 			return r;
 	}
@@ -294,58 +314,67 @@ static int blkio(const struct jail_cgroup *cg, const struct oci_resources *r, st
 	const char *d1, *d2;
 	int ret = 0;
 
-	if (!r->blkio.weight.set && !r->blkio.leaf_weight.set && !r->blkio.n_weight_device && !r->blkio.n_read_bps &&
-	    !r->blkio.n_write_bps && !r->blkio.n_read_iops && !r->blkio.n_write_iops)
+	if (!r->blkio.weight.set && !r->blkio.leaf_weight.set && !r->blkio.n_weight_device &&
+	    !r->blkio.n_read_bps && !r->blkio.n_write_bps && !r->blkio.n_read_iops && !r->blkio.n_write_iops)
 		return 0;
 	if ((ret = dirs(cg, "blkio", "io", F "blockIO", &d1, &d2, e)) < 0)
 		return ret;
 	if (d1) {
 		/* Kernels without CFQ have only BFQ's weight file. */
 		const char *wf = has_file(d1, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
-		const char *wdf = has_file(d1, "blkio.weight_device") ? "blkio.weight_device" : "blkio.bfq.weight";
+		const char *wdf =
+			has_file(d1, "blkio.weight_device") ? "blkio.weight_device" : "blkio.bfq.weight";
 		if (r->blkio.weight.set)
-			ret = put(d1, wf, F "blockIO.weight", e, "%llu", (unsigned long long)r->blkio.weight.v);
+			ret = put(d1, wf, F "blockIO.weight", e, "%llu",
+				  (unsigned long long)r->blkio.weight.v);
 		if (ret == 0 && r->blkio.leaf_weight.set)
 			ret = put(d1, "blkio.leaf_weight", F "blockIO.leafWeight", e, "%llu",
 				  (unsigned long long)r->blkio.leaf_weight.v);
 		if (ret == 0)
-			ret = blk_list(d1, wdf, F "blockIO.weightDevice", r->blkio.weight_device, r->blkio.n_weight_device,
-				       true, e);
+			ret = blk_list(d1, wdf, F "blockIO.weightDevice", r->blkio.weight_device,
+				       r->blkio.n_weight_device, true, e);
 		if (ret == 0)
-			ret = blk_list(d1, "blkio.throttle.read_bps_device", F "blockIO.throttleReadBpsDevice",
-				       r->blkio.read_bps, r->blkio.n_read_bps, false, e);
+			ret = blk_list(d1, "blkio.throttle.read_bps_device",
+				       F "blockIO.throttleReadBpsDevice", r->blkio.read_bps,
+				       r->blkio.n_read_bps, false, e);
 		if (ret == 0)
-			ret = blk_list(d1, "blkio.throttle.write_bps_device", F "blockIO.throttleWriteBpsDevice",
-				       r->blkio.write_bps, r->blkio.n_write_bps, false, e);
+			ret = blk_list(d1, "blkio.throttle.write_bps_device",
+				       F "blockIO.throttleWriteBpsDevice", r->blkio.write_bps,
+				       r->blkio.n_write_bps, false, e);
 		if (ret == 0)
-			ret = blk_list(d1, "blkio.throttle.read_iops_device", F "blockIO.throttleReadIOPSDevice",
-				       r->blkio.read_iops, r->blkio.n_read_iops, false, e);
+			ret = blk_list(d1, "blkio.throttle.read_iops_device",
+				       F "blockIO.throttleReadIOPSDevice", r->blkio.read_iops,
+				       r->blkio.n_read_iops, false, e);
 		if (ret == 0)
-			ret = blk_list(d1, "blkio.throttle.write_iops_device", F "blockIO.throttleWriteIOPSDevice",
-				       r->blkio.write_iops, r->blkio.n_write_iops, false, e);
+			ret = blk_list(d1, "blkio.throttle.write_iops_device",
+				       F "blockIO.throttleWriteIOPSDevice", r->blkio.write_iops,
+				       r->blkio.n_write_iops, false, e);
 		return ret;
 	}
 	if (r->blkio.leaf_weight.set)
 		return jail_err_set(e, -EOPNOTSUPP, F "blockIO.leafWeight: cgroup v2 has no leaf weight");
 	if (r->blkio.weight.set)
-		ret = put(d2, has_file(d2, "io.weight") ? "io.weight" : "io.bfq.weight", F "blockIO.weight", e, "default %llu",
-			  (unsigned long long)r->blkio.weight.v);
+		ret = put(d2, has_file(d2, "io.weight") ? "io.weight" : "io.bfq.weight", F "blockIO.weight",
+			  e, "default %llu", (unsigned long long)r->blkio.weight.v);
 	for (size_t i = 0; ret == 0 && i < r->blkio.n_weight_device; i++)
 		ret = put(d2, "io.weight", F "blockIO.weightDevice", e, "%lld:%lld %llu",
-			  (long long)r->blkio.weight_device[i].major, (long long)r->blkio.weight_device[i].minor,
+			  (long long)r->blkio.weight_device[i].major,
+			  (long long)r->blkio.weight_device[i].minor,
 			  (unsigned long long)r->blkio.weight_device[i].weight.v);
 	const struct {
 		const struct oci_blkio_dev *v;
 		size_t n;
 		const char *key, *field;
-	} lim[] = {{r->blkio.read_bps, r->blkio.n_read_bps, "rbps", F "blockIO.throttleReadBpsDevice"},
-		   {r->blkio.write_bps, r->blkio.n_write_bps, "wbps", F "blockIO.throttleWriteBpsDevice"},
-		   {r->blkio.read_iops, r->blkio.n_read_iops, "riops", F "blockIO.throttleReadIOPSDevice"},
-		   {r->blkio.write_iops, r->blkio.n_write_iops, "wiops", F "blockIO.throttleWriteIOPSDevice"}};
+	} lim[] = {
+		{r->blkio.read_bps, r->blkio.n_read_bps, "rbps", F "blockIO.throttleReadBpsDevice"},
+		{r->blkio.write_bps, r->blkio.n_write_bps, "wbps", F "blockIO.throttleWriteBpsDevice"},
+		{r->blkio.read_iops, r->blkio.n_read_iops, "riops", F "blockIO.throttleReadIOPSDevice"},
+		{r->blkio.write_iops, r->blkio.n_write_iops, "wiops", F "blockIO.throttleWriteIOPSDevice"}};
 	for (size_t k = 0; ret == 0 && k < ARRAY_SIZE(lim); k++)
 		for (size_t i = 0; ret == 0 && i < lim[k].n; i++)
-			ret = put(d2, "io.max", lim[k].field, e, "%lld:%lld %s=%llu", (long long)lim[k].v[i].major,
-				  (long long)lim[k].v[i].minor, lim[k].key, (unsigned long long)lim[k].v[i].rate);
+			ret = put(d2, "io.max", lim[k].field, e, "%lld:%lld %s=%llu",
+				  (long long)lim[k].v[i].major, (long long)lim[k].v[i].minor, lim[k].key,
+				  (unsigned long long)lim[k].v[i].rate);
 	return ret;
 }
 
@@ -358,34 +387,39 @@ static int others(const struct jail_cgroup *cg, const struct oci_resources *r, s
 		if ((ret = dirs(cg, "pids", "pids", F "pids.limit", &d1, &d2, e)) < 0)
 			return ret;
 		d = d1 ? d1 : d2;
-		ret = r->pids_limit.v <= 0 ? put(d, "pids.max", F "pids.limit", e, "max")
-					   : put(d, "pids.max", F "pids.limit", e, "%lld", (long long)r->pids_limit.v);
+		ret = r->pids_limit.v <= 0
+			      ? put(d, "pids.max", F "pids.limit", e, "max")
+			      : put(d, "pids.max", F "pids.limit", e, "%lld", (long long)r->pids_limit.v);
 	}
 	for (size_t i = 0; ret == 0 && i < r->n_hugepages; i++) {
 		const char *d1, *d2;
 		char file[128];
 		if ((ret = dirs(cg, "hugetlb", "hugetlb", F "hugepageLimits", &d1, &d2, e)) < 0)
 			return ret;
-		snprintf(file, sizeof(file), "hugetlb.%s.%s", r->hugepages[i].page_size, d1 ? "limit_in_bytes" : "max");
-		ret = put(d1 ? d1 : d2, file, F "hugepageLimits", e, "%llu", (unsigned long long)r->hugepages[i].limit);
+		snprintf(file, sizeof(file), "hugetlb.%s.%s", r->hugepages[i].page_size,
+			 d1 ? "limit_in_bytes" : "max");
+		ret = put(d1 ? d1 : d2, file, F "hugepageLimits", e, "%llu",
+			  (unsigned long long)r->hugepages[i].limit);
 	}
 	if (ret == 0 && r->network.class_id.set) {
 		const char *d = v1_only(cg, "net_cls");
 		if (!d)
 			return missing(F "network.classID", "net_cls", e);
-		ret = put(d, "net_cls.classid", F "network.classID", e, "%llu", (unsigned long long)r->network.class_id.v);
+		ret = put(d, "net_cls.classid", F "network.classID", e, "%llu",
+			  (unsigned long long)r->network.class_id.v);
 	}
 	for (size_t i = 0; ret == 0 && i < r->network.n_priorities; i++) {
 		const char *d = v1_only(cg, "net_prio");
 		if (!d)
 			return missing(F "network.priorities", "net_prio", e);
-		ret = put(d, "net_prio.ifpriomap", F "network.priorities", e, "%s %u", r->network.priorities[i].name,
-			  r->network.priorities[i].priority);
+		ret = put(d, "net_prio.ifpriomap", F "network.priorities", e, "%s %u",
+			  r->network.priorities[i].name, r->network.priorities[i].priority);
 	}
 	for (size_t i = 0; ret == 0 && i < r->n_unified; i++) {
 		const char *k = r->unified[2 * i], *d = v2_any(cg);
 		if (!d)
-			return jail_err_set(e, -EOPNOTSUPP, F "unified.%s: the host has no cgroup v2 tree", k);
+			return jail_err_set(e, -EOPNOTSUPP, F "unified.%s: the host has no cgroup v2 tree",
+					    k);
 		if (strchr(k, '/') || k[0] == '.')
 			return jail_err_set(e, -EINVAL, F "unified.%s: not a file name", k);
 		char field[300];
@@ -395,8 +429,8 @@ static int others(const struct jail_cgroup *cg, const struct oci_resources *r, s
 	return ret;
 }
 
-int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r, const struct oci_device *devs,
-		     size_t ndevs, struct jail_err *e)
+int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r,
+		     const struct oci_device *devs, size_t ndevs, struct jail_err *e)
 {
 	int ret = devices(cg, r, devs, ndevs, e);
 
@@ -426,15 +460,19 @@ int oci_cgroup_freeze(const struct jail_cgroup *cg, bool freeze, struct jail_err
 	/* v1 goes through FREEZING; v2 says so in cgroup.events. */
 	for (int i = 0; i < 2000; i++) {
 		int fd = open(d1 ? d1 : d2, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		ssize_t n = fd >= 0 ? read_file_at(fd, d1 ? "freezer.state" : "cgroup.events", now, sizeof(now)) : -1;
+		ssize_t n =
+			fd >= 0 ? read_file_at(fd, d1 ? "freezer.state" : "cgroup.events", now, sizeof(now))
+				: -1;
 		struct timespec ts = {0, 1000000};
 		if (fd >= 0)
 			close(fd);
-		if (n > 0 && (d1 ? !strncmp(now, want, strlen(want)) : strstr(now, freeze ? "frozen 1" : "frozen 0") != NULL))
+		if (n > 0 && (d1 ? !strncmp(now, want, strlen(want))
+				 : strstr(now, freeze ? "frozen 1" : "frozen 0") != NULL))
 			return 0;
 		nanosleep(&ts, NULL);
 	}
-	return jail_err_set(e, -ETIMEDOUT, "%s: the cgroup did not become %s", freeze ? "pause" : "resume", want);
+	return jail_err_set(e, -ETIMEDOUT, "%s: the cgroup did not become %s", freeze ? "pause" : "resume",
+			    want);
 }
 
 bool oci_cgroup_frozen(const struct jail_cgroup *cg)

@@ -80,8 +80,8 @@ static void __attribute__((noreturn)) helper(void *arg, int sock)
 {
 	struct helper *h = arg;
 	struct jail_err e = {0};
-	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP |
-		    (h->time_ns ? CLONE_NEWTIME : 0);
+	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+		    CLONE_NEWCGROUP | (h->time_ns ? CLONE_NEWTIME : 0);
 	int st;
 
 	prctl(PR_SET_DUMPABLE, 0);
@@ -196,7 +196,8 @@ static int await_exec(struct jail_spawn *sp, struct jail_err *e)
 static int run(const struct oci_runtime *rt, struct oci_ctr *c, const struct oci_exec_opts *o,
 	       struct oci_config *cfg, struct jail_err *e)
 {
-	struct jail_container ct = {.cfg = cfg, .id = c->st.id, .start_sock = -1, .bundlefd = -1, .statedir = -1};
+	struct jail_container ct = {
+		.cfg = cfg, .id = c->st.id, .start_sock = -1, .bundlefd = -1, .statedir = -1};
 	struct jail_seccomp filters = {0};
 	struct jail_priv priv;
 	struct oci_bpf bpf = {0};
@@ -215,9 +216,11 @@ static int run(const struct oci_runtime *rt, struct oci_ctr *c, const struct oci
 	if (r == 0)
 		r = jail_container_priv(&ct, &priv, e);
 	for (int cap = 0; r == 0 && cap < 64; cap++) {
-		uint64_t all = p.caps.bounding | p.caps.effective | p.caps.permitted | p.caps.inheritable | p.caps.ambient;
+		uint64_t all = p.caps.bounding | p.caps.effective | p.caps.permitted | p.caps.inheritable |
+			       p.caps.ambient;
 		if ((all & (1ULL << cap)) && !(priv.caps & (1ULL << cap)))
-			r = jail_err_set(e, -EPERM, "process.capabilities: %s: not held by the container's jail",
+			r = jail_err_set(e, -EPERM,
+					 "process.capabilities: %s: not held by the container's jail",
 					 oci_cap_name(cap) ? oci_cap_name(cap) : "unknown");
 	}
 	if (r == 0)

@@ -41,7 +41,8 @@ int oci_ctr_open(const struct oci_runtime *rt, const char *id, bool lock, bool j
 		return r;
 	c->rootfd = oci_root_open(rt->root, false, e);
 	if (c->rootfd < 0)
-		return c->rootfd == -ENOENT ? jail_err_set(e, -ENOENT, "container %s does not exist", id) : c->rootfd;
+		return c->rootfd == -ENOENT ? jail_err_set(e, -ENOENT, "container %s does not exist", id)
+					    : c->rootfd;
 	if (lock && (c->lock = oci_state_lock(c->rootfd, id, false, e)) < 0)
 		return c->lock;
 	if ((r = oci_state_read(c->rootfd, id, &c->st, e)) < 0)
@@ -132,7 +133,8 @@ int oci_start(const struct oci_runtime *rt, const char *id, struct jail_err *e)
 	int r = oci_ctr_open(rt, id, true, false, &c, e), fd = -1;
 
 	if (r == 0 && c.st.status != OCI_CREATED)
-		r = jail_err_set(e, -EINVAL, "cannot start container %s: it is %s", id, oci_status_name(c.st.status));
+		r = jail_err_set(e, -EINVAL, "cannot start container %s: it is %s", id,
+				 oci_status_name(c.st.status));
 	if (r < 0)
 		goto out;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock", c.statedir);
@@ -182,8 +184,7 @@ int oci_kill(const struct oci_runtime *rt, const char *id, int sig, bool all, st
 			kill(pids[i], sig);
 		free(pids);
 		r = n < 0 ? n : 0;
-	}
-	else if (r == 0 && sys_pidfd_send_signal(c.pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
+	} else if (r == 0 && sys_pidfd_send_signal(c.pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
 		r = jail_err_sys(e, -errno, "kill %s", id);
 	/* A frozen process takes its SIGKILL when thawed. */
 	if (r == 0 && sig == SIGKILL && c.has_jail && oci_cgroup_frozen(&c.js.cg))
@@ -214,7 +215,8 @@ int oci_delete(const struct oci_runtime *rt, const char *id, bool force, struct 
 	}
 	if (c.has_jail) {
 		struct jail_err je = {0};
-		if (jail_remove(&c.reg, c.name, 0, NULL, &je) < 0 && je.code != -ENOENT && je.code != -ESRCH) {
+		if (jail_remove(&c.reg, c.name, 0, NULL, &je) < 0 && je.code != -ENOENT &&
+		    je.code != -ESRCH) {
 			*e = je;
 			r = je.code;
 			goto out;
@@ -246,7 +248,8 @@ int oci_pause(const struct oci_runtime *rt, const char *id, bool pause, struct j
 	int r = oci_ctr_open(rt, id, true, true, &c, e);
 
 	if (r == 0 && c.st.status != (pause ? OCI_RUNNING : OCI_PAUSED))
-		r = jail_err_set(e, -EINVAL, "cannot %s container %s: it is %s", verb, id, oci_status_name(c.st.status));
+		r = jail_err_set(e, -EINVAL, "cannot %s container %s: it is %s", verb, id,
+				 oci_status_name(c.st.status));
 	if (r == 0 && !c.has_jail)
 		r = jail_err_set(e, -ESRCH, "cannot %s container %s: its jail is gone", verb, id);
 	if (r == 0)
@@ -259,7 +262,8 @@ int oci_pause(const struct oci_runtime *rt, const char *id, bool pause, struct j
 	return r;
 }
 
-int oci_update(const struct oci_runtime *rt, const char *id, const struct oci_resources *res, struct jail_err *e)
+int oci_update(const struct oci_runtime *rt, const char *id, const struct oci_resources *res,
+	       struct jail_err *e)
 {
 	struct oci_ctr c;
 	int r = oci_ctr_open(rt, id, true, true, &c, e);

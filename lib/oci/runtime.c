@@ -45,7 +45,9 @@ int oci_jail_name(const char *id, char *buf, size_t len, struct jail_err *e)
 	if (r < 0)
 		return r;
 	if (str_is_digits(id))
-		return jail_err_set(e, -EINVAL, "container id '%s': all digits: a jail's name would be read as a JID", id);
+		return jail_err_set(e, -EINVAL,
+				    "container id '%s': all digits: a jail's name would be read as a JID",
+				    id);
 	if (strlen(id) >= len)
 		return jail_err_set(e, -ENAMETOOLONG, "container id '%s': too long", id);
 	for (size_t i = 0; i <= strlen(id); i++)
@@ -70,7 +72,8 @@ static char *abs_bundle(const char *bundle)
 		return NULL;
 	if (!strcmp(bundle, "."))
 		return strdup(cwd);
-	if (asprintf(&out, "%s/%s", strcmp(cwd, "/") ? cwd : "", !strncmp(bundle, "./", 2) ? bundle + 2 : bundle) < 0)
+	if (asprintf(&out, "%s/%s", strcmp(cwd, "/") ? cwd : "",
+		     !strncmp(bundle, "./", 2) ? bundle + 2 : bundle) < 0)
 		return NULL;
 	return out;
 }
@@ -79,7 +82,8 @@ static char *abs_bundle(const char *bundle)
 static int keep_config(int bundlefd, int statedir, struct jail_err *e)
 {
 	_cleanup_close_ int in = openat(bundlefd, "config.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_close_ int out = openat(statedir, "config.json", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	_cleanup_close_ int out =
+		openat(statedir, "config.json", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 	if (in < 0 || out < 0 || rootfs_copy_data(in, out) < 0)
 		return jail_err_sys(e, -errno, "config.json: keeping a copy");
@@ -102,9 +106,13 @@ static int to_params(const struct oci_config *c, const char *name, const char *r
 	int r = set1(p, JP_NAME, name, e);
 
 	if (!ns[OCI_NS_PID].present)
-		return jail_err_set(e, -EOPNOTSUPP, "linux.namespaces: pid: missing: a jail always has a PID namespace (the host's cannot be shared)");
+		return jail_err_set(e, -EOPNOTSUPP,
+				    "linux.namespaces: pid: missing: a jail always has a PID namespace (the "
+				    "host's cannot be shared)");
 	if (!ns[OCI_NS_MNT].present)
-		return jail_err_set(e, -EOPNOTSUPP, "linux.namespaces: mount: missing: a jail always has a mount namespace (the host's cannot be shared)");
+		return jail_err_set(e, -EOPNOTSUPP,
+				    "linux.namespaces: mount: missing: a jail always has a mount namespace "
+				    "(the host's cannot be shared)");
 	if (c->hostname && *c->hostname && !ns[OCI_NS_UTS].present)
 		return jail_err_set(e, -EINVAL, "hostname: needs a uts namespace of the container's own");
 	if (r == 0)
@@ -123,18 +131,21 @@ static int to_params(const struct oci_config *c, const char *name, const char *r
 		r = set1(p, (enum jail_param_id[]){JP_SYSVMSG, JP_SYSVSEM, JP_SYSVSHM}[i],
 			 ipc && !ns[OCI_NS_IPC].path ? "new" : "inherit", e);
 	if (r == 0)
-		r = set1(p, JP_ALLOW_RAW_SOCKETS, caps & (1ULL << 13 /* CAP_NET_RAW */) ? "true" : "false", e);
+		r = set1(p, JP_ALLOW_RAW_SOCKETS, caps & (1ULL << 13 /* CAP_NET_RAW */) ? "true" : "false",
+			 e);
 	if (r == 0)
 		r = set1(p, JP_ALLOW_MLOCK, caps & (1ULL << 14 /* CAP_IPC_LOCK */) ? "true" : "false", e);
 	if (r == 0)
-		r = set1(p, JP_ALLOW_CHFLAGS, caps & (1ULL << 9 /* CAP_LINUX_IMMUTABLE */) ? "true" : "false", e);
+		r = set1(p, JP_ALLOW_CHFLAGS, caps & (1ULL << 9 /* CAP_LINUX_IMMUTABLE */) ? "true" : "false",
+			 e);
 	if (r == 0)
-		r = set1(p, JP_ALLOW_RESERVED_PORTS, caps & (1ULL << 10 /* CAP_NET_BIND_SERVICE */) ? "true" : "false", e);
+		r = set1(p, JP_ALLOW_RESERVED_PORTS,
+			 caps & (1ULL << 10 /* CAP_NET_BIND_SERVICE */) ? "true" : "false", e);
 	/* CAP_SYS_ADMIN is what a jail holds with allow.mount (user-namespace-safe filesystems) and
 	   allow.set_hostname; nothing beyond that table. */
 	if (caps & (1ULL << 21 /* CAP_SYS_ADMIN */)) {
-		static const enum jail_param_id mount[] = {JP_ALLOW_MOUNT, JP_ALLOW_MOUNT_TMPFS, JP_ALLOW_MOUNT_NULLFS,
-							   JP_ALLOW_MOUNT_PROCFS};
+		static const enum jail_param_id mount[] = {JP_ALLOW_MOUNT, JP_ALLOW_MOUNT_TMPFS,
+							   JP_ALLOW_MOUNT_NULLFS, JP_ALLOW_MOUNT_PROCFS};
 		for (size_t i = 0; r == 0 && i < sizeof(mount) / sizeof(mount[0]); i++)
 			r = set1(p, mount[i], "true", e);
 		if (r == 0 && ns[OCI_NS_UTS].present)
@@ -145,7 +156,8 @@ static int to_params(const struct oci_config *c, const char *name, const char *r
 	if (r == 0)
 		r = set1(p, JP_MOUNT_PROCFS, "false", e);
 	if (r == 0 && c->process.n_args)
-		r = jail_params_set(p, JP_COMMAND, (const char *const *)c->process.args, c->process.n_args, false, e);
+		r = jail_params_set(p, JP_COMMAND, (const char *const *)c->process.args, c->process.n_args,
+				    false, e);
 	return r;
 }
 
@@ -246,7 +258,8 @@ static int prepare(struct create_ctx *x, const char *id, struct oci_config *cfg,
 {
 	const struct oci_create_opts *o = x->o;
 	struct jail_container *ct = &x->ct;
-	struct oci_parse_opts po = {.systemd_cgroup = x->rt->systemd_cgroup, .warn = x->rt->warn, .warn_arg = x->rt->warn_arg};
+	struct oci_parse_opts po = {
+		.systemd_cgroup = x->rt->systemd_cgroup, .warn = x->rt->warn, .warn_arg = x->rt->warn_arg};
 	char path[PATH_MAX];
 	int r;
 

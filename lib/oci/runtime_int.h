@@ -16,8 +16,8 @@ int oci_write_pid_file(const char *path, pid_t pid, struct jail_err *e);
 
 /* One container, as the verbs find it. */
 struct oci_ctr {
-	int rootfd;  /* --root */
-	int lock;    /* ROOT/ID/lock held, -1 if not taken */
+	int rootfd; /* --root */
+	int lock;   /* ROOT/ID/lock held, -1 if not taken */
 	int statedir;
 	struct oci_state st;
 	char name[OCI_ID_MAX + 1]; /* the jail's */
