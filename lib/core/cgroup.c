@@ -215,8 +215,8 @@ int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *le
 			snprintf(base, sizeof(base), "%s", parent);
 		else if (own_path(0, &h[i], base, sizeof(base)) < 0)
 			continue;
-		if (rel && snprintf(base + strlen(base), sizeof(base) - strlen(base), "%s%s", strcmp(base, "/") ? "/" : "",
-				    parent + 2) < 0)
+		if (rel && snprintf(base + strlen(base), sizeof(base) - strlen(base), "%s%s",
+				    strcmp(base, "/") ? "/" : "", parent + 2) < 0)
 			continue;
 		int len = snprintf(d->path, sizeof(d->path), "%s%s%s/%s", h[i].mnt, base[0] == '/' ? "" : "/",
 				   strcmp(base, "/") ? base : "", leaf);

@@ -259,9 +259,11 @@ static void __attribute__((noreturn)) holder_child(void *arg, int sock)
 	/* A container joining a user namespace by path: the namespaces it owns are made in that one. */
 	if (c->plan.ctr && c->plan.ctr->nsfd[OCI_NS_USER] >= 0) {
 		const struct jail_plan *pl = &c->plan;
-		int flags = (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) | (pl->new_net ? CLONE_NEWNET : 0);
+		int flags = (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
+			    (pl->new_net ? CLONE_NEWNET : 0);
 		if (setns(pl->ctr->nsfd[OCI_NS_USER], CLONE_NEWUSER) < 0 || (flags && unshare(flags) < 0)) {
-			jail_err_sys(&e, -errno, "linux.namespaces: user: joining %s", pl->ctr->cfg->linux_.ns[OCI_NS_USER].path);
+			jail_err_sys(&e, -errno, "linux.namespaces: user: joining %s",
+				     pl->ctr->cfg->linux_.ns[OCI_NS_USER].path);
 			jail_msg_fail(sock, &e, 1);
 		}
 	}
@@ -413,7 +415,8 @@ static int step_maps(void *ctx, struct jail_err *e)
 		int path = ct ? ct->nsfd[ctr_ns[i]] : -1;
 		c->nsfd[i] = path >= 0 ? fcntl(path, F_DUPFD_CLOEXEC, 3) : proc_ns_open(c->holder.pid, ns[i]);
 		if (c->nsfd[i] < 0)
-			ret = jail_err_sys(e, path >= 0 ? -errno : c->nsfd[i], "the jail's %s namespace", ns[i]);
+			ret = jail_err_sys(e, path >= 0 ? -errno : c->nsfd[i], "the jail's %s namespace",
+					   ns[i]);
 	}
 	/* The namespaces live on through our fds; the holder can go. */
 	jail_spawn_kill(&c->holder);
@@ -465,7 +468,8 @@ static int step_spawn(void *ctx, struct jail_err *e)
 	if (ct && ct->nsfd[OCI_NS_PID] >= 0) {
 		own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 		if (own_pidns < 0 || setns(ct->nsfd[OCI_NS_PID], CLONE_NEWPID) < 0)
-			ret = jail_err_sys(e, -errno, "linux.namespaces: pid: joining %s", ct->cfg->linux_.ns[OCI_NS_PID].path);
+			ret = jail_err_sys(e, -errno, "linux.namespaces: pid: joining %s",
+					   ct->cfg->linux_.ns[OCI_NS_PID].path);
 		so.clone_flags &= ~(unsigned long long)CLONE_NEWPID;
 	}
 	if (ret == 0)
@@ -557,7 +561,8 @@ static int step_oci_hooks(void *ctx, struct jail_err *e)
 		return jail_err_set(e, -ENOMEM, "out of memory");
 	r = oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_PRESTART], OCI_HOOK_PRESTART, state, NULL, NULL, e);
 	if (r == 0)
-		r = oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_CREATE_RUNTIME], OCI_HOOK_CREATE_RUNTIME, state, NULL, NULL, e);
+		r = oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_CREATE_RUNTIME], OCI_HOOK_CREATE_RUNTIME, state,
+				  NULL, NULL, e);
 	if (r == 0 && send(c->init.sock, state, strlen(state), MSG_NOSIGNAL) < 0)
 		r = jail_err_sys(e, -errno, "hooks: the state");
 	return r;
@@ -734,8 +739,8 @@ int jail_create(struct jail_create *c, const struct jail_params *p, const struct
 	return jail_create_container(c, p, NULL, o, e);
 }
 
-int jail_create_container(struct jail_create *c, const struct jail_params *p, const struct jail_container *ctr,
-			  const struct jail_run_opts *o, struct jail_err *e)
+int jail_create_container(struct jail_create *c, const struct jail_params *p,
+			  const struct jail_container *ctr, const struct jail_run_opts *o, struct jail_err *e)
 {
 	int ret = may_make_child(e);
 

@@ -202,8 +202,8 @@ static int step_hooks(void *arg, struct jail_err *e)
 	c->state = strdup(buf);
 	if (!c->state)
 		return jail_err_set(e, -ENOMEM, "out of memory");
-	return oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER, c->state, NULL,
-			     NULL, e);
+	return oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER, c->state,
+			     NULL, NULL, e);
 }
 
 /* A container's sysctls, rlimits and oom_score_adj, as host root (container.h). */
@@ -291,7 +291,9 @@ static int step_pty(void *arg, struct jail_err *e)
 	const struct jail_container *ct = c->a->plan->ctr;
 
 	if (ct)
-		return ct->cfg->process.terminal ? jail_container_pty(true, &c->master, c->slave, sizeof(c->slave), e) : 0;
+		return ct->cfg->process.terminal
+			       ? jail_container_pty(true, &c->master, c->slave, sizeof(c->slave), e)
+			       : 0;
 	if (!x->argv || !x->pty_fds)
 		return 0;
 	return jail_pty_open(&c->master, c->slave, sizeof(c->slave), e);
@@ -346,13 +348,20 @@ static int step_process(void *arg, struct jail_err *e)
 }
 
 const struct jail_step jail_init_steps[] = {
-	{"session", step_session, NULL, 0},   {"enter", step_enter, NULL, 0},
-	{"root", step_root, NULL, 0},	      {"oci.hooks", step_hooks, NULL, 0},
-	{"oci.host", step_host, NULL, 0},     {"pivot", step_pivot, NULL, 0},
-	{"userns", step_userns, NULL, 0},     {"mntns", step_mntns, NULL, 0},
-	{"uts", step_uts, NULL, 0},	      {"loopback", step_loopback, NULL, 0},
-	{"pty", step_pty, NULL, 0},	      {"cgroupns", step_cgroupns, NULL, 0},
-	{"jinit", step_jinit, NULL, 0},	      {"priv", step_priv, NULL, 0},
+	{"session", step_session, NULL, 0},
+	{"enter", step_enter, NULL, 0},
+	{"root", step_root, NULL, 0},
+	{"oci.hooks", step_hooks, NULL, 0},
+	{"oci.host", step_host, NULL, 0},
+	{"pivot", step_pivot, NULL, 0},
+	{"userns", step_userns, NULL, 0},
+	{"mntns", step_mntns, NULL, 0},
+	{"uts", step_uts, NULL, 0},
+	{"loopback", step_loopback, NULL, 0},
+	{"pty", step_pty, NULL, 0},
+	{"cgroupns", step_cgroupns, NULL, 0},
+	{"jinit", step_jinit, NULL, 0},
+	{"priv", step_priv, NULL, 0},
 	{"oci.process", step_process, NULL, 0},
 };
 const size_t jail_init_nsteps = ARRAY_SIZE(jail_init_steps);
@@ -417,22 +426,22 @@ static void __attribute__((noreturn)) container_start(struct init_ctx *c)
 	if (conn < 0 || read(conn, &go, 1) != 1)
 		_exit(1);
 	close(ct->start_sock);
-	if (ct->start_hooks &&
-	    oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_START_CONTAINER], OCI_HOOK_START_CONTAINER, c->state, NULL, NULL,
-			  &e) < 0)
+	if (ct->start_hooks && oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_START_CONTAINER],
+					     OCI_HOOK_START_CONTAINER, c->state, NULL, NULL, &e) < 0)
 		goto fail;
 	if (ct->cfg->process.terminal && (tty = open(c->slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
 		jail_err_sys(&e, -errno, "%s", c->slave);
 		goto fail;
 	}
-	struct jail_container_exec x = {.p = &ct->cfg->process,
-					.env = ct->env,
-					.path = c->exec_path,
-					.filter = &ct->filter,
-					.preserve_fds = ct->preserve_fds,
-					.tty = tty,
-					.personality = ct->cfg->linux_.has_personality ? ct->cfg->linux_.personality : ~0UL,
-					.report = -1};
+	struct jail_container_exec x = {
+		.p = &ct->cfg->process,
+		.env = ct->env,
+		.path = c->exec_path,
+		.filter = &ct->filter,
+		.preserve_fds = ct->preserve_fds,
+		.tty = tty,
+		.personality = ct->cfg->linux_.has_personality ? ct->cfg->linux_.personality : ~0UL,
+		.report = -1};
 	jail_container_become(&x, &e);
 fail:
 	(void)!write(conn, e.msg, strlen(e.msg) + 1);

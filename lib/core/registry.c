@@ -261,15 +261,13 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 		json_array_append_new(cgs,
 				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
 						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
-	json_t *o =
-		json_pack("{s:i, s:s, s:I, s:i, s:b, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
-			  "name", st->name, "user_base", (json_int_t)st->user_base, "user_slots", (int)st->user_slots,
-			  "oci", st->oci, "host_netns",
-			  (json_int_t)st->host_netns, "host_if", st->host_if,
-			  "init_pid", (json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start,
-			  "creator_pid", (json_int_t)st->creator_pid, "creator_start",
-			  (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
-			  st->cg_parent, "cgroups", cgs, "params", params_json(p));
+	json_t *o = json_pack(
+		"{s:i, s:s, s:I, s:i, s:b, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
+		"name", st->name, "user_base", (json_int_t)st->user_base, "user_slots", (int)st->user_slots,
+		"oci", st->oci, "host_netns", (json_int_t)st->host_netns, "host_if", st->host_if, "init_pid",
+		(json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start, "creator_pid",
+		(json_int_t)st->creator_pid, "creator_start", (json_int_t)st->creator_start, "cgroup_leaf",
+		st->cg_leaf, "cgroup_parent", st->cg_parent, "cgroups", cgs, "params", params_json(p));
 	_cleanup_free_ char *text = NULL;
 	int fd, ret;
 
@@ -417,11 +415,12 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
 	int oci = 0;
-	if (json_unpack_ex(o, &je, 0, "{s:i, s:s, s?I, s?i, s?b, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}", "jid",
-			   &st->jid, "name", &name, "user_base", &ubase, "user_slots", &uslots, "oci", &oci, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid,
-			   "init_start", &istart, "creator_pid", &cpid, "creator_start", &cstart,
-			   "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
-			   &params) < 0) {
+	if (json_unpack_ex(o, &je, 0,
+			   "{s:i, s:s, s?I, s?i, s?b, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}",
+			   "jid", &st->jid, "name", &name, "user_base", &ubase, "user_slots", &uslots, "oci",
+			   &oci, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid, "init_start",
+			   &istart, "creator_pid", &cpid, "creator_start", &cstart, "cgroup_leaf", &leaf,
+			   "cgroup_parent", &parent, "cgroups", &cgs, "params", &params) < 0) {
 		json_decref(o);
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
 	}

@@ -219,7 +219,8 @@ static int parse_misc(json_t *l, const struct oci_parse_opts *o, struct oci_linu
 	}
 	/* A label means something only where SELinux runs; there it cannot be honoured, elsewhere it is moot. */
 	if (oj_get(l, "mountLabel") && access("/sys/fs/selinux/enforce", F_OK) == 0 &&
-	    (r = oj_refuse(l, "mountLabel", "linux", "SELinux is enabled and jail-oci applies no SELinux labels", e)) < 0)
+	    (r = oj_refuse(l, "mountLabel", "linux",
+			   "SELinux is enabled and jail-oci applies no SELinux labels", e)) < 0)
 		return r;
 	if (oj_get(l, "mountLabel") && o->warn)
 		o->warn(o->warn_arg, "linux.mountLabel: ignored: SELinux is not enabled on this host");

@@ -340,7 +340,8 @@ static void test_refusals(void)
 	refuses(BASE "," LINUX0 "\"netDevices\":{\"eth0\":{}}}}", "linux.netDevices: not supported",
 		"netDevices");
 	if (access("/sys/fs/selinux/enforce", F_OK) == 0)
-		refuses(BASE "," LINUX0 "\"mountLabel\":\"x\"}}", "linux.mountLabel: not supported", "mountLabel");
+		refuses(BASE "," LINUX0 "\"mountLabel\":\"x\"}}", "linux.mountLabel: not supported",
+			"mountLabel");
 	refuses(BASE "," LINUX0 "\"timeOffsets\":{\"monotonic\":{\"secs\":1}}}}",
 		"linux.timeOffsets: needs a new time", "timeOffsets without time ns");
 	refuses(BASE "," LINUX0 "\"rootfsPropagation\":\"sideways\"}}", "linux.rootfsPropagation: 'sideways'",
