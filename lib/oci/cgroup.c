@@ -517,21 +517,24 @@ int oci_cgroup_pids(const struct jail_cgroup *cg, pid_t **out, struct jail_err *
 	if (!f)
 		return errno == ENOENT ? 0 : jail_err_sys(e, -errno, "%s", file);
 	v = malloc(cap * sizeof(*v));
-	while (v && fgets(line, sizeof(line), f)) {
+	if (!v) {
+		fclose(f);
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	}
+	while (fgets(line, sizeof(line), f)) {
 		if (n == cap) {
-			pid_t *nv = realloc(v, (cap *= 2) * sizeof(*v));
+			pid_t *nv = realloc(v, cap * 2 * sizeof(*v));
 			if (!nv) {
 				free(v);
-				v = NULL;
-				break;
+				fclose(f);
+				return jail_err_set(e, -ENOMEM, "out of memory");
 			}
 			v = nv;
+			cap *= 2;
 		}
 		v[n++] = (pid_t)atoi(line);
 	}
 	fclose(f);
-	if (!v)
-		return jail_err_set(e, -ENOMEM, "out of memory");
 	*out = v;
 	return (int)n;
 }
