@@ -26,7 +26,9 @@ ALL_CFLAGS := -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -Ilib $(PKG_CFLAG
 # The commands see only the public API (include/jail): no -Ilib for them.
 CMD_CFLAGS := -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  ?=
-ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+# Sanitizers given in CFLAGS (make asan, or by hand) need their runtimes at link time too.
+SAN_FLAGS := $(filter -fsanitize=% -fno-sanitize%,$(CFLAGS))
+ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now $(SAN_FLAGS) $(LDFLAGS)
 LDLIBS   := $(PKG_LIBS)
 
 # libjail: the jail itself (core), networking (net), jail.conf (conf).

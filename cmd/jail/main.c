@@ -1,10 +1,9 @@
 /*
  * jail(8): argv in, text out. Parses FreeBSD's command line (the -c/-m/-r
- * forms with name=value parameters, the jail.conf forms and the legacy
- * positional form) into parameter sets and hands them to libjail; prints
- * what libjail reports (created, removed, problems of a root, steps with
- * -v) the way FreeBSD's jail(8) does, and turns errors into one line and
- * an exit status.
+ * forms with name=value parameters, the jail.conf forms in conf.c and the
+ * legacy positional form) into parameter sets and hands them to libjail;
+ * what is printed follows FreeBSD's jail.c (out.c), errors are one line
+ * and exit status 1, as FreeBSD's (a jail's command gives its own status).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,22 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "jail/conf.h"
-#include "jail/jail.h"
-
-#define EX_USAGE 64
-
-/* What the user asked to see, and about which jail: the report callback's view. */
-struct out {
-	int verbose; /* -v: created/removed always; -vv: each step too */
-	bool quiet, print_jid;
-	bool creating;	   /* jail_run: "removed" only with -v when the command ends */
-	bool has_command;  /* FreeBSD stays quiet about a jail made to run a command */
-	const char *label; /* the jail.conf block name, when the jail comes from one */
-	const char *name;  /* the name parameter, for problem lines */
-};
+#include "jail.h"
 
 static void usage(void)
 {
@@ -41,122 +28,119 @@ static void usage(void)
 			"       jail [-f conf_file] -e separator\n"
 			"       jail --privileges[=man]\n"
 			"       jail --steps\n");
-	exit(EX_USAGE);
+	exit(1);
 }
 
-static int die(const struct jail_err *e)
+int jail_status_of(const char *key, struct jail_err *e)
 {
-	if (e->msg[0])
-		fprintf(stderr, "jail: %s\n", e->msg);
-	return e->exit ? e->exit : 1;
-}
-
-static void report(void *arg, enum jail_report what, int jid, const char *name, const char *text)
-{
-	const struct out *o = arg;
-	const char *label = o->label ? o->label : name;
-
-	switch (what) {
-	case JAIL_REPORT_PROBLEM:
-		if (o->name)
-			fprintf(stderr, "jail: %s: %s\n", o->name, text);
-		else
-			fprintf(stderr, "jail: %s\n", text);
-		break;
-	case JAIL_REPORT_CREATED:
-		if (o->print_jid)
-			printf("%d\n", jid);
-		else if (o->verbose || (!o->has_command && !o->quiet))
-			printf("%s: created\n", label);
-		break;
-	case JAIL_REPORT_REMOVED:
-		if (o->creating ? o->verbose : !o->quiet)
-			printf("%s: removed\n", label);
-		break;
-	case JAIL_REPORT_UPDATED:
-		if (!o->quiet)
-			printf("%s: updated\n", label);
-		break;
-	case JAIL_REPORT_STEP:
-		if (o->verbose > 1)
-			fprintf(stderr, "jail: %s\n", text);
-		break;
-	}
-	fflush(stdout);
-}
-
-/* Create (and run) one jail from p. */
-static int run(const struct jail_params *p, struct out o)
-{
-	struct jail_run_opts ro = {report, &o};
-	struct jail_err e = {0};
-	int ret;
-
-	o.creating = true;
-	o.has_command = jail_params_get(p, JP_COMMAND)->n > 0;
-	o.name = jail_params_isset(p, JP_NAME) ? jail_params_str(p, JP_NAME) : NULL;
-	fflush(stdout);
-	ret = jail_run(p, &ro, &e);
-	return ret < 0 ? die(&e) : ret;
-}
-
-/* jail -r NAME|JID|'*' ...: each jail on its own; one failing does not stop the others. */
-static int remove_jails(int argc, char **argv, bool hooks, struct out o)
-{
-	struct jail_run_opts ro = {report, &o};
 	struct jail_registry reg;
-	struct jail_err e = {0};
-	int status = 0;
-
-	if (argc == 0)
-		usage();
-	if (jail_registry_open(&reg, &e) < 0)
-		return die(&e);
-	for (int i = 0; i < argc; i++) {
-		int *jids = NULL, n = 1;
-		bool all = !strcmp(argv[i], "*");
-		if (all && (n = jail_registry_list(&reg, &jids, &e)) < 0) {
-			status = die(&e);
-			continue;
-		}
-		for (int k = 0; k < n; k++) {
-			char key[32];
-			if (all)
-				snprintf(key, sizeof(key), "%d", jids[k]);
-			jail_err_clear(&e);
-			if (jail_remove(&reg, all ? key : argv[i], hooks ? JAIL_REMOVE_HOOKS : 0, &ro, &e) < 0)
-				status = die(&e);
-		}
-		free(jids);
-	}
-	jail_registry_close(&reg);
-	return status;
-}
-
-static const char *jail_key(const struct jail_params *p)
-{
-	if (jail_params_isset(p, JP_NAME))
-		return jail_params_str(p, JP_NAME);
-	if (jail_params_isset(p, JP_JID))
-		return jail_params_str(p, JP_JID);
-	return NULL;
-}
-
-static bool running(struct jail_registry *reg, const char *key)
-{
 	struct jail_state st;
-	struct jail_err e = {0};
-	bool alive = false;
+	int s = jail_registry_open(&reg, e);
 
-	if (jail_registry_find(reg, key, &st, &e) == 0) {
-		alive = jail_state_status(&st) == JAIL_ALIVE;
+	if (s < 0)
+		return s;
+	s = jail_registry_find(&reg, key, &st, e);
+	if (s == 0) {
+		s = (int)jail_state_status(&st);
 		jail_state_free(&st);
 	}
-	return alive;
+	jail_registry_close(&reg);
+	return s;
+}
+
+/*
+ * The jail a parameter set means: its jid, else its name (FreeBSD's
+ * running_jid). A number not in normal form (leading zero) names no jail: a
+ * lookup would take it for a JID.
+ */
+static const char *jail_key(const struct jail_params *p)
+{
+	const char *name = jail_params_isset(p, JP_NAME) ? jail_params_str(p, JP_NAME) : NULL;
+
+	if (jail_params_isset(p, JP_JID))
+		return jail_params_str(p, JP_JID);
+	if (name && name[0] == '0' && strspn(name, "0123456789") == strlen(name))
+		return NULL;
+	return name;
+}
+
+/* jail_quoted_warnx: the block name, else the jid, else the name. */
+static const char *quoted_key(const struct out *o, const struct jail_params *p)
+{
+	return o->label ? o->label : jail_key(p);
+}
+
+/* Take away a dying jail of this name or JID: FreeBSD replaces a dying jail with a new one. */
+static int replace_dying(const char *key)
+{
+	struct jail_registry reg;
+	struct jail_err e = {0};
+	int r = jail_registry_open(&reg, &e);
+
+	if (r == 0)
+		r = jail_remove(&reg, key, 0, NULL, &e);
+	jail_registry_close(&reg);
+	return r < 0 ? die(&e) : 0;
+}
+
+int act_start(struct cli *c, const struct jail_params *p, const struct jconf_jail *pl, struct out o,
+	      bool quiet_exists)
+{
+	struct jail_run_opts ro = {report, &o};
+	struct jail_err e = {0};
+	const char *key = jail_key(p);
+	int st = key ? jail_status_of(key, &e) : -ENOENT, ret;
+
+	if (st < 0 && st != -ENOENT)
+		return die(&e); /* a record that cannot be believed: not made over */
+	if (st == JAIL_DYING && replace_dying(key) != 0)
+		return 1;
+	if (st == JAIL_ALIVE || st == JAIL_CREATING) {
+		/* A dependency, or a jail of a wildcard or of the whole file, that runs is left alone. */
+		if (quiet_exists)
+			return 0;
+		warn_jail(NULL, "\"%s\" already exists", quoted_key(&o, p));
+		return 1;
+	}
+	o.jid = 0;
+	fflush(stdout);
+	ret = jail_run(p, &ro, &e);
+	if (ret == -EEXIST && strstr(e.msg, "already exists")) {
+		/* lost a race for the name or JID */
+		warn_jail(NULL, "\"%s\" already exists", quoted_key(&o, p));
+		return 1;
+	}
+	if (ret < 0)
+		return die(&e);
+	if (ret == 0 && o.jid > 0)
+		pl ? jfile_jail(o.jid, pl) : jfile_legacy(o.jid, p);
+	return ret;
+}
+
+int act_remove(struct jail_registry *reg, const char *key, bool hooks, struct out o, bool quiet_missing)
+{
+	struct jail_run_opts ro = {report, &o};
+	struct jail_err e = {0};
+	int st = jail_status_of(key, &e);
+
+	if (st < 0 && st != -ENOENT)
+		return die(&e);
+	if (st < 0) {
+		if (quiet_missing)
+			return 0;
+		if (o.verbose >= 0)
+			warn_jail(NULL, "\"%s\" not found", o.label ? o.label : key);
+		return 1;
+	}
+	o.removing = true;
+	if (jail_remove(reg, key, hooks ? JAIL_REMOVE_HOOKS : 0, &ro, &e) < 0)
+		return die(&e);
+	return 0;
 }
 
 /* -mr: a create-only parameter changed; restart with everything merged. */
-static int restart_merged(struct jail_registry *reg, const char *key, const struct jail_params *p, struct out o)
+static int restart_merged(struct cli *c, struct jail_registry *reg, const char *key,
+			  const struct jail_params *p, const struct jconf_jail *pl, struct out o)
 {
 	struct jail_run_opts ro = {report, &o};
 	struct jail_params merged = {0};
@@ -166,229 +150,180 @@ static int restart_merged(struct jail_registry *reg, const char *key, const stru
 	if (ret == 0)
 		ret = jail_remove(reg, key, JAIL_REMOVE_HOOKS, &ro, &e);
 	jail_registry_close(reg);
-	ret = ret < 0 ? die(&e) : run(&merged, o);
+	ret = ret < 0 ? die(&e) : act_start(c, &merged, pl, o, false);
 	jail_params_free(&merged);
 	return ret;
 }
 
-/* -m, -cm, -rc, -mr, -cmr with name=value parameters. */
-static int change_or_restart(const struct jail_params *p, bool create, bool modify, bool remove, struct out o)
+/* -m, -cm, -rc, -mr, -cmr: modify, or restart, or create, by what runs. */
+int act_change(struct cli *c, const struct jail_params *p, const struct jconf_jail *pl, struct out o,
+	       bool wild)
 {
 	struct jail_run_opts ro = {report, &o};
 	struct jail_registry reg;
 	struct jail_err e = {0};
 	const char *key = jail_key(p);
-	int ret;
+	int st = key ? jail_status_of(key, &e) : -ENOENT, ret;
+	bool exists = st == JAIL_ALIVE;
 
-	if (!key) {
-		fprintf(stderr, "jail: -%s%s%s needs name= or jid=\n", remove ? "r" : "", create ? "c" : "",
-			modify ? "m" : "");
+	if (st < 0 && st != -ENOENT)
+		return die(&e);
+
+	/* -rc restarts a running jail only, but one of a wildcard or the whole file starts (FreeBSD). */
+	bool restart = c->remove && !c->modify;
+	if (!exists && (!c->create || (restart && !wild))) {
+		if (key)
+			warn_jail(NULL, "\"%s\" not found", quoted_key(&o, p));
+		else
+			warn_jail(NULL, "no jail specified");
 		return 1;
 	}
+	if (!exists)
+		return act_start(c, p, pl, o, false);
 	if (jail_registry_open(&reg, &e) < 0)
 		return die(&e);
-	bool exists = running(&reg, key);
-	if (modify && !exists && !create) {
-		jail_registry_close(&reg);
-		fprintf(stderr, "jail: \"%s\" not found\n", key);
-		return 1;
-	}
-	if (modify && exists) {
+	if (c->modify) {
 		ret = jail_modify(&reg, key, p, &ro, &e);
-		if (ret == -EROFS && remove)
-			return restart_merged(&reg, key, p, o);
+		if (ret == -EROFS && c->remove)
+			return restart_merged(c, &reg, key, p, pl, o);
 		jail_registry_close(&reg);
 		return ret < 0 ? die(&e) : 0;
 	}
-	if (remove && exists && jail_remove(&reg, key, JAIL_REMOVE_HOOKS, &ro, &e) < 0) {
-		/* -rc: stop it, then create it anew from the given parameters. */
-		jail_registry_close(&reg);
+	/* -rc: stop it (a restart says "removed" only with -v), then make it anew. */
+	ret = jail_remove(&reg, key, JAIL_REMOVE_HOOKS, &ro, &e);
+	jail_registry_close(&reg);
+	if (ret < 0)
 		return die(&e);
+	return act_start(c, p, pl, o, false);
+}
+
+/* jail -r (or -R) without a configuration file: NAME, JID, '*' or a wildcard. */
+static int remove_running(struct cli *c, char **names, int n)
+{
+	struct jail_registry reg;
+	struct jail_err e = {0};
+	int status = 0;
+
+	if (jail_registry_open(&reg, &e) < 0)
+		return die(&e);
+	for (int i = 0; i < n; i++) {
+		struct out o = c->out;
+		if (!jconf_is_wild(names[i])) {
+			o.label = names[i];
+			status |= act_remove(&reg, names[i], !c->no_hooks, o, false);
+			continue;
+		}
+		/* '*' and 'a.*' match the running jails, as FreeBSD's jail -R does. */
+		int *jids = NULL, nj = jail_registry_list(&reg, &jids, &e);
+		if (nj < 0) {
+			status |= die(&e);
+			continue;
+		}
+		for (int k = 0; k < nj; k++) {
+			struct jail_state st;
+			if (jail_registry_load(&reg, jids[k], &st, NULL) < 0)
+				continue;
+			char name[sizeof(st.name)], key[16];
+			snprintf(name, sizeof(name), "%s", st.name);
+			snprintf(key, sizeof(key), "%d", jids[k]);
+			jail_state_free(&st);
+			if (!jconf_wild_match(name, names[i]))
+				continue;
+			o.label = name;
+			status |= act_remove(&reg, key, !c->no_hooks, o, true);
+		}
+		free(jids);
 	}
 	jail_registry_close(&reg);
-	if (!create && !remove)
-		return 0;
-	return run(p, o);
+	return status ? 1 : 0;
 }
 
-/* A jail of jail.conf as a parameter set; unknown names fail like the command line's. */
-static int conf_params(const struct jconf_jail *j, struct jail_params *p, struct jail_err *e)
+/* FreeBSD's add_param from the command line: p gets it (lists add up), and so does -J's list. */
+static int set(struct cli *c, struct jail_params *p, const char *arg, struct jail_err *e)
 {
-	for (size_t i = 0; i < j->nparams; i++) {
-		const struct jconf_param *cp = &j->params[i];
-		bool neg;
-		int id, r;
-		if (cp->nvals == 0) {
-			r = jail_params_set_arg(p, cp->name, false, e);
-		} else if ((id = jail_param_lookup(cp->name, &neg)) < 0) {
-			r = jail_err_set(e, -ENOENT, "unknown parameter: %s", cp->name);
-		} else if (neg) {
-			r = jail_err_set(e, -EINVAL, "%s: a \"no\" parameter takes no value", cp->name);
-		} else {
-			r = jail_params_set(p, (enum jail_param_id)id, (const char *const *)cp->vals,
-					    cp->nvals, false, e);
-		}
-		if (r < 0) {
-			jail_err_exit(e, 78);
-			return jail_err_prefix(e, "%s:%d", cp->file, cp->line);
-		}
-	}
-	return 0;
-}
-
-/* One jail of jail.conf: made, changed, restarted or removed as the flags say. */
-static int conf_one(const struct jconf_jail *j, bool create, bool modify, bool remove, struct out o)
-{
-	struct jail_params p = {0};
-	struct jail_err e = {0};
+	const char *eq = strchr(arg, '=');
+	char name[128];
 	int r;
 
-	if (j->err.code)
-		return die(&j->err);
-	if (conf_params(j, &p, &e) < 0) {
-		jail_err_prefix(&e, "%s", j->name);
-		jail_params_free(&p);
-		return die(&e);
-	}
-	o.label = j->name;
-	if (remove && !create && !modify) {
-		char *one[] = {j->name};
-		r = remove_jails(1, one, true, o);
-	} else if (modify || remove) {
-		r = change_or_restart(&p, create, modify, remove, o);
-	} else {
-		r = run(&p, o);
-	}
-	jail_params_free(&p);
-	return r;
-}
-
-/*
- * jail [-f conf] -c|-m|-r|-cm|-rc [name ...] and jail [-f conf] -e sep:
- * the jails of jail.conf, in depend order (reverse for -r); one failing
- * does not stop the others.
- */
-static int conf_command(const char *file, char **names, int nnames, bool create, bool modify, bool remove,
-			struct out o, const char *esep)
-{
-	struct jconf *c = NULL;
-	struct jail_err e = {0};
-	size_t *sel = NULL, nsel = 0, *ord = NULL, nord = 0;
-	int status = 0;
-
-	if (jconf_parse_file(file, &c, &e) < 0)
-		return die(&e);
-	if (esep) {
-		char *text = NULL;
-		int r = jconf_format_e_all(c, esep, &text, &e);
-		if (r == 0)
-			fputs(text, stdout);
-		free(text);
-		jconf_free(c);
-		return r < 0 ? die(&e) : 0;
-	}
-	if (jconf_select(c, names, (size_t)nnames, &sel, &nsel, &e) < 0 ||
-	    jconf_depend_order(c, sel, nsel, &ord, &nord, &e) < 0) {
-		free(sel);
-		jconf_free(c);
-		return die(&e);
-	}
-	for (size_t k = 0; k < nord; k++) {
-		/* dependencies first when starting, dependents first when stopping */
-		const struct jconf_jail *j = &c->jails[ord[remove && !create ? nord - 1 - k : k]];
-		int r = conf_one(j, create, modify, remove, o);
-		if (r != 0)
-			status = r > 0 ? r : 1;
-	}
-	free(sel);
-	free(ord);
-	jconf_free(c);
-	return status;
-}
-
-/* -f conf -r NAME...: the names the file knows as it names them, the rest from the registry. */
-static int conf_remove(const char *file, char **names, int n, bool hooks, struct out o)
-{
-	struct jconf *cf = NULL;
-	struct jail_err e = {0};
-	bool all_known = true;
-	int status = 0;
-
-	if (jconf_parse_file(file, &cf, &e) < 0)
-		return die(&e);
-	for (int i = 0; i < n; i++)
-		if (!jconf_find(cf, names[i]))
-			all_known = false;
-	if (all_known) {
-		/* One call: the file's depend order, reversed. */
-		status = conf_command(file, names, n, false, false, true, o, NULL);
-	} else {
-		for (int i = 0; i < n; i++) {
-			char *one[] = {names[i]};
-			int r = jconf_find(cf, names[i]) ? conf_command(file, one, 1, false, false, true, o, NULL)
-							 : remove_jails(1, one, hooks, o);
-			if (r)
-				status = r;
-		}
-	}
-	jconf_free(cf);
-	return status;
-}
-
-static int set(struct jail_params *p, const char *arg, struct jail_err *e)
-{
-	/* A list parameter given again on the command line adds to it, as FreeBSD's jail(8). */
-	const char *eq = strchr(arg, '=');
+	snprintf(name, sizeof(name), "%.*s",
+		 eq ? (int)(eq - arg) - (eq > arg && eq[-1] == '+') : (int)strlen(arg), arg);
 	if (eq && eq > arg && eq[-1] != '+') {
-		char name[128];
 		bool neg;
-		snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
 		int id = jail_param_lookup(name, &neg);
 		if (id >= 0 && !neg && jail_params_isset(p, (enum jail_param_id)id) &&
 		    (jail_param_defs[id].type == JPT_LIST || jail_param_defs[id].type == JPT_CMDLIST)) {
 			char *plus = NULL;
 			if (asprintf(&plus, "%s+=%s", name, eq + 1) < 0)
 				return jail_err_set(e, -ENOMEM, "out of memory");
-			int r = jail_params_set_arg(p, plus, true, e);
+			r = jail_params_set_arg(p, plus, true, e);
 			free(plus);
-			return r;
+			goto listed;
 		}
 	}
-	return jail_params_set_arg(p, arg, true, e);
+	r = jail_params_set_arg(p, arg, true, e);
+listed:
+	if (r < 0)
+		return r;
+	if (!eq)
+		return plist_add(&c->plist, name, NULL, 0) < 0 ? jail_err_set(e, -ENOMEM, "out of memory")
+							       : 0;
+	/* ip4.addr=a,b are two values, as FreeBSD splits them; other values are one. */
+	bool split = !strcmp(name, "ip4.addr") || !strcmp(name, "ip6.addr");
+	char *copy = strdup(eq + 1), *save = NULL;
+	if (!copy)
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	r = 0;
+	if (!split || !copy[0]) {
+		const char *v = copy;
+		r = plist_add(&c->plist, name, &v, 1);
+	} else {
+		for (char *a = strtok_r(copy, ",", &save); a && r == 0; a = strtok_r(NULL, ",", &save))
+			r = plist_add(&c->plist, name, (const char *const *)&a, 1);
+	}
+	free(copy);
+	return r < 0 ? jail_err_set(e, -ENOMEM, "out of memory") : 0;
+}
+
+static int set_one(struct cli *c, struct jail_params *p, enum jail_param_id id, const char *v,
+		   struct jail_err *e)
+{
+	char *arg = NULL;
+	int r;
+
+	if (asprintf(&arg, "%s=%s", jail_param_defs[id].name, v) < 0)
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	r = set(c, p, arg, e);
+	free(arg);
+	return r;
 }
 
 /* Legacy form: path hostname ip[,ip...] command ... */
-static int legacy_params(struct jail_params *p, int argc, char **argv, struct jail_err *e)
+static int legacy_params(struct cli *c, struct jail_params *p, int argc, char **argv, struct jail_err *e)
 {
-	char *hn = NULL;
 	int ret;
 
 	if (argc < 4 || argv[0][0] != '/')
 		usage();
-	if (asprintf(&hn, "host.hostname=%s", argv[1]) < 0)
-		return jail_err_set(e, -ENOMEM, "out of memory");
-	ret = jail_params_set(p, JP_PATH, (const char *[]){argv[0]}, 1, false, e);
+	ret = set_one(c, p, JP_PATH, argv[0], e);
 	if (ret == 0)
-		ret = set(p, hn, e);
-	free(hn);
+		ret = set_one(c, p, JP_HOSTNAME, argv[1], e);
 	if (ret == 0 && argv[2][0]) {
 		/* Each address goes to ip4.addr or ip6.addr by its form. */
 		char *copy = strdup(argv[2]), *save = NULL;
 		if (!copy)
 			return jail_err_set(e, -ENOMEM, "out of memory");
-		for (char *a = strtok_r(copy, ",", &save); a && ret == 0; a = strtok_r(NULL, ",", &save)) {
-			enum jail_param_id id = strchr(a, ':') ? JP_IP6_ADDR : JP_IP4_ADDR;
-			ret = jail_params_set(p, id, (const char *[]){a}, 1, true, e);
-		}
+		for (char *a = strtok_r(copy, ",", &save); a && ret == 0; a = strtok_r(NULL, ",", &save))
+			ret = set_one(c, p, strchr(a, ':') ? JP_IP6_ADDR : JP_IP4_ADDR, a, e);
 		free(copy);
 	}
 	if (ret == 0)
-		ret = jail_params_set(p, JP_COMMAND, (const char *const *)argv + 3, (size_t)argc - 3, false, e);
+		ret = jail_params_set(p, JP_COMMAND, (const char *const *)argv + 3, (size_t)argc - 3, false,
+				      e);
 	return ret;
 }
 
 /* name=value ... [command=cmd args...]: command= takes the rest of the command line. */
-static int param_args(struct jail_params *p, int argc, char **argv, struct jail_err *e)
+static int param_args(struct cli *c, struct jail_params *p, int argc, char **argv, struct jail_err *e)
 {
 	for (int i = 0; i < argc; i++) {
 		int ret;
@@ -398,9 +333,14 @@ static int param_args(struct jail_params *p, int argc, char **argv, struct jail_
 			if (ret == 0 && i + 1 < argc)
 				ret = jail_params_set(p, JP_COMMAND, (const char *const *)argv + i + 1,
 						      (size_t)(argc - i - 1), true, e);
+			/* -J lists the command's words as command's values. */
+			if (ret == 0 && (plist_add(&c->plist, "command", &first, 1) < 0 ||
+					 plist_add(&c->plist, "command", (const char *const *)argv + i + 1,
+						   (size_t)(argc - i - 1)) < 0))
+				ret = jail_err_set(e, -ENOMEM, "out of memory");
 			return ret;
 		}
-		ret = set(p, argv[i], e);
+		ret = set(c, p, argv[i], e);
 		if (ret < 0)
 			return ret;
 	}
@@ -413,46 +353,76 @@ static int need_root(const char *why)
 	return 1;
 }
 
-struct cli {
-	bool create, modify, remove, no_hooks, conf_given;
-	const char *conf_file, *esep;
-	struct out out;
-};
-
 /* The options; parameters the flags stand for go into p. Returns optind, or -1 after an error. */
-static int options(int argc, char **argv, struct cli *c, struct jail_params *p)
+static int options(int argc, char **argv, struct cli *c, struct jail_params *p, bool *docf)
 {
 	struct jail_err e = {0};
+	const char *jfile = NULL;
 	int opt, ret = 0;
 
-	while ((opt = getopt(argc, argv, "+cdf:hiJ:lmn:p:qrRs:u:U:vCe:")) != -1) {
+	while ((opt = getopt(argc, argv, "+cde:f:hiJ:lmn:p:qrRs:u:U:vC")) != -1) {
 		switch (opt) {
-		case 'c': c->create = true; break;
-		case 'm': c->modify = true; break;
-		case 'r': c->remove = true; break;
-		case 'R': c->remove = c->no_hooks = true; break;
-		case 'd': break;
-		case 'l': ret = set(p, "exec.clean", &e); break;
-		case 'n': ret = jail_params_set(p, JP_NAME, (const char *[]){optarg}, 1, false, &e); break;
-		case 's': ret = jail_params_set(p, JP_SECURELEVEL, (const char *[]){optarg}, 1, false, &e); break;
-		case 'U': ret = jail_params_set(p, JP_EXEC_JAIL_USER, (const char *[]){optarg}, 1, false, &e); break;
-		case 'u':
-			ret = jail_params_set(p, JP_EXEC_JAIL_USER, (const char *[]){optarg}, 1, false, &e);
-			if (ret == 0)
-				ret = set(p, "exec.system_jail_user", &e);
+		case 'c':
+			c->create = true;
 			break;
-		case 'h': ret = set(p, "ip_hostname", &e); break;
-		case 'q': c->out.quiet = true; break;
-		case 'i': c->out.print_jid = c->out.quiet = true; break;
-		case 'v': c->out.verbose++; break;
-		case 'f': c->conf_file = optarg; c->conf_given = true; break;
-		case 'e': c->esep = optarg; break;
+		case 'm':
+			c->modify = true;
+			break;
+		case 'r':
+			c->remove = true;
+			break;
+		case 'R':
+			c->remove = c->no_hooks = true;
+			break;
+		case 'd':
+			c->dying = true;
+			break;
+		case 'l':
+			ret = set(c, p, "exec.clean", &e), *docf = false;
+			break;
+		case 'n':
+			ret = set_one(c, p, JP_NAME, optarg, &e), *docf = false;
+			break;
+		case 's':
+			ret = set_one(c, p, JP_SECURELEVEL, optarg, &e), *docf = false;
+			break;
+		case 'u':
+		case 'U':
+			/* -u: a user of the host's passwd; -U: of the jail's (FreeBSD's exec.system_jail_user). */
+			ret = set_one(c, p, JP_EXEC_JAIL_USER, optarg, &e);
+			if (ret == 0)
+				ret = set(c, p,
+					  opt == 'u' ? "exec.system_jail_user"
+						     : "exec.system_jail_user=false",
+					  &e);
+			*docf = false;
+			break;
+		case 'h':
+			ret = set(c, p, "ip_hostname", &e), *docf = false;
+			break;
+		case 'q':
+			c->out.verbose = -1;
+			break;
+		case 'i':
+			c->out.print_jid = true, c->out.verbose = -1;
+			break;
+		case 'v':
+			c->out.verbose = 1;
+			break;
+		case 'f':
+			c->conf_file = optarg;
+			break;
+		case 'e':
+			c->esep = optarg;
+			break;
+		case 'J':
+			jfile = optarg;
+			break;
 		case 'p':
 			/* Jails start one after another here: any limit is met. */
 			if (atoi(optarg) < 0)
 				usage();
 			break;
-		case 'J':
 		case 'C':
 			fprintf(stderr, "jail: -%c: not supported yet\n", opt);
 			return -1;
@@ -464,59 +434,75 @@ static int options(int argc, char **argv, struct cli *c, struct jail_params *p)
 			return -1;
 		}
 	}
+	if (jfile && jfile_open(jfile) < 0)
+		return -1;
 	return optind;
 }
 
-/* Everything but the jail.conf and -r forms: one jail from the command line. */
-static int command_line(struct cli *c, struct jail_params *p, int argc, char **argv)
+/* The name=value forms and the legacy form: one jail from the command line. */
+static int command_line(struct cli *c, struct jail_params *p, int argc, char **argv, bool legacy)
 {
 	struct jail_err e = {0};
+	struct out o = c->out;
 	int ret;
 
 	if (geteuid() != 0)
 		return need_root(" (creating a jail needs host privileges)");
-	ret = !c->create && !c->modify ? legacy_params(p, argc, argv, &e) : param_args(p, argc, argv, &e);
+	ret = legacy ? legacy_params(c, p, argc, argv, &e) : param_args(c, p, argc, argv, &e);
+	/* -d: FreeBSD's allow.dying, after the jail's own parameters. */
+	if (ret == 0 && c->dying)
+		ret = set(c, p, "allow.dying", &e);
 	if (ret < 0)
 		return die(&e);
+	o.name = jail_params_isset(p, JP_NAME) ? jail_params_str(p, JP_NAME) : NULL;
 	if (c->modify || c->remove)
-		return change_or_restart(p, c->create, c->modify, c->remove, c->out);
-	if (!jail_params_isset(p, JP_COMMAND) && !jail_params_bool(p, JP_PERSIST) &&
-	    !jail_params_isset(p, JP_EXEC_START)) {
-		fprintf(stderr, "jail: %s: no command specified\n",
-			jail_params_isset(p, JP_NAME) ? jail_params_str(p, JP_NAME) : "jail");
-		return 1;
-	}
-	return run(p, c->out);
+		return act_change(c, p, &c->plist, o, false);
+	return act_start(c, p, legacy ? NULL : &c->plist, o, false);
 }
 
-static int dispatch(struct cli *c, struct jail_params *p, int argc, char **argv)
+static int dispatch(struct cli *c, struct jail_params *p, int argc, char **argv, bool docf)
 {
-	bool any_eq = false;
+	bool op = c->create || c->modify || c->remove;
+	struct stat sb;
 
-	for (int i = 0; i < argc; i++)
-		if (strchr(argv[i], '='))
-			any_eq = true;
 	if (c->esep)
-		return conf_command(c->conf_file, argv, argc, false, false, false, c->out, c->esep);
-	if ((c->create || c->modify) && !any_eq) {
-		if (geteuid() != 0)
-			return need_root("");
-		return conf_command(c->conf_file, argv, argc, c->create, c->modify, c->remove, c->out, NULL);
-	}
-	if (c->remove && !c->create && !c->modify && c->conf_given && argc > 0 && !any_eq)
-		return conf_remove(c->conf_file, argv, argc, !c->no_hooks, c->out);
+		return conf_show(c);
+	if (!op)
+		return command_line(c, p, argc, argv, true);
 	if (c->remove && !c->create && !c->modify) {
+		/* -r / -R: named jails, from the configuration file when there is one (not with -R). */
+		if (!docf || argc == 0)
+			usage();
+		for (int i = 0; i < argc && !c->no_hooks; i++)
+			if (strchr(argv[i], '='))
+				usage();
 		if (geteuid() != 0)
 			return need_root("");
-		return remove_jails(argc, argv, !c->no_hooks, c->out);
+		docf = !c->no_hooks && (!strcmp(c->conf_file, "-") || stat(c->conf_file, &sb) == 0);
+		c->out.note_remove = docf || argc > 1 || jconf_is_wild(argv[0]);
+		return docf ? conf_remove(c, argv, argc) : remove_running(c, argv, argc);
 	}
-	return command_line(c, p, argc, argv);
+	/* FreeBSD takes one jail name here; more names, none with '=', are more jails of the file. */
+	bool any_eq = false;
+	for (int i = 0; i < argc; i++)
+		any_eq |= strchr(argv[i], '=') != NULL;
+	if (any_eq) {
+		if (c->no_hooks)
+			usage();
+		return command_line(c, p, argc, argv, false);
+	}
+	if (c->no_hooks || !docf)
+		usage();
+	if (geteuid() != 0)
+		return need_root("");
+	return conf_run(c, argv, argc);
 }
 
 int main(int argc, char **argv)
 {
 	struct jail_params p = {0};
 	struct cli c = {.conf_file = "/etc/jail.conf"};
+	bool docf = true;
 	int first, ret;
 
 	jail_proctitle_init(argc, argv);
@@ -528,8 +514,10 @@ int main(int argc, char **argv)
 		jail_steps_print(stdout);
 		return 0;
 	}
-	first = options(argc, argv, &c, &p);
-	ret = first < 0 ? 1 : dispatch(&c, &p, argc - first, argv + first);
+	first = options(argc, argv, &c, &p, &docf);
+	ret = first < 0 ? 1 : dispatch(&c, &p, argc - first, argv + first, docf);
+	jfile_close();
+	plist_free(&c.plist);
 	jail_params_free(&p);
 	return ret;
 }

@@ -16,14 +16,12 @@
 #include "jail/jls.h"
 #include "jail/registry.h"
 
-#define EX_USAGE 64
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: jls [--libxo json] [-dhNnqsv] [-j jail] [param ...]\n"
 			"       jls -c [-d] -j jail\n"
 			"       jls -p [--libxo json] [-d] [-j jail | jail]\n");
-	exit(EX_USAGE);
+	exit(1); /* FreeBSD's jls: xo_errx(1, "usage: ...") */
 }
 
 /* --libxo json, --libxo=json, --libxo:json: only text and json exist here. */

@@ -15,11 +15,12 @@
  * or the last value is "true" case-insensitively, or a non-zero integer).
  *
  * Errors: syntax, file and limit errors make the parse functions fail with
- * e->exit = 78 and e->msg "FILE:LINE: message" ("STDIN" for "-"), the
+ * e->exit = 1 (FreeBSD's jail(8) exits 1 for them, as for every failure)
+ * and e->msg "FILE:LINE: message" ("STDIN" for "-"), the
  * message worded as FreeBSD's ("unterminated string", "}: syntax error",
  * "unexpected EOF", "maximum include depth exceeded", ...). Errors FreeBSD
  * reports per jail do not fail the parse: they are stored in that jail's err
- * (err.code != 0, exit 78) so the other jails can carry on, as jail(8) does;
+ * (err.code != 0, exit 1) so the other jails can carry on, as jail(8) does;
  * the text is FreeBSD's jail_warnx() line after a location, e.g.
  *   jail.conf:3: www: path: variable "root" not found
  *   jail.conf:3: www: x: variable loop
@@ -32,6 +33,7 @@
 #ifndef JAIL_CONF_H
 #define JAIL_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "jail/err.h"
@@ -105,17 +107,42 @@ const struct jconf_jail *jconf_find(const struct jconf *c, const char *name);
 int jconf_select(const struct jconf *c, char *const *names, size_t nnames, size_t **idx, size_t *nidx,
 		 struct jail_err *e);
 
-/* The selected jails (indexes from jconf_select) ordered so that each comes
- * after what it depends on; dependencies outside the selection are added
- * before their dependents. A dependency that is not configured or a loop
- * fails naming the jail. *out is malloc'd. */
-int jconf_depend_order(const struct jconf *c, const size_t *sel, size_t nsel, size_t **out, size_t *nout,
-		       struct jail_err *e);
+/*
+ * depend over the whole file, as FreeBSD's dep_setup() sees it: for each
+ * jail (index into c->jails) the jails it depends on and those depending on
+ * it, the first name its depend lists that no jail has (undefined: that jail
+ * fails, "depends on undefined jail"), and loop: the jail where a dependency
+ * loop was broken (it fails, "dependency loop"; the jails behind it are
+ * skipped, the others are not held up).
+ */
+struct jconf_deps {
+	size_t njails;
+	size_t **deps, *ndeps;	 /* a depends on deps[a][0..ndeps[a]) */
+	size_t **rdeps, *nrdeps; /* b is depended on by rdeps[b][...] */
+	const char **undefined;	 /* points into c */
+	bool *loop;
+};
+int jconf_deps_build(const struct jconf *c, struct jconf_deps *d, struct jail_err *e);
+void jconf_deps_free(struct jconf_deps *d);
+/* Whether jail a lists jail b in its depend. */
+bool jconf_depends_on(const struct jconf_deps *d, size_t a, size_t b);
+/*
+ * The jails of one run, in order: the selection (indexes from jconf_select)
+ * plus, when starting, what it depends on, or, when stopping (stop), what
+ * depends on it, transitively; dependencies first when starting, dependents
+ * first when stopping (as FreeBSD's jail -r db stops what needs db first).
+ * *pulled[k] says order[k] was brought in by depend, not selected. Both
+ * arrays are malloc'd.
+ */
+int jconf_depend_order(const struct jconf_deps *d, const size_t *sel, size_t nsel, bool stop, size_t **order,
+		       bool **pulled, size_t *n, struct jail_err *e);
 
 /* Format one jail like `jail -e SEP`: "name=a|path=/srv/a|persist", without
  * a newline; the "jid" parameter is not shown, lists are joined by ",",
  * values quoted as FreeBSD's quoted_print does. *out is malloc'd. */
 int jconf_format_e(const struct jconf_jail *j, const char *sep, char **out, struct jail_err *e);
+/* One value quoted as FreeBSD's quoted_print does ("" for empty). *out is malloc'd. */
+int jconf_quote(const char *s, char **out, struct jail_err *e);
 /* Every jail, one line each, each ending in "\n". */
 int jconf_format_e_all(const struct jconf *c, const char *sep, char **out, struct jail_err *e);
 

@@ -14,6 +14,9 @@
 
 #include "jail/err.h"
 
+/* The highest JID, FreeBSD's JAIL_MAX (kern_jail.c): higher ones are refused. */
+#define JAIL_JID_MAX 999999
+
 enum jp_type {
 	JPT_STRING,
 	JPT_INT,
@@ -117,8 +120,8 @@ enum jp_flags {
 	X(EXEC_RELEASE, "exec.release", JPT_CMDLIST, JPF_PSEUDO, NULL)                                \
 	X(EXEC_CLEAN, "exec.clean", JPT_BOOL, JPF_PSEUDO, "false")                                    \
 	X(EXEC_JAIL_USER, "exec.jail_user", JPT_STRING, JPF_PSEUDO, NULL)                             \
-	X(EXEC_SYSTEM_JAIL_USER, "exec.system_jail_user", JPT_BOOL, JPF_PSEUDO | JPF_UNIMPL, "false") \
-	X(EXEC_SYSTEM_USER, "exec.system_user", JPT_STRING, JPF_PSEUDO | JPF_UNIMPL, NULL)            \
+	X(EXEC_SYSTEM_JAIL_USER, "exec.system_jail_user", JPT_BOOL, JPF_PSEUDO, "false")              \
+	X(EXEC_SYSTEM_USER, "exec.system_user", JPT_STRING, JPF_PSEUDO, NULL)                         \
 	X(EXEC_TIMEOUT, "exec.timeout", JPT_INT, JPF_PSEUDO, NULL)                                    \
 	X(EXEC_CONSOLELOG, "exec.consolelog", JPT_STRING, JPF_PSEUDO, NULL)                           \
 	X(EXEC_FIB, "exec.fib", JPT_INT, JPF_PSEUDO | JPF_NEVER, NULL)                                \
@@ -185,7 +188,8 @@ const struct jail_param_val *jail_params_get(const struct jail_params *p, enum j
 
 /* Parse FreeBSD's boolean spellings; -EINVAL if none fits. */
 int jail_parse_bool(const char *s, bool *out);
-/* Validate a jail name (FreeBSD rules: not empty, no '.', not all digits unless == jid). */
+/* Validate a jail name (FreeBSD rules: not empty, no '.'); all digits is checked against the JID
+ * when the jail is made (jail_plan_resolve). */
 int jail_name_valid(const char *name, struct jail_err *e);
 
 #endif

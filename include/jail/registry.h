@@ -68,7 +68,8 @@ int jail_registry_remove(struct jail_registry *r, const struct jail_state *st);
 
 /* Read one jail's state; -ENOENT if there is no such JID. Free with jail_state_free. */
 int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, struct jail_err *e);
-/* Find a jail by name or JID: "jail \"x\" not found" when there is none. */
+/* Find a jail by name, or by JID when key is all digits (never by name then, as FreeBSD):
+ * "jail \"x\" not found" or "jail 5 not found" when there is none. */
 int jail_registry_find(struct jail_registry *r, const char *key, struct jail_state *st, struct jail_err *e);
 /* All JIDs in the registry, ascending. Returns the count; *jids is malloc'd. */
 int jail_registry_list(struct jail_registry *r, int **jids, struct jail_err *e);

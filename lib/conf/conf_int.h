@@ -94,7 +94,7 @@ void rstr_free(struct rstr *s);
 int jconf_eval(struct rconf *rc, struct jconf *c, struct jail_err *e);
 /* FreeBSD's equalopts(): same parameter with or without a "no". */
 bool jconf_equalopts(const char *a, const char *b);
-/* Set e to "FILE:LINE: fmt..." with exit status 78. */
+/* Set e to "FILE:LINE: fmt..." (exit status 1, as FreeBSD's jail(8)). */
 int jconf_err(struct jail_err *e, int code, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 

@@ -188,3 +188,12 @@ int jconf_format_e_all(const struct jconf *c, const char *sep, char **out, struc
 	}
 	return sb_done(&b, out, e);
 }
+
+int jconf_quote(const char *s, char **out, struct jail_err *e)
+{
+	struct sbuf b = {0};
+
+	*out = NULL;
+	sb_quoted(&b, s);
+	return sb_done(&b, out, e);
+}

@@ -47,7 +47,6 @@ int jconf_err(struct jail_err *e, int code, const char *file, int line, const ch
 		jail_err_set(e, code, "%s:%d: %s", file, line, msg);
 	else
 		jail_err_set(e, code, "%s: %s", file, msg);
-	jail_err_exit(e, 78);
 	return code;
 }
 
@@ -167,9 +166,7 @@ static int read_all(int fd, const char *name, char **buf, size_t *len, struct ja
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			jail_err_sys(e, -errno, "%s", name);
-			jail_err_exit(e, 78);
-			return e->code;
+			return jail_err_sys(e, -errno, "%s", name);
 		}
 		if (r == 0)
 			break;
@@ -410,6 +407,45 @@ out:
 	return r;
 }
 
+/*
+ * A block name in pieces: jaillex.l returns "a." and "*" of `a.* {` as STR
+ * and STR1 (a lone "*" is a token of its own), so the pieces up to '{' make
+ * the name, as FreeBSD reads it; quoted pieces never do (a"b" { is an
+ * error). Anything but '{' after them is the syntax error at the first
+ * piece that the parameter rule would have reported.
+ * Returns 0 with t->text extended and '{' next, or < 0.
+ */
+static bool quoted(const struct pfile *f, const struct ctoken *t)
+{
+	return t->rawlen > 0 && (f->lex.buf[t->raw] == '"' || f->lex.buf[t->raw] == '\'');
+}
+
+static int block_name(struct pfile *f, struct ctoken *t, struct jail_err *e)
+{
+	struct ctoken first = f->tok;
+	size_t len = t->tlen;
+	int r = 0;
+
+	first.text = NULL;
+	while (r == 0 && f->tok.type == CT_STR1 && !quoted(f, &f->tok)) {
+		struct ctoken p = take(f);
+		char *n = realloc(t->text, len + p.tlen + 1);
+		if (!n) {
+			tok_clear(&p);
+			return jail_err_set(e, -ENOMEM, "out of memory");
+		}
+		memcpy(n + len, p.text, p.tlen + 1);
+		t->text = n;
+		len += p.tlen;
+		t->tlen = len;
+		tok_clear(&p);
+		r = peek(f, e);
+	}
+	if (r < 0)
+		return r;
+	return is_char(&f->tok, '{') ? 0 : syntax_error(f, &first, e);
+}
+
 /* conf := { STR '{' conf '}' | param ';' | ';' } */
 static int parse_conf(struct pctx *x, struct pfile *f, struct rblock *cur, int depth, struct jail_err *e)
 {
@@ -434,6 +470,11 @@ static int parse_conf(struct pctx *x, struct pfile *f, struct rblock *cur, int d
 			return syntax_error(f, &f->tok, e);
 		t = take(f);
 		if ((r = peek(f, e)) < 0) {
+			tok_clear(&t);
+			return r;
+		}
+		if (t.type == CT_STR && f->tok.type == CT_STR1 && !quoted(f, &t) && !quoted(f, &f->tok) &&
+		    (r = block_name(f, &t, e)) < 0) {
 			tok_clear(&t);
 			return r;
 		}
@@ -517,8 +558,7 @@ static int parse_path(struct pctx *x, const char *path, struct rblock *cur, int 
 	if (!is_stdin) {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0) {
-			jail_err_sys(e, -errno, "%s", path);
-			return jail_err_exit(e, 78);
+			return jail_err_sys(e, -errno, "%s", path);
 		}
 	}
 	r = read_all(is_stdin ? STDIN_FILENO : fd, fname, &buf, &len, e);
@@ -541,8 +581,6 @@ static int finish(struct rconf *rc, int r, struct jconf **out, struct jail_err *
 	rconf_free(rc);
 	if (r < 0) {
 		jconf_free(c);
-		if (e && e->exit == 1 && r != -ENOMEM)
-			jail_err_exit(e, 78);
 		return r;
 	}
 	*out = c;

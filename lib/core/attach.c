@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,23 +98,6 @@ static void __attribute__((noreturn)) helper(void *arg, int sock)
 	_exit(jail_status_decode(st));
 }
 
-static int host_user(struct jail_exec *x, const char *name, struct jail_err *e)
-{
-	struct passwd *pw = getpwnam(name);
-
-	if (!pw)
-		return jail_err_set(e, -ENOENT, "user '%s' not found on the host", name);
-	memset(&x->user, 0, sizeof(x->user));
-	snprintf(x->user.name, sizeof(x->user.name), "%s", pw->pw_name);
-	x->user.uid = pw->pw_uid;
-	x->user.gid = pw->pw_gid;
-	snprintf(x->user.home, sizeof(x->user.home), "%s", pw->pw_dir);
-	snprintf(x->user.shell, sizeof(x->user.shell), "%s", pw->pw_shell);
-	x->user.ngroups = 1;
-	x->user.groups[0] = pw->pw_gid;
-	return 0;
-}
-
 /* The program, its user and environment, resolved in the jail's own files. */
 static int prepare(struct jail_exec *x, int rootfd, const char *where, const struct jail_attach_opts *o,
 		   char **shell_argv, struct jail_err *e)
@@ -123,12 +105,11 @@ static int prepare(struct jail_exec *x, int rootfd, const char *where, const str
 	int ret;
 
 	if (o->host_user) {
-		ret = host_user(x, o->host_user, e);
-		/* identity() looks up root for the environment; the host user stays. */
+		/* A user of the host's passwd, its uid and groups used as they are in the jail (FreeBSD -u). */
+		struct jail_user u;
+		ret = jail_user_host(o->host_user, &u, e);
 		if (ret == 0)
-			ret = jail_exec_identity(x, rootfd, where, NULL, o->clean, e);
-		if (ret == 0)
-			ret = host_user(x, o->host_user, e);
+			ret = jail_exec_identity_user(x, &u, o->clean, e);
 	} else {
 		ret = jail_exec_identity(x, rootfd, where, o->jail_user, o->clean, e);
 	}

@@ -160,7 +160,8 @@ static int step_registry(void *ctx, struct jail_err *e)
 	/* Recorded with the cgroups, before anything is made with it. */
 	if (ret == 0 && ((c->plan.naddrs > 0 && !c->plan.net_shared) || c->plan.vnet))
 		jail_host_ifname(c->st.host_if, sizeof(c->st.host_if), c->reg.dir, c->st.jid);
-	c->hooks = (struct jail_hook_ctx){.reg = &c->reg, .st = &c->st, .p = p, .path = c->plan.path};
+	/* .o: -v reports each exec.* command (issue 11) */
+	c->hooks = (struct jail_hook_ctx){.reg = &c->reg, .st = &c->st, .p = p, .path = c->plan.path, .o = c->o};
 	return ret;
 }
 

@@ -27,7 +27,7 @@
 #include "sys.h"
 #include "util.h"
 
-#define CLEAN_PATH "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"
+#define CLEAN_PATH JAIL_CLEAN_PATH
 
 extern char **environ;
 
@@ -95,19 +95,22 @@ int jail_exec_setenv(struct jail_exec *x, const char *kv, struct jail_err *e)
 int jail_exec_identity(struct jail_exec *x, int rootfd, const char *root, const char *user, bool clean,
 		       struct jail_err *e)
 {
+	struct jail_user u;
+
+	int r = user ? jail_user_lookup(rootfd, root, user, &u, e) : jail_user_root(rootfd, root, &u, e);
+
+	if (r < 0)
+		return r;
+	return jail_exec_identity_user(x, &u, clean, e);
+}
+
+int jail_exec_identity_user(struct jail_exec *x, const struct jail_user *u, bool clean, struct jail_err *e)
+{
 	const char *term = getenv("TERM");
 	char kv[512];
 	int r;
 
-	if (user) {
-		r = jail_user_lookup(rootfd, root, user, &x->user, e);
-		if (r < 0)
-			return r;
-	} else {
-		r = jail_user_root(rootfd, root, &x->user, e);
-		if (r < 0)
-			return r;
-	}
+	x->user = *u;
 	if (!clean) {
 		x->envp = environ;
 		return 0;
@@ -268,4 +271,3 @@ void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, i
 		jail_jinit_exec(stub, sock, x->exec_path, x->argv, x->envp, &e);
 	fail(sock, &e);
 }
-

@@ -17,6 +17,9 @@
 #include "priv.h"
 #include "user.h"
 
+/* PATH of a clean environment (exec.clean, jexec -l), for commands in the jail and on the host */
+#define JAIL_CLEAN_PATH "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"
+
 #define JAIL_EXEC_ENV_MAX	 65536 /* variables */
 #define JAIL_EXEC_ENV_VALUE_MAX (128 * 1024) /* bytes of one NAME=VALUE, as the kernel */
 
@@ -43,6 +46,8 @@ unsigned jail_exec_tty_fds(void);
 /* Look the user up (NULL: root) and set the environment (clean or inherited). */
 int jail_exec_identity(struct jail_exec *x, int rootfd, const char *root, const char *user, bool clean,
 		       struct jail_err *e);
+/* The same with a user already looked up (a host user: exec.system_jail_user, jexec -u). */
+int jail_exec_identity_user(struct jail_exec *x, const struct jail_user *u, bool clean, struct jail_err *e);
 /* Free what x allocated (its own environment). */
 void jail_exec_free(struct jail_exec *x);
 /* Add NAME=VALUE to the environment (jexec -e); overrides what is there. */

@@ -1,12 +1,15 @@
 /*
- * exec.* commands. Host commands are forked and exec'd with the caller's
- * environment plus JID, JNAME and JPATH (unless exec.clean); jail commands
- * go through the jexec path, so they get exactly the jail's namespaces,
- * cgroups and privileges. Each has exec.timeout seconds when that is set.
+ * exec.* commands, as FreeBSD's command.c runs them. Host commands are
+ * forked and exec'd with the caller's environment plus JID, JNAME and JPATH
+ * (exec.clean: a clean one in the user's home), as exec.system_user when
+ * set; jail commands go through the jexec path, so they get exactly the
+ * jail's namespaces, cgroups and privileges, as exec.jail_user (a host user
+ * with exec.system_jail_user). Each has exec.timeout seconds when set.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "exec.h"
 #include "spawn.h"
 #include "cleanup.h"
 #include "hooks.h"
@@ -68,9 +72,16 @@ static long timeout_ms(const struct jail_params *p)
 struct host_cmd {
 	const struct jail_hook_ctx *c;
 	char **argv;
+	bool clean;   /* exec.clean */
+	bool as_user; /* exec.system_user */
+	struct jail_user u;
 };
 
-/* A host command: the caller's environment plus JID, JNAME and JPATH (unless exec.clean). */
+/*
+ * A host command: the caller's environment plus JID, JNAME and JPATH; with
+ * exec.clean only PATH, TERM, USER, LOGNAME, HOME and SHELL, in the user's
+ * home; as exec.system_user with its groups when that is set.
+ */
 static void __attribute__((noreturn)) host_child(void *arg, int sock)
 {
 	const struct host_cmd *h = arg;
@@ -78,29 +89,62 @@ static void __attribute__((noreturn)) host_child(void *arg, int sock)
 	char jid[16];
 	sigset_t none;
 
-	if (!jail_params_bool(h->c->p, JP_EXEC_CLEAN)) {
+	if (h->clean) {
+		const char *t = getenv("TERM");
+		char *term = t ? strdup(t) : NULL;
+		clearenv();
+		setenv("PATH", JAIL_CLEAN_PATH, 1);
+		if (term)
+			setenv("TERM", term, 1);
+		free(term);
+	}
+	if (h->clean || h->as_user) {
+		setenv("USER", h->u.name, 1);
+		setenv("LOGNAME", h->u.name, 1);
+		setenv("HOME", h->u.home, 1);
+		setenv("SHELL", h->u.shell, 1);
+	}
+	if (!h->clean) {
 		snprintf(jid, sizeof(jid), "%d", h->c->st->jid);
 		setenv("JID", jid, 1);
 		setenv("JNAME", h->c->st->name, 1);
 		setenv("JPATH", h->c->path ? h->c->path : "/", 1);
 	}
+	if (h->as_user && (setgroups((size_t)h->u.ngroups, h->u.groups) < 0 || setgid(h->u.gid) < 0 ||
+			   setuid(h->u.uid) < 0)) {
+		jail_err_sys(&e, -errno, "setusercontext %s", h->u.name);
+		jail_msg_fail(sock, &e, 127);
+	}
+	if (h->clean && chdir(h->u.home) < 0) {
+		jail_err_sys(&e, -errno, "chdir %s", h->u.home);
+		jail_msg_fail(sock, &e, 127);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execvp(h->argv[0], h->argv);
-	jail_err_sys(&e, -errno, "%s", h->argv[0]);
+	jail_err_sys(&e, -errno, "exec %s", h->argv[0]);
 	jail_msg_fail(sock, &e, 127);
 }
 
 static int run_host(const struct jail_hook_ctx *c, const char *cmd, char **argv, int *status,
 		    struct jail_err *e)
 {
-	struct host_cmd h = {c, argv};
+	const char *user = jail_params_str(c->p, JP_EXEC_SYSTEM_USER);
+	struct host_cmd h = {.c = c,
+			     .argv = argv,
+			     .clean = jail_params_bool(c->p, JP_EXEC_CLEAN),
+			     .as_user = user != NULL};
 	struct jail_spawn_opts so = {.child = host_child, .arg = &h};
 	struct jail_spawn sp;
 	struct jail_msg m;
 	long t = timeout_ms(c->p);
-	int ret = jail_spawn_start(&so, &sp, e);
+	int ret = 0;
 
+	/* Looked up here, not in the child: the host's NSS belongs in the host process. */
+	if (h.clean || h.as_user)
+		ret = jail_user_host(user, &h.u, e);
+	if (ret == 0)
+		ret = jail_spawn_start(&so, &sp, e);
 	if (ret < 0)
 		return ret;
 	/* The socket closes on exec: end of file means the command runs. */
@@ -157,8 +201,11 @@ static int run_jail(const struct jail_hook_ctx *c, const char *cmd, char **argv,
 		    struct jail_err *e)
 {
 	const char *log = jail_params_str(c->p, JP_EXEC_CONSOLELOG);
+	const char *user = jail_params_str(c->p, JP_EXEC_JAIL_USER);
+	bool host_user = jail_params_bool(c->p, JP_EXEC_SYSTEM_JAIL_USER);
 	struct jail_attach_opts o = {.clean = jail_params_bool(c->p, JP_EXEC_CLEAN),
-				     .jail_user = jail_params_str(c->p, JP_EXEC_JAIL_USER),
+				     .jail_user = host_user ? NULL : user,
+				     .host_user = host_user ? user : NULL,
 				     .argv = argv,
 				     .timeout_ms = timeout_ms(c->p)};
 	int saved[2] = {-1, -1}, ret;
@@ -190,10 +237,34 @@ static int run_jail(const struct jail_hook_ctx *c, const char *cmd, char **argv,
 	return 0;
 }
 
+/* The words as one line, FreeBSD's comline: what -v and the failure messages show. */
+static void comline(char *const *argv, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; argv[i] && n + 1 < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? " " : "", argv[i]);
+}
+
+/* -v: "run command[ in jail][ as USER]: LINE" (command.c's jail_note). */
+static void report_command(const struct jail_hook_ctx *c, enum jail_param_id id, const char *line)
+{
+	bool injail = in_jail(id);
+	const char *user = jail_params_str(c->p, injail ? JP_EXEC_JAIL_USER : JP_EXEC_SYSTEM_USER);
+	char text[600];
+
+	if (!c->o || !c->o->report)
+		return;
+	snprintf(text, sizeof(text), "run command%s%s%s: %s", injail ? " in jail" : "", user ? " as " : "",
+		 user ? user : "", line);
+	c->o->report(c->o->arg, JAIL_REPORT_STEP, c->st->jid, c->st->name, text);
+}
+
 int jail_hooks_run(const struct jail_hook_ctx *c, enum jail_param_id id, int *status, struct jail_err *e)
 {
 	const struct jail_param_val *v = jail_params_get(c->p, id);
-	char buf[8192], *argv[256];
+	char buf[8192], line[512], *argv[256];
 	int ret;
 
 	*status = 0;
@@ -211,12 +282,13 @@ int jail_hooks_run(const struct jail_hook_ctx *c, enum jail_param_id id, int *st
 						    jail_param_defs[id].name);
 			args = argv;
 		}
-		const char *what = id == JP_COMMAND ? v->v[0] : v->v[i];
-		ret = in_jail(id) ? run_jail(c, what, args, status, e) : run_host(c, what, args, status, e);
+		comline(args, line, sizeof(line));
+		report_command(c, id, line);
+		ret = in_jail(id) ? run_jail(c, line, args, status, e) : run_host(c, line, args, status, e);
 		if (ret < 0)
 			return ret;
 		if (*status != 0 && id != JP_COMMAND)
-			return jail_err_set(e, -ECANCELED, "%s: %s: failed", jail_param_defs[id].name, what);
+			return jail_err_set(e, -ECANCELED, "%s: failed", line);
 	}
 	return 0;
 }

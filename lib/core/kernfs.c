@@ -332,7 +332,7 @@ static int nest_cgroups(int rootfd, const struct jail_ids *ids, const struct jai
 int jail_nest_build(int rootfd, const char *path, const struct jail_ids *ids, const struct jail_cgroup *cg,
 		    struct jail_err *e)
 {
-	_cleanup_close_ int dir = -1, reg = -1, top = -1, proc = -1, at = -1;
+	_cleanup_close_ int dir = -1, reg = -1, proc = -1, at = -1;
 	int r;
 
 	if ((r = nest_cgroups(rootfd, ids, cg, e)) < 0)
@@ -340,6 +340,9 @@ int jail_nest_build(int rootfd, const char *path, const struct jail_ids *ids, co
 	/* /run/jail: the child jails' registry, gone with the jail. */
 	if ((r = rootfs_mkdir_p(rootfd, "run/jail", 0755, e)) < 0)
 		return r;
+	/* Jailed root's, under the tmpfs too: the jail's own registry code trusts nothing else. */
+	if (fchownat(rootfd, "run/jail", ids->uid, ids->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return jail_err_sys(e, -errno, "/run/jail");
 	if ((dir = jail_mountpoint_open(rootfd, path, "run/jail", e)) < 0)
 		return dir;
 	reg = tmpfs_for(ids, "0700", "4m", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);

@@ -137,6 +137,9 @@ static int validate(enum jail_param_id id, const char *v, struct jail_err *e)
 	case JP_JID:
 		if (parse_int(v, &n) < 0 || n < 1)
 			return jail_err_set(e, -EINVAL, "jid: invalid jid \"%s\"", v);
+		/* FreeBSD never hands out more (kern_jail.c JAIL_MAX); names up to it stay JIDs. */
+		if (n > JAIL_JID_MAX)
+			return jail_err_set(e, -EINVAL, "jid: %ld: above the limit of %d", n, JAIL_JID_MAX);
 		break;
 	case JP_NAME:
 		return jail_name_valid(v, e);

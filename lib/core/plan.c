@@ -21,6 +21,7 @@
 #include "net/net.h"
 #include "net/vnet.h"
 #include "plan.h"
+#include "util.h"
 #include "jail/preflight.h"
 
 static bool is(const struct jail_params *p, enum jail_param_id id, const char *v)
@@ -88,10 +89,32 @@ static int check_params(const struct jail_params *p, struct jail_err *e)
 		r = check_network(p, e);
 	if (r == 0)
 		r = check_sysv(p, e);
+	/* FreeBSD's kernel: nothing would keep the jail (jail(8) persists it while it has commands). */
 	if (r == 0 && !jail_params_get(p, JP_COMMAND)->n && !jail_params_bool(p, JP_PERSIST) &&
-	    !jail_params_get(p, JP_EXEC_START)->n)
-		r = jail_err_set(e, -EINVAL, "no command specified (command=, exec.start or persist)");
+	    !jail_params_get(p, JP_EXEC_START)->n && !jail_params_get(p, JP_EXEC_POSTSTART)->n)
+		r = jail_err_set(e, -EINVAL, "new jail must persist or attach");
 	return r;
+}
+
+/*
+ * FreeBSD's kernel (kern_jail_set): a name that is a number is the JID. Made
+ * without jid=, the jail takes that JID; with another jid= or not in normal
+ * form (a leading zero), it is refused. Written into the plan's parameters.
+ */
+static int resolve_numeric_name(struct jail_params *p, struct jail_err *e)
+{
+	const char *name = jail_params_isset(p, JP_NAME) ? jail_params_str(p, JP_NAME) : NULL;
+	char *end;
+
+	if (!name || !str_is_digits(name))
+		return 0;
+	unsigned long n = strtoul(name, &end, 10);
+	if (name[0] == '0' || n > JAIL_JID_MAX ||
+	    (jail_params_isset(p, JP_JID) && (unsigned long)jail_params_int(p, JP_JID) != n))
+		return jail_err_set(e, -EINVAL, "name cannot be numeric (unless it is the jid)");
+	if (jail_params_isset(p, JP_JID))
+		return 0;
+	return jail_params_set(p, JP_JID, (const char *const[]){name}, 1, false, e);
 }
 
 /* path (or thin=DIR's DIR/root): resolved, a directory, opened for lookups. */
@@ -134,8 +157,16 @@ static int resolve_command(struct jail_plan *pl, struct jail_err *e)
 	struct jail_exec *x = &pl->exec;
 	int r;
 
-	r = jail_exec_identity(x, pl->rootfd, pl->path, jail_params_str(p, JP_EXEC_JAIL_USER),
-			       jail_params_bool(p, JP_EXEC_CLEAN), e);
+	const char *user = jail_params_str(p, JP_EXEC_JAIL_USER);
+	if (user && jail_params_bool(p, JP_EXEC_SYSTEM_JAIL_USER)) {
+		/* exec.system_jail_user (-u): the user of the host's passwd, by its uid in the jail. */
+		struct jail_user u;
+		r = jail_user_host(user, &u, e);
+		if (r == 0)
+			r = jail_exec_identity_user(x, &u, jail_params_bool(p, JP_EXEC_CLEAN), e);
+	} else {
+		r = jail_exec_identity(x, pl->rootfd, pl->path, user, jail_params_bool(p, JP_EXEC_CLEAN), e);
+	}
 	if (r < 0 || cmd->n == 0)
 		return r;
 	r = jail_exec_find(x, pl->rootfd, pl->path, cmd->v[0], e);
@@ -352,8 +383,12 @@ int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const s
 	r = check_params(p, e);
 	if (r == 0)
 		r = jail_params_copy(&pl->params, p, e);
-	if (r < 0)
+	if (r == 0)
+		r = resolve_numeric_name(&pl->params, e);
+	if (r < 0) {
+		jail_params_free(&pl->params);
 		return r;
+	}
 	pl->hooked = jail_hooks_any(p);
 	pl->persist = jail_params_bool(p, JP_PERSIST);
 	r = resolve_root(pl, e);

@@ -470,16 +470,25 @@ int jail_registry_find(struct jail_registry *r, const char *key, struct jail_sta
 	ssize_t n;
 	int ret;
 
+	/*
+	 * A number is a JID and only a JID, as FreeBSD's jail_getid() reads it
+	 * (jls -j, jexec and jail -r agree): a name cannot be all digits
+	 * unless it is the jail's own JID.
+	 */
+	if (str_is_digits(key)) {
+		long jid = strlen(key) < 10 ? atol(key) : 0;
+		ret = jid > 0 ? jail_registry_load(r, (int)jid, st, e) : -ENOENT;
+		if (ret != -ENOENT)
+			return ret;
+		if (jid > 0)
+			return jail_err_set(e, -ENOENT, "jail %ld not found", jid);
+		return jail_err_set(e, -ENOENT, "jail %s not found", key);
+	}
 	snprintf(link, sizeof(link), "n.%s", key);
 	n = readlinkat(r->dirfd, link, target, sizeof(target) - 1);
 	if (n > 0) {
 		target[n] = '\0';
 		ret = jail_registry_load(r, atoi(target), st, e);
-		if (ret != -ENOENT)
-			return ret;
-	}
-	if (str_is_digits(key) && strlen(key) < 10) {
-		ret = jail_registry_load(r, atoi(key), st, e);
 		if (ret != -ENOENT)
 			return ret;
 	}

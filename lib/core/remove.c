@@ -73,18 +73,34 @@ static int step_stop(void *ctx, struct jail_err *e)
 	return hooks(ctx, JP_EXEC_STOP, e);
 }
 
-/* vnet.interface goes back to the host before the jail's namespace dies. */
+/* The network namespace the jail was made in: -1 when it is ours, -ENOENT when it is gone. */
+static int creator_netns(const struct jail_state *st)
+{
+	if (!st->host_netns || st->host_netns == net_netns_self())
+		return -1;
+	return net_netns_open_ino(st->host_netns);
+}
+
+/*
+ * vnet.interface goes back to the host (the namespace the jail was made in)
+ * before the jail's namespace dies; if that one is gone, the kernel gives
+ * physical interfaces to the initial namespace when the jail's dies.
+ */
 static int step_vnet(void *ctx, struct jail_err *e)
 {
 	struct removal *r = ctx;
+	const struct jail_param_val *ifs = jail_params_get(&r->st.params, JP_VNET_INTERFACE);
 
 	if (r->pidfd < 0 || !jail_vnet_wanted(&r->st.params))
 		return 0;
+	_cleanup_close_ int hostfd = creator_netns(&r->st);
 	int jfd = proc_ns_open(r->st.init_pid, "net");
-	if (jfd >= 0) {
+	if (jfd >= 0 && hostfd == -1)
 		jail_vnet_teardown(&r->st.params, jfd, NULL);
+	for (size_t i = 0; jfd >= 0 && hostfd >= 0 && i < ifs->n; i++)
+		net_vnet_detach(hostfd, jfd, ifs->v[i], NULL);
+	if (jfd >= 0)
 		close(jfd);
-	}
 	return 0;
 }
 
@@ -192,28 +208,35 @@ static int step_rctl(void *ctx, struct jail_err *e)
 	return 0;
 }
 
-/* Proxy entries live on the host's interface; veth and routes die with the jail's namespace. */
+/*
+ * Proxy entries live on the host's interface; veth and routes die with the
+ * jail's namespace. The host is the network namespace the jail was made in,
+ * which need not be ours (jail -r from a shell in another one): it is found
+ * again by its inode; when it is gone, so is everything it held.
+ */
 static int step_net(void *ctx, struct jail_err *e)
 {
 	struct removal *r = ctx;
 	const struct jail_state *st = &r->st;
+	_cleanup_close_ int hostfd = -1;
 	struct netaddr *addrs;
 	int n;
 
 	if (!r->ours || !st->host_if[0])
 		return 0;
+	hostfd = creator_netns(st);
+	if (hostfd < -1)
+		return 0;
 	if (jail_vnet_wanted(&st->params)) {
-		jail_vnet_teardown(&st->params, -1, st->host_if);
+		if (hostfd < 0)
+			jail_vnet_teardown(&st->params, -1, st->host_if);
 		return 0;
 	}
-	/* Only from the namespace the jail was made in: another one has its own vjail names. */
-	if (st->host_netns && st->host_netns != net_netns_self())
-		return 0;
 	addrs = calloc(NET_JAIL_MAX_ADDRS, sizeof(*addrs));
 	if (!addrs)
 		return jail_err_set(e, -ENOMEM, "out of memory");
 	n = net_jail_addrs(&st->params, addrs, NET_JAIL_MAX_ADDRS, NULL);
-	struct net_jail nj = {.host_netns_fd = -1,
+	struct net_jail nj = {.host_netns_fd = hostfd,
 			      .jail_netns_fd = -1,
 			      .host_if = st->host_if,
 			      .jail_if = "eth0",
@@ -276,8 +299,11 @@ static int walk(struct removal *r, size_t first, const struct jail_run_opts *o, 
 	struct jail_walk w = {"remove", jail_remove_steps + first, jail_remove_nsteps - first, o, 0};
 	int ret;
 
-	r->hc = (struct jail_hook_ctx){
-		.reg = r->reg, .st = &r->st, .p = &r->st.params, .path = jail_params_str(&r->st.params, JP_PATH)};
+	r->hc = (struct jail_hook_ctx){.reg = r->reg,
+				       .st = &r->st,
+				       .p = &r->st.params,
+				       .path = jail_params_str(&r->st.params, JP_PATH),
+				       .o = o};
 	ret = jail_walk_forward(&w, r, e);
 	unlock(r);
 	return ret;

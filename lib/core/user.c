@@ -3,14 +3,19 @@
  * are untrusted: they are read beneath the jail root as regular files only
  * and at most JAIL_USER_FILE_MAX bytes (a FIFO, /dev/zero, /dev/tty or a
  * sparse giant in their place fails at once, with one line), lines are
- * bounded and fields are checked.
+ * bounded and fields are checked. Host users (jexec -u,
+ * exec.system_jail_user, exec.system_user) come from the host's own
+ * databases through getpwnam(3), as FreeBSD's jail(8) does.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "rootfs.h"
@@ -158,4 +163,32 @@ int jail_user_root(int rootfd, const char *root, struct jail_user *u, struct jai
 		snprintf(u->shell, sizeof(u->shell), "/bin/sh");
 	}
 	return fill_groups(rootfd, root, u, e);
+}
+
+int jail_user_host(const char *name, struct jail_user *u, struct jail_err *e)
+{
+	struct passwd *pw;
+	int n = JAIL_USER_MAXGROUPS;
+
+	memset(u, 0, sizeof(*u));
+	errno = 0;
+	pw = name ? getpwnam(name) : getpwuid(getuid());
+	if (!pw) {
+		if (errno)
+			return jail_err_sys(e, -errno, "getpwnam %s", name ? name : "");
+		if (name)
+			return jail_err_set(e, -ENOENT, "%s: no such user", name);
+		return jail_err_set(e, -ENOENT, "unknown uid %u", (unsigned)getuid());
+	}
+	snprintf(u->name, sizeof(u->name), "%s", pw->pw_name);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	snprintf(u->home, sizeof(u->home), "%s", *pw->pw_dir ? pw->pw_dir : "/");
+	snprintf(u->shell, sizeof(u->shell), "%s", *pw->pw_shell ? pw->pw_shell : "/bin/sh");
+	/* initgroups(): the host's group database, the primary group first */
+	if (getgrouplist(u->name, u->gid, u->groups, &n) < 0)
+		n = JAIL_USER_MAXGROUPS;
+	u->ngroups = n > 0 ? n : 1;
+	u->groups[0] = u->gid;
+	return 0;
 }

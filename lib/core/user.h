@@ -29,6 +29,8 @@ struct jail_user {
  * is not a regular one or is too large fails with one line naming it.
  */
 int jail_user_lookup(int rootfd, const char *root, const char *name, struct jail_user *u, struct jail_err *e);
+/* A user of the host's passwd and groups (NULL: the caller's uid); "NAME: no such user". */
+int jail_user_host(const char *name, struct jail_user *u, struct jail_err *e);
 /* The root user of a jail: uid 0 with its passwd entry if there is one
  * (none, or no passwd file, is fine; a hostile file is not). */
 int jail_user_root(int rootfd, const char *root, struct jail_user *u, struct jail_err *e);

@@ -128,7 +128,8 @@ int mkroot_begin(struct mkroot_build *b, const char *dir, int force, struct mkro
 			return jail_err_sys(e, -errno, "%s", b->dir);
 		}
 	}
-	snprintf(b->tmp, sizeof(b->tmp), "%s/%s", parent, b->tmpname);
+	if ((size_t)snprintf(b->tmp, sizeof(b->tmp), "%s/%s", parent, b->tmpname) >= sizeof(b->tmp))
+		return jail_err_set(e, -ENAMETOOLONG, "%s: name too long", dir);
 	if (fchmodat(b->parentfd, b->tmpname, 0755, 0) < 0)
 		return jail_err_sys(e, -errno, "%s", b->tmp);
 	b->rootfd = openat(b->parentfd, b->tmpname, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

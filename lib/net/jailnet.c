@@ -2,15 +2,22 @@
  * The jail parameters that concern the network, read into the forms the
  * rest of lib/net works with: ip4.addr and ip6.addr parsed, the addresses
  * ip_hostname (-h) adds from the host's resolver, and the identity of the
- * network namespace a jail was made from.
+ * network namespace a jail was made from (and how to find it again).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
 #include <netdb.h>
+#include <sched.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "jailnet.h"
 
@@ -44,6 +51,56 @@ unsigned long long net_netns_self(void)
 	struct stat sb;
 
 	return stat("/proc/self/ns/net", &sb) == 0 ? (unsigned long long)sb.st_ino : 0;
+}
+
+/* path opened if it is a network namespace of inode ino. */
+static int open_if_ino(int dirfd, const char *path, unsigned long long ino)
+{
+	struct stat sb;
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC); /* /proc/PID/ns/net is a magic link */
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) == 0 && (unsigned long long)sb.st_ino == ino &&
+	    ioctl(fd, NS_GET_NSTYPE) == CLONE_NEWNET)
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* The first entry of dir (a pin directory, or /proc) whose sub/ns/net is the namespace. */
+static int scan(const char *dir, const char *sub, unsigned long long ino)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[300];
+	int fd = -1;
+
+	if (!d)
+		return -1;
+	while (fd < 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || (sub && !(de->d_name[0] >= '1' && de->d_name[0] <= '9')))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", de->d_name, sub ? sub : "");
+		fd = open_if_ino(dirfd(d), path, ino);
+	}
+	closedir(d);
+	return fd;
+}
+
+int net_netns_open_ino(unsigned long long ino)
+{
+	int fd;
+
+	if (!ino)
+		return -ENOENT;
+	fd = open_if_ino(AT_FDCWD, "/proc/self/ns/net", ino);
+	/* ip netns pins, then any process still in it (the creator's shell, a service manager...) */
+	if (fd < 0)
+		fd = scan("/run/netns", NULL, ino);
+	if (fd < 0)
+		fd = scan("/proc", "/ns/net", ino);
+	return fd >= 0 ? fd : -ENOENT;
 }
 
 static bool listed(const struct jail_param_val *have, const char *addr)

@@ -1,9 +1,11 @@
 /*
  * libFuzzer target for the jail.conf module: parse and evaluate arbitrary
  * bytes (includes refused, so no file is read), then exercise every use of
- * the result. A failed parse must leave a message and a config exit status.
+ * the result, depend order included. A failed parse must leave a message and
+ * exit status 1 (FreeBSD's jail(8) exits 1 for configuration errors).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *out = NULL;
 
 	if (jconf_parse_buf_opts((const char *)data, size, "fuzz.conf", JCONF_NO_INCLUDE, &c, &e) < 0) {
-		if (!e.msg[0] || (e.exit != 78 && e.code != -ENOMEM))
+		if (!e.msg[0] || (e.exit != 1 && e.code != -ENOMEM))
 			abort();
 		return 0;
 	}
@@ -36,8 +38,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	if (jconf_select(c, NULL, 0, &idx, &n, &e) == 0) {
+		struct jconf_deps d;
 		if (n != c->njails)
 			abort();
+		if (jconf_deps_build(c, &d, &e) == 0) {
+			/* every jail of the file once, whichever way the run goes */
+			for (int stop = 0; stop < 2; stop++) {
+				size_t *ord = NULL, no = 0;
+				bool *pulled = NULL;
+				if (jconf_depend_order(&d, idx, n, stop, &ord, &pulled, &no, &e) == 0) {
+					if (no != n)
+						abort();
+					free(ord);
+					free(pulled);
+				}
+			}
+			jconf_deps_free(&d);
+		}
 		free(idx);
 	}
 	(void)jconf_first_error(c, &e);

@@ -25,12 +25,24 @@ teardown() { assert_clean; }
 	[ "$status" -eq 139 ]
 }
 
-@test "-v reports created and removed" {
-	run "$JAIL" -v -c name=verb path="$ROOT" command=/bin/echo hi
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "verb: created" ]
-	[ "${lines[1]}" = "hi" ]
-	[ "${lines[2]}" = "verb: removed" ]
+@test "-v reports each step, created and removed, as FreeBSD's jail_note: NAME: text on stdout" {
+	"$JAIL" -v -c name=verb path="$ROOT" exec.prestart="echo pre" command=/bin/echo hi \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	run cat "$BATS_TEST_TMPDIR/out"
+	# the steps in table order, each command run, the jail's own output, then its end
+	[ "${lines[0]}" = "verb: create: registry" ]
+	grep -qx 'verb: create: cgroup' <<<"$output"
+	grep -qx 'verb: run command: echo pre' <<<"$output"
+	grep -qx 'verb: run command in jail: /bin/echo hi' <<<"$output"
+	line() { grep -nx "$1" <<<"$output" | head -1 | cut -d: -f1; }
+	[ "$(line 'verb: created')" -gt "$(line 'verb: create: start')" ]
+	[ "$(line 'hi')" -gt "$(line 'verb: created')" ]
+	[ "${lines[-1]}" = "verb: removed" ]
+	[ "$(grep -c ': created$' <<<"$output")" -eq 1 ]
+	# without -v a jail of the command line says nothing but its command's output (FreeBSD)
+	run "$JAIL" -c name=verb path="$ROOT" command=/bin/echo hi
+	[ "$output" = "hi" ]
 }
 
 @test "command= takes the rest of argv" {
@@ -157,24 +169,33 @@ teardown() { assert_clean; }
 	[ "$output" = "jail: must be run as root (creating a jail needs host privileges)" ]
 }
 
-@test "errors: usage gives exit 64" {
+@test "errors: usage gives exit 1, as FreeBSD's jail, jls and jexec (scripts test \$? -eq 1)" {
 	run "$JAIL"
-	[ "$status" -eq 64 ]
+	[ "$status" -eq 1 ]
 	[[ "$output" == usage:* ]]
 	run "$JAIL" -Z
-	[ "$status" -eq 64 ]
+	[ "$status" -eq 1 ]
+	run "$JAIL" -r name=x
+	[ "$status" -eq 1 ]
+	[[ "$output" == usage:* ]]
+	run "$BUILD/jls" -Z
+	[ "$status" -eq 1 ]
+	[[ "$output" == *usage:* ]]
+	run "$BUILD/jexec"
+	[ "$status" -eq 1 ]
+	[[ "$output" == usage:* ]]
 }
 
 @test "errors: a name in use is refused and the other jail is untouched" {
 	"$JAIL" -c name=busy path="$ROOT" command=/bin/sleep 3 &
 	local pid=$!
-	for i in $(seq 40); do [ -L "$JAIL_STATEDIR/n.busy" ] && break; sleep 0.05; done
+	for i in $(seq 40); do "$BUILD/jls" -j busy >/dev/null 2>&1 && break; sleep 0.05; done
 	run "$JAIL" -c name=busy path="$ROOT" command=/bin/true
 	kill -0 $pid
 	local alive=$?
 	kill $pid; wait $pid || true
 	[ "$status" -eq 1 ]
-	[ "$output" = 'jail: busy: "busy" already exists' ]
+	[ "$output" = 'jail: "busy" already exists' ]
 	[ "$alive" -eq 0 ]
 }
 

@@ -151,21 +151,22 @@ CONF
 	[[ "$output" == *"y: created"* ]]
 }
 
-@test "config errors read jail: FILE:LINE: message and exit 78" {
+@test "config errors read jail: FILE:LINE: JAIL: message and exit 1, as FreeBSD's" {
 	printf 'a {\n  path = $nope;\n}\n' > bad.conf
 	run "$JAIL" -f bad.conf -c
-	[ "$status" -eq 78 ]
+	[ "$status" -eq 1 ]
 	[ "$output" = 'jail: bad.conf:2: a: path: variable "nope" not found' ]
 	printf 'a { path = "/x" \n' > bad2.conf
 	run "$JAIL" -f bad2.conf -c
-	[ "$status" -eq 78 ]
+	[ "$status" -eq 1 ]
 	[[ "$output" == "jail: bad2.conf:"* ]]
 	printf 'a { path = "%s"; persist; nosuch = 1; }\n' "$ROOT" > bad3.conf
 	run "$JAIL" -f bad3.conf -c
-	[ "$status" -eq 78 ]
-	[ "$output" = "jail: a: bad3.conf:1: unknown parameter: nosuch" ]
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: bad3.conf:1: a: unknown parameter: nosuch" ]
 	run "$JAIL" -f /nonexistent.conf -c
-	[ "$status" -eq 78 ]
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail: /nonexistent.conf: No such file or directory" ]
 }
 
 @test "-f - reads the configuration from standard input; .include brings in more" {

@@ -59,11 +59,11 @@ teardown() {
 @test "a failing hook undoes the jail; exec.timeout says CMD: timed out" {
 	run "$JAIL" -q -c name=h path="$ROOT" persist exec.start="/bin/false"
 	[ "$status" -eq 1 ]
-	[ "$output" = "jail: h: exec.start: /bin/false: failed" ]
+	[ "$output" = "jail: h: /bin/false: failed" ]
 	[ ! -L "$JAIL_STATEDIR/n.h" ]
 	run "$JAIL" -q -c name=h path="$ROOT" persist exec.prestart="false"
 	[ "$status" -eq 1 ]
-	[ "$output" = "jail: h: exec.prestart: false: failed" ]
+	[ "$output" = "jail: h: false: failed" ]
 	run "$JAIL" -q -c name=h path="$ROOT" persist exec.timeout=1 exec.poststart="sleep 10"
 	[ "$status" -eq 1 ]
 	[ "$output" = "jail: h: sleep 10: timed out" ]

@@ -227,12 +227,12 @@ round trip" ]
 	[ "$status" -eq 1 ]
 	[ -z "$output" ] && [ -z "$stderr" ]
 	run --separate-stderr "$JLS" -c
-	[ "$status" -eq 64 ]
+	[ "$status" -eq 1 ]
 	[[ "$stderr" == "usage: jls "* ]]
 	run "$JLS" -c -v -j jlszeta
-	[ "$status" -eq 64 ]
+	[ "$status" -eq 1 ]
 	run "$JLS" -x
-	[ "$status" -eq 64 ]
+	[ "$status" -eq 1 ]
 	run --separate-stderr "$JLS" -j jlszeta bogus
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "jls: unknown parameter: bogus" ]

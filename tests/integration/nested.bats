@@ -85,7 +85,7 @@ in_jail() {
 	in_jail basejail "$BUILD/jexec" nestedjail /bin/sh -c 'sleep 60 >/dev/null 2>&1 &'
 	run "$JAIL" -r basejail
 	[ "$status" -eq 0 ]
-	[ "$output" = "basejail: removed" ]
+	[ -z "$output" ]   # one jail, no jail.conf: FreeBSD's jail -r says nothing
 	! pgrep -f '^sleep 60$' >/dev/null || { echo "a child jail's process survived"; return 1; }
 }
 

@@ -268,7 +268,7 @@ forge() {
 	[ -d "$victim" ]
 	[ -z "$(ls -A "$victim")" ]
 	[ "$status" -eq 0 ]
-	[ "$output" = "forged: removed" ]
+	[ -z "$output" ]   # one jail, no jail.conf: FreeBSD's jail -r says nothing
 
 	# A state file another user owns, or anyone may write, is not believed at all.
 	forge 78 other '"init_pid":0,"init_start":0,"params":{}'
@@ -303,7 +303,7 @@ forge() {
 	grep -qx "$pid" "$cg/sub/deeper/cgroup.procs"
 	run timeout 20 "$JAIL" -r cgs
 	[ "$status" -eq 0 ]
-	[ "$output" = "cgs: removed" ]
+	[ -z "$output" ]
 	[ -z "$(jail_cgroups | grep "/jail\.cgs\.")" ]
 	run kill -0 "$pid"
 	[ "$status" -ne 0 ]

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ static const char *run_named(const char *conf, size_t len, const char *fname)
 	size_t n;
 
 	if (jconf_parse_buf(conf, len, fname, &c, &e) < 0) {
-		snprintf(result, sizeof(result), "ERR: %s%s", e.msg, e.exit == 78 ? "" : " (exit != 78)");
+		snprintf(result, sizeof(result), "ERR: %s%s", e.msg, e.exit == 1 ? "" : " (exit != 1)");
 		return result;
 	}
 	if (jconf_format_e_all(c, "|", &out, &e) < 0) {
@@ -42,7 +43,7 @@ static const char *run_named(const char *conf, size_t len, const char *fname)
 			continue;
 		n = strlen(result);
 		snprintf(result + n, sizeof(result) - n, "JERR: %s%s\n", c->jails[i].err.msg,
-			 c->jails[i].err.exit == 78 ? "" : " (exit != 78)");
+			 c->jails[i].err.exit == 1 ? "" : " (exit != 1)");
 	}
 	jconf_free(c);
 	return result;
@@ -116,8 +117,13 @@ static void test_syntax_errors(void)
 	T_STR(run("a { x = ; }"), "ERR: jail.conf:1: ;: syntax error", "missing value");
 	T_STR(run("a { x = 1,; }"), "ERR: jail.conf:1: ;: syntax error", "missing list item");
 	T_STR(run("a\"b\" { }"), "ERR: jail.conf:1: \"b\": syntax error", "jail name is one token");
-	T_STR(run("foo.* { x = 1; }"), "ERR: jail.conf:1: *: syntax error",
-	      "unquoted foo.* is two tokens, as in FreeBSD");
+	T_STR(run("foo.* { x = 1; } foo.a { } foo { }"), "name=foo.a|x=1\nname=foo\n",
+	      "an unquoted wildcard block foo.* { } parses, as in FreeBSD");
+	T_STR(run("a { } a.* { x = 1; } a.b { }\n"), "name=a\nname=a.b|x=1\n",
+	      "a.* applies to a's children only");
+	T_STR(run("foo.* = 1;"), "ERR: jail.conf:1: *: syntax error", "foo.* is no parameter name");
+	T_STR(run("foo.\"*\" { }"), "ERR: jail.conf:1: \"*\": syntax error",
+	      "a quoted piece does not join a name");
 	T_STR(run("$v { }"), "ERR: jail.conf:1: {: syntax error", "a variable cannot name a jail");
 	T_STR(run("a { x \f= 1; }"), "ERR: jail.conf:1: \f: syntax error", "form feed is not white space");
 	T_STR(run_named("a { x = 1; }\0", 13, "j.conf"), "ERR: j.conf:1: NUL character", "NUL byte rejected");
@@ -331,7 +337,7 @@ static void test_select(void)
 	T_INT(jconf_parse_buf(conf, strlen(conf), "t", &c, &e), 0, "jail errors do not fail the parse");
 	T_INT(jconf_first_error(c, &e), -EINVAL, "first_error reports it");
 	T_STR(e.msg, "t:1: a: x: variable \"nope\" not found", "its text");
-	T_INT(e.exit, 78, "config error exit status");
+	T_INT(e.exit, 1, "config error exit status");
 	jconf_free(c);
 }
 
@@ -365,7 +371,7 @@ static const char *run_file(const char *name)
 
 		while ((p = strstr(m, tmpdir)))
 			memmove(p, p + strlen(tmpdir), strlen(p + strlen(tmpdir)) + 1);
-		snprintf(result, sizeof(result), "ERR: %s%s", m, e.exit == 78 ? "" : " (exit != 78)");
+		snprintf(result, sizeof(result), "ERR: %s%s", m, e.exit == 1 ? "" : " (exit != 1)");
 		return result;
 	}
 	if (jconf_format_e_all(c, "|", &out, &e) < 0)
@@ -464,7 +470,7 @@ static void test_limits(void)
 	memset(buf, ' ', big);
 	T_INT(jconf_parse_buf(buf, big, "big", &c, &e), -EFBIG, "file size");
 	T_STR(e.msg, "big: file too large (limit 4194304 bytes)", "file size text");
-	T_INT(e.exit, 78, "file size exit status");
+	T_INT(e.exit, 1, "file size exit status");
 	free(buf);
 
 	/* 2^11 doublings of a 1 KiB string pass 1 MiB per value. */
@@ -560,6 +566,69 @@ static void test_limits(void)
 	      "includes can be refused");
 }
 
+/* The run's order as "name name ...", with a * after jails pulled in by depend. */
+static const char *order_of(const char *conf, const char *const *names, size_t nnames, bool stop)
+{
+	struct jail_err e = {0};
+	struct jconf *c = NULL;
+	struct jconf_deps d;
+	size_t *sel = NULL, nsel = 0, *ord = NULL, n = 0;
+	bool *pulled = NULL;
+
+	result[0] = '\0';
+	if (jconf_parse_buf(conf, strlen(conf), "t", &c, &e) < 0 ||
+	    jconf_select(c, (char *const *)names, nnames, &sel, &nsel, &e) < 0 ||
+	    jconf_deps_build(c, &d, &e) < 0) {
+		snprintf(result, sizeof(result), "ERR: %s", e.msg);
+		jconf_free(c);
+		return result;
+	}
+	if (jconf_depend_order(&d, sel, nsel, stop, &ord, &pulled, &n, &e) == 0) {
+		for (size_t k = 0; k < n; k++) {
+			size_t len = strlen(result);
+			snprintf(result + len, sizeof(result) - len, "%s%s%s%s", k ? " " : "",
+				 c->jails[ord[k]].name, pulled[k] ? "*" : "", d.loop[ord[k]] ? "!" : "");
+		}
+	}
+	for (size_t j = 0; j < c->njails; j++)
+		if (d.undefined[j]) {
+			size_t len = strlen(result);
+			snprintf(result + len, sizeof(result) - len, " (%s: undefined %s)", c->jails[j].name,
+				 d.undefined[j]);
+		}
+	free(sel);
+	free(ord);
+	free(pulled);
+	jconf_deps_free(&d);
+	jconf_free(c);
+	return result;
+}
+
+static void test_depend(void)
+{
+	const char *web = "web { depend = db, cache; } cache { depend = db; } db { } other { }";
+	const char *const w[] = {"web"}, *const db[] = {"db"}, *const c[] = {"c"}, *const all[] = {"*"};
+
+	T_STR(order_of(web, NULL, 0, false), "db cache web other",
+	      "whole file: dependencies first, else file order");
+	T_STR(order_of(web, NULL, 0, true), "other web cache db",
+	      "stopping: dependents first, else reverse order");
+	T_STR(order_of(web, w, 1, false), "db* cache* web", "starting one jail pulls in what it depends on");
+	T_STR(order_of(web, db, 1, true), "web* cache* db", "stopping db stops what depends on it first");
+	T_STR(order_of(web, db, 1, false), "db", "starting db needs nothing else");
+	T_STR(order_of("a { depend = b; } b { depend = a; } c { }", NULL, 0, false), "c a! b",
+	      "a loop is broken at its first jail; the jail outside it is not held up");
+	T_STR(order_of("a { depend = b; } b { depend = a; } c { }", c, 1, false), "c",
+	      "a loop elsewhere does not touch the run");
+	T_STR(order_of("a { depend = b; } b { depend = a; } x { depend = b; } c { }", all, 1, false),
+	      "c a! b x", "a jail behind a loop comes after it");
+	T_STR(order_of("a { depend = a; }", NULL, 0, false), "a!", "depending on oneself is a loop");
+	T_STR(order_of("a { depend = nope, b; } b { }", NULL, 0, false), "b a (a: undefined nope)",
+	      "an undefined dependency is noted");
+	T_STR(order_of("a { } b { depend = a; } c { }", NULL, 0, false), "a b c", "boot order");
+	T_STR(order_of("a { } b { depend = a; } c { }", NULL, 0, true), "c b a", "shutdown order");
+}
+
 int main(void)
 {
 	test_freebsd_config_test();
@@ -570,6 +639,7 @@ int main(void)
 	test_variables();
 	test_merge();
 	test_select();
+	test_depend();
 	test_include();
 	test_stdin();
 	test_limits();
