@@ -71,6 +71,8 @@ static const char *v2_any(const struct jail_cgroup *cg)
 }
 
 static int put(const char *dir, const char *file, const char *field, struct jail_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int put(const char *dir, const char *file, const char *field, struct jail_err *e, const char *fmt, ...)
 {
 	char v[512];
 	va_list ap;
@@ -251,11 +253,11 @@ static int cpu(const struct jail_cgroup *cg, const struct oci_resources *r, stru
 			if (ret == 0 && r->cpu.idle.set)
 				ret = put(d1, "cpu.idle", F "cpu.idle", e, "%lld", (long long)r->cpu.idle.v);
 		} else {
-			if (r->cpu.shares
-				    .set) /* runc's conversion of shares [2, 262144] to weight [1, 10000] */
-				ret = put(d2, "cpu.weight", F "cpu.shares", e, "%llu",
-					  1 + ((r->cpu.shares.v < 2 ? 0 : r->cpu.shares.v - 2) * 9999) /
-							  262142);
+			/* runc's conversion of shares [2, 262144] to weight [1, 10000] */
+			unsigned long long w =
+				1 + ((r->cpu.shares.v < 2 ? 0 : r->cpu.shares.v - 2) * 9999) / 262142;
+			if (r->cpu.shares.set)
+				ret = put(d2, "cpu.weight", F "cpu.shares", e, "%llu", w);
 			if (ret == 0 && (r->cpu.quota.set || r->cpu.period.set)) {
 				unsigned long long period = r->cpu.period.set ? r->cpu.period.v : 100000;
 				if (!r->cpu.quota.set || r->cpu.quota.v < 0)
