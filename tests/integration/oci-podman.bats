@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # podman 4.3 with --runtime jail-oci: a locally imported busybox image run
-# with --rm, run -d + exec + exec -t + stop + rm, --rootfs DIR,
+# with --rm, run -d + exec + exec -t + run -t + stop + rm, --rootfs DIR,
 # --preserve-fds, and a container serving HTTP on loopback inside its own
 # network namespace; exit codes and output checked, the container seen in
 # jls and entered with jexec. podman's storage, state and the runtime's are
@@ -87,6 +87,10 @@ pm() { podman --runtime "$D/bin/jail-oci" "$@"; }
 	run script -qec "podman --runtime $D/bin/jail-oci exec -t t2 sh -c 'tty; exit 4'" /dev/null
 	[ "$status" -eq 4 ]
 	[[ "$output" == /dev/pts/* ]]
+	# run -t: create --console-socket; the pty is the process's terminal and /dev/console
+	run script -qec "podman --runtime $D/bin/jail-oci run -t --rm --pull=never localhost/jailtest sh -c 'tty; stat -c %t:%T /dev/console; exit 2'" /dev/null
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == /dev/pts/* ]] && [[ "${lines[1]}" == 88:* ]]
 	run env JAIL_STATEDIR="$D/jails" "$BUILD/jls" -N
 	[[ "$output" == *" $id "* ]]
 	run env JAIL_STATEDIR="$D/jails" "$BUILD/jexec" "$id" cat /proc/1/cmdline
