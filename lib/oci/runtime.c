@@ -136,9 +136,6 @@ static int to_params(const struct oci_config *c, const char *name, const char *r
 	if (r == 0)
 		r = set1(p, JP_ALLOW_MLOCK, caps & (1ULL << 14 /* CAP_IPC_LOCK */) ? "true" : "false", e);
 	if (r == 0)
-		r = set1(p, JP_ALLOW_CHFLAGS, caps & (1ULL << 9 /* CAP_LINUX_IMMUTABLE */) ? "true" : "false",
-			 e);
-	if (r == 0)
 		r = set1(p, JP_ALLOW_RESERVED_PORTS,
 			 caps & (1ULL << 10 /* CAP_NET_BIND_SERVICE */) ? "true" : "false", e);
 	/* CAP_SYS_ADMIN is what a jail holds with allow.mount (user-namespace-safe filesystems) and
