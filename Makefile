@@ -109,6 +109,7 @@ bench: all
 	sh bench/persist.sh
 	sh bench/net.sh
 	sh bench/rctl.sh
+	sh bench/oci.sh
 
 UNITDIR  ?= /lib/systemd/system
 install: all

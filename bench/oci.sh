@@ -106,7 +106,7 @@ runtime_supports_json = ["crun", "runc", "jail-oci"]
 EOF
 	printf '[storage]\ndriver = "overlay"\ngraphroot = "%s/pm-graph"\nrunroot = "%s/pm-run"\n' "$tmp" "$tmp" >"$tmp/storage.conf"
 	export CONTAINERS_CONF=$tmp/containers.conf CONTAINERS_STORAGE_CONF=$tmp/storage.conf
-	tar -C "$B/rootfs" -cf "$tmp/img.tar" . && podman import "$tmp/img.tar" localhost/bench >/dev/null && podman_ok=1
+	tar -C "$B/rootfs" -cf "$tmp/img.tar" . && podman import "$tmp/img.tar" localhost/bench >/dev/null 2>&1 && podman_ok=1
 fi
 pm_cmd() { # runtime -> podman run --rm with it
 	p=$1
