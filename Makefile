@@ -4,7 +4,8 @@
 #   make lint       clang-format check, clang-tidy, cppcheck, clang -Werror build
 #   make demo       install packages, build, make a jail root, run a jail
 #   make bench      side-by-side start-up benchmarks against the peers
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=   (make uninstall takes it back)
+#   make deb        a Debian package in build/deb/ (debhelper; mk/deb.mk)
 # Module makefiles in mk/*.mk may add targets (fuzz, ...).
 
 CC       ?= cc
@@ -13,6 +14,7 @@ DESTDIR  ?=
 BUILD    ?= build
 SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 PKGS     := libseccomp jansson libmnl libarchive nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -48,7 +50,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit integration lint demo bench install uninstall clean format
 # Keep intermediate objects: nothing is printed after the test summary.
-all: $(LIBJAIL) $(LIBMKROOT) $(CMD_BINS)
+all: $(LIBJAIL) $(LIBMKROOT) $(CMD_BINS) $(BUILD)/completion/jail
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -111,18 +113,36 @@ bench: all
 	sh bench/rctl.sh
 	sh bench/oci.sh
 
+# Bash completion with the parameter table of param.h put in.
+$(BUILD)/completion/jail: etc/bash_completion.d/jail.in include/jail/param.h scripts/completion.sh
+	sh scripts/completion.sh $@
+
 UNITDIR  ?= /lib/systemd/system
+COMPLETED := jail jls jexec mkjail
+# Completions kept as they are (the generated jail one comes from jail.in).
+COMPFILES := $(filter-out %.in,$(wildcard etc/bash_completion.d/*))
+MANPAGES := $(wildcard man/*.5 man/*.8)
+# What install puts where, so that uninstall takes back exactly that.
+INSTALLED := $(CMD_BINS:$(BUILD)/%=$(SBINDIR)/%) $(SBINDIR)/jail-rc $(UNITDIR)/jail.service \
+             $(foreach m,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+             $(COMPLETED:%=$(BASHCOMPDIR)/%) $(COMPFILES:etc/bash_completion.d/%=$(BASHCOMPDIR)/%)
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(CMD_BINS) scripts/jail-rc $(DESTDIR)$(SBINDIR)/
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/jail.service > $(DESTDIR)$(UNITDIR)/jail.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/jail.service
 	[ -e $(DESTDIR)/etc/default/jail ] || { install -d $(DESTDIR)/etc/default && install -m 644 etc/jail.default $(DESTDIR)/etc/default/jail; }
 	for m in man/*.8; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
 	for m in man/*.5; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
+	install -m 644 $(BUILD)/completion/jail $(DESTDIR)$(BASHCOMPDIR)/jail
+	for c in $(filter-out jail,$(COMPLETED)); do ln -sf jail $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	for f in $(COMPFILES); do install -m 644 $$f $(DESTDIR)$(BASHCOMPDIR)/; done
 
+# Everything install put there; /etc/default/jail only if nobody changed it.
 uninstall:
-	for c in $(CMDS); do rm -f $(DESTDIR)$(SBINDIR)/$$c; done
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	if cmp -s etc/jail.default $(DESTDIR)/etc/default/jail; then rm -f $(DESTDIR)/etc/default/jail; fi
 
 format:
 	clang-format -i $(LIB_SRCS) $(MKROOT_SRCS) $(wildcard lib/*/*.h include/jail/*.h cmd/*/*.c tests/unit/*.c tests/unit/*.h)
@@ -143,3 +163,10 @@ man: $(BUILD)/jail $(BUILD)/rctl
 	sh scripts/man.sh $(BUILD)/jail $(BUILD)/rctl
 .PHONY: man
 .SECONDARY:
+$(BUILD)/tests/attack: tests/helpers/attack.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $< -lrt
+$(BUILD)/tests/fakeld: tests/helpers/fakeld.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector -fno-pie -no-pie -nostdlib -static -o $@ $<
+check: $(BUILD)/tests/attack $(BUILD)/tests/fakeld

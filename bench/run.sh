@@ -227,8 +227,9 @@ while [ $r -le "$rounds" ]; do
 done
 
 quiet_report "after"
-# jail keeps .lock and its seccomp filter cache; anything else is a leak.
-leftover=$(find "$tmp/crun" "$tmp/jailstate" -mindepth 1 -maxdepth 1 ! -name .lock ! -name cache)
+# jail keeps .lock, its seccomp filter cache and an empty public/; anything else is a leak.
+leftover=$(find "$tmp/crun" "$tmp/jailstate" -mindepth 1 -maxdepth 1 ! -name .lock ! -name cache ! -name public
+	find "$tmp/jailstate/public" -mindepth 1 2>/dev/null)
 [ -z "$leftover" ] || echo "bench: WARNING: state left behind by a peer: $leftover"
 echo
 python3 "$here/summary.py" "$out" $active | tee "$out/summary.txt"

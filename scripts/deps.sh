@@ -17,6 +17,7 @@ PKGS="
   libarchive-dev nettle-dev jq
   golang-go runc umoci skopeo
   podman buildah containerd
+  bash-completion debhelper dpkg-dev lintian
 "
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: must run as root" >&2

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,9 @@ static int take_libxo(int *argc, char **argv, bool *json)
 	return 0;
 }
 
+static bool public_view; /* reading the registry's public copies (not root) */
+static bool no_registry; /* a user finds none to read: no jail was ever made */
+
 /*
  * -j as FreeBSD reads it: a non-zero number is a jid, anything else a name.
  * A jail still being created does not exist yet; a dying one needs -d.
@@ -69,7 +73,10 @@ static int lookup(struct jail_registry *reg, const char *key, bool want_dying, s
 	char *end;
 	unsigned long jid = strtoul(key, &end, 10);
 	bool byjid = jid != 0 && *end == '\0' && jid <= INT_MAX;
-	int r = byjid ? jail_registry_load(reg, (int)jid, st, e) : jail_registry_find(reg, key, st, e);
+	int r = no_registry   ? -ENOENT
+		: byjid	      ? jail_registry_load(reg, (int)jid, st, e)
+		: public_view ? jail_registry_find_public(reg, key, st, e)
+			      : jail_registry_find(reg, key, st, e);
 
 	if (r == -ENOENT)
 		goto notfound;
@@ -92,6 +99,32 @@ notfound:
 	if (byjid)
 		return jail_err_set(e, -ENOENT, "jail %lu not found", jid);
 	return jail_err_set(e, -ENOENT, "jail \"%s\" not found", key);
+}
+
+/*
+ * Any user may list jails, as on FreeBSD: one who cannot read the state
+ * files reads the public copies, which hold what jls shows. Without a
+ * registry at all there are no jails to list.
+ */
+static int open_registry(struct jail_registry *reg, struct jail_err *e)
+{
+	int r = jail_registry_open(reg, e);
+
+	if (r == -EACCES && access(reg->dir, F_OK) < 0 && errno == ENOENT)
+		goto none;
+	if (r < 0)
+		return r;
+	if (faccessat(reg->dirfd, ".", R_OK, AT_EACCESS) == 0 || errno != EACCES)
+		return 0;
+	public_view = true;
+	r = jail_registry_use_public(reg, e);
+	if (r != -ENOENT)
+		return r;
+	jail_registry_close(reg);
+none:
+	jail_err_clear(e);
+	no_registry = true;
+	return 0;
 }
 
 static int warn_err(const struct jail_err *e)
@@ -214,7 +247,7 @@ int main(int argc, char **argv)
 		/* Existence test: no output but usage errors, the answer is the status. */
 		if (!jname || argc > 0 || pf || procs || o.json)
 			usage();
-		if (jail_registry_open(&reg, &e) < 0 || lookup(&reg, jname, want_dying, &st, &dying, &e) < 0)
+		if (open_registry(&reg, &e) < 0 || lookup(&reg, jname, want_dying, &st, &dying, &e) < 0)
 			return 1;
 		jail_state_free(&st);
 		jail_registry_close(&reg);
@@ -238,7 +271,7 @@ int main(int argc, char **argv)
 	}
 	o.flags = pf;
 
-	if (jail_registry_open(&reg, &e) < 0)
+	if (open_registry(&reg, &e) < 0)
 		return warn_err(&e);
 	if (jname) {
 		/* FreeBSD prints the header before it finds out the jail is missing. */
@@ -253,7 +286,7 @@ int main(int argc, char **argv)
 		ret = show(&o, procs, &st, dying);
 		jail_state_free(&st);
 	} else {
-		int *jids, n = jail_registry_list(&reg, &jids, &e);
+		int *jids = NULL, n = no_registry ? 0 : jail_registry_list(&reg, &jids, &e);
 		if (n < 0)
 			return warn_err(&e);
 		procs ? jls_procs_begin(&o) : jls_begin(&o);

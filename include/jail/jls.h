@@ -52,22 +52,50 @@ void jls_jail(struct jls_out *o, const struct jail_state *st, bool dying);
 /* The end of the JSON document (nothing in text mode). */
 void jls_end(struct jls_out *o);
 
+#define JLS_VALUES_MAX 1024		     /* strings of one list value shown */
+#define JLS_VALUE_BUF  (JLS_VALUES_MAX * 48) /* room for that many addresses */
+
 /*
- * A parameter's value as jls shows it: *n strings in v (a list may have
- * none), defaults filled in, booleans as true/false. buf (64 bytes or more)
- * holds a number or word made up on the spot; v points into st or buf.
+ * A parameter's value as jls shows it: *n strings in v (at most
+ * JLS_VALUES_MAX; a list may have none), defaults filled in, booleans as
+ * true/false, ip4.addr/ip6.addr as bare addresses (no "IF|", no netmask:
+ * FreeBSD's kernel holds only those). buf holds what is made up on the
+ * spot: 64 bytes do for a scalar, an address list needs JLS_VALUE_BUF.
+ * v points into st or buf.
  */
 void jls_value(const struct jail_state *st, bool dying, enum jail_param_id id, const char **v, size_t *n,
 	       char *buf, size_t bufsz);
 /* The quote character -q puts around s: '"', '\'' or 0 for none. */
 int jls_quote_char(const char *s);
 
+/*
+ * Copy len bytes of s into out (outsz bytes, NUL-terminated, cut at a
+ * whole character) so that no byte of it can drive a terminal: control
+ * characters, DEL, bytes that are not well-formed UTF-8 and C1 controls
+ * become octal escapes as vis(3) -o writes them ("\033", "\012"), and a
+ * backslash becomes "\\" so the escapes stay unambiguous. Returns the
+ * length written. 4 * len + 1 bytes always suffice.
+ */
+size_t jls_vis(const char *s, size_t len, char *out, size_t outsz);
+
+/*
+ * The registry's public view, for a user who may not read the state files
+ * (any user may list jails, as on FreeBSD): beside each root-only state
+ * file the registry keeps public/JID.json with what jls shows (written by
+ * lib/core/registry_public.c). jail_registry_use_public turns an open
+ * registry into that view, so list and load read it; find by name scans it
+ * (there are no name links), "jail \"x\" not found" if none.
+ */
+int jail_registry_use_public(struct jail_registry *r, struct jail_err *e);
+int jail_registry_find_public(struct jail_registry *r, const char *key, struct jail_state *st,
+			      struct jail_err *e);
+
 /* One process of a jail, seen from the host. */
 struct jls_proc {
 	pid_t pid;  /* host pid */
 	pid_t jpid; /* pid inside the jail's pid namespace */
 	uid_t uid;  /* effective */
-	char *cmd;  /* command line, blanks for NULs; "[comm]" when it has none */
+	char *cmd;  /* command line, blanks for NULs, escaped by jls_vis; "[comm]" when it has none */
 };
 
 /*

@@ -25,6 +25,7 @@
 #include "attach.h"
 #include "cleanup.h"
 #include "exec.h"
+#include "jinit.h"
 #include "priv.h"
 #include "jail/rctl.h"
 #include "registry.h"
@@ -43,7 +44,7 @@ struct helper_args {
 };
 
 /* The program's side, in the jail's PID namespace. */
-static void __attribute__((noreturn)) in_jail(const struct helper_args *a, int sock)
+static void __attribute__((noreturn)) in_jail(const struct helper_args *a, int sock, int stub)
 {
 	struct jail_err e = {0};
 	int master = -1;
@@ -56,7 +57,7 @@ static void __attribute__((noreturn)) in_jail(const struct helper_args *a, int s
 	if (master >= 0)
 		close(master);
 	rctl_rlimits_set(a->rl, a->rlmask); /* rctl (lib/rctl) */
-	jail_exec_become(a->x, a->priv, sock);
+	jail_exec_become(a->x, a->priv, sock, stub);
 }
 
 /* The helper: joins the jail, forks the program into it, waits for it. */
@@ -74,6 +75,10 @@ static void __attribute__((noreturn)) helper(void *arg, int sock)
 	if (hi > lo + 1)
 		sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
 	sys_close_range((unsigned)hi + 1, ~0U, 0);
+	/* The exec stub, made while we are host root: jailed root may run it, not read or trace it. */
+	int stub = jail_jinit_fd(&e);
+	if (stub < 0)
+		jail_msg_fail(sock, &e, 127);
 	/*
 	 * The PID namespace first, as host root: the host's user namespace owns it.
 	 * Then the rest, owned by the jail's; the same namespace as ours
@@ -90,7 +95,7 @@ static void __attribute__((noreturn)) helper(void *arg, int sock)
 		jail_msg_fail(sock, &e, 127);
 	}
 	if (pid == 0)
-		in_jail(a, sock);
+		in_jail(a, sock, stub);
 	close(sock);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)

@@ -118,6 +118,7 @@ struct jail_container_exec {
 	bool rlimits;		   /* set process.rlimits here */
 	unsigned long personality; /* linux.personality, ~0UL: none */
 	int report;		   /* jinit's report socket for a failed exec (-1: none) */
+	int stub;		   /* jinit's sealed memfd, made as host root (-1: make one here) */
 };
 int jail_container_become(const struct jail_container_exec *x, struct jail_err *e);
 

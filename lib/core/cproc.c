@@ -176,10 +176,18 @@ int jail_container_become(const struct jail_container_exec *x, struct jail_err *
 	bool filter = x->filter && x->filter->len;
 	sigset_t none;
 	char cwd[PATH_MAX];
-	int stub = jail_jinit_fd(e), r;
+	int stub = x->stub >= 0 ? x->stub : jail_jinit_fd(e), r;
 
 	if (stub < 0)
 		return stub;
+	/* Out of the preserved range, where it would follow the process. */
+	if (stub < 3 + x->preserve_fds) {
+		int hi = fcntl(stub, F_DUPFD_CLOEXEC, 3 + x->preserve_fds);
+		if (hi < 0)
+			return jail_err_sys(e, -errno, "jinit");
+		close(stub);
+		stub = hi;
+	}
 	for (int s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			sigaction(s, &dfl, NULL);

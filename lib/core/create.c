@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -179,6 +180,8 @@ static int step_cgroup(void *ctx, struct jail_err *e)
 	const char *parent = jail_params_str(&c->plan.params, JP_CGROUP_PARENT);
 	int ret;
 
+	if (parent && !*parent) /* cgroup.parent= is no parent: under the creator's cgroups */
+		parent = NULL;
 	jail_cgroup_leaf(c->st.cg_leaf, sizeof(c->st.cg_leaf), c->reg.dir, c->st.name);
 	/* A container's linux.cgroupsPath, exactly: its last component is the leaf. */
 	if (c->plan.ctr && c->plan.ctr->cfg->linux_.cgroups_path.path) {
@@ -248,33 +251,56 @@ static int step_prestart(void *ctx, struct jail_err *e)
  * owns, are made first by a short-lived holder: so jailed root has its
  * capabilities over them (its own stack, its hostname), while the init,
  * cloned next, builds the jail's root as host root and only then joins.
+ *
+ * The holder makes them as the first uid of the jail's range, not as host
+ * root: the kernel charges per-user counts made in a user namespace
+ * (inotify instances and watches, message queue bytes, processes, pending
+ * signals, user namespaces) to its owner in the parent namespace as well,
+ * so a jail owned by root could use up root's (issue 10, attacks.bats
+ * "quotas"). user.range=identity keeps root as the owner.
  */
 static void __attribute__((noreturn)) holder_child(void *arg, int sock)
 {
 	const struct jail_create *c = arg;
+	const struct jail_plan *pl = &c->plan;
 	struct jail_err e = {0};
+	/* A container joining a user namespace by path: the namespaces it owns are made in that one. */
+	bool join = pl->ctr && pl->ctr->nsfd[OCI_NS_USER] >= 0;
+	uid_t owner = !join && c->st.user_base ? (uid_t)jail_range_owner((uint32_t)c->st.user_base) : 0;
+	int flags = (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) | (pl->new_net ? CLONE_NEWNET : 0);
 	char go, n[16];
 
+	if (owner && (setgroups(0, NULL) < 0 || setresgid(owner, owner, owner) < 0 ||
+		      setresuid(owner, owner, owner) < 0)) {
+		jail_err_sys(&e, -errno, "becoming the owner of the jail's user namespace");
+		jail_msg_fail(sock, &e, 1);
+	}
+	if (join && (setns(pl->ctr->nsfd[OCI_NS_USER], CLONE_NEWUSER) < 0 || (flags && unshare(flags) < 0))) {
+		jail_err_sys(&e, -errno, "linux.namespaces: user: joining %s", pl->ctr->cfg->linux_.ns[OCI_NS_USER].path);
+		jail_msg_fail(sock, &e, 1);
+	}
+	if (!join && unshare(CLONE_NEWUSER | flags) < 0) {
+		/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
+		if (errno == ENOSPC || errno == EUSERS)
+			jail_err_set(&e, -EUSERS, "prison limit exceeded");
+		else if ((errno == EPERM || errno == ENOSYS) && jail_range_extent() < 4294967295ULL)
+			jail_err_set(&e, -EUSERS, "jail_set: Operation not permitted");
+		else
+			jail_err_sys(&e, -errno, "the jail's user namespace");
+		jail_msg_fail(sock, &e, 1);
+	}
+	/* Made: the creator writes the maps now. */
+	jail_msg_send(sock, JAIL_MSG_READY, 0, 0, NULL, -1);
 	if (read(sock, &go, 1) != 1)
 		_exit(1);
-	/* A container joining a user namespace by path: the namespaces it owns are made in that one. */
-	if (c->plan.ctr && c->plan.ctr->nsfd[OCI_NS_USER] >= 0) {
-		const struct jail_plan *pl = &c->plan;
-		int flags = (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
-			    (pl->new_net ? CLONE_NEWNET : 0);
-		if (setns(pl->ctr->nsfd[OCI_NS_USER], CLONE_NEWUSER) < 0 || (flags && unshare(flags) < 0)) {
-			jail_err_sys(&e, -errno, "linux.namespaces: user: joining %s",
-				     pl->ctr->cfg->linux_.ns[OCI_NS_USER].path);
-			jail_msg_fail(sock, &e, 1);
-		}
-	}
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 		jail_err_sys(&e, -errno, "becoming root of the jail's user namespace");
 		jail_msg_fail(sock, &e, 1);
 	}
-	/* children.max, kept by the kernel: user namespaces the jail (and its jails) may make. */
+	/* children.max, kept by the kernel: user namespaces the jail (and its jails) may make. A
+	   user namespace joined by path is another's to limit. */
 	snprintf(n, sizeof(n), "%ld\n", jail_params_int(&c->plan.params, JP_CHILDREN_MAX));
-	int r = write_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", n);
+	int r = join ? 0 : write_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", n);
 	/* In a jail /proc/sys is read-only: the parent's limit, which counts ours, holds. */
 	if (r == -EROFS && jail_range_extent() < 4294967295ULL)
 		r = 0;
@@ -307,24 +333,10 @@ static int write_maps(pid_t pid, const char *map, struct jail_err *e)
 static int step_userns(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
-	const struct jail_plan *pl = &c->plan;
-	struct jail_spawn_opts so = {
-		.clone_flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
-			       (pl->new_net ? CLONE_NEWNET : 0),
-		.child = holder_child,
-		.arg = c,
-	};
+	/* The namespaces are made by the holder itself, as their owner (holder_child). */
+	struct jail_spawn_opts so = {.child = holder_child, .arg = c};
 
-	if (pl->ctr && pl->ctr->nsfd[OCI_NS_USER] >= 0)
-		so.clone_flags = 0; /* the holder joins it and makes the rest there */
-	int r = jail_spawn_start(&so, &c->holder, e);
-
-	/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
-	if (r == -ENOSPC || r == -EUSERS)
-		return jail_err_set(e, -EUSERS, "prison limit exceeded");
-	if ((r == -EPERM || r == -ENOSYS) && jail_range_extent() < 4294967295ULL)
-		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
-	return r;
+	return jail_spawn_start(&so, &c->holder, e);
 }
 
 static void undo_userns(void *ctx)
@@ -401,11 +413,13 @@ static int step_maps(void *ctx, struct jail_err *e)
 
 	r.base = (uint32_t)c->st.user_base;
 	jail_range_map(&r, c->st.user_slots, map, sizeof(map));
-	if (ct && ct->nsfd[OCI_NS_USER] >= 0)
+	/* The holder says when its namespaces are made. */
+	ret = jail_spawn_await(&c->holder, NULL, e);
+	if (ret == 0 && ct && ct->nsfd[OCI_NS_USER] >= 0)
 		ret = 0; /* joined by path: mapped already */
-	else if (ct)
+	else if (ret == 0 && ct)
 		ret = write_ctr_maps(c, e);
-	else
+	else if (ret == 0)
 		ret = write_maps(c->holder.pid, map, e);
 	if (ret == 0 && write(c->holder.sock, "g", 1) != 1)
 		ret = jail_err_sys(e, -errno, "the jail's user namespace");

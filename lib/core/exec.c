@@ -214,7 +214,7 @@ static void __attribute__((noreturn)) fail(int sock, const struct jail_err *e)
 	jail_msg_fail(sock, e, 127);
 }
 
-void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock)
+void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock, int stub)
 {
 	struct jail_err e = {0};
 	const struct jail_user *u = &x->user;
@@ -262,11 +262,15 @@ void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, i
 	sigprocmask(SIG_SETMASK, &x->sigmask, NULL);
 	/* The host side learns our pid from the credentials of this message. */
 	jail_msg_send(sock, JAIL_MSG_STARTED, 0, 0, NULL, -1);
-	/* Nothing of the host's follows the command: every fd above 2 goes (the socket is CLOEXEC). */
-	sys_close_range(3, (unsigned)sock - 1, 0);
-	sys_close_range((unsigned)sock + 1, ~0U, 0);
+	/* Nothing of the host's follows the command: every fd above 2 goes (the socket and stub are CLOEXEC). */
+	int lo = stub >= 0 && stub < sock ? stub : sock, hi = stub > sock ? stub : sock;
+	sys_close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	sys_close_range((unsigned)hi + 1, ~0U, 0);
 	/* Through jinit from a sealed memfd: the program is never exec'd by a host binary (CVE-2019-5736). */
-	int stub = jail_jinit_fd(&e);
+	if (stub < 0)
+		stub = jail_jinit_fd(&e);
 	if (stub >= 0)
 		jail_jinit_exec(stub, sock, x->exec_path, x->argv, x->envp, &e);
 	fail(sock, &e);

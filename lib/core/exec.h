@@ -55,8 +55,13 @@ int jail_exec_setenv(struct jail_exec *x, const char *kv, struct jail_err *e);
 /* Resolve cmd as execvp would inside the jail root, using the PATH of x's environment. */
 int jail_exec_find(struct jail_exec *x, int rootfd, const char *root, const char *cmd, struct jail_err *e);
 
-/* In the jail (already in its namespaces and locked down): become the command. */
-void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock)
+/*
+ * In the jail (already in its namespaces and locked down): become the command,
+ * through the jinit stub in memfd stub (jail_jinit_fd made as host root before
+ * the jail's user namespace was joined, so that the stub cannot be ptraced or
+ * have its socket taken by jailed root), or a new one when stub is -1.
+ */
+void jail_exec_become(const struct jail_exec *x, const struct jail_priv *priv, int sock, int stub)
 	__attribute__((noreturn));
 
 /* Open a pty in the jail's devpts: master fd and the slave's path. */

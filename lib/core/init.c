@@ -330,8 +330,6 @@ static int step_jinit(void *arg, struct jail_err *e)
 {
 	struct init_ctx *c = arg;
 
-	if (c->a->plan->ctr)
-		return 0; /* the container's process is PID 1 itself: jinit is only its exec stub */
 	c->jinit = jail_jinit_fd(e);
 	return c->jinit < 0 ? c->jinit : 0;
 }
@@ -347,6 +345,7 @@ static int step_process(void *arg, struct jail_err *e)
 	return jail_container_lookup(ct, &ct->cfg->process, ct->env, c->exec_path, sizeof(c->exec_path), e);
 }
 
+/* jinit's memfd is made while the init is still host root: the jail may run it, not read or trace it. */
 const struct jail_step jail_init_steps[] = {
 	{"session", step_session, NULL, 0},
 	{"enter", step_enter, NULL, 0},
@@ -354,13 +353,13 @@ const struct jail_step jail_init_steps[] = {
 	{"oci.hooks", step_hooks, NULL, 0},
 	{"oci.host", step_host, NULL, 0},
 	{"pivot", step_pivot, NULL, 0},
+	{"jinit", step_jinit, NULL, 0},
 	{"userns", step_userns, NULL, 0},
 	{"mntns", step_mntns, NULL, 0},
 	{"uts", step_uts, NULL, 0},
 	{"loopback", step_loopback, NULL, 0},
 	{"pty", step_pty, NULL, 0},
 	{"cgroupns", step_cgroupns, NULL, 0},
-	{"jinit", step_jinit, NULL, 0},
 	{"priv", step_priv, NULL, 0},
 	{"oci.process", step_process, NULL, 0},
 };
@@ -384,7 +383,7 @@ static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 		if (c->master >= 0)
 			close(c->master);
 		rctl_rlimits_set(c->a->rl, c->a->rlmask); /* rctl: the jail's rlimits (lib/rctl) */
-		jail_exec_become(&x, &pl->priv, c->sock);
+		jail_exec_become(&x, &pl->priv, c->sock, c->jinit);
 	}
 	return cmd;
 }
@@ -441,7 +440,8 @@ static void __attribute__((noreturn)) container_start(struct init_ctx *c)
 		.preserve_fds = ct->preserve_fds,
 		.tty = tty,
 		.personality = ct->cfg->linux_.has_personality ? ct->cfg->linux_.personality : ~0UL,
-		.report = -1};
+		.report = -1,
+		.stub = c->jinit};
 	jail_container_become(&x, &e);
 fail:
 	(void)!write(conn, e.msg, strlen(e.msg) + 1);

@@ -4,6 +4,14 @@
  * memfd, seals it (no write, grow, shrink or further seal), and executes
  * that: the file a jail's process can reach through /proc/PID/exe can be
  * neither written nor replaced.
+ *
+ * The memfd is mode 0711. Made by host root before the jail's user namespace
+ * is joined, it is a file jailed root may execute but not read (its owner is
+ * not mapped in the jail), so the kernel runs it non-dumpable with its memory
+ * accounted to the host's user namespace: jailed root, even with
+ * CAP_SYS_PTRACE in its own, can neither ptrace a process running it, nor
+ * open its /proc/PID/mem, nor take its fds with pidfd_getfd (the init's and
+ * the exec stub's socket to the host's jail or jexec).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jinit.h"
@@ -32,7 +41,7 @@ int jail_jinit_fd(struct jail_err *e)
 		fd = memfd_create("jinit", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return jail_err_sys(e, -errno, "jinit: memfd");
-	if (write_all(fd, jail_jinit_blob, len) < 0 ||
+	if (write_all(fd, jail_jinit_blob, len) < 0 || fchmod(fd, 0711) < 0 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
 		int r = -errno;
 		close(fd);

@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "jail/jls.h"
+#include "net/netaddr.h"
 #include "util.h"
 
 #define CMDLINE_MAX 4096  /* bytes of a command line shown by -p */
@@ -94,6 +95,34 @@ static const char *ip_mode(const struct jail_params *p, enum jail_param_id mode,
 	return jail_params_get(p, addr)->n > 0 ? "new" : "disable";
 }
 
+/*
+ * FreeBSD's ip4.addr and ip6.addr hold addresses only: the "IF|" prefix and
+ * the netmask are jail(8)'s, used to add an alias, and the kernel never
+ * sees them. So jls shows each stored "h0|198.51.100.10/24" as
+ * "198.51.100.10", in inet_ntop's form, packed one after another into buf.
+ */
+static void addrs_only(const struct jail_param_val *pv, int family, const char **v, size_t *n, char *buf,
+		       size_t bufsz)
+{
+	struct jail_err e = {0};
+	size_t used = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < pv->n && i < JLS_VALUES_MAX && bufsz - used >= NETADDR_STRLEN; i++) {
+		struct netaddr a;
+		char *out = buf + used;
+		if (netaddr_parse(&a, pv->v[i], family, &e) == 0) {
+			netaddr_str(&a, false, out, NETADDR_STRLEN);
+		} else {
+			/* Validated when set; should a bad one get here, still cut it down. */
+			const char *s = strchr(pv->v[i], '|') ? strchr(pv->v[i], '|') + 1 : pv->v[i];
+			snprintf(out, NETADDR_STRLEN, "%.*s", (int)strcspn(s, "/ \t"), s);
+		}
+		v[(*n)++] = out;
+		used += strlen(out) + 1;
+	}
+}
+
 void jls_value(const struct jail_state *st, bool dying, enum jail_param_id id, const char **v, size_t *n,
 	       char *buf, size_t bufsz)
 {
@@ -123,6 +152,12 @@ void jls_value(const struct jail_state *st, bool dying, enum jail_param_id id, c
 	case JP_IP6:
 		v[0] = ip_mode(p, JP_IP6, JP_IP6_ADDR);
 		return;
+	case JP_IP4_ADDR:
+		addrs_only(pv, AF_INET, v, n, buf, bufsz);
+		return;
+	case JP_IP6_ADDR:
+		addrs_only(pv, AF_INET6, v, n, buf, bufsz);
+		return;
 	case JP_OSRELEASE:
 		if (!pv->set) {
 			struct utsname u;
@@ -134,8 +169,8 @@ void jls_value(const struct jail_state *st, bool dying, enum jail_param_id id, c
 		break;
 	}
 	if (d->type == JPT_LIST || d->type == JPT_CMDLIST) {
-		*n = pv->n;
-		for (size_t i = 0; i < pv->n; i++)
+		*n = pv->n < JLS_VALUES_MAX ? pv->n : JLS_VALUES_MAX;
+		for (size_t i = 0; i < *n; i++)
 			v[i] = pv->v[i];
 		return;
 	}
@@ -290,15 +325,15 @@ void jls_end(struct jls_out *o)
 
 static void verbose(struct jls_out *o, const struct jail_state *st, bool dying)
 {
-	const char *ip4[1024], *ip6[1024], *host, *path, *cpu;
-	char b1[64], b2[64], b3[64], b4[64];
+	const char *ip4[JLS_VALUES_MAX], *ip6[JLS_VALUES_MAX], *host, *path, *cpu;
+	char b1[64], b2[64], b3[64], b4[JLS_VALUE_BUF], b6[JLS_VALUE_BUF];
 	size_t n4, n6, n;
 
 	jls_value(st, dying, JP_HOSTNAME, &host, &n, b1, sizeof(b1));
 	jls_value(st, dying, JP_PATH, &path, &n, b2, sizeof(b2));
 	jls_value(st, dying, JP_CPUSET_ID, &cpu, &n, b3, sizeof(b3));
 	jls_value(st, dying, JP_IP4_ADDR, ip4, &n4, b4, sizeof(b4));
-	jls_value(st, dying, JP_IP6_ADDR, ip6, &n6, b4, sizeof(b4));
+	jls_value(st, dying, JP_IP6_ADDR, ip6, &n6, b6, sizeof(b6));
 	if (o->json) {
 		struct jfields j = {o->f, false};
 		char jid[16];
@@ -324,8 +359,8 @@ static void verbose(struct jls_out *o, const struct jail_state *st, bool dying)
 
 static void table(struct jls_out *o, const struct jail_state *st, bool dying)
 {
-	const char *ip4[1024], *host, *path;
-	char b1[64], b2[64], b3[64];
+	const char *ip4[JLS_VALUES_MAX], *host, *path;
+	char b1[JLS_VALUE_BUF], b2[64], b3[64];
 	size_t n4, n;
 
 	jls_value(st, dying, JP_IP4_ADDR, ip4, &n4, b1, sizeof(b1));
@@ -359,6 +394,9 @@ static bool skipped(const struct jail_state *st, bool dying, int id)
 	const char *dot = strchr(d->name, '.');
 
 	if (d->flags & (JPF_RDONLY | JPF_UNIMPL | JPF_PSEUDO))
+		return true;
+	/* Unset, the jail's cgroups are under its creator's; cgroup.parent="" would mean the root. */
+	if (id == JP_CGROUP_PARENT && !jail_params_isset(&st->params, JP_CGROUP_PARENT))
 		return true;
 	if (!dot)
 		return false;
@@ -398,8 +436,8 @@ static void params_line(struct jls_out *o, const struct jail_state *st, bool dyi
 	for (int i = 0; i < o->nparams; i++) {
 		int id = o->params[i];
 		const struct jail_param_def *d = &jail_param_defs[id];
-		const char *vbuf[1024], **v = vbuf;
-		char buf[300];
+		const char *vbuf[JLS_VALUES_MAX], **v = vbuf;
+		char buf[JLS_VALUE_BUF];
 		size_t n;
 
 		if ((o->flags & JLS_SKIP) && skipped(st, dying, id))
@@ -509,9 +547,65 @@ static int nspids(pid_t pid, pid_t *out, int max, uid_t *euid)
 	return n;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (a printable code point, not a C1 control), or 0. */
+static size_t utf8_ok(const unsigned char *s, size_t len)
+{
+	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
+	unsigned long cp;
+
+	if (n == 0 || s[0] > 0xf4 || n > len)
+		return 0;
+	cp = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	static const unsigned long min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0)
+		return 0;
+	return n;
+}
+
+size_t jls_vis(const char *in, size_t len, char *out, size_t outsz)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t o = 0;
+
+	if (outsz == 0)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = s[i] >= 0x80 ? utf8_ok(s + i, len - i) : (s[i] >= 0x20 && s[i] != 0x7f);
+		char esc[5];
+		if (n > 0 && s[i] != '\\') {
+			if (o + n >= outsz)
+				break;
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		if (s[i] == '\\')
+			snprintf(esc, sizeof(esc), "\\\\");
+		else
+			snprintf(esc, sizeof(esc), "\\%03o", s[i]);
+		if (o + strlen(esc) >= outsz)
+			break;
+		memcpy(out + o, esc, strlen(esc));
+		o += strlen(esc);
+		i++;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/*
+ * The command line as ps shows it, arguments joined by blanks; made safe
+ * for a terminal with jls_vis, since a jailed process writes its own argv.
+ */
 static char *cmdline(pid_t pid)
 {
-	char path[64], buf[CMDLINE_MAX];
+	char path[64], buf[CMDLINE_MAX], safe[CMDLINE_MAX * 4 + 1];
 	ssize_t len;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
@@ -531,9 +625,10 @@ static char *cmdline(pid_t pid)
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 		read_file_at(AT_FDCWD, path, comm, sizeof(comm));
 		comm[strcspn(comm, "\n")] = '\0';
-		snprintf(buf, sizeof(buf), "[%s]", comm);
+		len = snprintf(buf, sizeof(buf), "[%s]", comm);
 	}
-	return strdup(buf);
+	jls_vis(buf, (size_t)len, safe, sizeof(safe));
+	return strdup(safe);
 }
 
 /* The jail's cgroup set, as the registry recorded it when the jail was made. */

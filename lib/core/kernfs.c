@@ -116,9 +116,10 @@ static int dev_submounts(int dev, const struct jail_ids *ids, bool ipc_new, stru
 
 int jail_dev_build(int rootfd, const char *path, const struct jail_ids *ids, bool ipc_new, struct jail_err *e)
 {
+	/* log: syslog's socket is where FreeBSD jails have it, outside the read-only /dev. */
 	static const char *const links[][2] = {
 		{"ptmx", "pts/ptmx"},	       {"fd", "/proc/self/fd"},	      {"stdin", "/proc/self/fd/0"},
-		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}, {"log", "/var/run/log"},
 	};
 	static const char *const dirs[] = {"pts", "shm", "mqueue"};
 	_cleanup_close_ int target = jail_mountpoint_open(rootfd, path, "dev", e);

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -265,28 +266,26 @@ static bool gate_open(const struct jail_priv *p, enum gate g)
 	return false;
 }
 
-static const enum jail_param_id never_grantable[] = {
-	JP_ALLOW_MOUNT_DEVFS,  JP_ALLOW_MOUNT_FDESCFS, JP_ALLOW_MOUNT_LINSYSFS, JP_ALLOW_MOUNT_ZFS,
-	JP_ALLOW_MOUNT_FUSEFS, JP_ALLOW_QUOTAS,	       JP_ALLOW_READ_MSGBUF,	JP_ALLOW_ADJTIME,
-	JP_ALLOW_SETTIME,      JP_ALLOW_ROUTING,       JP_ALLOW_SETAUDIT,	JP_ALLOW_NFSD,
-	JP_ALLOW_VMM,	       JP_ALLOW_VMM_PPT,       JP_ALLOW_EXTATTR,	JP_ALLOW_CHFLAGS,
-};
-
 int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, struct jail_err *e)
 {
 	struct jail_priv v = {0};
-	bool any_mount;
 
-	for (size_t i = 0; i < ARRAY_SIZE(never_grantable); i++)
-		if (jail_params_bool(p, never_grantable[i]))
-			return jail_err_set(e, -EPERM,
-					    "%s: cannot be granted on Linux (see jail(8), PRIVILEGES)",
-					    jail_param_defs[never_grantable[i]].name);
-	any_mount = jail_params_bool(p, JP_ALLOW_MOUNT_TMPFS) || jail_params_bool(p, JP_ALLOW_MOUNT_PROCFS) ||
-		    jail_params_bool(p, JP_ALLOW_MOUNT_LINPROCFS) ||
-		    jail_params_bool(p, JP_ALLOW_MOUNT_NULLFS);
+	/* The parameter table marks what Linux cannot grant safely (JPF_NEVER). */
+	for (int i = 0; i < JP__COUNT; i++)
+		if ((jail_param_defs[i].flags & JPF_NEVER) && jail_param_defs[i].type == JPT_BOOL &&
+		    jail_params_bool(p, (enum jail_param_id)i))
+			return jail_err_set(e, -EPERM, "%s: cannot be granted on Linux (see jail(8), PRIVILEGES)",
+					    jail_param_defs[i].name);
 	v.securelevel = (int)jail_params_int(p, JP_SECURELEVEL);
-	v.mount = jail_params_bool(p, JP_ALLOW_MOUNT) && any_mount;
+	/*
+	 * Seccomp cannot read a file system type, but it can tell a bind (nullfs)
+	 * from a new file system by the flags: each is its own gate. A new file
+	 * system in a user namespace is one of the kinds the kernel allows there:
+	 * tmpfs and its kin (ramfs, devpts, mqueue, cgroup2 of the jail's own).
+	 */
+	v.mount_bind = jail_params_bool(p, JP_ALLOW_MOUNT) && jail_params_bool(p, JP_ALLOW_MOUNT_NULLFS);
+	v.mount_new = jail_params_bool(p, JP_ALLOW_MOUNT) && jail_params_bool(p, JP_ALLOW_MOUNT_TMPFS);
+	v.mount = v.mount_bind || v.mount_new;
 	v.set_hostname = jail_params_bool(p, JP_ALLOW_SET_HOSTNAME);
 	v.raw_sockets = jail_params_bool(p, JP_ALLOW_RAW_SOCKETS);
 	v.chflags = false; /* never: see CAP_LINUX_IMMUTABLE in the table */
@@ -393,7 +392,37 @@ static const struct {
 } init_guard[] = {
 	{"ptrace", 1},		 {"process_vm_readv", 0}, {"process_vm_writev", 0},
 	{"pidfd_open", 0},	 {"kcmp", 0},		  {"kcmp", 1},
+	/* same uid: jailed root could set the init's RLIMIT_CPU to 0 and have the kernel kill it */
+	{"prlimit64", 0},
 };
+
+/*
+ * allow.mount.nullfs without allow.mount.tmpfs: binds, no new file system;
+ * the other way round: new file systems, no bind (old and new mount API).
+ * children.max > 0 needs both to build a child jail's root.
+ */
+static int mount_kind_rules(const struct jail_priv *p, struct jail_rules *r)
+{
+	const uint64_t not_new = MS_BIND | MS_REMOUNT | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
+	int ret = 0;
+
+	if (!p->mount_new) {
+		ret = jail_rules_add(r, SCMP_SYS(mount), SCMP_ACT_ERRNO(EPERM), 1,
+				     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(3, not_new, 0)});
+		if (ret == 0)
+			ret = jail_rules_add(r, seccomp_syscall_resolve_name("fsopen"), SCMP_ACT_ERRNO(EPERM), 0, NULL);
+		if (ret == 0)
+			ret = jail_rules_add(r, seccomp_syscall_resolve_name("fspick"), SCMP_ACT_ERRNO(EPERM), 0, NULL);
+	}
+	if (!p->mount_bind && ret == 0) {
+		ret = jail_rules_add(r, SCMP_SYS(mount), SCMP_ACT_ERRNO(EPERM), 1,
+				     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(3, MS_BIND, MS_BIND)});
+		if (ret == 0)
+			ret = jail_rules_add(r, seccomp_syscall_resolve_name("open_tree"), SCMP_ACT_ERRNO(EPERM), 1,
+					     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(2, 1 /* OPEN_TREE_CLONE */, 1)});
+	}
+	return ret;
+}
 
 /* The default-allow filter of argument rules; every rule here denies. */
 static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
@@ -409,6 +438,8 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 				     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(1, 0xffffffffULL, TIOCLINUX)});
 	if (ret == 0)
 		ret = socket_rules(p, r);
+	if (ret == 0 && p->mount && !p->children)
+		ret = mount_kind_rules(p, r);
 	/*
 	 * Packet filters: nf_tables (NETLINK_NETFILTER) and the iptables,
 	 * ip6tables, arptables and ebtables replace calls, only for a vnet jail
@@ -426,11 +457,14 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 	/*
 	 * The jail's init (jinit) belongs to the jail's user namespace, so jailed
 	 * root may see its /proc entries; it may not take hold of it: no ptrace,
-	 * no memory access, no pidfd (pidfd_getfd would reach its socket).
+	 * no memory access, no pidfd (pidfd_getfd would reach its socket). The
+	 * kernel truncates these pid arguments to pid_t: compare the low 32 bits
+	 * only, or 1 + 2^32 names PID 1 past the rule.
 	 */
 	for (size_t i = 0; i < ARRAY_SIZE(init_guard) && ret == 0; i++)
-		ret = jail_rules_add(r, seccomp_syscall_resolve_name(init_guard[i].call), SCMP_ACT_ERRNO(EPERM), 1,
-				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(init_guard[i].arg, 1)});
+		ret = jail_rules_add(
+			r, seccomp_syscall_resolve_name(init_guard[i].call), SCMP_ACT_ERRNO(EPERM), 1,
+			(struct jail_rule_cmp[]){JAIL_CMP_MASKED(init_guard[i].arg, 0xffffffffULL, 1)});
 	/* Namespaces: clone with a CLONE_NEW* flag, unless child jails are allowed. */
 	for (size_t i = 0; i < ARRAY_SIZE(nsflags) && !p->children && ret == 0; i++)
 		ret = jail_rules_add(r, SCMP_SYS(clone), SCMP_ACT_ERRNO(EPERM), 1,
@@ -465,7 +499,12 @@ static const char *const arg_rules[] = {
 	"socket: packet sockets and inet/inet6 SOCK_RAW: EPERM unless allow.raw_sockets",
 	"socket: inet or inet6 when ip4 or ip6 is disable while the other is inherit: EAFNOSUPPORT",
 	"clone with any CLONE_NEW* flag: EPERM unless children.max > 0",
-	"ptrace, process_vm_readv/writev, pidfd_open and kcmp aimed at PID 1 (the jail's init): EPERM",
+	"ptrace, process_vm_readv/writev, pidfd_open, kcmp and prlimit64 aimed at PID 1 (the jail's init; "
+	"pid compared on its low 32 bits): EPERM",
+	"mount: allow.mount.nullfs admits binds only (mount with MS_BIND, open_tree with OPEN_TREE_CLONE), "
+	"allow.mount.tmpfs new file systems only (mount without MS_BIND/REMOUNT/MOVE/propagation flags, fsopen, "
+	"fspick): of the kinds a user namespace may make, tmpfs and its kin ramfs, devpts, mqueue, cgroup2 "
+	"(seccomp cannot read a type's name)",
 	"socket(AF_NETLINK, *, NETLINK_NETFILTER) and setsockopt replacing iptables, ip6tables, arptables or "
 	"ebtables: EPERM unless vnet = new and securelevel < 3 (also in namespaces the jail makes itself)",
 	"securelevel >= 1: system flags cannot be changed (always so here: see CAP_LINUX_IMMUTABLE); >= 2: "

@@ -19,6 +19,7 @@ struct jail_priv {
 	bool sysvmsg_off, sysvsem_off, sysvshm_off;
 	bool inet4_off, inet6_off; /* family denied (ip4/ip6=disable on a shared stack) */
 	bool firewall;		   /* vnet below securelevel 3: nf_tables and iptables are its own */
+	bool mount_bind, mount_new; /* allow.mount.nullfs: binds; allow.mount.tmpfs: new file systems */
 	int securelevel;
 	uint64_t caps;		   /* capability set the jail's root keeps */
 };

@@ -22,6 +22,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "registry.h"
+#include "registry_public.h"
 #include "util.h"
 
 #define JID_MAX	  999999
@@ -136,7 +137,8 @@ static int make_registry_dir(const char *dir, struct jail_err *e)
 	r = check_parents(dir, real, e);
 	if (r < 0)
 		return r;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+	/* 0711: any user reaches public/, what jls shows everyone (registry_public.c). */
+	if (mkdir(dir, 0711) < 0 && errno != EEXIST)
 		return jail_err_sys(e, -errno, "state directory %s", dir);
 	return 0;
 }
@@ -285,8 +287,10 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 	ret = write_all(fd, text, strlen(text));
 	if (ret == 0 && write_all(fd, "\n", 1) == 0 && close(fd) == 0) {
 		fd = -1;
-		if (renameat(r->dirfd, tmp, r->dirfd, final) == 0)
+		if (renameat(r->dirfd, tmp, r->dirfd, final) == 0) {
+			(void)jail_registry_publish(r, st, p); /* jls for every user; best effort */
 			return 0;
+		}
 	}
 	ret = -errno;
 	if (fd >= 0)
@@ -303,6 +307,7 @@ int jail_registry_remove(struct jail_registry *r, const struct jail_state *st)
 	snprintf(f, sizeof(f), "%d.json", st->jid);
 	unlinkat(r->dirfd, f, 0);
 	unlinkat(r->dirfd, link, 0);
+	(void)jail_registry_publish(r, st, NULL);
 	return 0;
 }
 

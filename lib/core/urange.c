@@ -94,3 +94,10 @@ void jail_range_map(const struct jail_range *r, uint32_t slots, char *buf, size_
 	else
 		snprintf(buf, len, "0 %u %llu\n", r->base, (unsigned long long)slots * JAIL_RANGE_SIZE);
 }
+
+uint32_t jail_range_owner(uint32_t base)
+{
+	if (jail_range_extent() < 4294967295ULL)
+		return base;
+	return 0x30000000u + base / JAIL_RANGE_SIZE;
+}

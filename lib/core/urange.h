@@ -47,6 +47,15 @@ int jail_range_parse(const char *value, struct jail_range *r, struct jail_err *e
 void jail_range_pool(uint32_t *base, uint32_t *count);
 /* Whether uid is the base of a range of the pool (a root shifted for it is owned by it). */
 bool jail_range_is_pool_base(uint32_t uid);
+/*
+ * Who owns a jail's user namespace (the uid it is made as): the kernel
+ * charges per-user counts made in the jail to it, and a process of that
+ * uid has every capability over the jail's namespaces. On the host it is
+ * a uid of its own, 0x30000000 plus the range's index, outside every range
+ * (so no file of any jail can be owned by it) and used by nothing else; in
+ * a jail (child jails) the range's first uid.
+ */
+uint32_t jail_range_owner(uint32_t base);
 /* The pool slot a key (a jail's name) starts looking from. */
 uint32_t jail_range_slot(const char *key);
 /*

@@ -15,7 +15,8 @@
  * The init reaps everyone, reports the command's end to the creator over
  * SOCK, and exits when the last process of the jail has gone unless the
  * jail persists. A signal from outside the jail (si_pid 0: the sender is
- * not in our PID namespace) ends the jail: TERM, INT, HUP end it; USR1/USR2
+ * not in our PID namespace; si_code SI_USER or SI_KERNEL, which a process
+ * inside cannot forge) ends the jail: TERM, INT, HUP end it; USR1/USR2
  * turn persist on/off (jail -m); CHLD says a process jexec started has
  * ended. Signals from inside are ignored.
  */
@@ -224,7 +225,15 @@ static __attribute__((noreturn)) void init_loop(int sock, long cmd, long flags)
 	sys_n(__NR_rt_sigprocmask, 0 /* SIG_BLOCK */, &set, 0, 8);
 	for (;;) {
 		long sig = sys_n(__NR_rt_sigtimedwait, &set, si, 0, 8);
-		int from_outside = *(int *)(si + 16) == 0; /* si_pid */
+		/*
+		 * si_pid 0: the sender is not in our PID namespace. A sender inside
+		 * can put 0 there itself (rt_sigqueueinfo, pidfd_send_signal with
+		 * si_code SI_QUEUE); it cannot claim SI_USER or SI_KERNEL, which the
+		 * kernel alone fills in (kill, pidfd_send_signal without info).
+		 */
+		int si_code = *(int *)(si + 8);
+		int from_outside = *(int *)(si + 16) == 0 &&
+				   (si_code == 0 /* SI_USER */ || si_code == 0x80 /* SI_KERNEL */);
 		if (sig < 0)
 			continue;
 		if (sig != 17 /* SIGCHLD */) {

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/container.h"
+#include "core/jinit.h"
 #include "core/priv.h"
 #include "core/spawn.h"
 #include "core/sys.h"
@@ -85,6 +86,9 @@ static void __attribute__((noreturn)) helper(void *arg, int sock)
 	int st;
 
 	prctl(PR_SET_DUMPABLE, 0);
+	/* The exec stub, made while we are host root: the container may run it, not read or trace it. */
+	if ((h->x.stub = jail_jinit_fd(&e)) < 0)
+		jail_msg_fail(sock, &e, 127);
 	/* The PID namespace first, as host root (the host's user namespace owns it), then the rest. */
 	if (setns(h->pidfd, CLONE_NEWPID) < 0 || setns(h->pidfd, flags) < 0) {
 		jail_err_sys(&e, -errno, "joining the container's namespaces");
@@ -243,7 +247,8 @@ static int run(const struct oci_runtime *rt, struct oci_ctr *c, const struct oci
 		      .tty = -1,
 		      .rlimits = true,
 		      .personality = cfg->linux_.has_personality ? cfg->linux_.personality : ~0UL,
-		      .report = -1},
+		      .report = -1,
+		      .stub = -1},
 	};
 	struct jail_spawn_opts so = {.cg = &c->js.cg, .passcred = true, .child = helper, .arg = &h};
 	if ((r = jail_spawn_start(&so, &sp, e)) < 0)

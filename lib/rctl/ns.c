@@ -306,22 +306,15 @@ static rlim_t target(rlim_t base, bool set, rlim_t ceiling)
 	return set ? rmin(base, ceiling) : base;
 }
 
-void rctl_rlimits_running(const struct jail_cgroup *cg, pid_t init_pid, const struct rlimit rl[RLIM_NLIMITS],
-			  unsigned mask)
+/* Each process of cgroup.procs text buf but the init, given the init's rlimits capped by the rules. */
+static int rlimits_apply(const char *buf, pid_t init_pid, const struct rlimit rl[RLIM_NLIMITS], unsigned mask)
 {
-	char buf[65536];
-
-	if (cg->n == 0 || init_pid <= 0)
-		return;
-	_cleanup_close_ int dfd = open(cg->d[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || read_file_at(dfd, "cgroup.procs", buf, sizeof(buf)) < 0)
-		return;
 	struct rlimit base[RLIM_NLIMITS];
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		if (prlimit(init_pid, i, NULL, &base[i]) < 0)
-			return;
-	for (char *p = buf, *end; *p; p = end + (*end == '\n')) {
-		pid_t pid = (pid_t)strtol(p, &end, 10);
+			return -errno;
+	for (const char *p = buf, *end; *p; p = end + (*end == '\n')) {
+		pid_t pid = (pid_t)strtol(p, (char **)&end, 10);
 		if (end == p)
 			break;
 		if (pid == init_pid)
@@ -344,6 +337,35 @@ void rctl_rlimits_running(const struct jail_cgroup *cg, pid_t init_pid, const st
 				prlimit(pid, i, &n, NULL);
 		}
 	}
+	return 0;
+}
+
+void rctl_rlimits_running(const struct jail_cgroup *cg, pid_t init_pid, const struct rlimit rl[RLIM_NLIMITS],
+			  unsigned mask)
+{
+	char buf[65536];
+
+	if (cg->n == 0 || init_pid <= 0)
+		return;
+	_cleanup_close_ int dfd = open(cg->d[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || read_file_at(dfd, "cgroup.procs", buf, sizeof(buf)) < 0)
+		return;
+	if (rlimits_apply(buf, init_pid, rl, mask) != -EPERM)
+		return;
+	/*
+	 * Host root without CAP_SYS_RESOURCE (some container hosts) may not set
+	 * the rlimits of processes of a user namespace it does not own (the
+	 * jail's is owned by its range): a child joins the jail's user
+	 * namespace, where it has every capability, and does it from there.
+	 */
+	_cleanup_close_ int pidfd = sys_pidfd_open(init_pid, 0);
+	if (pidfd < 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(setns(pidfd, CLONE_NEWUSER) < 0 || rlimits_apply(buf, init_pid, rl, mask) < 0);
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }
 
 /* --- block devices ---------------------------------------------------------- */

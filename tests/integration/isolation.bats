@@ -40,13 +40,14 @@ teardown() { assert_clean; }
 	[ "$status" -eq 0 ]
 	[[ "$output" != *boot* && "$output" != *work* && "$output" != *run* ]]
 	# init (pid 1, jinit) holds stdio and, while the command runs, the socket it
-	# reports the command's end on: its links lead to nothing of the host's
-	# (the jail's root, /dev/null, a socket, its sealed memfd), and jailed root
-	# cannot take hold of it (no ptrace, no pidfd, so no pidfd_getfd)
-	run jrun -- /bin/sh -c 'ls /proc/1/fd/ | wc -l; for l in /proc/1/root /proc/1/cwd /proc/1/exe /proc/1/fd/*; do readlink $l; done | sort -u | tr "\n" " "'
+	# reports the command's end on. It runs from a memfd of host root's that the
+	# jail may execute but not read, so the kernel keeps it out of jailed root's
+	# reach: its fd, root, cwd and exe links cannot even be read (and no
+	# ptrace, no pidfd, so no pidfd_getfd; attacks.bats tries the rest)
+	run jrun -- /bin/sh -c 'ls /proc/1/fd/ 2>&1; for l in /proc/1/root /proc/1/cwd /proc/1/exe; do readlink $l || echo denied; done | sort -u | tr "\n" " "'
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "4" ]
-	[[ "${lines[1]}" =~ ^"/ /dev/null /memfd:jinit (deleted) socket:["[0-9]+"] "$ ]]
+	[[ "${lines[0]}" == *"Permission denied"* ]]
+	[ "${lines[1]}" = "denied " ]
 	run jrun -- /bin/probe pidfd 1
 	[ "$output" = "EPERM" ]
 }
@@ -123,7 +124,7 @@ teardown() { assert_clean; }
 
 @test "dev: exactly devfs ruleset 4's nodes, no block device" {
 	run jrun -- /bin/sh -c 'ls -A /dev | tr "\n" " "'
-	[ "$output" = "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " ]
+	[ "$output" = "fd full log mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " ]
 	run jrun -- /bin/sh -c 'ls -lA /dev | grep -c "^b" || true'
 	[ "$output" = "0" ]
 	run jrun -- /bin/sh -c 'echo x > /dev/null && head -c 4 /dev/zero | wc -c && head -c 4 /dev/urandom | wc -c'

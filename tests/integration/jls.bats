@@ -19,11 +19,19 @@ setup() {
 }
 teardown() {
 	stop_all
+	# A jail kept up by a process entered with jexec outlives its creator: remove it.
+	local n
+	while read -r n; do
+		[ -L "$JAIL_STATEDIR/n.$n" ] && "$JAIL" -q -r "$n" >/dev/null 2>&1
+	done < "$BATS_TEST_TMPDIR/names"
 	local l
 	for l in "$JAIL_STATEDIR"/n.fake*; do
 		[ -L "$l" ] && rm -f "$JAIL_STATEDIR/$(readlink "$l").json" "$l"
 	done
-	assert_jls_clean
+	local rc=0
+	assert_jls_clean || rc=1
+	[ -z "${PUBDIR:-}" ] || rm -rf "$PUBDIR"
+	return $rc
 }
 
 # Nothing of this test's jails remains. (Only our names: other jails may be
@@ -31,10 +39,12 @@ teardown() {
 assert_jls_clean() {
 	local n p cg st
 	while read -r n; do
-		cg=$(jail_cgroups | grep -E "/jail\.$n\$" || true)
+		cg=$(jail_cgroups | grep -E "/jail\.$n(\.[0-9a-f]{8})?\$" || true)
 		[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
 	done < "$BATS_TEST_TMPDIR/names"
-	st=$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
+	# public/ (what jls shows any user) may stay, empty
+	st=$( (ls -A "$JAIL_STATEDIR"; ls -A "$JAIL_STATEDIR/public" | sed 's|^|public/|') 2>/dev/null |
+		grep -v -e '^cache$' -e '^\.lock$' -e '^public$' || true)
 	[ -z "$st" ] || { echo "leftover state: $st"; return 1; }
 	while read -r p; do
 		if kill -0 "$p" 2>/dev/null; then echo "leftover process $p"; return 1; fi
@@ -195,7 +205,7 @@ host_init() {
 	local w
 	for w in $s; do
 		case "${w%%=*}" in
-		dying | nodying | parent | children.cur | cpuset.id | command | exec.* | mount.* | ip4.addr | ip6.addr)
+		dying | nodying | parent | children.cur | cpuset.id | command | exec.* | mount.* | ip4.addr | ip6.addr | cgroup.parent)
 			echo "-s printed $w"
 			false
 			;;
@@ -338,4 +348,91 @@ PY
 	[ "${#lines[@]}" -eq 4 ]
 	[[ "$output" == *" $extra "* ]]
 	[[ "$output" == *" 2 root     /bin/sleep 30"* ]]
+}
+
+@test "-p escapes control characters of a jailed command line (octal, as vis -o)" {
+	local evil
+	evil=$(printf 'x\033]0;owned\007\nline2')
+	start_jail jlsmu
+	"$BUILD/jexec" jlsmu /bin/sh -c 'sleep 30; true' "$evil" </dev/null >/dev/null 2>&1 3>&- &
+	echo $! >> "$BATS_TEST_TMPDIR/pids"
+	for _ in $(seq 200); do
+		"$JLS" -p jlsmu | grep -q " root     /bin/sh -c sleep 30; true x" && break
+		sleep 0.05
+	done
+	run "$JLS" -p jlsmu
+	[ "$status" -eq 0 ]
+	# every line is one process: the newline in the argument made none of its own
+	[ "$(printf '%s\n' "$output" | grep -c ' jlsmu ')" -eq "$((${#lines[@]} - 1))" ]
+	! printf '%s' "$output" | grep -q "$(printf '[\001-\011\013-\037\177]')"
+	local l found=0
+	for l in "${lines[@]}"; do
+		[[ "$l" == "     1 jlsmu "*" root     /bin/sh -c sleep 30; true x\\033]0;owned\\007\\012line2" ]] && found=1
+	done
+	[ "$found" = 1 ]
+	run "$JLS" -p --libxo json jlsmu
+	! printf '%s' "$output" | grep -q "$(printf '[\001-\011\013-\037\177]')"
+	echo "$output" | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["process-information"]["process"]
+assert "/bin/sh -c sleep 30; true x\\033]0;owned\\007\\012line2" in [x["command"] for x in p], p
+'
+	"$JAIL" -q -r jlsmu
+}
+
+@test "any user lists jails (FreeBSD): the public copy, without meta, env, exec.* or anything writable" {
+	# A registry and a jls every user can reach (the bats directories are 0700).
+	PUBDIR=$(mktemp -d /tmp/jls-public.XXXXXX)
+	chmod 0755 "$PUBDIR"
+	cp "$JLS" "$PUBDIR/jls"
+	export JAIL_STATEDIR="$PUBDIR/state"
+	local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	start_jail jlsnu host.hostname=nu.example.org meta=secret-meta env=SECRET_TOKEN=42 \
+		exec.poststop="echo secret-hook" exec.prestart="echo secret-prestart"
+	run "$JLS"
+	local root_view=$output
+	# the public copy follows the state file it is written after
+	for _ in $(seq 100); do
+		[ "$("${nobody[@]}" "$PUBDIR/jls")" = "$root_view" ] && break
+		sleep 0.02
+	done
+	run --separate-stderr "${nobody[@]}" "$PUBDIR/jls"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$output" = "$root_view" ]
+	[[ "$output" == *" nu.example.org "* ]]
+	run --separate-stderr "${nobody[@]}" "$PUBDIR/jls" -n -j jlsnu name host.hostname persist meta env
+	[ "$status" -eq 0 ]
+	[ "$output" = 'name=jlsnu host.hostname=nu.example.org nopersist meta="" env=""' ]
+	run "${nobody[@]}" "$PUBDIR/jls" -j 1 name
+	[ "$output" = jlsnu ]
+	run "${nobody[@]}" "$PUBDIR/jls" -c -j jlsnu
+	[ "$status" -eq 0 ]
+	run --separate-stderr "${nobody[@]}" "$PUBDIR/jls" -j nosuch
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'jls: jail "nosuch" not found' ]
+	run "${nobody[@]}" "$PUBDIR/jls" -p jlsnu
+	[ "$output" = "$("$JLS" -p jlsnu)" ]
+	[[ "$output" == *" 2 root     /bin/sleep 30"* ]]
+	# root still sees everything
+	run "$JLS" -j jlsnu meta env
+	[ "$output" = "secret-meta SECRET_TOKEN=42" ]
+	# what the user can reach: no state file, nothing writable, no secret
+	run "${nobody[@]}" cat "$JAIL_STATEDIR/1.json"
+	[ "$status" -ne 0 ]
+	run "${nobody[@]}" ls "$JAIL_STATEDIR"
+	[ "$status" -ne 0 ]
+	run "${nobody[@]}" touch "$JAIL_STATEDIR/public/1.json" "$JAIL_STATEDIR/public/x" "$JAIL_STATEDIR/x"
+	[ "$status" -ne 0 ]
+	[ ! -e "$JAIL_STATEDIR/public/x" ] && [ ! -e "$JAIL_STATEDIR/x" ]
+	[ "$(stat -c %a "$JAIL_STATEDIR")" = 711 ]
+	[ "$(stat -c '%a %U' "$JAIL_STATEDIR/public")" = "755 root" ]
+	[ "$(stat -c '%a %U' "$JAIL_STATEDIR/public/1.json")" = "644 root" ]
+	! grep -E 'secret|SECRET|exec\.|"meta"|"env"' "$JAIL_STATEDIR/public/1.json"
+	# gone with the jail
+	stop_all
+	: > "$BATS_TEST_TMPDIR/pids"
+	[ ! -e "$JAIL_STATEDIR/public/1.json" ]
+	run "${nobody[@]}" "$PUBDIR/jls"
+	[ "$output" = "   JID  IP Address      Hostname                      Path" ]
 }

@@ -12,6 +12,10 @@ setup() {
 
 teardown() {
 	[ -n "${T:-}" ] || return 0
+	# A jail a test left running (its registry is private to the test).
+	if [ -d "$T/state" ]; then
+		JAIL_STATEDIR="$T/state" "$JAIL_BUILD/jail" -q -r '*' >/dev/null 2>&1 || true
+	fi
 	# Nothing here mounts outside a private mount namespace, so a plain
 	# recursive removal is safe.
 	rm -rf "$T"
@@ -76,6 +80,30 @@ build_prog() { # $1: rpath for the program
 	[[ "$output" == *"served-by-rc"* ]]
 	[[ "$output" == *"Stopping httpd."* ]]
 	[ ! -e "$T/bb/var/run/httpd.pid" ]
+}
+
+@test "busybox syslogd_enable=YES in a jail: logger's line lands in /var/log/messages" {
+	"$MKJAIL" busybox "$T/bb" >/dev/null
+	echo 'syslogd_enable="YES"' >>"$T/bb/etc/rc.conf"
+	export JAIL_STATEDIR="$T/state"
+	run "$JAIL_BUILD/jail" -q -c name=mkjsyslog path="$T/bb" exec.start="/bin/sh /etc/rc" \
+		exec.stop="/bin/sh /etc/rc.shutdown" persist
+	[ "$status" -eq 0 ]
+	[ "$output" = "Starting syslogd." ]
+	# FreeBSD's jails log through /var/run/log; /dev (read-only) points there.
+	run "$JAIL_BUILD/jexec" mkjsyslog /bin/sh -c 'readlink /dev/log; for i in 1 2 3 4 5 6 7 8 9 10; do [ -S /var/run/log ] && break; sleep 0.1; done; logger -t mkjtest "hello from the jail"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "/var/run/log" ]
+	for _ in $(seq 50); do
+		grep -q 'mkjtest: hello from the jail' "$T/bb/var/log/messages" 2>/dev/null && break
+		sleep 0.1
+	done
+	grep 'mkjtest: hello from the jail' "$T/bb/var/log/messages"
+	! grep -q 'bind' "$T/bb/var/log/syslogd.log"
+	run "$JAIL_BUILD/jail" -q -r mkjsyslog
+	[ "$status" -eq 0 ]
+	[ "$output" = "Stopping syslogd." ]
+	[ ! -e "$T/bb/var/run/syslogd.pid" ]
 }
 
 @test "busybox rc ignores services not enabled" {

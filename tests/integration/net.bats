@@ -140,6 +140,42 @@ innet() {
 	[ "${lines[2]}" = "192.0.2.29" ]
 }
 
+@test "jls shows IF|addr/mask addresses as the address alone; -s feeds jail -c back" {
+	run innet '
+		ip link add h0 type veth peer name h1; ip link set h0 up
+		"$JAIL" -q -c name=a path="$ROOT" host.hostname=a.example.org "ip4.addr=h0|198.51.100.10/24" \
+			"ip6.addr=h0|2001:db8::10/64" persist
+		"$JLS"
+		"$JLS" -v | tail -2
+		"$JLS" -n ip4.addr ip6.addr
+		"$JLS" --libxo json -n ip4.addr
+		"$JLS" --libxo json | python3 -c "import json,sys; print(json.load(sys.stdin)[\"jail-information\"][\"jail\"][0][\"ipv4\"])"
+		s=$("$JLS" -s -j a)
+		echo "$s" | tr " " "\n" | grep -E "^ip[46](.addr)?="
+		# the registry keeps what was written: jail -m and the proxy entry on h0 still use it
+		"$JAIL" -q -m name=a host.hostname=b.example.org
+		echo "$("$JLS" -j a host.hostname ip4.addr) $(ip neigh show proxy dev h0 | grep -c 198.51.100.10)"
+		grep -o "h0|198.51.100.10/24" "$JAIL_STATEDIR/1.json"
+		"$JAIL" -q -r a
+		eval "\"\$JAIL\" -q -c $s"
+		"$JEXEC" a ip -o addr show eth0 | awk "{print \$4}" | sort | head -2 | tr "\n" " "; echo
+		"$JAIL" -q -r a'
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == "     1  198.51.100.10   a.example.org                 $ROOT"* ]]
+	[ "${lines[2]}" = "        198.51.100.10" ]
+	[ "${lines[3]}" = "        2001:db8::10" ]
+	[ "${lines[4]}" = "ip4.addr=198.51.100.10 ip6.addr=2001:db8::10" ]
+	[ "${lines[5]}" = '{"__version": "2", "jail-information": {"jail": [{"ip4.addr": ["198.51.100.10"]}]}}' ]
+	[ "${lines[6]}" = "198.51.100.10" ]
+	[ "${lines[7]}" = "ip4=new" ]
+	[ "${lines[8]}" = "ip6=new" ]
+	[ "${lines[9]}" = "ip4.addr=198.51.100.10" ]
+	[ "${lines[10]}" = "ip6.addr=2001:db8::10" ]
+	[ "${lines[11]}" = "b.example.org 198.51.100.10 1" ]
+	[ "${lines[12]}" = "h0|198.51.100.10/24" ]
+	[ "${lines[13]}" = "198.51.100.10/32 2001:db8::10/128 " ]
+}
+
 @test "jail -r from another network namespace than the creator's still removes the proxy ARP/NDP entries" {
 	run innet '
 		ip link add lan0 type veth peer name lan1

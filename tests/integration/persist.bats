@@ -251,7 +251,8 @@ jid_of() { readlink "$JAIL_STATEDIR/n.$1"; }
 	local fails=0
 	for p in "${pids[@]}"; do wait $p || fails=$((fails + 1)); done
 	[ "$fails" -eq 0 ]
-	[ -z "$(ls "$JAIL_STATEDIR" | grep -v -e cache)" ]
+	[ -z "$(ls "$JAIL_STATEDIR" | grep -v -e cache -e public)" ]
+	[ -z "$(ls "$JAIL_STATEDIR/public" 2>/dev/null)" ]
 }
 
 @test "registry: 8 parallel creates of one name, exactly one wins" {

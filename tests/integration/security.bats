@@ -223,7 +223,7 @@ hostile() {
 	mkdir -m 1777 "$d/sticky"
 	run env JAIL_STATEDIR="$d/sticky/state" "$BUILD/jls" -N
 	[ "$status" -eq 0 ]
-	[ "$(stat -c '%u %a' "$d/sticky/state")" = "0 700" ]
+	[ "$(stat -c '%u %a' "$d/sticky/state")" = "0 711" ]
 	# But not through another user's symlink there, which they could point elsewhere later.
 	ln -s "$d/sticky/state" "$d/sticky/link"
 	chown -h 65534 "$d/sticky/link"

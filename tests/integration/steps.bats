@@ -26,7 +26,8 @@ tag() {
 no_residue() {
 	local t
 	t=$(tag)
-	[ -z "$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$')" ] || { echo "state left: $(ls -A "$JAIL_STATEDIR")"; return 1; }
+	[ -z "$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' -e '^public$')" ] || { echo "state left: $(ls -A "$JAIL_STATEDIR")"; return 1; }
+	[ -z "$(ls -A "$JAIL_STATEDIR/public" 2>/dev/null)" ] || { echo "public copy left: $(ls -A "$JAIL_STATEDIR/public")"; return 1; }
 	[ -z "$(find /sys/fs/cgroup -maxdepth 8 -type d -name "jail.ft.$t" 2>/dev/null)" ] || { echo "cgroups left"; return 1; }
 	# A zombie init waits for the host's PID 1 to reap it: it is gone, not left.
 	for f in $(grep -l "jail.ft.$t" /proc/[0-9]*/cgroup 2>/dev/null); do

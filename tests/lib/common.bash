@@ -18,9 +18,24 @@ common_teardown_file() {
 	rm -rf "$BATS_FILE_TMPDIR/root" "$BATS_FILE_TMPDIR/state"
 }
 
-# Every cgroup directory any jail made, in every hierarchy.
+# The tag the library puts in the cgroup names of jails of this registry:
+# FNV-1a of the registry's directory (lib/core/registry.c), none for /run/jail.
+registry_tag() {
+	local h=2166136261 c i s=${JAIL_STATEDIR:-/run/jail}
+	[ "$s" != /run/jail ] || return 0
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v c '%d' "'${s:i:1}"
+		h=$(((h ^ c) * 16777619 % 4294967296))
+	done
+	printf '.%08x' "$h"
+}
+
+# Every cgroup directory the jails of this test file's registry made, in
+# every hierarchy (other runs on the machine have registries of their own).
 jail_cgroups() {
-	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'jail.*' 2>/dev/null
+	local t
+	t=$(registry_tag)
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name "jail.*$t" 2>/dev/null
 }
 
 # The jail cgroups that exist before a test (other jails on the machine) are not its leftovers.
@@ -33,7 +48,9 @@ assert_clean() {
 	local cg st
 	cg=$(jail_cgroups | sort | comm -23 - "$BATS_TEST_TMPDIR/cgroups.before")
 	[ -z "$cg" ] || { echo "leftover cgroups: $cg"; return 1; }
-	st=$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
+	# public/ (what jls shows any user) may stay, empty
+	st=$( (ls -A "$JAIL_STATEDIR"; ls -A "$JAIL_STATEDIR/public" | sed 's|^|public/|') 2>/dev/null |
+		grep -v -e '^cache$' -e '^\.lock$' -e '^public$' || true)
 	[ -z "$st" ] || { echo "leftover state: $st"; return 1; }
 	if pgrep -f "jail -c path=$ROOT" >/dev/null; then
 		echo "leftover jail process"; return 1

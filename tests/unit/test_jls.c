@@ -220,6 +220,48 @@ int main(void)
 	T_STR(out_close(&o), "{\"__version\": \"2\", \"jail-information\": {\"jail\": []}}\n",
 	      "json: no jails");
 
+	/* Addresses: FreeBSD's ip4.addr/ip6.addr hold no interface and no netmask. */
+	struct jail_state d;
+	mkstate(&d, 5, "addr",
+		(const char *[]){"path=/srv/a", "host.hostname=a", "ip4.addr=h0|198.51.100.10/24",
+				 "ip4.addr+=198.51.100.11/255.255.255.0", "ip6.addr=h0|2001:DB8:0::10/64",
+				 NULL});
+	T_STR(one(JLS_DEFAULT, false, &d, false, NULL),
+	      "   JID  IP Address      Hostname                      Path\n"
+	      "     5  198.51.100.10   a                             /srv/a\n",
+	      "default layout: the address alone, not IF| or /mask");
+	T_STR(one(JLS_VERBOSE, false, &d, false, NULL),
+	      "   JID  Hostname                      Path\n"
+	      "        Name                          State\n"
+	      "        CPUSetID\n"
+	      "        IP Address(es)\n"
+	      "     5  a                             /srv/a\n"
+	      "        addr                          ACTIVE\n"
+	      "        0\n"
+	      "        198.51.100.10\n"
+	      "        198.51.100.11\n"
+	      "        2001:db8::10\n",
+	      "-v: bare addresses, IPv6 in inet_ntop's form");
+	T_STR(one(JLS_NAMEVAL, false, &d, false, (const char *[]){"ip4.addr", "ip6.addr", NULL}),
+	      "ip4.addr=198.51.100.10,198.51.100.11 ip6.addr=2001:db8::10\n", "-n ip4.addr ip6.addr");
+	T_STR(one(JLS_NAMEVAL | JLS_QUOTED | JLS_SKIP, false, &d, false,
+		  (const char *[]){"name", "ip4.addr", "ip6.addr", NULL}),
+	      "name=addr ip4.addr=198.51.100.10,198.51.100.11 ip6.addr=2001:db8::10\n",
+	      "-s: addresses as FreeBSD's -s prints them");
+	T_STR(one(JLS_VERBOSE, true, &d, false, NULL),
+	      "{\"__version\": \"2\", \"jail-information\": {\"jail\": "
+	      "[{\"jid\":5,\"hostname\":\"a\",\"path\":\"/srv/a\",\"name\":\"addr\",\"state\":"
+	      "\"ACTIVE\",\"cpusetid\":0, \"ipv4_addrs\": [\"198.51.100.10\",\"198.51.100.11\"], "
+	      "\"ipv6_addrs\": [\"2001:db8::10\"]}]}}\n",
+	      "json -v: bare addresses");
+	T_STR(one(JLS_NAMEVAL, true, &d, false, (const char *[]){"ip4.addr", NULL}),
+	      "{\"__version\": \"2\", \"jail-information\": {\"jail\": [{\"ip4.addr\": "
+	      "[\"198.51.100.10\",\"198.51.100.11\"]}]}}\n",
+	      "json -n ip4.addr: bare addresses");
+	T_STR(jail_params_get(&d.params, JP_IP4_ADDR)->v[0], "h0|198.51.100.10/24",
+	      "the stored value keeps what the admin wrote");
+	jail_state_free(&d);
+
 	/* -p lines. */
 	struct jls_proc pr = {.pid = 4242, .jpid = 2, .uid = 0, .cmd = (char *)"/bin/sleep 30"};
 	out_open(&o, 0, false);
@@ -246,6 +288,21 @@ int main(void)
 	      "\"name\":\"www\",\"pid\":4242,\"jpid\":2,\"user\":\"root\",\"command\":\"say "
 	      "\\\"hi\\\"\"}]}}\n",
 	      "-p json");
+
+	/* jls_vis: nothing a jailed process puts in its argv reaches the terminal raw. */
+	char vis[128];
+	const char hostile[] = "sh x\033]0;owned\007\nline2\tend\\n\x7f";
+	T_INT(jls_vis(hostile, sizeof(hostile) - 1, vis, sizeof(vis)), 43, "vis: length");
+	T_STR(vis, "sh x\\033]0;owned\\007\\012line2\\011end\\\\n\\177",
+	      "vis: ESC, BEL, newline, tab, DEL octal; backslash doubled");
+	const char utf[] = "caf\xc3\xa9 \xc2\x9b"
+			   "31m \xff\xe2\x82"
+			   " \xf0\x9f\x90\xa7";
+	jls_vis(utf, sizeof(utf) - 1, vis, sizeof(vis));
+	T_STR(vis, "caf\xc3\xa9 \\302\\23331m \\377\\342\\202 \xf0\x9f\x90\xa7",
+	      "vis: UTF-8 kept; C1 CSI, stray and cut bytes escaped");
+	T_INT(jls_vis("a\033b", 3, vis, 4), 1, "vis: cut before an escape that does not fit");
+	T_STR(vis, "a", "vis: output always terminated");
 
 	/* A "jail" whose init shares our pid namespace is no jail: never list the host. */
 	struct jls_proc *procs = NULL;
