@@ -45,7 +45,7 @@ plant() { # $1 id, $2 pid, $3 status
 	[ "$status" -eq 1 ]
 	[ "$output" = 'jail-oci: c1: exec: "sh": executable file not found in $PATH' ]
 	[ ! -e "$R/c1" ]
-	[ -z "$(ls "$JAIL_STATEDIR" | grep -v -e '^cache$')" ]
+	[ -z "$(ls "$JAIL_STATEDIR" | grep -v -e '^cache$' -e '^public$')" ]
 }
 
 @test "features is the runtime-spec features document, without what is refused" {

@@ -29,8 +29,10 @@ oci_assert_clean() {
 	local left
 	left=$(find "$1/oci" -name state.json 2>/dev/null)
 	[ -z "$left" ] || { echo "containers left: $left"; return 1; }
-	left=$(ls -A "$1/jails" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' || true)
+	left=$(ls -A "$1/jails" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' -e '^public$' || true)
 	[ -z "$left" ] || { echo "jails left: $left"; return 1; }
+	left=$(ls -A "$1/jails/public" 2>/dev/null || true)
+	[ -z "$left" ] || { echo "public copies left: $left"; return 1; }
 }
 
 # Remove a cgroup directory tree (children first) in every hierarchy, if empty.
