@@ -267,7 +267,8 @@ static void __attribute__((noreturn)) holder_child(void *arg, int sock)
 	/* A container joining a user namespace by path: the namespaces it owns are made in that one. */
 	bool join = pl->ctr && pl->ctr->nsfd[OCI_NS_USER] >= 0;
 	uid_t owner = !join && c->st.user_base ? (uid_t)jail_range_owner((uint32_t)c->st.user_base) : 0;
-	int flags = (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) | (pl->new_net ? CLONE_NEWNET : 0);
+	int flags = (pl->new_uts ? CLONE_NEWUTS : 0) | (pl->new_ipc ? CLONE_NEWIPC : 0) |
+		    (pl->new_net ? CLONE_NEWNET : 0);
 	char go, n[16];
 
 	if (owner && (setgroups(0, NULL) < 0 || setresgid(owner, owner, owner) < 0 ||
@@ -276,7 +277,8 @@ static void __attribute__((noreturn)) holder_child(void *arg, int sock)
 		jail_msg_fail(sock, &e, 1);
 	}
 	if (join && (setns(pl->ctr->nsfd[OCI_NS_USER], CLONE_NEWUSER) < 0 || (flags && unshare(flags) < 0))) {
-		jail_err_sys(&e, -errno, "linux.namespaces: user: joining %s", pl->ctr->cfg->linux_.ns[OCI_NS_USER].path);
+		jail_err_sys(&e, -errno, "linux.namespaces: user: joining %s",
+			     pl->ctr->cfg->linux_.ns[OCI_NS_USER].path);
 		jail_msg_fail(sock, &e, 1);
 	}
 	if (!join && unshare(CLONE_NEWUSER | flags) < 0) {

@@ -347,20 +347,13 @@ static int step_process(void *arg, struct jail_err *e)
 
 /* jinit's memfd is made while the init is still host root: the jail may run it, not read or trace it. */
 const struct jail_step jail_init_steps[] = {
-	{"session", step_session, NULL, 0},
-	{"enter", step_enter, NULL, 0},
-	{"root", step_root, NULL, 0},
-	{"oci.hooks", step_hooks, NULL, 0},
-	{"oci.host", step_host, NULL, 0},
-	{"pivot", step_pivot, NULL, 0},
-	{"jinit", step_jinit, NULL, 0},
-	{"userns", step_userns, NULL, 0},
-	{"mntns", step_mntns, NULL, 0},
-	{"uts", step_uts, NULL, 0},
-	{"loopback", step_loopback, NULL, 0},
-	{"pty", step_pty, NULL, 0},
-	{"cgroupns", step_cgroupns, NULL, 0},
-	{"priv", step_priv, NULL, 0},
+	{"session", step_session, NULL, 0},	{"enter", step_enter, NULL, 0},
+	{"root", step_root, NULL, 0},		{"oci.hooks", step_hooks, NULL, 0},
+	{"oci.host", step_host, NULL, 0},	{"pivot", step_pivot, NULL, 0},
+	{"jinit", step_jinit, NULL, 0},		{"userns", step_userns, NULL, 0},
+	{"mntns", step_mntns, NULL, 0},		{"uts", step_uts, NULL, 0},
+	{"loopback", step_loopback, NULL, 0},	{"pty", step_pty, NULL, 0},
+	{"cgroupns", step_cgroupns, NULL, 0},	{"priv", step_priv, NULL, 0},
 	{"oci.process", step_process, NULL, 0},
 };
 const size_t jail_init_nsteps = ARRAY_SIZE(jail_init_steps);
