@@ -1,6 +1,6 @@
 # jail — one non-recursive GNU Makefile.
 #   make            build libjail.a and the commands into build/
-#   make check      unit tests + integration tests (root), ends "N passed, N failed"
+#   make check      unit tests, fuzz, integration tests (root); ends "N passed, N failed, N skipped"
 #   make lint       clang-format check, clang-tidy, cppcheck, clang -Werror build
 #   make demo       install packages, build, make a jail root, run a jail
 #   make bench      side-by-side start-up benchmarks against the peers
@@ -67,7 +67,7 @@ JINIT_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -ffreestanding -fno-builtin
                 -fno-asynchronous-unwind-tables -fno-pie -Iinclude
 $(BUILD)/jinit: lib/init/jinit.c include/jail/err.h
 	@mkdir -p $(dir $@)
-	$(CC) $(JINIT_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $<
+	$(CC) $(JINIT_CFLAGS) -nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $<
 	strip $@
 $(BUILD)/lib/core/jinit_blob.o: lib/core/jinit_blob.S $(BUILD)/jinit
 	@mkdir -p $(dir $@)
@@ -98,7 +98,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBMKROOT) $(LIBJAIL)
 unit: $(UNIT_BINS)
 check: all $(UNIT_BINS)
 	$(MAKE) -s fuzz
-	BUILD=$(BUILD) FUZZ_BIN=$(FUZZ_BUILD)/fuzz_conf FUZZ_TIME=$${FUZZ_TIME:-60} sh scripts/check.sh
+	BUILD=$(BUILD) FUZZ_DIR=$(FUZZ_BUILD) FUZZ_TIME=$(FUZZ_TIME) sh scripts/check.sh
 
 lint:
 	sh scripts/lint.sh

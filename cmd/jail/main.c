@@ -126,6 +126,8 @@ int act_remove(struct jail_registry *reg, const char *key, bool hooks, struct ou
 	if (st < 0 && st != -ENOENT)
 		return die(&e);
 	if (st < 0) {
+		/* still "not found", but what a jail(8) killed while taking the name left goes */
+		(void)jail_remove(reg, key, 0, NULL, &e);
 		if (quiet_missing)
 			return 0;
 		if (o.verbose >= 0)

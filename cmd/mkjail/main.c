@@ -18,14 +18,15 @@
 
 #define MAX_LIST 256
 
-static const char usage_text[] = "usage: mkjail mini [--force] [-r range] [-f file] [-u user] dir program ...\n"
-				 "       mkjail busybox [--force] [-r range] [-b busybox] [-f file] [-u user] dir\n"
-				 "       mkjail debian [--force] [-r range] [--suite suite] [--mirror url]\n"
-				 "                     [--include pkg,...] dir\n"
-				 "       mkjail thin [--force] [-r range] --base base dir\n"
-				 "       mkjail oci [--force] [-r range] image[:tag] dir\n"
-				 "       mkjail shift [-r range] dir\n"
-				 "       mkjail check [-S] dir [program ...]\n";
+static const char usage_text[] =
+	"usage: mkjail mini [--force] [-r range] [-f file] [-u user] dir program ...\n"
+	"       mkjail busybox [--force] [-r range] [-b busybox] [-f file] [-u user] dir\n"
+	"       mkjail debian [--force] [-r range] [--suite suite] [--mirror url]\n"
+	"                     [--include pkg,...] dir\n"
+	"       mkjail thin [--force] [-r range] --base base dir\n"
+	"       mkjail oci [--force] [-r range] image[:tag] dir\n"
+	"       mkjail shift [-r range] dir\n"
+	"       mkjail check [-S] dir [program ...]\n";
 
 static int usage(void)
 {
@@ -120,23 +121,18 @@ static int shift(const char *dir, const char *tree, const char *spec)
 	    mkroot_shift(tree, from, to, &n, &e) < 0)
 		return fail(dir, &e), -1;
 	if (from != to)
-		printf("%s: files of uids %u-%u moved to %u-%u (%lu)\n", dir, from, from + 65535, to, to + 65535, n);
+		printf("%s: files of uids %u-%u moved to %u-%u (%lu)\n", dir, from, from + 65535, to,
+		       to + 65535, n);
 	return 0;
 }
 
 static const struct option long_opts[] = {
-	{"force", no_argument, NULL, 'F'},
-	{"file", required_argument, NULL, 'f'},
-	{"user", required_argument, NULL, 'u'},
-	{"busybox", required_argument, NULL, 'b'},
-	{"suite", required_argument, NULL, 's'},
-	{"mirror", required_argument, NULL, 'm'},
-	{"include", required_argument, NULL, 'i'},
-	{"base", required_argument, NULL, 'B'},
-	{"no-shell", no_argument, NULL, 'S'},
-	{"user-range", required_argument, NULL, 'r'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+	{"force", no_argument, NULL, 'F'},	   {"file", required_argument, NULL, 'f'},
+	{"user", required_argument, NULL, 'u'},	   {"busybox", required_argument, NULL, 'b'},
+	{"suite", required_argument, NULL, 's'},   {"mirror", required_argument, NULL, 'm'},
+	{"include", required_argument, NULL, 'i'}, {"base", required_argument, NULL, 'B'},
+	{"no-shell", no_argument, NULL, 'S'},	   {"user-range", required_argument, NULL, 'r'},
+	{"help", no_argument, NULL, 'h'},	   {NULL, 0, NULL, 0},
 };
 
 static void print_problem(void *arg, const char *problem)

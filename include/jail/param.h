@@ -78,13 +78,13 @@ enum jp_flags {
 	X(ALLOW_SET_HOSTNAME, "allow.set_hostname", JPT_BOOL, 0, "false")                             \
 	X(ALLOW_SYSVIPC, "allow.sysvipc", JPT_BOOL, JPF_CREATE_ONLY, "false")                         \
 	X(ALLOW_RAW_SOCKETS, "allow.raw_sockets", JPT_BOOL, 0, "false")                               \
-	X(ALLOW_CHFLAGS, "allow.chflags", JPT_BOOL, JPF_NEVER, "false")                                       \
+	X(ALLOW_CHFLAGS, "allow.chflags", JPT_BOOL, JPF_NEVER, "false")                               \
 	X(ALLOW_MOUNT, "allow.mount", JPT_BOOL, 0, "false")                                           \
 	X(ALLOW_MOUNT_DEVFS, "allow.mount.devfs", JPT_BOOL, JPF_NEVER, "false")                       \
 	X(ALLOW_MOUNT_FDESCFS, "allow.mount.fdescfs", JPT_BOOL, JPF_NEVER, "false")                   \
 	X(ALLOW_MOUNT_NULLFS, "allow.mount.nullfs", JPT_BOOL, 0, "false")                             \
-	X(ALLOW_MOUNT_PROCFS, "allow.mount.procfs", JPT_BOOL, JPF_NEVER, "false")                             \
-	X(ALLOW_MOUNT_LINPROCFS, "allow.mount.linprocfs", JPT_BOOL, JPF_NEVER, "false")                       \
+	X(ALLOW_MOUNT_PROCFS, "allow.mount.procfs", JPT_BOOL, JPF_NEVER, "false")                     \
+	X(ALLOW_MOUNT_LINPROCFS, "allow.mount.linprocfs", JPT_BOOL, JPF_NEVER, "false")               \
 	X(ALLOW_MOUNT_LINSYSFS, "allow.mount.linsysfs", JPT_BOOL, JPF_NEVER, "false")                 \
 	X(ALLOW_MOUNT_TMPFS, "allow.mount.tmpfs", JPT_BOOL, 0, "false")                               \
 	X(ALLOW_MOUNT_ZFS, "allow.mount.zfs", JPT_BOOL, JPF_NEVER, "false")                           \
@@ -97,7 +97,7 @@ enum jp_flags {
 	X(ALLOW_UNPRIV_TAMPER, "allow.unprivileged_parent_tampering", JPT_BOOL, 0, "false")           \
 	X(ALLOW_UNPRIV_DEBUG, "allow.unprivileged_proc_debug", JPT_BOOL, 0, "true")                   \
 	X(ALLOW_SUSER, "allow.suser", JPT_BOOL, 0, "true")                                            \
-	X(ALLOW_EXTATTR, "allow.extattr", JPT_BOOL, JPF_NEVER, "false")                                       \
+	X(ALLOW_EXTATTR, "allow.extattr", JPT_BOOL, JPF_NEVER, "false")                               \
 	X(ALLOW_ADJTIME, "allow.adjtime", JPT_BOOL, JPF_NEVER, "false")                               \
 	X(ALLOW_SETTIME, "allow.settime", JPT_BOOL, JPF_NEVER, "false")                               \
 	X(ALLOW_ROUTING, "allow.routing", JPT_BOOL, JPF_NEVER, "false")                               \
@@ -134,7 +134,7 @@ enum jp_flags {
 	X(DEPEND, "depend", JPT_LIST, JPF_PSEUDO, NULL)                                               \
 	X(CGROUP_PARENT, "cgroup.parent", JPT_STRING, JPF_CREATE_ONLY, NULL)                          \
 	X(THIN, "thin", JPT_STRING, JPF_PSEUDO | JPF_CREATE_ONLY, NULL)                               \
-	X(USER_RANGE, "user.range", JPT_STRING, JPF_CREATE_ONLY, "private")                             \
+	X(USER_RANGE, "user.range", JPT_STRING, JPF_CREATE_ONLY, "private")                           \
 	X(RCTL, "rctl", JPT_LIST, JPF_CREATE_ONLY, NULL) /* Linux: rctl rules of this jail */
 
 enum jail_param_id {

@@ -58,8 +58,8 @@ void jail_registry_close(struct jail_registry *r);
 int jail_registry_lock(struct jail_registry *r, struct jail_err *e);
 void jail_registry_unlock(struct jail_registry *r);
 /* Under the lock: take name (NULL = the JID) and a JID (0 = lowest free); write the state. */
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
-			  struct jail_err *e);
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid,
+			  const struct jail_params *p, struct jail_err *e);
 /* Rewrite the state file of st->jid atomically, with p as the jail's parameters. */
 int jail_registry_save(struct jail_registry *r, const struct jail_state *st, const struct jail_params *p,
 		       struct jail_err *e);
@@ -89,6 +89,7 @@ enum jail_status jail_state_status_in(const struct jail_registry *r, const struc
  * (children.max > 0): its /run/jail, opened beneath its root. Read-only use:
  * the files are the jail's, untrusted; they are only listed and shown.
  */
-int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child, struct jail_err *e);
+int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child,
+				struct jail_err *e);
 
 #endif

@@ -65,7 +65,8 @@ static void __attribute__((noreturn)) helper(void *arg, int sock)
 {
 	const struct helper_args *a = arg;
 	struct jail_err e = {0};
-	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+	int flags =
+		CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
 	int st;
 
 	prctl(PR_SET_DUMPABLE, 0);
@@ -134,11 +135,15 @@ static int prepare(struct jail_exec *x, int rootfd, const char *where, const str
 }
 
 /* Relay until the program ends; its status, or -errno with e filled. */
-static int relay(struct jail_spawn *sp, const struct jail_attach_opts *o, const char *what, struct jail_err *e)
+static int relay(struct jail_spawn *sp, const struct jail_attach_opts *o, const char *what,
+		 struct jail_err *e)
 {
 	int ptmx = -1, ret = jail_spawn_await(sp, &ptmx, e);
-	struct jail_relay rl = {
-		.sock = sp->sock, .watch_pidfd = sp->pidfd, .ptmx = ptmx, .signal_pidfd = -1, .timeout_ms = o->timeout_ms};
+	struct jail_relay rl = {.sock = sp->sock,
+				.watch_pidfd = sp->pidfd,
+				.ptmx = ptmx,
+				.signal_pidfd = -1,
+				.timeout_ms = o->timeout_ms};
 
 	sp->sock = -1;
 	if (ret == 0)

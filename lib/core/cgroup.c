@@ -592,15 +592,18 @@ int jail_cgroup_join_self(int *fds, int n, struct jail_err *e)
 int jail_cgroup_delegate(const struct jail_cgroup *cg, uid_t uid, gid_t gid, struct jail_err *e)
 {
 	/* What a child jail needs to make and join cgroups below ours; never our own limits. */
-	static const char *const files[] = {"cgroup.procs", "tasks", "cgroup.subtree_control", "cgroup.threads"};
+	static const char *const files[] = {"cgroup.procs", "tasks", "cgroup.subtree_control",
+					    "cgroup.threads"};
 
 	for (int i = 0; i < cg->n; i++) {
-		_cleanup_close_ int dfd = open(cg->d[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		_cleanup_close_ int dfd =
+			open(cg->d[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 		if (dfd < 0 || fchown(dfd, uid, gid) < 0)
 			return jail_err_sys(e, -errno, "cgroup: delegating %s", cg->d[i].path);
 		for (size_t k = 0; k < ARRAY_SIZE(files); k++)
 			if (fchownat(dfd, files[k], uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
-				return jail_err_sys(e, -errno, "cgroup: delegating %s/%s", cg->d[i].path, files[k]);
+				return jail_err_sys(e, -errno, "cgroup: delegating %s/%s", cg->d[i].path,
+						    files[k]);
 	}
 	return 0;
 }

@@ -56,18 +56,23 @@ static int address_clash(const struct jail_create *c, const struct jail_state *s
 
 static bool overlap(unsigned long long a, unsigned an, unsigned long long b, unsigned bn)
 {
-	return a < b + (unsigned long long)bn * JAIL_RANGE_SIZE && b < a + (unsigned long long)an * JAIL_RANGE_SIZE;
+	return a < b + (unsigned long long)bn * JAIL_RANGE_SIZE &&
+	       b < a + (unsigned long long)an * JAIL_RANGE_SIZE;
 }
 
 /* A live jail of another root in our range: it would share our uids. */
 static int range_clash(const struct jail_create *c, const struct jail_state *st, struct jail_err *e)
 {
-	if (!c->st.user_base || !st->user_base || !overlap(c->st.user_base, c->st.user_slots, st->user_base, st->user_slots) ||
+	if (!c->st.user_base || !st->user_base ||
+	    !overlap(c->st.user_base, c->st.user_slots, st->user_base, st->user_slots) ||
 	    !strcmp(jail_params_str(&st->params, JP_PATH), c->plan.path))
 		return 0;
-	return jail_err_set(e, -EBUSY, "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
+	return jail_err_set(e, -EBUSY,
+			    "user.range: host uids %llu-%llu are jail \"%s\"'s (another root); "
 			    "give one of them another range (mkjail shift)",
-			    st->user_base, st->user_base + (unsigned long long)st->user_slots * JAIL_RANGE_SIZE - 1, st->name);
+			    st->user_base,
+			    st->user_base + (unsigned long long)st->user_slots * JAIL_RANGE_SIZE - 1,
+			    st->name);
 }
 
 /* The first free run of slots from the one the name hashes to. */
@@ -81,7 +86,8 @@ static int pick_range(struct jail_create *c, const struct jail_state *live, int 
 		bool taken = s + c->st.user_slots > count;
 		c->st.user_base = pool + (unsigned long long)s * JAIL_RANGE_SIZE;
 		for (int k = 0; k < nlive && !taken; k++)
-			taken = live[k].user_base && overlap(c->st.user_base, c->st.user_slots, live[k].user_base, live[k].user_slots);
+			taken = live[k].user_base && overlap(c->st.user_base, c->st.user_slots,
+							     live[k].user_base, live[k].user_slots);
 		if (!taken)
 			return 0;
 	}
@@ -155,14 +161,16 @@ static int step_registry(void *ctx, struct jail_err *e)
 	ret = check_live_jails(c, e);
 	c->st.host_netns = net_netns_self();
 	if (ret == 0)
-		ret = jail_registry_reserve(&c->reg, &c->st,
-					    jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0, p, e);
+		ret = jail_registry_reserve(
+			&c->reg, &c->st, jail_params_isset(p, JP_JID) ? (int)jail_params_int(p, JP_JID) : 0,
+			p, e);
 	jail_registry_unlock(&c->reg);
 	/* Recorded with the cgroups, before anything is made with it. */
 	if (ret == 0 && ((c->plan.naddrs > 0 && !c->plan.net_shared) || c->plan.vnet))
 		jail_host_ifname(c->st.host_if, sizeof(c->st.host_if), c->reg.dir, c->st.jid);
 	/* .o: -v reports each exec.* command (issue 11) */
-	c->hooks = (struct jail_hook_ctx){.reg = &c->reg, .st = &c->st, .p = p, .path = c->plan.path, .o = c->o};
+	c->hooks =
+		(struct jail_hook_ctx){.reg = &c->reg, .st = &c->st, .p = p, .path = c->plan.path, .o = c->o};
 	return ret;
 }
 
@@ -373,7 +381,8 @@ static int idmap_userns(struct jail_create *c, struct jail_err *e)
 	int r;
 
 	/* The base's files, owned by its range, are shown as the jail's. */
-	snprintf(map, sizeof(map), "%u %llu %u\n", (unsigned)c->plan.base_owner, c->st.user_base, JAIL_RANGE_SIZE);
+	snprintf(map, sizeof(map), "%u %llu %u\n", (unsigned)c->plan.base_owner, c->st.user_base,
+		 JAIL_RANGE_SIZE);
 	if ((r = jail_spawn_start(&so, &sp, e)) < 0)
 		return r;
 	r = write_maps(sp.pid, map, e);
@@ -745,7 +754,8 @@ static int may_make_child(struct jail_err *e)
 
 	if (jail_range_extent() >= 4294967295ULL)
 		return 0;
-	if (read_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", buf, sizeof(buf)) > 0 && atol(buf) == 0)
+	if (read_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", buf, sizeof(buf)) > 0 &&
+	    atol(buf) == 0)
 		return jail_err_set(e, -EUSERS, "jail_set: Operation not permitted");
 	return 0;
 }

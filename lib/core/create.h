@@ -21,7 +21,7 @@ struct jail_create {
 	const struct jail_run_opts *o;
 	struct jail_walk walk;
 	struct jail_registry reg;
-	struct jail_state st; /* the registry record; its params stay empty: the plan's are written */
+	struct jail_state st;	  /* the registry record; its params stay empty: the plan's are written */
 	struct jail_spawn holder; /* makes the jail's user namespace and the ones it owns */
 	int nsfd[4];		  /* the jail's user, net, uts and ipc namespaces */
 	int idmap;		  /* thin: a user namespace showing the base as the jail's, or -1 */

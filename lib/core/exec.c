@@ -44,7 +44,8 @@ static int env_put(struct jail_exec *x, const char *kv, struct jail_err *e)
 			break;
 	if (!x->envv || !x->envv[n]) {
 		if (n >= JAIL_EXEC_ENV_MAX)
-			return jail_err_set(e, -E2BIG, "environment: more than %d variables", JAIL_EXEC_ENV_MAX);
+			return jail_err_set(e, -E2BIG, "environment: more than %d variables",
+					    JAIL_EXEC_ENV_MAX);
 		nv = realloc(x->envv, (n + 2) * sizeof(*nv));
 		if (!nv)
 			return jail_err_set(e, -ENOMEM, "environment: out of memory");

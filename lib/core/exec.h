@@ -20,7 +20,7 @@
 /* PATH of a clean environment (exec.clean, jexec -l), for commands in the jail and on the host */
 #define JAIL_CLEAN_PATH "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"
 
-#define JAIL_EXEC_ENV_MAX	 65536 /* variables */
+#define JAIL_EXEC_ENV_MAX	65536	     /* variables */
 #define JAIL_EXEC_ENV_VALUE_MAX (128 * 1024) /* bytes of one NAME=VALUE, as the kernel */
 
 struct jail_exec {
@@ -30,7 +30,7 @@ struct jail_exec {
 	char **envp;
 	bool chdir_home;
 	char dir[PATH_MAX]; /* jexec -d; empty: / (or home with exec.clean) */
-	unsigned pty_fds; /* which of stdin/out/err (bits 0-2) are the jail's pty: the host's terminals */
+	unsigned pty_fds;   /* which of stdin/out/err (bits 0-2) are the jail's pty: the host's terminals */
 	char slave[64];
 	sigset_t sigmask;
 	char **envv; /* an environment of our own (exec.clean, -e): malloc'd, NULL-ended */

@@ -61,7 +61,6 @@ static void hide_title(void)
 	}
 }
 
-
 static int loopback_up(struct jail_err *e)
 {
 	struct ifreq ifr = {0};
@@ -260,7 +259,8 @@ static int set_uts_name(const char *want, int (*set)(const char *, size_t), bool
 
 	if (!want || set(want, strlen(want)) == 0)
 		return 0;
-	if (errno == EPERM && (domain ? getdomainname(have, sizeof(have) - 1) : gethostname(have, sizeof(have) - 1)) == 0 &&
+	if (errno == EPERM &&
+	    (domain ? getdomainname(have, sizeof(have) - 1) : gethostname(have, sizeof(have) - 1)) == 0 &&
 	    !strcmp(have, want))
 		return 0;
 	return jail_err_sys(e, -errno, "%s", domain ? "host.domainname" : "host.hostname");
@@ -482,7 +482,8 @@ void jail_init_child(void *arg, int sock)
 		sock = -1;
 	}
 	stdio_to_null();
-	jail_jinit_init(c.jinit, sock, cmd, (a->persist ? JINIT_PERSIST : 0) | (a->plan->hooked ? JINIT_REPLY : 0), &e);
+	jail_jinit_init(c.jinit, sock, cmd,
+			(a->persist ? JINIT_PERSIST : 0) | (a->plan->hooked ? JINIT_REPLY : 0), &e);
 	if (sock >= 0)
 		jail_msg_fail(sock, &e, 1);
 	_exit(1);

@@ -20,14 +20,14 @@ struct jail_plan;
 
 struct jail_init_args {
 	const struct jail_plan *plan;
-	sigset_t sigmask; /* the creator's signal mask: the command gets it back */
-	bool persist;	  /* the init's persist at start (exec.* jails: a temporary one) */
-	struct jail_ids ids; /* jailed root's host uid and gid */
+	sigset_t sigmask;		 /* the creator's signal mask: the command gets it back */
+	bool persist;			 /* the init's persist at start (exec.* jails: a temporary one) */
+	struct jail_ids ids;		 /* jailed root's host uid and gid */
 	int userns, netns, utsns, ipcns; /* the jail's namespaces, to join */
 	int idmap;			 /* thin: the base's idmap user namespace, or -1 */
-	struct rlimit rl[RLIM_NLIMITS]; /* rctl: rlimit ceilings the command takes (bit i of rlmask) */
+	struct rlimit rl[RLIM_NLIMITS];	 /* rctl: rlimit ceilings the command takes (bit i of rlmask) */
 	unsigned rlmask;
-	const struct jail_cgroup *cg;	 /* the jail's cgroups (shown to it when it may have child jails) */
+	const struct jail_cgroup *cg; /* the jail's cgroups (shown to it when it may have child jails) */
 	/* memory of the creator the init never touches again (the create path's state) */
 	void *discard;
 	size_t discard_len;

@@ -52,7 +52,8 @@ static int make_node(int dir, const char *name, unsigned major, unsigned minor, 
 	char src[64];
 
 	if (mknodat(dir, name, S_IFCHR | 0666, makedev(major, minor)) == 0) {
-		if (fchmodat(dir, name, 0666, 0) < 0 || fchownat(dir, name, ids->uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fchmodat(dir, name, 0666, 0) < 0 ||
+		    fchownat(dir, name, ids->uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
 			return jail_err_sys(e, -errno, "/dev/%s", name);
 		return 0;
 	}
@@ -77,8 +78,8 @@ static int tmpfs_for(const struct jail_ids *ids, const char *mode, const char *s
 	snprintf(uid, sizeof(uid), "%u", ids->uid);
 	snprintf(gid, sizeof(gid), "%u", ids->gid);
 	return jail_fs_new("tmpfs",
-			   (const char *[]){"mode", mode, "size", size, "nr_inodes", "256", "uid", uid, "gid", gid,
-					    NULL},
+			   (const char *[]){"mode", mode, "size", size, "nr_inodes", "256", "uid", uid, "gid",
+					    gid, NULL},
 			   attrs, e);
 }
 
@@ -90,16 +91,17 @@ static int dev_submounts(int dev, const struct jail_ids *ids, bool ipc_new, stru
 
 	snprintf(ttygid, sizeof(ttygid), "%u", ids->gid + 5);
 	_cleanup_close_ int pts = openat(dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_close_ int ptsfs = jail_fs_new(
-		"devpts",
-		(const char *[]){"newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", ttygid, NULL},
-		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+	_cleanup_close_ int ptsfs = jail_fs_new("devpts",
+						(const char *[]){"newinstance", NULL, "ptmxmode", "0666",
+								 "mode", "0620", "gid", ttygid, NULL},
+						MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
 	if (ptsfs < 0)
 		return ptsfs;
 	if ((r = jail_mount_attach(ptsfs, pts, "devpts", e)) < 0)
 		return r;
 	_cleanup_close_ int shm = openat(dev, "shm", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_close_ int shmfs = tmpfs_for(ids, "1777", "25%", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	_cleanup_close_ int shmfs =
+		tmpfs_for(ids, "1777", "25%", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (shmfs < 0)
 		return shmfs;
 	if ((r = jail_mount_attach(shmfs, shm, "/dev/shm", e)) < 0)
@@ -108,7 +110,8 @@ static int dev_submounts(int dev, const struct jail_ids *ids, bool ipc_new, stru
 		return 0;
 	/* The jail's IPC namespace was joined first: this mqueue is its own. */
 	_cleanup_close_ int mq = openat(dev, "mqueue", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_close_ int mqfs = jail_fs_new("mqueue", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	_cleanup_close_ int mqfs =
+		jail_fs_new("mqueue", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (mqfs < 0)
 		return mqfs;
 	return jail_mount_attach(mqfs, mq, "/dev/mqueue", e);
@@ -209,9 +212,9 @@ int jail_proc_mask(int proc, int masks, struct jail_err *e)
 {
 	/* crun/runc/podman's masked paths, and host-wide tables a jail has no business reading. */
 	static const char *const files[] = {
-		"kcore",       "keys",	      "key-users",     "kallsyms",     "timer_list",  "sched_debug",
-		"sysrq-trigger", "latency_stats", "timer_stats", "kpagecount",  "kpageflags",  "kpagecgroup",
-		"kmsg",	       "config.gz",   "vmallocinfo",   "slabinfo",     "pagetypeinfo", "interrupts",
+		"kcore",	 "keys",	  "key-users",	 "kallsyms",   "timer_list",   "sched_debug",
+		"sysrq-trigger", "latency_stats", "timer_stats", "kpagecount", "kpageflags",   "kpagecgroup",
+		"kmsg",		 "config.gz",	  "vmallocinfo", "slabinfo",   "pagetypeinfo", "interrupts",
 	};
 	static const char *const dirs[] = {"acpi", "scsi", "asound", "driver"};
 	static const char *const ro_dirs[] = {"sys", "bus", "irq", "fs"};
@@ -273,8 +276,8 @@ int jail_sys_build(int rootfd, int masks, struct jail_err *e)
 	}
 	if ((r = jail_mount_attach(sys, target, "sysfs", e)) < 0)
 		return r;
-	_cleanup_close_ int top =
-		open_in_root(rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, JAIL_RESOLVE_STRICT);
+	_cleanup_close_ int top = open_in_root(rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW,
+					       JAIL_RESOLVE_STRICT);
 	if (top < 0)
 		return jail_err_sys(e, -errno, "/sys");
 	return jail_sys_mask(top, masks, e);
@@ -300,10 +303,12 @@ static const char *hier_name(const struct jail_cgroup_dir *d, bool only)
 }
 
 /* /sys/fs/cgroup: the jail's own cgroups, in which it may make its child jails'. */
-static int nest_cgroups(int rootfd, const struct jail_ids *ids, const struct jail_cgroup *cg, struct jail_err *e)
+static int nest_cgroups(int rootfd, const struct jail_ids *ids, const struct jail_cgroup *cg,
+			struct jail_err *e)
 {
-	_cleanup_close_ int fs = -1, top = open_in_root(rootfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC,
-							 JAIL_RESOLVE_STRICT);
+	_cleanup_close_ int fs = -1,
+			    top = open_in_root(rootfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC,
+					       JAIL_RESOLVE_STRICT);
 	int r;
 
 	if (top < 0)
@@ -313,13 +318,15 @@ static int nest_cgroups(int rootfd, const struct jail_ids *ids, const struct jai
 		return fs;
 	for (int i = 0; i < cg->n; i++) {
 		const char *name = hier_name(&cg->d[i], cg->n == 1);
-		_cleanup_close_ int tree = sys_open_tree(AT_FDCWD, cg->d[i].path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		_cleanup_close_ int tree =
+			sys_open_tree(AT_FDCWD, cg->d[i].path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		_cleanup_close_ int at = -1;
 		if (tree < 0)
 			return jail_err_sys(e, -errno, "cgroup %s", cg->d[i].path);
 		if (!name) /* the only hierarchy, cgroup v2: at /sys/fs/cgroup itself */
 			return jail_mount_attach(tree, top, "cgroup", e);
-		if (mkdirat(fs, name, 0755) < 0 || (at = openat(fs, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		if (mkdirat(fs, name, 0755) < 0 ||
+		    (at = openat(fs, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 			return jail_err_sys(e, -errno, "/sys/fs/cgroup/%s", name);
 		if ((r = jail_mount_attach(tree, at, name, e)) < 0)
 			return r;

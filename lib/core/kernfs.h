@@ -12,7 +12,8 @@
 #include "root.h"
 
 /* /dev: the jail's own device nodes (ruleset 4), devpts, shm, and mqueue when ipc_new. */
-int jail_dev_build(int rootfd, const char *path, const struct jail_ids *ids, bool ipc_new, struct jail_err *e);
+int jail_dev_build(int rootfd, const char *path, const struct jail_ids *ids, bool ipc_new,
+		   struct jail_err *e);
 /* A mount fd of a private read-only tmpfs holding "null" (a device node) and "empty" (a directory). */
 int jail_mask_source(const struct jail_ids *ids, struct jail_err *e);
 /* A fresh /proc of the jail's PID namespace, masked. */

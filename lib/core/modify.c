@@ -129,7 +129,8 @@ int jail_modify(struct jail_registry *reg, const char *key, const struct jail_pa
 	if (ret < 0)
 		goto out;
 	pidfd = sys_pidfd_open(st.init_pid, 0);
-	if (pidfd < 0 || proc_starttime(st.init_pid) != st.init_start || !jail_state_init_is_jail(st.init_pid)) {
+	if (pidfd < 0 || proc_starttime(st.init_pid) != st.init_start ||
+	    !jail_state_init_is_jail(st.init_pid)) {
 		ret = jail_err_set(e, -ENOENT, "jail \"%s\" not found", key);
 		goto out;
 	}

@@ -164,9 +164,10 @@ static int validate(enum jail_param_id id, const char *v, struct jail_err *e)
 			return jail_err_set(e, -EINVAL, "enforce_statfs: %ld: must be 0, 1 or 2", n);
 		/* A mount namespace shows the jail its own mounts only: 1 and 2 alike, 0 cannot be had. */
 		if (n == 0)
-			return jail_err_set(e, -ENOTSUP,
-					    "enforce_statfs: 0: the host's mounts cannot be shown in a jail on Linux "
-					    "(1 and 2 both show the jail's own)");
+			return jail_err_set(
+				e, -ENOTSUP,
+				"enforce_statfs: 0: the host's mounts cannot be shown in a jail on Linux "
+				"(1 and 2 both show the jail's own)");
 		break;
 	case JP_DEVFS_RULESET:
 		parse_int(v, &n);

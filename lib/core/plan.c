@@ -54,7 +54,8 @@ static int check_network(const struct jail_params *p, struct jail_err *e)
 					    jail_param_defs[list].name, jail_param_defs[mode].name,
 					    jail_params_str(p, mode));
 	}
-	if ((is(p, JP_IP4, "inherit") && is(p, JP_IP6, "new")) || (is(p, JP_IP6, "inherit") && is(p, JP_IP4, "new")))
+	if ((is(p, JP_IP4, "inherit") && is(p, JP_IP6, "new")) ||
+	    (is(p, JP_IP6, "inherit") && is(p, JP_IP4, "new")))
 		return jail_err_set(e, -EINVAL,
 				    "ip4=%s and ip6=%s: one network stack cannot be both the host's and new",
 				    jail_params_str(p, JP_IP4), jail_params_str(p, JP_IP6));
@@ -235,8 +236,10 @@ static bool all_local(const struct netaddr *a, int n)
 		for (struct ifaddrs *f = ifs; f && !found; f = f->ifa_next) {
 			if (!f->ifa_addr || f->ifa_addr->sa_family != a[i].family)
 				continue;
-			const void *b = a[i].family == AF_INET ? (const void *)&((struct sockaddr_in *)f->ifa_addr)->sin_addr
-							       : (const void *)&((struct sockaddr_in6 *)f->ifa_addr)->sin6_addr;
+			const void *b =
+				a[i].family == AF_INET
+					? (const void *)&((struct sockaddr_in *)f->ifa_addr)->sin_addr
+					: (const void *)&((struct sockaddr_in6 *)f->ifa_addr)->sin6_addr;
 			found = !memcmp(b, a[i].u.bytes, a[i].family == AF_INET ? 4 : 16);
 		}
 		all = found;
@@ -264,8 +267,8 @@ static int resolve_network(struct jail_plan *pl, struct jail_err *e)
 	 */
 	pl->net_shared = !pl->vnet && pl->naddrs > 0 && jail_range_extent() < 4294967295ULL &&
 			 all_local(pl->addrs, pl->naddrs);
-	pl->new_net = !pl->net_shared &&
-		      (pl->naddrs > 0 || pl->vnet || (!is(p, JP_IP4, "inherit") && !is(p, JP_IP6, "inherit")));
+	pl->new_net = !pl->net_shared && (pl->naddrs > 0 || pl->vnet ||
+					  (!is(p, JP_IP4, "inherit") && !is(p, JP_IP6, "inherit")));
 	pl->new_ipc = !jail_params_bool(p, JP_ALLOW_SYSVIPC) && !is(p, JP_SYSVMSG, "inherit") &&
 		      !is(p, JP_SYSVSEM, "inherit") && !is(p, JP_SYSVSHM, "inherit");
 	pl->new_uts = is(p, JP_HOST, "new");
@@ -342,33 +345,41 @@ static int resolve_range(struct jail_plan *pl, struct jail_err *e)
 	if (r < 0)
 		return r;
 	if (children > 4096)
-		return jail_err_set(e, -EINVAL, "children.max: %ld: at most 4096 here (each child jail holds 65536 uids)",
+		return jail_err_set(e, -EINVAL,
+				    "children.max: %ld: at most 4096 here (each child jail holds 65536 uids)",
 				    children);
 	pl->range_slots = 1 + (unsigned)children;
 	if (pl->is_thin) {
 		if (stat(pl->thin.base, &sb) < 0)
 			return jail_err_sys(e, -errno, "thin: base %s", pl->thin.base);
 		if (sb.st_uid != 0 && !jail_range_is_pool_base(sb.st_uid))
-			return jail_err_set(e, -EINVAL, "thin: base %s is owned by uid %u, neither host root nor a range's first id",
-					    pl->thin.base, (unsigned)sb.st_uid);
+			return jail_err_set(
+				e, -EINVAL,
+				"thin: base %s is owned by uid %u, neither host root nor a range's first id",
+				pl->thin.base, (unsigned)sb.st_uid);
 		pl->base_owner = sb.st_uid;
 	}
-	if (pl->range.mode == JAIL_RANGE_PRIVATE &&
-	    stat(pl->is_thin ? pl->thin.upper : pl->path, &sb) == 0 && jail_range_is_pool_base(sb.st_uid)) {
+	if (pl->range.mode == JAIL_RANGE_PRIVATE && stat(pl->is_thin ? pl->thin.upper : pl->path, &sb) == 0 &&
+	    jail_range_is_pool_base(sb.st_uid)) {
 		pl->range.base = sb.st_uid;
 		pl->range.from_owner = true;
 	}
 	if (pl->range.mode != JAIL_RANGE_IDENTITY)
 		return 0;
 	if (children > 0)
-		return jail_err_set(e, -EPERM, "children.max: refused with user.range=identity (child jails need a whole proc, "
-				    "harmless only to an unprivileged jailed root)");
+		return jail_err_set(
+			e, -EPERM,
+			"children.max: refused with user.range=identity (child jails need a whole proc, "
+			"harmless only to an unprivileged jailed root)");
 	if (jail_params_bool(p, JP_ALLOW_MOUNT))
-		return jail_err_set(e, -EPERM, "allow.mount: refused with user.range=identity (jailed root is host root)");
-	if (jail_params_bool(p, JP_ALLOW_SYSVIPC) || is(p, JP_SYSVMSG, "inherit") || is(p, JP_SYSVSEM, "inherit") ||
-	    is(p, JP_SYSVSHM, "inherit"))
-		return jail_err_set(e, -EPERM,
-				    "sysvipc inherit: refused with user.range=identity (jailed root is host root)");
+		return jail_err_set(
+			e, -EPERM,
+			"allow.mount: refused with user.range=identity (jailed root is host root)");
+	if (jail_params_bool(p, JP_ALLOW_SYSVIPC) || is(p, JP_SYSVMSG, "inherit") ||
+	    is(p, JP_SYSVSEM, "inherit") || is(p, JP_SYSVSHM, "inherit"))
+		return jail_err_set(
+			e, -EPERM,
+			"sysvipc inherit: refused with user.range=identity (jailed root is host root)");
 	return 0;
 }
 

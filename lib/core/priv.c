@@ -117,8 +117,10 @@ static const struct cap_rule cap_table[] = {
 	{CAP_SYS_PTRACE, "CAP_SYS_PTRACE", G_PROC_DEBUG, "debug the jail's own processes"},
 	{CAP_SYS_PACCT, "CAP_SYS_PACCT", G_NEVER, "process accounting is host-wide"},
 	{CAP_SYS_ADMIN, "CAP_SYS_ADMIN", G_NEVER, /* see jail_priv_from_params */
-	 "kept only with allow.set_hostname, allow.mount.* or children.max > 0 (a child jail is namespaces and "
-	 "mounts), and then over the jail's own namespaces only; locked mounts, the host-owned PID namespace and "
+	 "kept only with allow.set_hostname, allow.mount.* or children.max > 0 (a child jail is namespaces "
+	 "and "
+	 "mounts), and then over the jail's own namespaces only; locked mounts, the host-owned PID namespace "
+	 "and "
 	 "the private uid range hold"},
 	{CAP_SYS_BOOT, "CAP_SYS_BOOT", G_NEVER, "reboot; jails end with jail -r"},
 	{CAP_SYS_NICE, "CAP_SYS_NICE", G_NEVER, "raising priorities affects the host"},
@@ -274,7 +276,8 @@ int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, st
 	for (int i = 0; i < JP__COUNT; i++)
 		if ((jail_param_defs[i].flags & JPF_NEVER) && jail_param_defs[i].type == JPT_BOOL &&
 		    jail_params_bool(p, (enum jail_param_id)i))
-			return jail_err_set(e, -EPERM, "%s: cannot be granted on Linux (see jail(8), PRIVILEGES)",
+			return jail_err_set(e, -EPERM,
+					    "%s: cannot be granted on Linux (see jail(8), PRIVILEGES)",
 					    jail_param_defs[i].name);
 	v.securelevel = (int)jail_params_int(p, JP_SECURELEVEL);
 	/*
@@ -358,9 +361,11 @@ static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, af)});
 	}
 	if (ret == 0 && !p->socket_af)
-		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EAFNOSUPPORT), 1, (struct jail_rule_cmp[]){JAIL_CMP_GE(0, AF_MAX)});
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EAFNOSUPPORT), 1,
+				     (struct jail_rule_cmp[]){JAIL_CMP_GE(0, AF_MAX)});
 	if (ret == 0 && !p->raw_sockets && p->socket_af)
-		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EPERM), 1, (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, AF_PACKET)});
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EPERM), 1,
+				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, AF_PACKET)});
 	for (int fam = 0; fam < 2 && ret == 0; fam++) {
 		int af = fam ? AF_INET6 : AF_INET;
 		bool off = fam ? p->inet6_off : p->inet4_off;
@@ -371,8 +376,9 @@ static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 			if (ok)
 				continue;
 			int err = off ? EAFNOSUPPORT : t == SOCK_RAW ? EPERM : ESOCKTNOSUPPORT;
-			ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(err), 2,
-					     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, af), JAIL_CMP_MASKED(1, 0xf, t)});
+			ret = jail_rules_add(
+				r, nr, SCMP_ACT_ERRNO(err), 2,
+				(struct jail_rule_cmp[]){JAIL_CMP_EQ(0, af), JAIL_CMP_MASKED(1, 0xf, t)});
 		}
 	}
 	return ret;
@@ -382,16 +388,20 @@ static int socket_rules(const struct jail_priv *p, struct jail_rules *r)
 static const struct {
 	int level, optname;
 } fw_setsockopt[] = {
-	{0 /* IPPROTO_IP */, 64},  {0, 65},  {41 /* IPPROTO_IPV6 */, 64}, {41, 65},
-	{0, 96 /* ARPT */},	   {0, 97},  {0, 128 /* EBT */},	  {0, 129},
+	{0 /* IPPROTO_IP */, 64}, {0, 65}, {41 /* IPPROTO_IPV6 */, 64}, {41, 65},
+	{0, 96 /* ARPT */},	  {0, 97}, {0, 128 /* EBT */},		{0, 129},
 };
 
 static const struct {
 	const char *call;
 	unsigned arg; /* which argument is the pid */
 } init_guard[] = {
-	{"ptrace", 1},		 {"process_vm_readv", 0}, {"process_vm_writev", 0},
-	{"pidfd_open", 0},	 {"kcmp", 0},		  {"kcmp", 1},
+	{"ptrace", 1},
+	{"process_vm_readv", 0},
+	{"process_vm_writev", 0},
+	{"pidfd_open", 0},
+	{"kcmp", 0},
+	{"kcmp", 1},
 	/* same uid: jailed root could set the init's RLIMIT_CPU to 0 and have the kernel kill it */
 	{"prlimit64", 0},
 };
@@ -403,23 +413,27 @@ static const struct {
  */
 static int mount_kind_rules(const struct jail_priv *p, struct jail_rules *r)
 {
-	const uint64_t not_new = MS_BIND | MS_REMOUNT | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
+	const uint64_t not_new =
+		MS_BIND | MS_REMOUNT | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
 	int ret = 0;
 
 	if (!p->mount_new) {
 		ret = jail_rules_add(r, SCMP_SYS(mount), SCMP_ACT_ERRNO(EPERM), 1,
 				     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(3, not_new, 0)});
 		if (ret == 0)
-			ret = jail_rules_add(r, seccomp_syscall_resolve_name("fsopen"), SCMP_ACT_ERRNO(EPERM), 0, NULL);
+			ret = jail_rules_add(r, seccomp_syscall_resolve_name("fsopen"), SCMP_ACT_ERRNO(EPERM),
+					     0, NULL);
 		if (ret == 0)
-			ret = jail_rules_add(r, seccomp_syscall_resolve_name("fspick"), SCMP_ACT_ERRNO(EPERM), 0, NULL);
+			ret = jail_rules_add(r, seccomp_syscall_resolve_name("fspick"), SCMP_ACT_ERRNO(EPERM),
+					     0, NULL);
 	}
 	if (!p->mount_bind && ret == 0) {
 		ret = jail_rules_add(r, SCMP_SYS(mount), SCMP_ACT_ERRNO(EPERM), 1,
 				     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(3, MS_BIND, MS_BIND)});
 		if (ret == 0)
-			ret = jail_rules_add(r, seccomp_syscall_resolve_name("open_tree"), SCMP_ACT_ERRNO(EPERM), 1,
-					     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(2, 1 /* OPEN_TREE_CLONE */, 1)});
+			ret = jail_rules_add(
+				r, seccomp_syscall_resolve_name("open_tree"), SCMP_ACT_ERRNO(EPERM), 1,
+				(struct jail_rule_cmp[]){JAIL_CMP_MASKED(2, 1 /* OPEN_TREE_CLONE */, 1)});
 	}
 	return ret;
 }
@@ -427,7 +441,7 @@ static int mount_kind_rules(const struct jail_priv *p, struct jail_rules *r)
 /* The default-allow filter of argument rules; every rule here denies. */
 static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 {
-	static const unsigned long nsflags[] = {CLONE_NEWNS,   CLONE_NEWUTS, CLONE_NEWIPC,	CLONE_NEWUSER,
+	static const unsigned long nsflags[] = {CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,   CLONE_NEWUSER,
 						CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
 	/* Terminal injection, with the command masked to 32 bits (CVE-2019-10063). */
 	int ret = jail_rules_add(r, SCMP_SYS(ioctl), SCMP_ACT_ERRNO(EPERM), 1,
@@ -449,7 +463,8 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 	 */
 	if (ret == 0 && !p->firewall)
 		ret = jail_rules_add(r, SCMP_SYS(socket), SCMP_ACT_ERRNO(EPERM), 2,
-				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, AF_NETLINK), JAIL_CMP_EQ(2, 12 /* NETLINK_NETFILTER */)});
+				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(0, AF_NETLINK),
+							      JAIL_CMP_EQ(2, 12 /* NETLINK_NETFILTER */)});
 	for (size_t i = 0; i < ARRAY_SIZE(fw_setsockopt) && !p->firewall && ret == 0; i++)
 		ret = jail_rules_add(r, SCMP_SYS(setsockopt), SCMP_ACT_ERRNO(EPERM), 2,
 				     (struct jail_rule_cmp[]){JAIL_CMP_EQ(1, fw_setsockopt[i].level),
@@ -502,7 +517,8 @@ static const char *const arg_rules[] = {
 	"ptrace, process_vm_readv/writev, pidfd_open, kcmp and prlimit64 aimed at PID 1 (the jail's init; "
 	"pid compared on its low 32 bits): EPERM",
 	"mount: allow.mount.nullfs admits binds only (mount with MS_BIND, open_tree with OPEN_TREE_CLONE), "
-	"allow.mount.tmpfs new file systems only (mount without MS_BIND/REMOUNT/MOVE/propagation flags, fsopen, "
+	"allow.mount.tmpfs new file systems only (mount without MS_BIND/REMOUNT/MOVE/propagation flags, "
+	"fsopen, "
 	"fspick): of the kinds a user namespace may make, tmpfs and its kin ramfs, devpts, mqueue, cgroup2 "
 	"(seccomp cannot read a type's name)",
 	"socket(AF_NETLINK, *, NETLINK_NETFILTER) and setsockopt replacing iptables, ip6tables, arptables or "

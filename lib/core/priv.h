@@ -17,11 +17,11 @@ struct jail_priv {
 	bool set_hostname, raw_sockets, mount, chflags, mlock, reserved_ports, socket_af, suser, children,
 		proc_debug, vnet;
 	bool sysvmsg_off, sysvsem_off, sysvshm_off;
-	bool inet4_off, inet6_off; /* family denied (ip4/ip6=disable on a shared stack) */
-	bool firewall;		   /* vnet below securelevel 3: nf_tables and iptables are its own */
+	bool inet4_off, inet6_off;  /* family denied (ip4/ip6=disable on a shared stack) */
+	bool firewall;		    /* vnet below securelevel 3: nf_tables and iptables are its own */
 	bool mount_bind, mount_new; /* allow.mount.nullfs: binds; allow.mount.tmpfs: new file systems */
 	int securelevel;
-	uint64_t caps;		   /* capability set the jail's root keeps */
+	uint64_t caps; /* capability set the jail's root keeps */
 };
 
 /* The two compiled seccomp programs (classic BPF), made before clone. */
@@ -51,11 +51,13 @@ struct jail_rules {
 };
 
 /* Append a rule: the action when every comparison holds (none: always). */
-int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned ncmp, const struct jail_rule_cmp *cmp);
+int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned ncmp,
+		   const struct jail_rule_cmp *cmp);
 /* Comparisons: argument arg equal to datum; arg & mask equal to datum; arg >= datum. */
-#define JAIL_CMP_EQ(a, d)	 ((struct jail_rule_cmp){(a), 4 /* SCMP_CMP_EQ */, 0, (uint64_t)(d)})
-#define JAIL_CMP_MASKED(a, m, d) ((struct jail_rule_cmp){(a), 7 /* SCMP_CMP_MASKED_EQ */, (uint64_t)(m), (uint64_t)(d)})
-#define JAIL_CMP_GE(a, d)	 ((struct jail_rule_cmp){(a), 5 /* SCMP_CMP_GE */, 0, (uint64_t)(d)})
+#define JAIL_CMP_EQ(a, d) ((struct jail_rule_cmp){(a), 4 /* SCMP_CMP_EQ */, 0, (uint64_t)(d)})
+#define JAIL_CMP_MASKED(a, m, d) \
+	((struct jail_rule_cmp){(a), 7 /* SCMP_CMP_MASKED_EQ */, (uint64_t)(m), (uint64_t)(d)})
+#define JAIL_CMP_GE(a, d) ((struct jail_rule_cmp){(a), 5 /* SCMP_CMP_GE */, 0, (uint64_t)(d)})
 void jail_rules_free(struct jail_rules *r);
 
 /* Compute the decisions; refuses allow.* that Linux cannot grant safely. */

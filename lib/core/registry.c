@@ -205,8 +205,46 @@ static bool jid_used(struct jail_registry *r, int jid)
 	return faccessat(r->dirfd, f, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid, const struct jail_params *p,
-			  struct jail_err *e)
+/* A jail(8) killed while writing JID's state leaves ".JID.json.PID": gone with the JID. */
+static void remove_temps(struct jail_registry *r, int jid)
+{
+	char prefix[32];
+	int fd = openat(r->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	snprintf(prefix, sizeof(prefix), ".%d.json.", jid);
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix)))
+			unlinkat(r->dirfd, de->d_name, 0);
+	closedir(d);
+}
+
+bool jail_registry_sweep(struct jail_registry *r, const char *name)
+{
+	char link[300], target[32];
+	ssize_t n;
+
+	/* Under the lock no reservation is half done: a name whose JID has no state is a killed one's. */
+	snprintf(link, sizeof(link), "n.%s", name);
+	n = readlinkat(r->dirfd, link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	if (!str_is_digits(target) || jid_used(r, atoi(target)))
+		return false;
+	unlinkat(r->dirfd, link, 0);
+	remove_temps(r, atoi(target));
+	return true;
+}
+
+int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int want_jid,
+			  const struct jail_params *p, struct jail_err *e)
 {
 	char link[300], target[32];
 	int jid = want_jid;
@@ -225,11 +263,14 @@ int jail_registry_reserve(struct jail_registry *r, struct jail_state *st, int wa
 		snprintf(st->name, sizeof(st->name), "%d", jid);
 	snprintf(link, sizeof(link), "n.%s", st->name);
 	snprintf(target, sizeof(target), "%d", jid);
-	if (symlinkat(target, r->dirfd, link) < 0) {
-		if (errno == EEXIST)
-			return jail_err_set(e, -EEXIST, "\"%s\" already exists", st->name);
-		return jail_err_sys(e, -errno, "%s/%s", r->dir, link);
-	}
+	remove_temps(r, jid);
+	int made = symlinkat(target, r->dirfd, link) < 0 ? -errno : 0;
+	if (made == -EEXIST && jail_registry_sweep(r, st->name))
+		made = symlinkat(target, r->dirfd, link) < 0 ? -errno : 0;
+	if (made == -EEXIST)
+		return jail_err_set(e, -EEXIST, "\"%s\" already exists", st->name);
+	if (made < 0)
+		return jail_err_sys(e, made, "%s/%s", r->dir, link);
 	st->creator_pid = getpid();
 	st->creator_start = proc_starttime(st->creator_pid);
 	int ret = jail_registry_save(r, st, p, e);
@@ -307,6 +348,7 @@ int jail_registry_remove(struct jail_registry *r, const struct jail_state *st)
 	snprintf(f, sizeof(f), "%d.json", st->jid);
 	unlinkat(r->dirfd, f, 0);
 	unlinkat(r->dirfd, link, 0);
+	remove_temps(r, st->jid);
 	(void)jail_registry_publish(r, st, NULL);
 	return 0;
 }
@@ -554,12 +596,14 @@ enum jail_status jail_state_status_in(const struct jail_registry *r, const struc
 {
 	if (r->procfd < 0)
 		return jail_state_status(st);
-	if (st->init_pid > 0 && st->init_start && proc_starttime_at(r->procfd, st->init_pid) == st->init_start)
+	if (st->init_pid > 0 && st->init_start &&
+	    proc_starttime_at(r->procfd, st->init_pid) == st->init_start)
 		return JAIL_ALIVE;
 	return st->init_pid > 0 ? JAIL_DYING : JAIL_CREATING;
 }
 
-int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child, struct jail_err *e)
+int jail_registry_open_children(const struct jail_state *parent, struct jail_registry *child,
+				struct jail_err *e)
 {
 	char root[64];
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,

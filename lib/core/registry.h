@@ -26,5 +26,11 @@ void jail_host_ifname(char *out, size_t len, const char *regdir, int jid);
  * sshd) from having it signalled, or kill(-1) sent in the host's namespace.
  */
 bool jail_state_init_is_jail(pid_t pid);
+/*
+ * Under the lock: the name link of a jail(8) killed between taking the name
+ * and writing the state (its JID has no state file) is removed, with the
+ * JID's temporary files. Whether there was one.
+ */
+bool jail_registry_sweep(struct jail_registry *r, const char *name);
 
 #endif

@@ -344,6 +344,11 @@ int jail_remove(struct jail_registry *reg, const char *key, unsigned flags, cons
 	struct removal r = {.reg = reg, .pidfd = -1, .hooks = flags & JAIL_REMOVE_HOOKS};
 	int ret = jail_registry_find(reg, key, &r.st, e);
 
+	if (ret == -ENOENT && jail_registry_lock(reg, NULL) == 0) {
+		/* What a jail(8) killed while taking the name left: taken away, and still "not found". */
+		jail_registry_sweep(reg, key);
+		jail_registry_unlock(reg);
+	}
 	if (ret < 0)
 		return ret;
 	if (jail_state_status(&r.st) == JAIL_CREATING) {

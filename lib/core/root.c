@@ -109,7 +109,8 @@ int jail_mount_parse(const char *line, const char *root, const char *what, int l
 			lineno, type);
 	}
 	snprintf(m->src, sizeof(m->src), "%s", spec);
-	char *save = NULL, *d = m->data;
+	char *save = NULL;
+	size_t used = 0; /* bytes of m->data filled, without its NUL */
 	for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(o, "ro"))
 			m->attrs |= MOUNT_ATTR_RDONLY;
@@ -122,12 +123,16 @@ int jail_mount_parse(const char *line, const char *root, const char *what, int l
 			m->attrs |= MOUNT_ATTR_NODEV;
 		else if (!strcmp(o, "noexec"))
 			m->attrs |= MOUNT_ATTR_NOEXEC;
-		else if (!strcmp(m->type, "tmpfs") &&
-			 (!strncmp(o, "size=", 5) || !strncmp(o, "mode=", 5) ||
-			  !strncmp(o, "nr_inodes=", 10) || !strncmp(o, "uid=", 4) || !strncmp(o, "gid=", 4)))
-			d += snprintf(d, sizeof(m->data) - (size_t)(d - m->data), "%s%s",
-				      d == m->data ? "" : ",", o);
-		else
+		else if (!strcmp(m->type, "tmpfs") && (!strncmp(o, "size=", 5) || !strncmp(o, "mode=", 5) ||
+						       !strncmp(o, "nr_inodes=", 10) ||
+						       !strncmp(o, "uid=", 4) || !strncmp(o, "gid=", 4))) {
+			/* Appended whole or refused: a cut option string would mount something else. */
+			size_t len = strlen(o) + (used > 0);
+			if (len >= sizeof(m->data) - used)
+				return jail_err_set(e, -E2BIG, "%s: line %d: options too long", what, lineno);
+			snprintf(m->data + used, sizeof(m->data) - used, "%s%s", used > 0 ? "," : "", o);
+			used += len;
+		} else
 			return jail_err_set(e, -EINVAL, "%s: line %d: unknown option '%s'", what, lineno, o);
 	}
 	return 0;
@@ -154,7 +159,8 @@ static int tmpfs_mount(const struct jail_mount *m, const struct jail_ids *ids, s
 		*eq = '\0';
 		if (!strcmp(t, "uid") || !strcmp(t, "gid")) {
 			char *b = t[0] == 'u' ? uid : gid;
-			snprintf(b, 16, "%lu", strtoul(eq + 1, NULL, 10) + (t[0] == 'u' ? ids->uid : ids->gid));
+			snprintf(b, 16, "%lu",
+				 strtoul(eq + 1, NULL, 10) + (t[0] == 'u' ? ids->uid : ids->gid));
 			continue;
 		}
 		opts[k++] = t;
@@ -219,7 +225,8 @@ static int setup_mounts(int rootfd, const struct jail_root_opts *o, const struct
 			return r;
 		/* Every proc a jail gets carries the masks. */
 		if (!strcmp(m->type, "proc")) {
-			_cleanup_close_ int top = open_in_root(rootfd, m->dst, O_PATH | O_CLOEXEC | O_DIRECTORY, RESOLVE_STRICT);
+			_cleanup_close_ int top = open_in_root(
+				rootfd, m->dst, O_PATH | O_CLOEXEC | O_DIRECTORY, RESOLVE_STRICT);
 			if (top < 0)
 				return jail_err_sys(e, -errno, "mount: %s/%s", o->path, m->dst);
 			if ((r = jail_proc_mask(top, masks, e)) < 0)
@@ -247,8 +254,8 @@ static int thin_overlay(const struct jail_root_opts *o, int idmap, struct jail_e
 	if (sys_move_mount(lower, "", AT_FDCWD, o->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return jail_err_sys(e, -errno, "thin: mounting the base on %s", o->path);
 	_cleanup_close_ int ov = jail_fs_new("overlay",
-					     (const char *[]){"lowerdir", o->path, "upperdir", o->upper, "workdir",
-							      o->work, "userxattr", NULL, NULL},
+					     (const char *[]){"lowerdir", o->path, "upperdir", o->upper,
+							      "workdir", o->work, "userxattr", NULL, NULL},
 					     0, e);
 	if (ov < 0)
 		return jail_err_prefix(e, "thin");
@@ -257,8 +264,8 @@ static int thin_overlay(const struct jail_root_opts *o, int idmap, struct jail_e
 	return 0;
 }
 
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, const struct jail_cgroup *nest,
-		    struct jail_err *e)
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap,
+		    const struct jail_cgroup *nest, struct jail_err *e)
 {
 	_cleanup_close_ int rootfd = -1, masks = -1;
 	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};

@@ -59,8 +59,10 @@ static int settle_hooked(struct jail_create *c, struct jail_err *e)
 /* The command under the init: relay until it ends, then settle the jail's fate. */
 static int run_command(struct jail_create *c, struct jail_err *e)
 {
-	struct jail_relay rl = {
-		.sock = c->init.sock, .watch_pidfd = c->init.pidfd, .ptmx = c->ptmx, .signal_pidfd = c->init.pidfd};
+	struct jail_relay rl = {.sock = c->init.sock,
+				.watch_pidfd = c->init.pidfd,
+				.ptmx = c->ptmx,
+				.signal_pidfd = c->init.pidfd};
 	int status, ret;
 
 	c->init.sock = c->ptmx = -1;

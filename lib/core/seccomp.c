@@ -34,7 +34,8 @@
 
 _Static_assert(SCMP_CMP_EQ == 4 && SCMP_CMP_GE == 5 && SCMP_CMP_MASKED_EQ == 7, "JAIL_CMP_* in priv.h");
 
-int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned ncmp, const struct jail_rule_cmp *cmp)
+int jail_rules_add(struct jail_rules *r, int nr, uint32_t action, unsigned ncmp,
+		   const struct jail_rule_cmp *cmp)
 {
 	struct jail_rule *nv;
 
@@ -151,14 +152,9 @@ static uint64_t cache_key(const struct jail_rules *allow, const struct jail_rule
 {
 	const struct scmp_version *v = seccomp_version();
 	uint64_t h = 1469598103934665603ULL;
-	uint64_t fixed[] = {CACHE_FORMAT,
-			    v ? v->major : 0,
-			    v ? v->minor : 0,
-			    v ? v->micro : 0,
-			    seccomp_arch_native(),
-			    SCMP_ACT_ERRNO(ENOSYS),
-			    SCMP_ACT_ALLOW,
-			    SCMP_ACT_KILL_PROCESS};
+	uint64_t fixed[] = {CACHE_FORMAT,     v ? v->major : 0,	     v ? v->minor : 0,
+			    v ? v->micro : 0, seccomp_arch_native(), SCMP_ACT_ERRNO(ENOSYS),
+			    SCMP_ACT_ALLOW,   SCMP_ACT_KILL_PROCESS};
 
 	h = fnv(h, fixed, sizeof(fixed));
 	h = hash_rules(h, allow);
@@ -312,4 +308,3 @@ int jail_priv_lockdown(const struct jail_priv *priv, const struct jail_seccomp *
 		r = load_prog(f->allow, f->allow_len, e, "allowlist");
 	return r;
 }
-

@@ -48,9 +48,9 @@ void jail_msg_fail(int sock, const struct jail_err *e, int status) __attribute__
 typedef void (*jail_spawn_fn)(void *arg, int sock) __attribute__((noreturn));
 
 struct jail_spawn_opts {
-	unsigned long long clone_flags;	     /* CLONE_NEW* */
-	const struct jail_cgroup *cg;	     /* NULL: stay in the caller's cgroups */
-	bool passcred;			     /* the parent learns senders' pids */
+	unsigned long long clone_flags; /* CLONE_NEW* */
+	const struct jail_cgroup *cg;	/* NULL: stay in the caller's cgroups */
+	bool passcred;			/* the parent learns senders' pids */
 	jail_spawn_fn child;
 	void *arg;
 };
@@ -61,7 +61,10 @@ struct jail_spawn {
 	int sock; /* the parent's end */
 };
 
-#define JAIL_SPAWN_INIT {.pid = 0, .pidfd = -1, .sock = -1}
+#define JAIL_SPAWN_INIT                           \
+	{                                         \
+		.pid = 0, .pidfd = -1, .sock = -1 \
+	}
 
 /* Start the child. On failure nothing is left (no process, no fd). */
 int jail_spawn_start(const struct jail_spawn_opts *o, struct jail_spawn *sp, struct jail_err *e);

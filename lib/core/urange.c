@@ -67,7 +67,8 @@ int jail_range_parse(const char *value, struct jail_range *r, struct jail_err *e
 	}
 	errno = 0;
 	v = strtoull(value, &end, 0);
-	if (errno || *end || end == value || v == 0 || v % JAIL_RANGE_SIZE || v > 0xffff0000ULL - JAIL_RANGE_SIZE)
+	if (errno || *end || end == value || v == 0 || v % JAIL_RANGE_SIZE ||
+	    v > 0xffff0000ULL - JAIL_RANGE_SIZE)
 		return jail_err_set(e, -EINVAL,
 				    "user.range: \"%s\": want private, identity, or a host uid that is a "
 				    "multiple of 65536 (not 0)",

@@ -52,7 +52,10 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f)
 	register long x3 __asm__("x3") = d;
 	register long x4 __asm__("x4") = e;
 	register long x5 __asm__("x5") = f;
-	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
+	__asm__ volatile("svc 0"
+			 : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+			 : "memory");
 	return x0;
 }
 #else
@@ -127,10 +130,11 @@ static const struct {
 	int err;
 	const char *text;
 } errs[] = {
-	{1, "Operation not permitted"}, {2, "No such file or directory"}, {7, "Argument list too long"},
-	{8, "Exec format error"},	{12, "Cannot allocate memory"},	  {13, "Permission denied"},
-	{20, "Not a directory"},	{21, "Is a directory"},		  {26, "Text file busy"},
-	{40, "Too many levels of symbolic links"},
+	{1, "Operation not permitted"}, {2, "No such file or directory"},
+	{7, "Argument list too long"},	{8, "Exec format error"},
+	{12, "Cannot allocate memory"}, {13, "Permission denied"},
+	{20, "Not a directory"},	{21, "Is a directory"},
+	{26, "Text file busy"},		{40, "Too many levels of symbolic links"},
 };
 
 static void append(char *d, unsigned long cap, const char *s)
@@ -313,7 +317,8 @@ void jinit_main(long *sp)
 }
 
 #if defined(__x86_64__)
-__asm__(".globl _start\n_start:\n\txor %rbp,%rbp\n\tmov %rsp,%rdi\n\tand $-16,%rsp\n\tcall jinit_main\n\thlt\n");
+__asm__(".globl _start\n_start:\n\txor %rbp,%rbp\n\tmov %rsp,%rdi\n\tand $-16,%rsp\n\tcall "
+	"jinit_main\n\thlt\n");
 #elif defined(__aarch64__)
 __asm__(".globl _start\n_start:\n\tmov x29, #0\n\tmov x0, sp\n\tand sp, x0, #-16\n\tbl jinit_main\n");
 #endif

@@ -113,7 +113,8 @@ static int walk(int dir, struct shift *s, int depth, struct jail_err *e)
 		if ((r = shift_one(dir, de->d_name, &st, s, e)) < 0)
 			return r;
 		if (S_ISDIR(st.st_mode)) {
-			_cleanup_close_ int sub = openat(dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int sub =
+				openat(dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0)
 				return jail_err_sys(e, -errno, "%s", de->d_name);
 			if ((r = walk(sub, s, depth + 1, e)) < 0)
@@ -173,7 +174,8 @@ int mkroot_range_of(const char *dir, uint32_t *base, struct jail_err *e)
 	if (stat(dir, &st) < 0)
 		return jail_err_sys(e, -errno, "%s", dir);
 	if (st.st_uid != 0 && !jail_range_is_pool_base(st.st_uid))
-		return jail_err_set(e, -EINVAL, "%s: owned by uid %u, neither host root nor a range's first id", dir,
+		return jail_err_set(e, -EINVAL,
+				    "%s: owned by uid %u, neither host root nor a range's first id", dir,
 				    (unsigned)st.st_uid);
 	*base = st.st_uid;
 	return 0;

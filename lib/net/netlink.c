@@ -662,4 +662,3 @@ int nl_ipvlan_create(struct nl_sock *s, const char *name, const char *parent, in
 }
 
 /* --- addresses ----------------------------------------------------------- */
-

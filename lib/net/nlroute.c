@@ -245,7 +245,7 @@ static int neigh_op(struct nl_sock *s, int type, const char *ifname, const struc
 	r = nl_talk(s, nl_msg_neigh_proxy(buf, type, idx, a), NULL, NULL, &t);
 	if (r < 0)
 		return nl_fail(e, r, &t, "%s: %s proxy %s entry for %s", ifname, what[w],
-			    a->family == AF_INET ? "ARP" : "NDP", as);
+			       a->family == AF_INET ? "ARP" : "NDP", as);
 	return 0;
 }
 

@@ -348,7 +348,7 @@ int oci_state_list(int rootfd, int (*fn)(void *arg, const char *id), void *arg, 
 		n++;
 	}
 	closedir(d);
-	if (r == 0 && n)
+	if (r == 0 && n > 1)
 		qsort(ids, n, sizeof(*ids), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (r == 0)

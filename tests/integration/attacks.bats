@@ -203,14 +203,14 @@ caps_of() { sed -n 's/.* prm=\([0-9a-f]*\) eff=\([0-9a-f]*\)$/\1 \2/p' <<<"$1"; 
 	# the payload never ran with a host binary as /proc/self/exe, nor got one writable
 	if [ -e "$ROOT/tmp/fakeld.log" ]; then
 		cat "$ROOT/tmp/fakeld.log"
-		! grep -q WRITABLE "$ROOT/tmp/fakeld.log"
-		! grep -q -e "$BIN" -e "$BUILD" -e 'exe=/usr/' -e 'exe=/bin/' "$ROOT/tmp/fakeld.log"
+		refute grep -q WRITABLE "$ROOT/tmp/fakeld.log"
+		refute grep -q -e "$BIN" -e "$BUILD" -e 'exe=/usr/' -e 'exe=/bin/' "$ROOT/tmp/fakeld.log"
 	fi
 	# no process of the jail ever showed a host binary as its exe (only the jail's own;
 	# the stub, memfd:jinit, is not even readable)
 	cat "$ROOT/tmp/exes"
 	grep -qx '/bin/busybox' "$ROOT/tmp/exes"
-	! grep -v -e '^/memfd:jinit (deleted)$' -e '^/bin/busybox$' -e '^/bin/attack$' "$ROOT/tmp/exes"
+	refute grep -v -e '^/memfd:jinit (deleted)$' -e '^/bin/busybox$' -e '^/bin/attack$' "$ROOT/tmp/exes"
 }
 
 # --- device nodes -------------------------------------------------------------
@@ -364,7 +364,7 @@ assert_proc_locked() {
 	[[ "$(sed -n 's/^nested-bind //p' <<<"$output")" =~ [a-z] ]]
 	[[ "$(sed -n 's/^nested-bind-sys //p' <<<"$output")" =~ [a-z] ]]
 	# root-only files: nothing read
-	! grep -E '^fresh-(slabinfo|pagetypeinfo|vmallocinfo|kpageflags|kpagecount|kmsg) [^0]' <<<"$output"
+	refute grep -E '^fresh-(slabinfo|pagetypeinfo|vmallocinfo|kpageflags|kpagecount|kmsg) [^0]' <<<"$output"
 	# for the lead's policy: what the masks hide that any host user may read (/run/jail/.proc)
 	echo "# children.max > 0, masked elsewhere but readable: $(grep '^readable' <<<"$output" | cut -d' ' -f2 | tr '\n' ' ')" >&3
 }
@@ -442,7 +442,7 @@ assert_proc_locked() {
 	[[ "$output" != *"/mnt/cg/release_agent"$'\n'* && "$output" == *"No such file"* ]]
 	run "$JAIL" -r atk-cg
 	[ "$status" -eq 0 ]
-	! find /sys/fs/cgroup -maxdepth 3 -path '*jail.atk-cg*' -name 'child*' | grep -q .
+	find /sys/fs/cgroup -maxdepth 3 -path '*jail.atk-cg*' -name 'child*' | refute grep -q .
 }
 
 @test "cgroups: with children.max > 0 the jail sees its cgroups, but its own limits stay the host's to set" {
@@ -456,7 +456,7 @@ assert_proc_locked() {
 		ls /sys/fs/cgroup/*/release_agent 2>/dev/null | sed "s/^/release_agent /"; true'
 	[ "$status" -eq 0 ]
 	[ -n "$output" ]
-	! grep -E ' ok$|^release_agent' <<<"$output"
+	refute grep -E ' ok$|^release_agent' <<<"$output"
 }
 
 # --- the administrator's terminal ---------------------------------------------
@@ -485,7 +485,7 @@ assert_not_stolen() {
 	local D=$BATS_TEST_TMPDIR
 	cmp "$D/stty.before" "$D/stty.after"
 	[ -e "$ROOT/tmp/stealer-ran" ]
-	! grep -rq secret "$ROOT/tmp/"
+	refute grep -rq secret "$ROOT/tmp/"
 	rm -f "$ROOT/tmp/stealer-ran"
 }
 
@@ -682,7 +682,7 @@ tree_state() {
 	# so only without CAP_SYS_PTRACE is the init out of its reach
 	run jrun user.range=identity allow.unprivileged_proc_debug=0 -- /bin/sh -c 'for w in mem ptrace pidfd getfd vmread kcmp prlimit; do echo "$w $(attack pid1 $w) $(attack pid1-high $w)"; done'
 	echo "identity, PID 1: $output"
-	! grep -qw ok <<<"$output"
+	refute grep -qw ok <<<"$output"
 }
 
 # --- mount sources, hostile roots, registry trust (wt-secb) -------------------
@@ -696,7 +696,7 @@ tree_state() {
 	run jrun mount="$ROOT/export $ROOT/mnt/b nullfs ro 0 0" -- /bin/sh -c "cat /mnt/b$BATS_FILE_TMPDIR/host-marker; ls /mnt/b/proc/1 >/dev/null && echo HOST-ROOT"
 	[ "$status" -ne 0 ]
 	[[ "$output" != *host-only* && "$output" != *HOST-ROOT* ]]
-	! grep -q " $ROOT/mnt/b " /proc/self/mountinfo
+	refute grep -q " $ROOT/mnt/b " /proc/self/mountinfo
 	rm -f "$ROOT/export"
 }
 

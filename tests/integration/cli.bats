@@ -60,18 +60,20 @@ teardown() { assert_clean; }
 		# a background job of a script starts with SIGINT ignored: undo that for the test
 		env --default-signal "$JAIL" -c path="$ROOT" command=/bin/sh -c "trap 'echo got-$sig; kill \$!; exit 3' $sig; sleep 5 & wait" > "$BATS_TEST_TMPDIR/out" &
 		local pid=$!
-		sleep 0.3
+		# the trap is set once the shell has started its sleep
+		wait_until 5 jail_running '^sleep 5'
 		kill -$sig $pid
 		wait $pid && st=0 || st=$?
 		[ "$st" -eq 3 ] || { echo "$sig: status $st"; false; }
 		[ "$(cat "$BATS_TEST_TMPDIR/out")" = "got-$sig" ]
+		wait_until 3 not jail_running '^sleep 5'
 	done
 }
 
 @test "a command that ignores nothing dies of the forwarded signal: 128+N" {
 	"$JAIL" -c path="$ROOT" command=/bin/sleep 10 &
 	local pid=$!
-	sleep 0.3
+	wait_until 5 jail_running '^/bin/sleep 10'
 	kill -TERM $pid
 	wait $pid && st=0 || st=$?
 	[ "$st" -eq 143 ]
@@ -79,6 +81,7 @@ teardown() { assert_clean; }
 
 @test "terminal: the jailed shell gets a terminal of its own with job control" {
 	command -v script >/dev/null || skip "script(1) missing"
+	# (the sleep 0.1 is the background job under test)
 	run script -qec "$JAIL -c path=$ROOT command=/bin/sh -c 'tty; test -t 0 && echo TTY; set -m; sleep 0.1 & jobs; wait; echo pgrp-ok'" /dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/0"* ]]
@@ -189,7 +192,8 @@ teardown() { assert_clean; }
 @test "errors: a name in use is refused and the other jail is untouched" {
 	"$JAIL" -c name=busy path="$ROOT" command=/bin/sleep 3 &
 	local pid=$!
-	for i in $(seq 40); do "$BUILD/jls" -j busy >/dev/null 2>&1 && break; sleep 0.05; done
+	busy_up() { "$BUILD/jls" -j busy >/dev/null 2>&1; }
+	wait_until 5 busy_up
 	run "$JAIL" -c name=busy path="$ROOT" command=/bin/true
 	kill -0 $pid
 	local alive=$?
@@ -204,8 +208,8 @@ teardown() { assert_clean; }
 		run env JAIL_FAULT=$step "$JAIL" -c name=ft path="$ROOT" command=/bin/sleep 5
 		[ "$status" -eq 1 ] || { echo "$step: status $status"; false; }
 		[ "$output" = "jail: ft: $step: injected failure (JAIL_FAULT)" ] || { echo "$step: $output"; false; }
+		# (assert_clean also finds any process left running in $ROOT)
 		assert_clean || { echo "after $step"; false; }
-		! pgrep -x sleep -P 1 >/dev/null || true
 	done
 }
 

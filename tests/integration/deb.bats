@@ -60,7 +60,7 @@ teardown() {
 	grep -qx '/etc/default/jail' "$R/var/lib/dpkg/info/jail.conffiles"
 	# enabled at boot, never started by the install
 	grep -q "enable jail.service" "$R/var/log/deb-systemd-helper"
-	! grep -q "start" "$R/var/log/deb-systemd-helper"
+	refute grep -q "start" "$R/var/log/deb-systemd-helper"
 
 	run "$R/usr/sbin/jail" -c name=debjail path="$ROOT" command=/bin/sh -c 'echo "in $(hostname)"; true'
 	[ "$status" -eq 0 ]
@@ -76,10 +76,13 @@ teardown() {
 	[ -z "$(comm -13 "$D/before" "$D/after")" ]
 	local gone
 	while read -r gone; do
-		[ -d "$R/$gone" ] || [ ! -e "$R/$gone" ] && ! grep -qx "$gone" "$D/before.files" ||
-			{ echo "purge removed $gone"; false; }
+		if { [ -d "$R/$gone" ] || [ ! -e "$R/$gone" ]; } && ! grep -qx "$gone" "$D/before.files"; then
+			continue
+		fi
+		echo "purge removed $gone"
+		false
 	done < <(comm -23 "$D/before" "$D/after")
 	[ -z "$(ls "$R/var/lib/dpkg/info" | grep '^jail\.' || true)" ]
-	! grep -q '^Package: jail$' "$R/var/lib/dpkg/status"
+	refute grep -q '^Package: jail$' "$R/var/lib/dpkg/status"
 	grep -q "purge jail.service" "$R/var/log/deb-systemd-helper"
 }

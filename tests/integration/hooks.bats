@@ -48,9 +48,8 @@ teardown() {
 	run "$JAIL" -q -c name=h path="$ROOT" exec.start="/bin/sh -c 'sleep 2 >/dev/null 2>&1 &'"
 	[ "$status" -eq 0 ]
 	[ -L "$JAIL_STATEDIR/n.h" ]
-	sleep 2.5
-	for i in $(seq 40); do [ -L "$JAIL_STATEDIR/n.h" ] || break; sleep 0.05; done
-	[ ! -L "$JAIL_STATEDIR/n.h" ]
+	# the daemon sleeps 2 s; then the jail goes with it
+	wait_until 6 test ! -L "$JAIL_STATEDIR/n.h"
 	run "$JAIL" -q -c name=h2 path="$ROOT" exec.start="/bin/true"
 	[ "$status" -eq 0 ]
 	[ ! -L "$JAIL_STATEDIR/n.h2" ]

@@ -61,6 +61,7 @@ teardown() { assert_clean; }
 }
 
 @test "pid: the jail sees only its own processes" {
+	# a host process that runs meanwhile: the jail must not see it
 	sleep 30 &
 	local hostpid=$!
 	run jrun -- /bin/sh -c 'ps -o pid,comm | tail -n +2; ls -d /proc/[0-9]* | wc -l'
@@ -80,9 +81,13 @@ teardown() { assert_clean; }
 }
 
 @test "pid: kill -TERM -1 inside reaches only the jail" {
+	# a host process that must survive the jail's kill -1
 	sleep 30 &
 	local hostpid=$!
-	run jrun -- /bin/sh -c 'sleep 20 & sleep 20 & trap "" TERM; kill -TERM -1; sleep 0.2; ps -o stat,comm | grep -c sleep || true'
+	# (inside: wait up to 2 s for the killed sleeps to leave; then count them)
+	run jrun -- /bin/sh -c 'sleep 20 & sleep 20 & trap "" TERM; kill -TERM -1
+		for i in $(seq 40); do ps -o comm | grep -q sleep || break; sleep 0.05; done
+		ps -o stat,comm | grep -c sleep || true'
 	kill -0 $hostpid
 	local alive=$?
 	kill $hostpid
@@ -92,7 +97,11 @@ teardown() { assert_clean; }
 }
 
 @test "pid: init reaps orphans" {
-	run jrun -- /bin/sh -c '(sleep 0.1 &) ; (sleep 0.1 &); sleep 0.5; ps -o stat | grep -c "^Z" || true'
+	# two orphans that exit at once; wait up to 2 s for them to be gone
+	# (zombies too), then count zombies: an init that does not reap leaves two
+	run jrun -- /bin/sh -c '(sleep 0.1 &) ; (sleep 0.1 &)
+		for i in $(seq 40); do ps -o comm | grep -q sleep || break; sleep 0.05; done
+		ps -o stat | grep -c "^Z" || true'
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = "0" ]
 }
@@ -289,7 +298,8 @@ teardown() { assert_clean; }
 	"$JAIL" -c path="$ROOT" name=cgt command=/bin/sleep 30 &
 	local jp=$!
 	local dirs=""
-	for i in $(seq 50); do dirs=$(jail_cgroups | grep 'jail.cgt[.0-9a-f]*$' || true); [ -n "$dirs" ] && grep -q . $(echo "$dirs" | head -1)/cgroup.procs && break; sleep 0.05; done
+	cgt_up() { dirs=$(jail_cgroups | grep 'jail.cgt[.0-9a-f]*$') && grep -q . "$(echo "$dirs" | head -1)/cgroup.procs"; }
+	wait_until 5 cgt_up || { kill $jp; false; }
 	local n_h n_j
 	n_h=$(awk '$3 ~ /^cgroup2?$/ {print $2}' /proc/self/mounts | sort -u | wc -l)
 	n_j=$(echo "$dirs" | grep -c .)

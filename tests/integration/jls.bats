@@ -6,8 +6,6 @@
 
 load ../lib/common
 
-bats_require_minimum_version 1.5.0
-
 JLS=$BUILD/jls
 
 setup_file() { common_setup_file; }
@@ -49,6 +47,7 @@ assert_jls_clean() {
 	while read -r p; do
 		if kill -0 "$p" 2>/dev/null; then echo "leftover process $p"; return 1; fi
 	done < "$BATS_TEST_TMPDIR/pids"
+	if ! wait_until 3 no_jail_processes; then echo "leftover processes: $(jail_processes)"; return 1; fi
 }
 teardown_file() { common_teardown_file; }
 
@@ -59,14 +58,8 @@ start_jail() {
 	echo "$name" >> "$BATS_TEST_TMPDIR/names"
 	"$JAIL" -c name="$name" path="$ROOT" "$@" command=/bin/sleep 30 </dev/null >/dev/null 2>&1 3>&- &
 	echo $! >> "$BATS_TEST_TMPDIR/pids"
-	for _ in $(seq 200); do
-		if [ -L "$JAIL_STATEDIR/n.$name" ] && "$JLS" -c -j "$name"; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "jail $name did not come up"
-	return 1
+	listed() { [ -L "$JAIL_STATEDIR/n.$name" ] && "$JLS" -c -j "$name"; }
+	wait_until 10 listed || { echo "jail $name did not come up"; return 1; }
 }
 
 # Stop every jail and helper this test started, by PID, and wait until gone.
@@ -74,10 +67,7 @@ stop_all() {
 	local p
 	while read -r p; do kill -TERM "$p" 2>/dev/null || true; done < "$BATS_TEST_TMPDIR/pids"
 	while read -r p; do
-		for _ in $(seq 200); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.05
-		done
+		wait_until 10 not kill -0 "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done < "$BATS_TEST_TMPDIR/pids"
 }
@@ -364,14 +354,14 @@ PY
 	[ "$status" -eq 0 ]
 	# every line is one process: the newline in the argument made none of its own
 	[ "$(printf '%s\n' "$output" | grep -c ' jlsmu ')" -eq "$((${#lines[@]} - 1))" ]
-	! printf '%s' "$output" | grep -q "$(printf '[\001-\011\013-\037\177]')"
+	printf '%s' "$output" | refute grep -q "$(printf '[\001-\011\013-\037\177]')"
 	local l found=0
 	for l in "${lines[@]}"; do
 		[[ "$l" == "     1 jlsmu "*" root     /bin/sh -c sleep 30; true x\\033]0;owned\\007\\012line2" ]] && found=1
 	done
 	[ "$found" = 1 ]
 	run "$JLS" -p --libxo json jlsmu
-	! printf '%s' "$output" | grep -q "$(printf '[\001-\011\013-\037\177]')"
+	printf '%s' "$output" | refute grep -q "$(printf '[\001-\011\013-\037\177]')"
 	echo "$output" | python3 -c '
 import json, sys
 p = json.load(sys.stdin)["process-information"]["process"]
@@ -428,7 +418,7 @@ assert "/bin/sh -c sleep 30; true x\\033]0;owned\\007\\012line2" in [x["command"
 	[ "$(stat -c %a "$JAIL_STATEDIR")" = 711 ]
 	[ "$(stat -c '%a %U' "$JAIL_STATEDIR/public")" = "755 root" ]
 	[ "$(stat -c '%a %U' "$JAIL_STATEDIR/public/1.json")" = "644 root" ]
-	! grep -E 'secret|SECRET|exec\.|"meta"|"env"' "$JAIL_STATEDIR/public/1.json"
+	refute grep -E 'secret|SECRET|exec\.|"meta"|"env"' "$JAIL_STATEDIR/public/1.json"
 	# gone with the jail
 	stop_all
 	: > "$BATS_TEST_TMPDIR/pids"

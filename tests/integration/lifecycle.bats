@@ -16,17 +16,6 @@ teardown_file() { common_teardown_file; }
 setup() { common_setup; }
 teardown() { "$JAIL" -q -r '*' 2>/dev/null || true; assert_clean; }
 
-# Poll until the command succeeds, at most $1 seconds.
-until_true() {
-	local t=$1
-	shift
-	for ((i = 0; i < t * 20; i++)); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 gone() { ! "$JLS" -d -j "$1" >/dev/null 2>&1; }
 
 @test "a process entered with jexec keeps a jail without persist alive; the jail ends with it" {
@@ -34,7 +23,7 @@ gone() { ! "$JLS" -d -j "$1" >/dev/null 2>&1; }
 	run "$JEXEC" t /bin/sh -c 'sleep 3; echo survived'
 	[ "$status" -eq 0 ]
 	[ "$output" = "survived" ]
-	until_true 5 gone t
+	wait_until 5 gone t
 }
 
 @test "a jail whose command left nothing behind but a jexec'd process waits for it" {
@@ -43,7 +32,7 @@ gone() { ! "$JLS" -d -j "$1" >/dev/null 2>&1; }
 	run "$JAIL" -m name=t nopersist
 	[ "$status" -eq 0 ]
 	"$JLS" -j t >/dev/null
-	until_true 6 gone t
+	wait_until 6 gone t
 }
 
 @test "a persistent jail survives the hangup of the terminal jail(8) ran on" {
@@ -56,7 +45,7 @@ gone() { ! "$JLS" -d -j "$1" >/dev/null 2>&1; }
 
 @test "an interactive jail left with a background job is cleaned up when the job ends" {
 	script -qec "printf 'sleep 1 &\nexit\n' | $JAIL -c name=bg path=$ROOT command=/bin/sh -i" /dev/null >/dev/null
-	until_true 6 gone bg
+	wait_until 6 gone bg
 }
 
 @test "jail(8) killed while creating: jail -r takes away whatever it left" {
@@ -64,10 +53,10 @@ gone() { ! "$JLS" -d -j "$1" >/dev/null 2>&1; }
 	for t in 0 0.001 0.002 0.004 0.006 0.008 0.01 0.015 0.02 0.03; do
 		"$JAIL" -c name=k path="$ROOT" command=/bin/sleep 5 &
 		pid=$!
-		sleep "$t"
+		sleep "$t" # (the moment of the kill is what is under test)
 		kill -9 "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
-		"$JAIL" -q -r k 2>/dev/null || true
+		"$JAIL" -q -r k || true
 		assert_clean || { echo "after a kill at $t s"; return 1; }
 	done
 }

@@ -5,6 +5,8 @@
 # names what is missing and never reads host files through a root's links.
 # Network tests run only inside a throw-away network namespace, loopback.
 
+bats_require_minimum_version 1.5.0 # run !
+
 setup() {
 	MKJAIL=${JAIL_BUILD:?}/mkjail
 	T=$(mktemp -d /tmp/mkjail-test.XXXXXX)
@@ -99,7 +101,7 @@ build_prog() { # $1: rpath for the program
 		sleep 0.1
 	done
 	grep 'mkjtest: hello from the jail' "$T/bb/var/log/messages"
-	! grep -q 'bind' "$T/bb/var/log/syslogd.log"
+	run ! grep -q 'bind' "$T/bb/var/log/syslogd.log"
 	run "$JAIL_BUILD/jail" -q -r mkjsyslog
 	[ "$status" -eq 0 ]
 	[ "$output" = "Stopping syslogd." ]

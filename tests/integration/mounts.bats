@@ -30,8 +30,8 @@ teardown() {
 	[ "${lines[3]}" = "scratch-rw" ]
 	[ ! -e "$BATS_TEST_TMPDIR/hostdata/x" ]
 	# nothing of it on the host
-	! grep -q " $ROOT/data " /proc/self/mountinfo
-	! grep -q " $ROOT/scratch " /proc/self/mountinfo
+	run ! grep -q " $ROOT/data " /proc/self/mountinfo
+	run ! grep -q " $ROOT/scratch " /proc/self/mountinfo
 }
 
 @test "mount.fstab: a file of fstab lines, comments and blank lines skipped, rw honoured" {
@@ -54,7 +54,7 @@ teardown() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"a symbolic link on the way"* ]]
 	# the host's /etc was not touched
-	! grep -q " /etc " /proc/self/mountinfo
+	run ! grep -q " /etc " /proc/self/mountinfo
 	[ ! -L "$JAIL_STATEDIR/n.evil" ]
 }
 

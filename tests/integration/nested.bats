@@ -86,7 +86,7 @@ in_jail() {
 	run "$JAIL" -r basejail
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]   # one jail, no jail.conf: FreeBSD's jail -r says nothing
-	! pgrep -f '^sleep 60$' >/dev/null || { echo "a child jail's process survived"; return 1; }
+	wait_until 3 not jail_running '^sleep 60 $' "$NR" || { echo "a child jail's process survived"; return 1; }
 }
 
 @test "nf_tables: refused in a jail's own namespaces, even nested ones; a vnet jail's own below securelevel 3" {

@@ -14,10 +14,16 @@ teardown_file() { common_teardown_file; }
 setup() { common_setup; }
 teardown() { [ "$status" -eq 0 ] || echo "$output"; assert_clean; }
 
-# Run the test's script in a fresh network namespace.
+# Run the test's script in a fresh network namespace. In it, "listening
+# ADDR PORT" waits (up to 5 s) until a TCP connection to ADDR PORT succeeds.
 innet() {
 	unshare -n env JAIL="$JAIL" JEXEC="$JEXEC" JLS="$JLS" ROOT="$ROOT" JAIL_STATEDIR="$JAIL_STATEDIR" \
-		bash -c 'set -e; trap "\"$JAIL\" -q -r \"*\" 2>/dev/null || true" EXIT; ip link set lo up; ip addr add 198.51.100.1/32 dev lo; '"$1"
+		bash -c 'set -e; trap "\"$JAIL\" -q -r \"*\" 2>/dev/null || true" EXIT; ip link set lo up; ip addr add 198.51.100.1/32 dev lo
+		listening() {
+			for i in $(seq 100); do (: <>"/dev/tcp/$1/$2") 2>/dev/null && return 0; sleep 0.05; done
+			echo "nothing listens on $1 port $2" >&2; return 1
+		}
+		'"$1"
 }
 
 @test "a daemon in the jail answers on the jail's address, port 80, while the host's listener has port 80 on its own" {
@@ -25,7 +31,7 @@ innet() {
 		"$JAIL" -q -c name=web path="$ROOT" ip4.addr=192.0.2.27 persist
 		mkdir -p /tmp/hostwww.$$; echo host-page > /tmp/hostwww.$$/index.html
 		busybox httpd -f -p 198.51.100.1:80 -h /tmp/hostwww.$$ & hp=$!; trap "kill $hp 2>/dev/null || true; \"$JAIL\" -q -r \"*\" 2>/dev/null || true" EXIT
-		sleep 0.2
+		listening 198.51.100.1 80
 		"$JEXEC" web /bin/sh -c "mkdir -p /tmp/www; echo jail-page > /tmp/www/index.html; httpd -p 80 -h /tmp/www"
 		timeout 5 busybox wget -q -O - http://192.0.2.27/
 		timeout 5 busybox wget -q -O - http://198.51.100.1/
@@ -63,7 +69,7 @@ innet() {
 		busybox httpd -f -p 80 -h /tmp/hw.$$ & hp=$!; trap "kill $hp 2>/dev/null || true; \"$JAIL\" -q -r \"*\" 2>/dev/null || true" EXIT
 		"$JAIL" -q -c name=a path="$ROOT" ip4.addr=192.0.2.27 ip6.addr=2001:db8::27 persist
 		"$JEXEC" a /bin/sh -c "mkdir -p /tmp/w; echo jail-page > /tmp/w/index.html; httpd -p 80 -h /tmp/w"
-		sleep 0.2
+		listening 198.51.100.1 80; listening 192.0.2.27 80
 		timeout 5 busybox wget -q -O - http://192.0.2.27/
 		timeout 5 busybox wget -q -O - "http://[2001:db8::27]/"
 		"$JEXEC" a timeout 5 wget -q -O - http://198.51.100.1/
@@ -94,7 +100,8 @@ innet() {
 		"$JAIL" -q -c name=a path="$ROOT" ip4.addr=192.0.2.27 persist
 		"$JAIL" -q -c name=b path="$ROOT" ip4.addr=192.0.2.28 persist
 		("$JEXEC" b /bin/sh -c "echo from-b | nc -l -p 7000" >/dev/null) &
-		sleep 0.3
+		# listening on 7000 (0x1B58), seen without connecting: nc serves one connection
+		for i in $(seq 100); do "$JEXEC" b grep -q ":1B58 00000000:0000 0A" /proc/net/tcp && break; sleep 0.05; done
 		"$JEXEC" a /bin/sh -c "nc -w 2 192.0.2.28 7000 </dev/null"
 		"$JAIL" -q -r a b'
 	[ "$status" -eq 0 ]

@@ -58,9 +58,8 @@ jid_of() { readlink "$JAIL_STATEDIR/n.$1"; }
 	# the daemon keeps it alive
 	run "$JEXEC" d /bin/sh -c 'ps -o comm | grep -c sleep'
 	[ "$output" = "1" ]
-	sleep 2
-	for i in $(seq 40); do [ -L "$JAIL_STATEDIR/n.d" ] || break; sleep 0.05; done
-	[ ! -L "$JAIL_STATEDIR/n.d" ]
+	# the daemon sleeps 2 s; then the jail goes with it
+	wait_until 6 test ! -L "$JAIL_STATEDIR/n.d"
 }
 
 @test "jexec: by name and by JID, exit status, stdin and stdout" {
@@ -144,27 +143,27 @@ jid_of() { readlink "$JAIL_STATEDIR/n.$1"; }
 	[ "$status" -eq 0 ]
 	[ "$ms" -ge 900 ]
 	# killed processes leave /proc a moment after their namespace's init is gone
-	for i in $(seq 60); do pgrep -f '^sleep 100' >/dev/null || break; sleep 0.05; done
-	! pgrep -f '^sleep 100' >/dev/null
+	wait_until 3 not jail_running '^sleep 100'
 }
 
 @test "jail -r: stop.timeout=0 skips SIGTERM; a fork loop does not escape" {
 	"$JAIL" -q -c name=x path="$ROOT" persist stop.timeout=0
 	"$JEXEC" x /bin/sh -c 'while :; do sleep 60 & done >/dev/null 2>&1 &'
-	sleep 0.3
+	# the loop is forking
+	wait_until 5 jail_running '^sleep 60'
 	run "$JAIL" -r x
 	[ "$status" -eq 0 ]
-	for i in $(seq 60); do pgrep -f '^sleep 60' >/dev/null || break; sleep 0.05; done
-	! pgrep -f '^sleep 60' >/dev/null
+	wait_until 3 not jail_running '^sleep 60'
 }
 
 @test "kill -TERM -1 inside ends the jail's processes only; init stays in a persistent jail" {
+	# a host process that must survive the jail's kill -1
 	sleep 30 &
 	local hostpid=$!
 	"$JAIL" -q -c name=x path="$ROOT" persist
 	"$JEXEC" x /bin/sh -c 'sleep 50 >/dev/null 2>&1 &'
 	"$JEXEC" x /bin/sh -c 'kill -TERM -1' || true
-	sleep 0.2
+	wait_until 3 not jail_running '^sleep 50'
 	kill -0 $hostpid
 	kill $hostpid
 	run "$JEXEC" x /bin/sh -c 'ps -o comm | grep -c sleep || true'
@@ -178,7 +177,7 @@ jid_of() { readlink "$JAIL_STATEDIR/n.$1"; }
 @test "killing the init from the host ends the jail; jail -r cleans up and the name is free again" {
 	"$JAIL" -q -c name=x path="$ROOT" persist
 	kill -KILL "$(init_pid "$(jid_of x)")"
-	sleep 0.1
+	wait_until 3 not "$JEXEC" x /bin/true 2>/dev/null
 	run "$JEXEC" x /bin/true
 	[ "$status" -eq 1 ]
 	run "$JAIL" -v -r x
@@ -214,7 +213,7 @@ jid_of() { readlink "$JAIL_STATEDIR/n.$1"; }
 @test "jail -m nopersist ends a jail with no processes" {
 	"$JAIL" -q -c name=x path="$ROOT" persist
 	"$JAIL" -q -m name=x nopersist
-	for i in $(seq 40); do "$JEXEC" x /bin/true 2>/dev/null || break; sleep 0.05; done
+	wait_until 3 not "$JEXEC" x /bin/true 2>/dev/null
 	run "$JEXEC" x /bin/true
 	[ "$status" -eq 1 ]
 	# and it is gone from the registry, not left dying

@@ -22,7 +22,10 @@ teardown() {
 	rm -rf "$JAIL_LOGDIR"
 	assert_clean
 	# no watcher of ours survives its jail
-	! ls "$JAIL_STATEDIR" | grep -q '^rctl\.watch\.'
+	if ls "$JAIL_STATEDIR" | grep -q '^rctl\.watch\.'; then
+		echo "a watcher outlived its jail: $(ls "$JAIL_STATEDIR" | grep '^rctl\.watch\.')"
+		return 1
+	fi
 }
 
 # The jail's cgroup directory holding a controller (v1 name, v2 name), from its registry state.
@@ -350,7 +353,7 @@ EOF
 	run env JAIL_FAULT=rctl "$JAIL" -c name=ff path="$ROOT" persist rctl=maxproc:deny=5,maxproc:log=5
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"rctl: injected failure"* ]]
-	! pgrep -x 'rctl ff' >/dev/null
+	wait_until 3 not jail_comm 'rctl ff'
 	# on a running jail: the rule that cannot be applied is not kept
 	"$JAIL" -q -c name=inh path="$ROOT" persist allow.sysvipc
 	run "$RCTL" -a jail:inh:nshm:deny=3

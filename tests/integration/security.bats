@@ -6,20 +6,8 @@
 
 load ../lib/common
 
-# Only the cgroups of our own registry (jail.NAME.TAG, TAG the FNV-1a of
-# JAIL_STATEDIR as registry.c computes it): other test runs on this machine
-# make and remove jails at the same time.
-jail_tag() {
-	local LC_ALL=C s=${1:-$JAIL_STATEDIR} h=2166136261 i c
-	for ((i = 0; i < ${#s}; i++)); do
-		printf -v c '%d' "'${s:i:1}"
-		h=$(((h ^ (c & 255)) * 16777619 & 0xffffffff))
-	done
-	printf '%08x\n' "$h"
-}
-jail_cgroups() {
-	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name "jail.*.$(jail_tag)" 2>/dev/null
-}
+# jail_tag and jail_cgroups (common.bash): only the cgroups of our own
+# registry; other test runs on this machine make and remove jails meanwhile.
 
 setup_file() {
 	common_setup_file
@@ -80,7 +68,7 @@ teardown() {
 	[ "$output" = "jail: b: mount: $ROOT/viaroot/export: a symbolic link on the way; give the real path" ]
 	rm -rf "$ROOT/real" "$ROOT/viaroot"
 	# The host: nothing mounted on B's mount point, no jail, nothing of the host's / copied anywhere.
-	! grep -q " $ROOTB/mnt " /proc/self/mountinfo
+	run ! grep -q " $ROOTB/mnt " /proc/self/mountinfo
 	[ -z "$(ls -A "$ROOTB/mnt")" ]
 }
 

@@ -12,27 +12,18 @@ teardown_file() { common_teardown_file; }
 setup() { common_setup; }
 teardown() { assert_clean; }
 
-# The registry tag the library puts in this run's cgroup and interface names.
-tag() {
-	local h=2166136261 c i s=$JAIL_STATEDIR
-	for ((i = 0; i < ${#s}; i++)); do
-		printf -v c '%d' "'${s:i:1}"
-		h=$(((h ^ c) * 16777619 % 4294967296))
-	done
-	printf '%08x' "$h"
-}
-
 # Nothing of jail "ft" is left: no record, cgroup, process or interface of this run.
 no_residue() {
-	local t
-	t=$(tag)
+	local t f st
+	t=$(jail_tag)
 	[ -z "$(ls -A "$JAIL_STATEDIR" 2>/dev/null | grep -v -e '^cache$' -e '^\.lock$' -e '^public$')" ] || { echo "state left: $(ls -A "$JAIL_STATEDIR")"; return 1; }
 	[ -z "$(ls -A "$JAIL_STATEDIR/public" 2>/dev/null)" ] || { echo "public copy left: $(ls -A "$JAIL_STATEDIR/public")"; return 1; }
 	[ -z "$(find /sys/fs/cgroup -maxdepth 8 -type d -name "jail.ft.$t" 2>/dev/null)" ] || { echo "cgroups left"; return 1; }
-	# A zombie init waits for the host's PID 1 to reap it: it is gone, not left.
+	# A zombie init waits for the host's PID 1 to reap it: it is gone, not left;
+	# so is one reaped between the grep and the look at its state.
 	for f in $(grep -l "jail.ft.$t" /proc/[0-9]*/cgroup 2>/dev/null); do
-		[ -e "${f%/cgroup}/status" ] || continue # gone meanwhile
-		grep -q "^State:.*Z" "${f%/cgroup}/status" 2>/dev/null || { echo "process left: $f: $(grep State "${f%/cgroup}/status") $(tr "\\0" " " < "${f%/cgroup}/cmdline")"; return 1; }
+		st=$(grep "^State:" "${f%/cgroup}/status" 2>/dev/null) || continue
+		[[ "$st" == *Z* ]] || { echo "process left: $f: $st $(tr "\\0" " " < "${f%/cgroup}/cmdline")"; return 1; }
 	done
 }
 
@@ -96,6 +87,6 @@ HOOKS+=' exec.prestop=true exec.stop=/bin/true exec.poststop=true exec.release=t
 	run "$JAIL" -R ft
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
-	! "$BUILD/jls" -j ft >/dev/null 2>&1
+	run ! "$BUILD/jls" -j ft
 	no_residue
 }

@@ -4,6 +4,8 @@
 # the root's own init scripts; 50 thin jails share one Debian base.
 # Needs the Debian mirror. Network tests run in a throw-away netns only.
 
+bats_require_minimum_version 1.5.0 # run !
+
 setup() {
 	MKJAIL=${JAIL_BUILD:?}/mkjail
 	T=$(mktemp -d /tmp/mkjail-slow.XXXXXX)
@@ -100,5 +102,5 @@ teardown() {
 	[ "${lines[0]}" = jail7 ]
 	[ "${lines[1]}" = jail42 ]
 	[ "$(cat "$T/thin/j42/upper/etc/hostname")" = jail42 ]
-	! grep -q jail "$T/base/etc/hostname"
+	run ! grep -q jail "$T/base/etc/hostname"
 }

@@ -1,7 +1,11 @@
 /*
  * A tiny TAP producer for the C unit tests. Each test program prints
- * "ok N - what" / "not ok N - what" lines and a "1..N" plan at the end;
- * scripts/check.sh counts them. Exit status is non-zero when any failed.
+ * "ok N - what" / "not ok N - what" lines (T_OK, T_INT, T_STR), "ok N # SKIP
+ * why" for a test that cannot run here (T_SKIP), and the "1..N" plan at the
+ * end (T_DONE). Every line is flushed as it is written, so a crash loses none
+ * of them; scripts/check.sh then finds no plan and counts the crash as a
+ * failure, as it does a count that differs from the plan or an exit status
+ * that disagrees with the results. Exit status is non-zero when any failed.
  */
 #ifndef JAIL_T_H
 #define JAIL_T_H
@@ -21,6 +25,16 @@ static int t_n, t_failed;
 			t_failed++;                                                     \
 			printf("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
 		}                                                                       \
+		fflush(stdout);                                                         \
+	} while (0)
+
+/* A test that cannot run here; the reason is printed with the summary. */
+#define T_SKIP(...)                             \
+	do {                                    \
+		printf("ok %d # SKIP ", ++t_n); \
+		printf(__VA_ARGS__);            \
+		printf("\n");                   \
+		fflush(stdout);                 \
 	} while (0)
 
 #define T_INT(got, want, ...)                                            \
