@@ -254,8 +254,8 @@ int jail_proc_build(int rootfd, const char *path, int masks, struct jail_err *e)
 
 int jail_sys_build(int rootfd, int masks, struct jail_err *e)
 {
-	_cleanup_close_ int target =
-		open_in_root(rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, JAIL_RESOLVE_STRICT);
+	_cleanup_close_ int target = open_in_root(
+		rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, JAIL_RESOLVE_STRICT);
 	_cleanup_close_ int sys = -1;
 	int r;
 

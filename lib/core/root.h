@@ -67,8 +67,8 @@ struct jail_ids {
  * child jails, or for a container (its "cgroup" mounts).
  */
 struct jail_cgroup;
-int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap, const struct jail_cgroup *nest,
-		    struct jail_err *e);
+int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap,
+		    const struct jail_cgroup *nest, struct jail_err *e);
 /* pivot_root into the root jail_root_build left as the working directory; the host's root detached. */
 int jail_root_pivot(const struct jail_root_opts *o, struct jail_err *e);
 

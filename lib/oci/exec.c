@@ -203,7 +203,7 @@ static int run(const struct oci_runtime *rt, struct oci_ctr *c, const struct oci
 	struct jail_container ct = {
 		.cfg = cfg, .id = c->st.id, .start_sock = -1, .bundlefd = -1, .statedir = -1};
 	struct jail_seccomp filters = {0};
-	struct jail_priv priv;
+	struct jail_priv priv = {0};
 	struct oci_bpf bpf = {0};
 	struct oci_process p;
 	char **envv = NULL;

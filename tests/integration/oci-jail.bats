@@ -92,7 +92,7 @@ LONG='.process.args = ["sh", "-c", "trap \"exit 0\" TERM; sleep 300 & wait"]'
 	"$OCI" kill --all c3 KILL
 	for _ in $(seq 50); do [ "$("$OCI" state c3 | jq -r .status)" = stopped ] && break; sleep 0.1; done
 	[ "$("$OCI" state c3 | jq -r .status)" = stopped ]
-	! kill -0 "$xpid" 2>/dev/null
+	[ ! -e /proc/"$xpid" ] || grep -q "^State:.*Z" /proc/"$xpid"/status
 	"$OCI" delete c3
 	oci_rm_cgroups jailocitest
 }
