@@ -142,7 +142,7 @@ static int to_params(const struct oci_config *c, const char *name, const char *r
 	   allow.set_hostname; nothing beyond that table. */
 	if (caps & (1ULL << 21 /* CAP_SYS_ADMIN */)) {
 		static const enum jail_param_id mount[] = {JP_ALLOW_MOUNT, JP_ALLOW_MOUNT_TMPFS,
-							   JP_ALLOW_MOUNT_NULLFS, JP_ALLOW_MOUNT_PROCFS};
+							   JP_ALLOW_MOUNT_NULLFS};
 		for (size_t i = 0; r == 0 && i < sizeof(mount) / sizeof(mount[0]); i++)
 			r = set1(p, mount[i], "true", e);
 		if (r == 0 && ns[OCI_NS_UTS].present)
