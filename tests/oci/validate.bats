@@ -2,7 +2,9 @@
 # The runtime-tools validation suite (shared/oci kit, upstream 0105384)
 # against jail-oci and crun in the same run: jail-oci must pass at least as
 # many test files as crun, and every file jail-oci fails is listed with its
-# first failing point. About 20 minutes on 2 cores for both runtimes, so it is
+# first failing point. About 5 minutes on 2 idle cores for both runtimes
+# (up to 20 under load; the first run also builds the suite): with `make check`
+# at about 12 minutes the two would pass the 15-minute budget, so it is
 # `make check-oci` (which .ci/run runs), not part of `make check`. jail-oci
 # runs through a wrapper keeping its state and jail registry private to the
 # run (the suite calls the runtime with create/start/... only).
