@@ -120,6 +120,7 @@ bench: all
 	BENCH_OUT=$(BENCH_OUT) sh bench/persist.sh
 	BENCH_OUT=$(BENCH_OUT) sh bench/net.sh
 	BENCH_OUT=$(BENCH_OUT) sh bench/rctl.sh
+	BENCH_OUT=$(BENCH_OUT) sh bench/oci.sh
 	python3 bench/summary.py --final $(BENCH_OUT)
 
 # Bash completion with the parameter table of param.h put in.

@@ -3,7 +3,8 @@
 # benchmarks of jail need. Idempotent; run as root on Debian 12.
 # OCI (jail-oci, mkjail oci): libarchive and nettle (image layers and their
 # sha256), jq for the tests; golang-go builds the runtime-tools suite,
-# runc is measured beside crun, umoci and skopeo make test images.
+# runc is measured beside crun, umoci and skopeo make test images; podman,
+# buildah and containerd are the engines the OCI tests drive jail-oci with.
 set -eu
 PKGS="
   build-essential make pkg-config gcc clang clang-format clang-tidy cppcheck
@@ -15,6 +16,7 @@ PKGS="
   nginx-light
   libarchive-dev nettle-dev jq
   golang-go runc umoci skopeo
+  podman buildah containerd
   bash-completion debhelper dpkg-dev lintian
 "
 if [ "$(id -u)" -ne 0 ]; then

@@ -26,6 +26,8 @@ int fail_err(const struct jail_err *e);
 /* A warning or debug line: stderr with --debug, and the --log file. */
 void log_line(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int usage_of(const char *verb);
+/* The one ID argument of a verb, checked; 0 or 1 (printed). */
+int one_id(int argc, char **argv, const char *verb, const char **id);
 
 int verb_create(int argc, char **argv);
 int verb_run(int argc, char **argv);

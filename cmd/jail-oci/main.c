@@ -110,8 +110,8 @@ static const struct verb {
 
 static void usage_all(FILE *f)
 {
-	fputs("usage: jail-oci [--root DIR] [--log FILE] [--log-format text|json] [--systemd-cgroup] "
-	      "[--debug]\n"
+	fputs("usage: jail-oci [--root DIR] [--jail-statedir DIR] [--log FILE] [--log-format text|json]\n"
+	      "                [--systemd-cgroup] [--debug]\n"
 	      "                COMMAND [OPTIONS] ...\n",
 	      f);
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
@@ -136,6 +136,7 @@ static const struct option global_opts[] = {
 	{"systemd-cgroup", no_argument, NULL, 's'},
 	{"debug", no_argument, NULL, 'd'},
 	{"rootless", required_argument, NULL, 'R'},
+	{"jail-statedir", required_argument, NULL, 'J'},
 	{"version", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -163,6 +164,12 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			cli.debug = true;
+			break;
+		case 'J':
+			/* The jail registry (jls, jexec, jail -r see the containers there): for engines that
+			   do not pass the environment on (podman --runtime-flag jail-statedir=DIR). */
+			if (setenv("JAIL_STATEDIR", optarg, 1) < 0)
+				return fail("--jail-statedir %s: %s", optarg, strerror(errno));
 			break;
 		case 'R':
 			/* podman passes --rootless=false for a root runtime. */

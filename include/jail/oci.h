@@ -394,7 +394,8 @@ struct oci_state {
 	size_t n_annotations;
 	int jid; /* the jail's id in the jail registry, 0 if none yet */
 	bool systemd_cgroup;
-	char *cgroup; /* the resolved cgroup path, for ps/pause/update */
+	char *cgroup;	/* the resolved cgroup path, for ps/pause/update */
+	unsigned hooks; /* bit (1 << kind): config.json has hooks of that kind */
 };
 
 const char *oci_status_name(enum oci_status s);
@@ -447,6 +448,61 @@ bool oci_hook_kind_fatal(enum oci_hook_kind k);
  */
 int oci_hooks_run(const struct oci_hook_list *l, enum oci_hook_kind kind, const char *state_json,
 		  void (*warn)(void *arg, const char *msg), void *warn_arg, struct jail_err *e);
+
+/* ---- the runtime: containers as jails (runtime.c, ops.c, exec.c) ----- */
+
+struct oci_runtime {
+	const char *root;    /* --root: the state directory */
+	bool systemd_cgroup; /* --systemd-cgroup */
+	/* Warnings (a poststart or poststop hook that failed, ...); NULL: dropped. */
+	void (*warn)(void *arg, const char *msg);
+	void *warn_arg;
+};
+
+struct oci_create_opts {
+	const char *bundle;   /* the bundle directory */
+	const char *pid_file; /* --pid-file, NULL: none */
+	const char *console;  /* --console-socket, NULL: none */
+	int preserve_fds;     /* --preserve-fds */
+};
+
+/* The jail name of a container: the id with each '.' as ':'; an all-digit id is refused. */
+int oci_jail_name(const char *id, char *buf, size_t len, struct jail_err *e);
+/*
+ * Create the container: a jail whose init waits, before the process is
+ * run, for oci_start. Returns with state.json and the pid file written and
+ * the init left to the caller's subreaper. pidfd, if not NULL, gets a pidfd
+ * of the init (run keeps it to wait).
+ */
+int oci_create(const struct oci_runtime *rt, const char *id, const struct oci_create_opts *o, int *pidfd,
+	       struct jail_err *e);
+int oci_start(const struct oci_runtime *rt, const char *id, struct jail_err *e);
+/* Signal the process (all: every process of the container's cgroup). */
+int oci_kill(const struct oci_runtime *rt, const char *id, int sig, bool all, struct jail_err *e);
+/* Remove a stopped or created container (force: a running one too, killed). */
+int oci_delete(const struct oci_runtime *rt, const char *id, bool force, struct jail_err *e);
+/* The container's processes (host pids); returns the count, *pids malloc'd. */
+int oci_ps(const struct oci_runtime *rt, const char *id, pid_t **pids, struct jail_err *e);
+int oci_pause(const struct oci_runtime *rt, const char *id, bool pause, struct jail_err *e);
+int oci_update(const struct oci_runtime *rt, const char *id, const struct oci_resources *r,
+	       struct jail_err *e);
+
+struct oci_exec_opts {
+	const struct oci_process *p; /* --process; NULL: the container's process with the fields below */
+	char **args;		     /* the command (without --process) */
+	const char *cwd;	     /* --cwd */
+	char **env;		     /* --env NAME=VALUE, added */
+	bool has_user;
+	uint32_t uid, gid; /* --user */
+	uint64_t caps;	   /* --cap, added to every set */
+	bool tty;	   /* --tty */
+	bool no_new_privs; /* --no-new-privs */
+	const char *pid_file, *console;
+	bool detach;
+	int preserve_fds;
+};
+/* Run a process in the container; its exit status (0 with detach) or -errno. */
+int oci_exec(const struct oci_runtime *rt, const char *id, const struct oci_exec_opts *o, struct jail_err *e);
 
 /* ---- what the runtime says about itself ----------------------------- */
 

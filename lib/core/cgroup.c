@@ -217,9 +217,14 @@ int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *le
 		char base[PATH_MAX];
 		struct jail_cgroup_dir *d = &cg->d[cg->n];
 
-		if (parent)
+		/* "./PATH" (an OCI relative cgroupsPath) is below the creator's own cgroup. */
+		bool rel = parent && !strncmp(parent, "./", 2);
+		if (parent && !rel)
 			snprintf(base, sizeof(base), "%s", parent);
 		else if (own_path(self, &h[i], base, sizeof(base)) < 0)
+			continue;
+		if (rel && snprintf(base + strlen(base), sizeof(base) - strlen(base), "%s%s",
+				    strcmp(base, "/") ? "/" : "", parent + 2) < 0)
 			continue;
 		int len = snprintf(d->path, sizeof(d->path), "%s%s%s/%s", h[i].mnt, base[0] == '/' ? "" : "/",
 				   strcmp(base, "/") ? base : "", leaf ? leaf : "");

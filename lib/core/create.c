@@ -20,6 +20,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "container.h"
 #include "create.h"
 #include "holder.h"
 #include "hooks.h"
@@ -44,13 +45,20 @@
 static int check_live_jails(struct jail_create *c, struct jail_err *e)
 {
 	const struct jail_range *want = &c->plan.range;
+	/* A container with a user namespace of its own: the engine chose its ids (a pod's containers share them). */
+	const struct jail_container *ct = c->plan.ctr;
+	bool own_map = ct && jail_container_own_ids(ct);
 	int ret = 0;
 
 	c->st.user_base = want->mode == JAIL_RANGE_IDENTITY ? 0 : want->base;
 	c->st.user_slots = c->plan.range_slots;
+	if (own_map)
+		c->st.user_base = jail_container_hostid(ct, 0, 0, false);
 	if (!c->plan.net_shared)
 		ret = jail_index_check_addrs(&c->reg, c->plan.addrs, c->plan.naddrs, e);
-	if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner)
+	if (own_map)
+		; /* the engine's ids, not a range of ours */
+	else if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner)
 		ret = jail_index_pick_range(&c->reg,
 					    jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path),
 					    c->st.user_slots, &c->st.user_base, e);
@@ -68,8 +76,15 @@ static int check_live_jails(struct jail_create *c, struct jail_err *e)
 static int name_cgroups(struct jail_state *st, void *arg, struct jail_err *e)
 {
 	struct jail_create *c = arg;
+	const char *cp = c->plan.ctr ? c->plan.ctr->cfg->linux_.cgroups_path.path : NULL;
 
-	jail_cgroup_leaf(st->cg_leaf, sizeof(st->cg_leaf), c->reg.dir, st->name);
+	/* A container's linux.cgroupsPath, exactly: its last component is the leaf (its parent: step_registry). */
+	if (cp) {
+		const char *slash = strrchr(cp, '/');
+		snprintf(st->cg_leaf, sizeof(st->cg_leaf), "%s", slash ? slash + 1 : cp);
+	} else {
+		jail_cgroup_leaf(st->cg_leaf, sizeof(st->cg_leaf), c->reg.dir, st->name);
+	}
 	return jail_cgroup_set_leaf(&st->cg, st->cg_leaf, e);
 }
 
@@ -96,6 +111,14 @@ static int step_registry(void *ctx, struct jail_err *e)
 	if (jail_params_isset(p, JP_CGROUP_PARENT))
 		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s",
 			 jail_params_str(p, JP_CGROUP_PARENT));
+	c->st.oci = c->plan.ctr != NULL;
+	if (c->plan.ctr && c->plan.ctr->cfg->linux_.cgroups_path.path) {
+		const struct oci_cgroups_path *cp = &c->plan.ctr->cfg->linux_.cgroups_path;
+		const char *slash = strrchr(cp->path, '/');
+		/* "./PATH": below our own cgroup (cgroup.c) */
+		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s%.*s", cp->relative ? "./" : "/",
+			 slash ? (int)(slash - cp->path) : 0, cp->path);
+	}
 	/* The hierarchies, found before the lock is taken; the leaf follows the name. */
 	ret = jail_cgroup_paths(&c->st.cg, c->st.cg_parent[0] ? c->st.cg_parent : NULL, NULL, e);
 	if (ret == 0)
@@ -132,10 +155,16 @@ static bool nested(const struct jail_create *c)
 	return c->plan.range_slots > 1;
 }
 
+/* A container's linux.resources are written into all of its cgroups before its init is cloned. */
+static bool all_cgroups(const struct jail_create *c)
+{
+	return nested(c) || c->plan.ctr;
+}
+
 static int step_cgroup(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
-	int ret = jail_cgroup_make(&c->st.cg, nested(c) ? JAIL_CG_ALL : JAIL_CG_EARLY, e);
+	int ret = jail_cgroup_make(&c->st.cg, all_cgroups(c) ? JAIL_CG_ALL : JAIL_CG_EARLY, e);
 
 	if (ret == 0 && nested(c))
 		ret = jail_cgroup_delegate(&c->st.cg, (uid_t)c->st.user_base, (gid_t)c->st.user_base, e);
@@ -151,6 +180,17 @@ static void undo_cgroup(void *ctx)
 	jail_cgroup_destroy(&c->st.cg, NULL);
 }
 
+/* A container's linux.resources, written into its cgroups before anything runs there. */
+static int step_resources(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	const struct oci_linux *l = c->plan.ctr ? &c->plan.ctr->cfg->linux_ : NULL;
+
+	if (!l || (!l->res.set && !l->n_devices))
+		return 0;
+	return oci_cgroup_apply(&c->st.cg, &l->res, l->devices, l->n_devices, e);
+}
+
 /*
  * The rest of the cgroups, made while the init builds the root; it gets
  * their "tasks" files and joins them itself (cgroup.h says why), then goes
@@ -161,7 +201,7 @@ static int step_cgroup_late(void *ctx, struct jail_err *e)
 	struct jail_create *c = ctx;
 	int fds[JAIL_CGROUP_MAX], n = 0, ret = 0;
 
-	if (!nested(c)) {
+	if (!all_cgroups(c)) {
 		ret = jail_cgroup_make(&c->st.cg, JAIL_CG_LATE, e);
 		if (ret == 0)
 			n = ret = jail_cgroup_open_self_join(&c->st.cg, JAIL_CG_LATE, false, fds,
@@ -229,19 +269,30 @@ static int idmap_userns(struct jail_create *c, struct jail_err *e);
 static int step_userns(void *ctx, struct jail_err *e)
 {
 	static const char *const ns[] = {"user", "net", "uts", "ipc"};
+	static const enum oci_ns ctr_ns[] = {OCI_NS_USER, OCI_NS_NET, OCI_NS_UTS, OCI_NS_IPC};
 	struct jail_create *c = ctx;
 	const struct jail_plan *pl = &c->plan;
-	unsigned long long flags = CLONE_NEWUSER | (pl->new_uts ? CLONE_NEWUTS : 0) |
+	const struct jail_container *ct = pl->ctr;
+	/* A container joining a user namespace by path: the namespaces it owns are made in that one. */
+	int join = ct ? ct->nsfd[OCI_NS_USER] : -1;
+	unsigned long long flags = (join < 0 ? CLONE_NEWUSER : 0) | (pl->new_uts ? CLONE_NEWUTS : 0) |
 				   (pl->new_ipc ? CLONE_NEWIPC : 0) | (pl->new_net ? CLONE_NEWNET : 0);
-	uid_t owner = c->st.user_base ? (uid_t)jail_range_owner((uint32_t)c->st.user_base) : 0;
-	int r = jail_holder_start(&c->holder, flags, owner, jail_params_int(&pl->params, JP_CHILDREN_MAX),
-				  jail_range_extent() < 4294967295ULL, e);
+	uid_t owner = join < 0 && c->st.user_base ? (uid_t)jail_range_owner((uint32_t)c->st.user_base) : 0;
+	/* A user namespace joined by path is another's to limit (-1: children.max is not written). */
+	long limit = join < 0 ? jail_params_int(&pl->params, JP_CHILDREN_MAX) : -1;
+	int r = jail_holder_start(&c->holder, flags, join, owner, limit, jail_range_extent() < 4294967295ULL,
+				  e);
 
 	if (r == 0)
 		r = jail_holder_made(&c->holder, e);
-	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(ns); i++)
-		if ((c->nsfd[i] = proc_ns_open(c->holder.pid, ns[i])) < 0)
-			r = jail_err_sys(e, c->nsfd[i], "the jail's %s namespace", ns[i]);
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(ns); i++) {
+		/* A container's namespace joined by path is that one. */
+		int path = ct ? ct->nsfd[ctr_ns[i]] : -1;
+		c->nsfd[i] = path >= 0 ? fcntl(path, F_DUPFD_CLOEXEC, 3) : proc_ns_open(c->holder.pid, ns[i]);
+		if (c->nsfd[i] < 0)
+			r = jail_err_sys(e, path >= 0 ? -errno : c->nsfd[i], "the jail's %s namespace",
+					 ns[i]);
+	}
 	if (r == 0 && c->plan.is_thin && c->plan.base_owner != c->st.user_base)
 		r = idmap_userns(c, e);
 	return r;
@@ -290,17 +341,42 @@ static int idmap_userns(struct jail_create *c, struct jail_err *e)
 	return r;
 }
 
+/* A container's own uidMappings and gidMappings, or the jail's range. */
+static int write_ctr_maps(struct jail_create *c, struct jail_err *e)
+{
+	char dir[64], map[4096];
+	int r;
+
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)c->holder.pid);
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return jail_err_sys(e, -errno, "%s", dir);
+	jail_container_map(c->plan.ctr, (uint32_t)c->st.user_base, false, map, sizeof(map));
+	if ((r = write_file_at(dfd, "uid_map", map)) < 0)
+		return jail_err_sys(e, r, "linux.uidMappings");
+	jail_container_map(c->plan.ctr, (uint32_t)c->st.user_base, true, map, sizeof(map));
+	if ((r = write_file_at(dfd, "gid_map", map)) < 0)
+		return jail_err_sys(e, r, "linux.gidMappings");
+	return 0;
+}
+
 /* The maps; then the holder, root of the jail's user namespace, sets its limits (awaited at "ready"). */
 static int step_maps(void *ctx, struct jail_err *e)
 {
 	struct jail_create *c = ctx;
+	const struct jail_container *ct = c->plan.ctr;
 	struct jail_range r = c->plan.range;
 	char map[64];
 	int ret;
 
 	r.base = (uint32_t)c->st.user_base;
 	jail_range_map(&r, c->st.user_slots, map, sizeof(map));
-	ret = write_maps(c->holder.pid, map, e);
+	if (ct && ct->nsfd[OCI_NS_USER] >= 0)
+		ret = 0; /* joined by path: mapped already */
+	else if (ct)
+		ret = write_ctr_maps(c, e);
+	else
+		ret = write_maps(c->holder.pid, map, e);
 	return ret < 0 ? ret : jail_holder_go(&c->holder, e);
 }
 
@@ -312,12 +388,14 @@ static int step_spawn(void *ctx, struct jail_err *e)
 	struct jail_spawn_opts so = {
 		.clone_flags = CLONE_NEWPID | CLONE_NEWNS,
 		.cg = &c->st.cg,
-		.cg_class = nested(c) ? JAIL_CG_ALL : JAIL_CG_EARLY,
+		.cg_class = all_cgroups(c) ? JAIL_CG_ALL : JAIL_CG_EARLY,
 		.passcred = true,
 		.child = jail_init_child,
 		.arg = &c->init_args,
 	};
-	int ret;
+	const struct jail_container *ct = c->plan.ctr;
+	_cleanup_close_ int own_pidns = -1;
+	int ret = 0;
 
 	/* Signals for the jail wait in the queue until the relay reads them. */
 	jail_relay_sigset(&mask);
@@ -335,7 +413,22 @@ static int step_spawn(void *ctx, struct jail_err *e)
 		.idmap = c->idmap,
 		.cg = &c->st.cg,
 	};
-	ret = jail_spawn_start(&so, &c->init, e);
+	if (ct) {
+		c->init_args.ids.uid = jail_container_hostid(ct, (uint32_t)c->st.user_base, 0, false);
+		c->init_args.ids.gid = jail_container_hostid(ct, (uint32_t)c->st.user_base, 0, true);
+	}
+	/* linux.namespaces pid with a path: the init is born in that namespace (not its PID 1). */
+	if (ct && ct->nsfd[OCI_NS_PID] >= 0) {
+		own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pidns < 0 || setns(ct->nsfd[OCI_NS_PID], CLONE_NEWPID) < 0)
+			ret = jail_err_sys(e, -errno, "linux.namespaces: pid: joining %s",
+					   ct->cfg->linux_.ns[OCI_NS_PID].path);
+		so.clone_flags &= ~(unsigned long long)CLONE_NEWPID;
+	}
+	if (ret == 0)
+		ret = jail_spawn_start(&so, &c->init, e);
+	if (own_pidns >= 0)
+		setns(own_pidns, CLONE_NEWPID);
 	if (ret < 0) {
 		sigprocmask(SIG_SETMASK, &c->init_args.sigmask, NULL);
 		c->masked = false;
@@ -397,6 +490,42 @@ static void undo_net(void *ctx)
 }
 
 /*
+ * A container's prestart and createRuntime hooks, on the host, while its
+ * init waits before pivot_root; then the state goes to the init for its
+ * createContainer (and later startContainer) hooks. Before "cgroup.late":
+ * the init reads the state before it reads its cgroups.
+ */
+static int step_oci_hooks(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	const struct jail_container *ct = c->plan.ctr;
+	struct jail_msg m;
+	int r;
+
+	if (!ct || (!ct->pre_pivot_hooks && !ct->start_hooks))
+		return 0;
+	do
+		r = jail_msg_recv(c->init.sock, &m, NULL, NULL);
+	while (r == -ECONNRESET || (r > 0 && m.type != JAIL_MSG_HOOKS && m.type != JAIL_MSG_ERROR));
+	if (r <= 0)
+		return jail_err_set(e, -EIO, "the jail's process died while starting");
+	if (m.type == JAIL_MSG_ERROR) {
+		*e = m.err;
+		return e->code < 0 ? e->code : -EIO;
+	}
+	_cleanup_free_ char *state = jail_container_state(ct, "created", c->init.pid);
+	if (!state)
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	r = oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_PRESTART], OCI_HOOK_PRESTART, state, NULL, NULL, e);
+	if (r == 0)
+		r = oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_CREATE_RUNTIME], OCI_HOOK_CREATE_RUNTIME, state,
+				  NULL, NULL, e);
+	if (r == 0 && send(c->init.sock, state, strlen(state), MSG_NOSIGNAL) < 0)
+		r = jail_err_sys(e, -errno, "hooks: the state");
+	return r;
+}
+
+/*
  * The holder has set the jail's limits (then it goes: the namespaces live
  * on through our fds and the init), and the init has built the root and
  * locked itself down (or says why not).
@@ -416,6 +545,32 @@ static int step_ready(void *ctx, struct jail_err *e)
 	if (ret == 0 && c->go_early && write(c->init.sock, "r", 1) != 1)
 		ret = jail_err_sys(e, -errno, "starting the jail");
 	return ret;
+}
+
+/* process.terminal: the pty's master goes to --console-socket. */
+static int step_console(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	const struct jail_container *ct = c->plan.ctr;
+	int r;
+
+	if (!ct || c->ptmx < 0)
+		return 0;
+	r = ct->console ? oci_console_send(ct->console, c->ptmx, ct->id, e) : 0;
+	close(c->ptmx);
+	c->ptmx = -1;
+	return r;
+}
+
+/* The container's state and --pid-file, written before the init may go on (jail-oci's record). */
+static int step_oci_state(void *ctx, struct jail_err *e)
+{
+	struct jail_create *c = ctx;
+	const struct jail_container *ct = c->plan.ctr;
+
+	if (!ct || !ct->record)
+		return 0;
+	return ct->record(ct->record_arg, c->init.pid, c->st.init_start, c->st.jid, &c->st.cg, e);
 }
 
 static void undo_ready(void *ctx)
@@ -522,15 +677,19 @@ const struct jail_step jail_create_steps[] = {
 	{"exec.prepare", step_prepare, NULL, 0},
 	{"cgroup", step_cgroup, undo_cgroup, 0},
 	{"rctl.rlimits", step_rlimits, NULL, 0},
+	{"oci.resources", step_resources, NULL, 0},
 	{"exec.prestart", step_prestart, NULL, 0},
 	{"userns", step_userns, undo_userns, 0},
 	{"spawn", step_spawn, undo_spawn, 0},
 	{"maps", step_maps, NULL, 0},
+	{"oci.hooks", step_oci_hooks, NULL, 0},
 	{"cgroup.late", step_cgroup_late, NULL, 0},
 	{"net", step_net, undo_net, 0},
 	{"ready", step_ready, undo_ready, 0},
+	{"oci.console", step_console, NULL, 0},
 	{"record", step_record, NULL, 0},
 	{"rctl", step_rctl, undo_rctl, 0},
+	{"oci.state", step_oci_state, NULL, 0},
 	{"start", step_start, NULL, 0},
 	{"exec.created", step_created, NULL, 0},
 	{"exec.start", step_exec_start, NULL, 0},
@@ -555,6 +714,12 @@ static int may_make_child(struct jail_err *e)
 int jail_create(struct jail_create *c, const struct jail_params *p, const struct jail_run_opts *o,
 		struct jail_err *e)
 {
+	return jail_create_container(c, p, NULL, o, e);
+}
+
+int jail_create_container(struct jail_create *c, const struct jail_params *p,
+			  const struct jail_container *ctr, const struct jail_run_opts *o, struct jail_err *e)
+{
 	int ret = may_make_child(e);
 
 	if (ret < 0)
@@ -571,7 +736,7 @@ int jail_create(struct jail_create *c, const struct jail_params *p, const struct
 	ret = jail_registry_open(&c->reg, e);
 	JAIL_TMARK("create", "regopen");
 	if (ret == 0)
-		ret = jail_plan_resolve(p, c->reg.dir, o, &c->plan, e);
+		ret = jail_plan_resolve(p, c->reg.dir, o, ctr, &c->plan, e);
 	JAIL_TMARK("create", "plan");
 	if (ret < 0) {
 		jail_registry_close(&c->reg);

@@ -40,6 +40,10 @@ struct jail_create {
 /* Walk the create table; on failure everything made is taken away and c released. */
 int jail_create(struct jail_create *c, const struct jail_params *p, const struct jail_run_opts *o,
 		struct jail_err *e);
+/* The same for an OCI container (jail-oci): plan->ctr is ctr; see container.h. */
+int jail_create_container(struct jail_create *c, const struct jail_params *p,
+			  const struct jail_container *ctr, const struct jail_run_opts *o,
+			  struct jail_err *e);
 /* Drop our handles on a jail that lives on (its registry entry stays). */
 void jail_create_release(struct jail_create *c);
 

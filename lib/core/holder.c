@@ -27,11 +27,12 @@
 struct answer {
 	int step, err;
 };
-enum { H_OK, H_OWNER, H_UNSHARE, H_ROOT, H_LIMIT };
+enum { H_OK, H_OWNER, H_JOIN, H_UNSHARE, H_ROOT, H_LIMIT };
 
 /* What the holder reads: a copy at the bottom of its stack, which we never write while it runs. */
 struct args {
 	int peer;
+	int join;   /* a user namespace to join first, or -1 */
 	int parent; /* our creator's pid: the holder goes with it */
 	bool ro_ok;
 	unsigned owner;
@@ -53,6 +54,11 @@ static int holder_fn(void *arg)
 	char go;
 	long r, fd;
 
+	/* The user namespace we are to join, before its fd goes with the rest. */
+	if (h->join >= 0 && (r = sys_raw(SYS_setns, h->join, CLONE_NEWUSER, 0, 0)) < 0) {
+		say(h, H_JOIN, r);
+		return 1;
+	}
 	/* Nothing of the creator's but our end: its other end closing is how we learn it went. */
 	if (h->peer > 0)
 		sys_raw(SYS_close_range, 0, h->peer - 1, 0, 0);
@@ -69,7 +75,7 @@ static int holder_fn(void *arg)
 	sys_raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
 	if (sys_raw(SYS_getppid, 0, 0, 0, 0) != h->parent)
 		return 1;
-	if ((r = sys_raw(SYS_unshare, (long)h->flags, 0, 0, 0)) < 0) {
+	if (h->flags && (r = sys_raw(SYS_unshare, (long)h->flags, 0, 0, 0)) < 0) {
 		say(h, H_UNSHARE, r);
 		return 1;
 	}
@@ -82,7 +88,7 @@ static int holder_fn(void *arg)
 	sys_raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
 	if (r < 0) {
 		a = (struct answer){H_ROOT, (int)-r};
-	} else {
+	} else if (h->limit[0]) {
 		/* children.max, kept by the kernel: user namespaces the jail (and its jails) may make. */
 		fd = sys_raw(SYS_openat, AT_FDCWD, (long)"/proc/sys/user/max_user_namespaces",
 			     O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0);
@@ -97,14 +103,15 @@ static int holder_fn(void *arg)
 	return a.step != H_OK;
 }
 
-int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t owner, long children_max,
-		      bool ro_ok, struct jail_err *e)
+int jail_holder_start(struct jail_holder *h, unsigned long long flags, int join, uid_t owner,
+		      long children_max, bool ro_ok, struct jail_err *e)
 {
 	int sv[2];
 	long pid;
 
 	*h = (struct jail_holder)JAIL_HOLDER_INIT;
-	snprintf(h->limit, sizeof(h->limit), "%ld\n", children_max);
+	if (children_max >= 0)
+		snprintf(h->limit, sizeof(h->limit), "%ld\n", children_max);
 	h->ro_ok = ro_ok;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return jail_err_sys(e, -errno, "socketpair");
@@ -118,8 +125,12 @@ int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t own
 		return jail_err_sys(e, -errno, "the holder's stack");
 	}
 	struct args *a = h->stack;
-	*a = (struct args){
-		.peer = h->peer, .parent = (int)getpid(), .ro_ok = ro_ok, .owner = owner, .flags = flags};
+	*a = (struct args){.peer = h->peer,
+			   .join = join,
+			   .parent = (int)getpid(),
+			   .ro_ok = ro_ok,
+			   .owner = owner,
+			   .flags = flags};
 	snprintf(a->limit, sizeof(a->limit), "%s", h->limit);
 	/* glibc's clone: the child runs holder_fn on its stack and exits with its value. */
 	pid = clone(holder_fn, (char *)h->stack + HOLDER_STACK, CLONE_VM | CLONE_PIDFD | SIGCHLD, a,
@@ -149,6 +160,8 @@ static int answer(struct jail_holder *h, struct jail_err *e)
 	switch (a.step) {
 	case H_OWNER:
 		return jail_err_sys(e, -a.err, "becoming the owner of the jail's user namespace");
+	case H_JOIN:
+		return jail_err_sys(e, -a.err, "linux.namespaces: user: joining the namespace");
 	case H_UNSHARE:
 		/* What FreeBSD's jail(8) says when the kernel refuses a child jail (without the jail's name). */
 		if (a.err == ENOSPC || a.err == EUSERS)

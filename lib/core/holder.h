@@ -42,10 +42,13 @@ struct jail_holder {
 
 /*
  * Clone it: as owner (0: stay host root) it unshares flags (CLONE_NEWUSER
- * and the namespaces it owns), then waits for jail_holder_go.
+ * and the namespaces it owns), then waits for jail_holder_go. With join (a
+ * user namespace's fd, or -1) it joins that one first and flags has no
+ * CLONE_NEWUSER (an OCI container's linux.namespaces user with a path).
+ * children_max < 0: user.max_user_namespaces is left as it is.
  */
-int jail_holder_start(struct jail_holder *h, unsigned long long flags, uid_t owner, long children_max,
-		      bool ro_ok, struct jail_err *e);
+int jail_holder_start(struct jail_holder *h, unsigned long long flags, int join, uid_t owner,
+		      long children_max, bool ro_ok, struct jail_err *e);
 /* Its namespaces are made (their fds may be opened and the maps written), or why not. */
 int jail_holder_made(struct jail_holder *h, struct jail_err *e);
 /* The maps are written: go on. */

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <pthread.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "container.h"
 #include "init.h"
 #include "jinit.h"
 #include "plan.h"
@@ -84,12 +86,14 @@ struct init_ctx {
 	int jinit;	/* sealed memfd of jinit: the init it becomes, the stub its command execs through */
 	int master;	/* pty master for the command, -1 if none */
 	char slave[64]; /* and its slave's path */
+	char exec_path[PATH_MAX]; /* a container's executable, found in its root */
+	char *state;		  /* a container's state JSON for its hooks (from the creator) */
 };
 
-/* Close every fd but the ones listed (ascending, then closed as one range per gap). */
-static void close_all_but(int *keep, int n)
+/* Close every fd from first on but the ones listed (ascending, then closed as one range per gap). */
+static void close_all_but(unsigned first, int *keep, int n)
 {
-	unsigned next = 3;
+	unsigned next = first;
 
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++)
@@ -114,11 +118,25 @@ static int step_session(void *arg, struct jail_err *e)
 {
 	struct init_ctx *c = arg;
 	const struct jail_init_args *a = c->a;
-	int keep[] = {c->sock, a->userns, a->netns, a->utsns, a->ipcns, a->idmap};
+	const struct jail_container *ct = a->plan->ctr;
+	int keep[8 + OCI_NS__COUNT], n = 0;
 
+	keep[n++] = c->sock;
+	keep[n++] = a->userns;
+	keep[n++] = a->netns;
+	keep[n++] = a->utsns;
+	keep[n++] = a->ipcns;
+	keep[n++] = a->idmap;
+	/* A container's: its namespaces joined by path, the start socket, the bundle, the preserved fds. */
+	for (int i = 0; ct && i < OCI_NS__COUNT; i++)
+		keep[n++] = ct->nsfd[i];
+	if (ct) {
+		keep[n++] = ct->start_sock;
+		keep[n++] = ct->bundlefd;
+	}
 	hide_title();
 	/* Nothing of the host's stays open in the jail's init but stdio, the socket and the namespaces. */
-	close_all_but(keep, (int)ARRAY_SIZE(keep));
+	close_all_but(3 + (unsigned)(ct ? ct->preserve_fds : 0), keep, n);
 	if (setsid() < 0)
 		return jail_err_sys(e, -errno, "setsid");
 	return 0;
@@ -144,11 +162,60 @@ static int step_root(void *arg, struct jail_err *e)
 {
 	struct init_ctx *c = arg;
 	const struct jail_plan *pl = c->a->plan;
-	int r = jail_root_build(&pl->root, &c->a->ids, c->a->idmap, pl->range_slots > 1 ? c->a->cg : NULL, e);
+	const struct jail_container *ct = pl->ctr;
+	/* A container's root is idmapped through the jail's own user namespace. */
+	int idmap = ct ? c->a->userns : c->a->idmap;
+
+	/* linux.namespaces mount with a path: the root is built in that namespace. */
+	if (ct && ct->nsfd[OCI_NS_MNT] >= 0 && setns(ct->nsfd[OCI_NS_MNT], CLONE_NEWNS) < 0)
+		return jail_err_sys(e, -errno, "linux.namespaces: mount: joining %s",
+				    ct->cfg->linux_.ns[OCI_NS_MNT].path);
+	int r = jail_root_build(&pl->root, &c->a->ids, idmap, ct || pl->range_slots > 1 ? c->a->cg : NULL, e);
 
 	if (c->a->idmap >= 0)
 		close(c->a->idmap);
 	return r;
+}
+
+/*
+ * A container's hooks that run before pivot_root: the creator runs prestart
+ * and createRuntime on the host while we wait here, and sends the state;
+ * then createContainer runs here, in the container's namespaces.
+ */
+static int step_hooks(void *arg, struct jail_err *e)
+{
+	struct init_ctx *c = arg;
+	const struct jail_container *ct = c->a->plan->ctr;
+	char buf[65536];
+	ssize_t n;
+
+	if (!ct || (!ct->pre_pivot_hooks && !ct->start_hooks))
+		return 0;
+	jail_msg_send(c->sock, JAIL_MSG_HOOKS, 0, 0, NULL, -1);
+	do
+		n = recv(c->sock, buf, sizeof(buf) - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return jail_err_set(e, -EIO, "hooks: the creator went away");
+	buf[n] = '\0';
+	c->state = strdup(buf);
+	if (!c->state)
+		return jail_err_set(e, -ENOMEM, "out of memory");
+	return oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER, c->state,
+			     NULL, NULL, e);
+}
+
+/* A container's sysctls, rlimits and oom_score_adj, as host root (container.h). */
+static int step_host(void *arg, struct jail_err *e)
+{
+	const struct jail_container *ct = ((struct init_ctx *)arg)->a->plan->ctr;
+
+	return ct ? jail_container_host(ct, e) : 0;
+}
+
+static int step_pivot(void *arg, struct jail_err *e)
+{
+	return jail_root_pivot(&((struct init_ctx *)arg)->a->plan->root, e);
 }
 
 /*
@@ -192,11 +259,14 @@ static int step_userns(void *arg, struct jail_err *e)
  */
 static int step_mntns(void *arg, struct jail_err *e)
 {
-	if (unshare(CLONE_NEWNS) < 0)
+	const struct jail_container *ct = ((struct init_ctx *)arg)->a->plan->ctr;
+
+	/* A mount namespace joined by path is not ours to copy (and jailed root cannot change it). */
+	if ((!ct || ct->nsfd[OCI_NS_MNT] < 0) && unshare(CLONE_NEWNS) < 0)
 		return jail_err_sys(e, -errno, "the jail's mount namespace");
 	if (chdir("/") < 0)
 		return jail_err_sys(e, -errno, "chdir /");
-	return 0;
+	return ct ? jail_container_userns(ct, e) : 0;
 }
 
 /*
@@ -239,7 +309,12 @@ static int step_pty(void *arg, struct jail_err *e)
 {
 	struct init_ctx *c = arg;
 	const struct jail_exec *x = &c->a->plan->exec;
+	const struct jail_container *ct = c->a->plan->ctr;
 
+	if (ct)
+		return ct->cfg->process.terminal
+			       ? jail_container_pty(true, &c->master, c->slave, sizeof(c->slave), e)
+			       : 0;
 	if (!x->argv || !x->pty_fds)
 		return 0;
 	return jail_pty_open(&c->master, c->slave, sizeof(c->slave), e);
@@ -248,6 +323,17 @@ static int step_pty(void *arg, struct jail_err *e)
 /* The cgroup namespace is rooted where the jail's cgroups are, so after joining them. */
 static int step_cgroupns(void *arg, struct jail_err *e)
 {
+	const struct jail_container *ct = ((struct init_ctx *)arg)->a->plan->ctr;
+
+	/* A container has a cgroup namespace when config.json says so (by path: that one). */
+	if (ct && ct->nsfd[OCI_NS_CGROUP] >= 0) {
+		if (setns(ct->nsfd[OCI_NS_CGROUP], CLONE_NEWCGROUP) < 0)
+			return jail_err_sys(e, -errno, "linux.namespaces: cgroup: joining %s",
+					    ct->cfg->linux_.ns[OCI_NS_CGROUP].path);
+		return 0;
+	}
+	if (ct && !ct->cfg->linux_.ns[OCI_NS_CGROUP].present)
+		return 0;
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return jail_err_sys(e, -errno, "cgroup namespace");
 	return 0;
@@ -269,14 +355,27 @@ static int step_jinit(void *arg, struct jail_err *e)
 	return c->jinit < 0 ? c->jinit : 0;
 }
 
+/* A container's executable, looked up in its finished root. */
+static int step_process(void *arg, struct jail_err *e)
+{
+	struct init_ctx *c = arg;
+	const struct jail_container *ct = c->a->plan->ctr;
+
+	if (!ct)
+		return 0;
+	return jail_container_lookup(ct, &ct->cfg->process, ct->env, c->exec_path, sizeof(c->exec_path), e);
+}
+
 /* jinit's memfd is made while the init is still host root: the jail may run it, not read or trace it. */
 const struct jail_step jail_init_steps[] = {
-	{"session", step_session, NULL, 0},   {"enter", step_enter, NULL, 0},
-	{"root", step_root, NULL, 0},	      {"jinit", step_jinit, NULL, 0},
-	{"cgroups", step_cgroups, NULL, 0},   {"userns", step_userns, NULL, 0},
-	{"mntns", step_mntns, NULL, 0},	      {"uts", step_uts, NULL, 0},
-	{"loopback", step_loopback, NULL, 0}, {"pty", step_pty, NULL, 0},
-	{"cgroupns", step_cgroupns, NULL, 0}, {"priv", step_priv, NULL, 0},
+	{"session", step_session, NULL, 0}, {"enter", step_enter, NULL, 0},
+	{"root", step_root, NULL, 0},	    {"oci.hooks", step_hooks, NULL, 0},
+	{"oci.host", step_host, NULL, 0},   {"pivot", step_pivot, NULL, 0},
+	{"jinit", step_jinit, NULL, 0},	    {"cgroups", step_cgroups, NULL, 0},
+	{"userns", step_userns, NULL, 0},   {"mntns", step_mntns, NULL, 0},
+	{"uts", step_uts, NULL, 0},	    {"loopback", step_loopback, NULL, 0},
+	{"pty", step_pty, NULL, 0},	    {"cgroupns", step_cgroupns, NULL, 0},
+	{"priv", step_priv, NULL, 0},	    {"oci.process", step_process, NULL, 0},
 };
 const size_t jail_init_nsteps = ARRAY_SIZE(jail_init_steps);
 
@@ -340,6 +439,48 @@ static void stdio_to_null(void)
 		close(null);
 }
 
+/*
+ * A container after "r": wait for `start` on the start socket, run the
+ * startContainer hooks, become the process. A failure is written to
+ * `start`'s connection (and the container stops); at the exec the
+ * connection closes, which `start` reads as success.
+ */
+static void __attribute__((noreturn)) container_start(struct init_ctx *c)
+{
+	const struct jail_container *ct = c->a->plan->ctr;
+	struct jail_err e = {0};
+	int conn, tty = -1;
+	char go;
+
+	do
+		conn = accept4(ct->start_sock, NULL, NULL, SOCK_CLOEXEC);
+	while (conn < 0 && errno == EINTR);
+	if (conn < 0 || read(conn, &go, 1) != 1)
+		_exit(1);
+	close(ct->start_sock);
+	if (ct->start_hooks && oci_hooks_run(&ct->cfg->hooks[OCI_HOOK_START_CONTAINER],
+					     OCI_HOOK_START_CONTAINER, c->state, NULL, NULL, &e) < 0)
+		goto fail;
+	if (ct->cfg->process.terminal && (tty = open(c->slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		jail_err_sys(&e, -errno, "%s", c->slave);
+		goto fail;
+	}
+	struct jail_container_exec x = {
+		.p = &ct->cfg->process,
+		.env = ct->env,
+		.path = c->exec_path,
+		.filter = &ct->filter,
+		.preserve_fds = ct->preserve_fds,
+		.tty = tty,
+		.personality = ct->cfg->linux_.has_personality ? ct->cfg->linux_.personality : ~0UL,
+		.report = -1,
+		.stub = c->jinit};
+	jail_container_become(&x, &e);
+fail:
+	(void)!write(conn, e.msg, strlen(e.msg) + 1);
+	_exit(127);
+}
+
 void jail_init_child(void *arg, int sock)
 {
 	const struct jail_init_args *a = arg;
@@ -361,6 +502,13 @@ void jail_init_child(void *arg, int sock)
 	if (read(sock, &go, 1) != 1 || go != 'r')
 		_exit(1);
 	JAIL_TMARK("init", "got r");
+	if (a->plan->ctr) {
+		close(sock);
+		if (c.master >= 0)
+			close(c.master);
+		c.sock = -1;
+		container_start(&c);
+	}
 	/* Every signal waits for jinit's sigwaitinfo (the mask survives the exec). */
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);

@@ -254,7 +254,6 @@ int jail_proc_build(int rootfd, const char *path, int masks, struct jail_err *e)
 
 int jail_sys_build(int rootfd, int masks, struct jail_err *e)
 {
-	static const char *const dirs[] = {"firmware", "devices/virtual/powercap"};
 	_cleanup_close_ int target = open_in_root(
 		rootfd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, JAIL_RESOLVE_STRICT);
 	_cleanup_close_ int sys = -1;
@@ -281,10 +280,18 @@ int jail_sys_build(int rootfd, int masks, struct jail_err *e)
 					       JAIL_RESOLVE_STRICT);
 	if (top < 0)
 		return jail_err_sys(e, -errno, "/sys");
+	return jail_sys_mask(top, masks, e);
+}
+
+int jail_sys_mask(int sys, int masks, struct jail_err *e)
+{
+	static const char *const dirs[] = {"firmware", "devices/virtual/powercap"};
+	int r;
+
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
-		if ((r = cover(masks, "empty", top, dirs[i], e)) < 0)
+		if ((r = cover(masks, "empty", sys, dirs[i], e)) < 0)
 			return r;
-	return cover(masks, "null", top, "kernel/vmcoreinfo", e);
+	return cover(masks, "null", sys, "kernel/vmcoreinfo", e);
 }
 
 /* The directory a hierarchy is shown at in a jail's /sys/fs/cgroup: as the host names them. */

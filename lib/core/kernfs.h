@@ -22,6 +22,8 @@ int jail_proc_build(int rootfd, const char *path, int masks, struct jail_err *e)
 int jail_proc_mask(int proc, int masks, struct jail_err *e);
 /* A read-only sysfs of the jail's network namespace, masked. */
 int jail_sys_build(int rootfd, int masks, struct jail_err *e);
+/* The masks of a sysfs mounted at the directory fd sys (any sysfs the jail gets). */
+int jail_sys_mask(int sys, int masks, struct jail_err *e);
 
 /*
  * For a jail that may have child jails (children.max > 0): its cgroups at

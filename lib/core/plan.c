@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "container.h"
 #include "hooks.h"
 #include "net/jailnet.h"
 #include "net/net.h"
@@ -383,12 +384,13 @@ static int resolve_range(struct jail_plan *pl, struct jail_err *e)
 }
 
 int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const struct jail_run_opts *o,
-		      struct jail_plan *pl, struct jail_err *e)
+		      const struct jail_container *ctr, struct jail_plan *pl, struct jail_err *e)
 {
 	int r;
 
 	memset(pl, 0, sizeof(*pl));
 	pl->rootfd = -1;
+	pl->ctr = ctr;
 	r = check_params(p, e);
 	if (r == 0)
 		r = jail_params_copy(&pl->params, p, e);
@@ -405,11 +407,15 @@ int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const s
 		r = resolve_range(pl, e);
 	if (r == 0)
 		r = jail_priv_from_params(&pl->params, &pl->priv, e);
+	/* A container's capabilities open the gates they need, within the table (container.c). */
+	if (r == 0 && ctr)
+		r = jail_container_priv(ctr, &pl->priv, e);
 	if (r == 0)
 		r = jail_priv_compile(&pl->priv, cachedir, &pl->filters, e);
-	if (r == 0)
+	/* A container's process is found in its root once it is built (the init's oci.process step). */
+	if (r == 0 && !ctr)
 		r = resolve_command(pl, e);
-	if (r == 0)
+	if (r == 0 && !ctr)
 		r = preflight(pl, o, e);
 	if (r == 0)
 		r = resolve_identity(pl, e);
@@ -422,6 +428,10 @@ int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const s
 		return r;
 	}
 	pl->hostname = jail_params_str(&pl->params, JP_HOSTNAME);
+	/* A container without a user namespace of its own: its image shown through the jail's map, unless
+	   the root was shifted for the range already (mkjail oci). */
+	pl->root.ctr = ctr;
+	pl->root.idmap = ctr && !jail_container_own_ids(ctr) && !pl->range.from_owner;
 	pl->domainname = jail_params_str(&pl->params, JP_DOMAINNAME);
 	return 0;
 }

@@ -21,6 +21,8 @@
 #include "priv.h"
 #include "root.h"
 #include "thin.h"
+
+struct jail_container;
 #include "urange.h"
 
 struct jail_plan {
@@ -45,15 +47,18 @@ struct jail_plan {
 	struct jail_range range;    /* user.range: the registry settles a private one's base */
 	unsigned range_slots;	    /* ranges of 65536: 1 + children.max (the child jails' come from ours) */
 	uid_t base_owner;	    /* thin: the owner of the shared base (its files' range) */
+	const struct jail_container *ctr; /* an OCI container (jail-oci, container.h); NULL for jail(8) */
 };
 
 /*
  * Check p and resolve it. cachedir holds compiled seccomp programs (NULL:
  * none). Problems of the root are reported one by one through o->report
- * before anything is made; then the call fails with an empty e->msg.
+ * before anything is made; then the call fails with an empty e->msg. ctr
+ * (NULL for jail(8)) makes the plan a container's: its command and mounts
+ * come from config.json, so they are not looked for in the parameters.
  */
 int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const struct jail_run_opts *o,
-		      struct jail_plan *plan, struct jail_err *e);
+		      const struct jail_container *ctr, struct jail_plan *plan, struct jail_err *e);
 void jail_plan_free(struct jail_plan *plan);
 
 #endif

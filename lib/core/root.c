@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "container.h"
 #include "kernfs.h"
 #include "mountsrc.h"
 #include "root.h"
@@ -282,26 +283,46 @@ int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, 
 	rootfd = sys_open_tree(AT_FDCWD, o->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (rootfd < 0)
 		return jail_err_sys(e, -errno, "path '%s': bind", o->path);
+	/* A container's image, owned by host ids 0..65535, shown as its own (container.h). */
+	if (o->ctr && o->idmap) {
+		r = jail_container_idmap_root(rootfd, o->path, idmap, ids, e);
+		if (r < 0)
+			return r;
+		if (r != rootfd) {
+			close(rootfd);
+			rootfd = r;
+		}
+	}
 	if (sys_move_mount(rootfd, "", AT_FDCWD, o->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return jail_err_sys(e, -errno, "path '%s': bind", o->path);
 	/* Device nodes on the jail's own filesystems never work; /dev below is ours. */
 	if (sys_mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
 		return jail_err_sys(e, -errno, "path '%s': nodev", o->path);
-	masks = jail_mask_source(ids, e);
-	if (masks < 0)
-		return masks;
-	if ((r = setup_mounts(rootfd, o, ids, masks, e)) < 0)
+	if (o->ctr) {
+		r = jail_container_mounts(o->ctr, rootfd, o->path, ids, o->idmap ? idmap : -1, nest, e);
+	} else {
+		masks = jail_mask_source(ids, e);
+		if (masks < 0)
+			return masks;
+		if ((r = setup_mounts(rootfd, o, ids, masks, e)) < 0)
+			return r;
+		if (o->devfs && (r = jail_dev_build(rootfd, o->path, ids, o->ipc_new, e)) < 0)
+			return r;
+		if (o->procfs && (r = jail_proc_build(rootfd, o->path, masks, e)) < 0)
+			return r;
+		r = jail_sys_build(rootfd, masks, e);
+	}
+	if (r < 0)
 		return r;
-	if (o->devfs && (r = jail_dev_build(rootfd, o->path, ids, o->ipc_new, e)) < 0)
-		return r;
-	if (o->procfs && (r = jail_proc_build(rootfd, o->path, masks, e)) < 0)
-		return r;
-	if ((r = jail_sys_build(rootfd, masks, e)) < 0)
-		return r;
-	if (nest && (r = jail_nest_build(rootfd, o->path, ids, nest, e)) < 0)
+	if (nest && !o->ctr && (r = jail_nest_build(rootfd, o->path, ids, nest, e)) < 0)
 		return r;
 	if (fchdir(rootfd) < 0)
 		return jail_err_sys(e, -errno, "chdir %s", o->path);
+	return 0;
+}
+
+int jail_root_pivot(const struct jail_root_opts *o, struct jail_err *e)
+{
 	if (sys_pivot_root(".", ".") < 0)
 		return jail_err_sys(e, -errno, "pivot_root %s", o->path);
 	/* The old root sits on top of the new one: detach it, and the host is gone. */

@@ -13,6 +13,9 @@
 #include <sys/types.h>
 
 #include "jail/err.h"
+#include "jail/registry.h"
+
+struct jail_container;
 
 /* One line of mount or mount.fstab, checked by the parent. */
 struct jail_mount {
@@ -42,6 +45,10 @@ struct jail_root_opts {
 	int nmounts;
 	/* thin jail (mkjail thin): an overlay of lower (read-only base) and upper is mounted on path */
 	const char *lower, *upper, *work;
+	/* an OCI container (jail-oci): config.json's mounts instead of the above; idmap: the root and
+	   binds are shown through the jail's user namespace (the image's ids are the container's) */
+	const struct jail_container *ctr;
+	bool idmap;
 };
 
 /* Jailed root's host ids: files the host makes for the jail are theirs. */
@@ -53,14 +60,17 @@ struct jail_ids {
 /*
  * The jail's root, built by its init while still host root in a private
  * mount namespace of the host's user namespace, in the jail's PID and
- * network namespaces: the root, its mounts, /dev, /proc, /sys, then
- * pivot_root with the host's root detached. idmap (or -1) is a user
- * namespace whose map shows a thin jail's base as the jail's own; nest (or
- * NULL) the jail's cgroups, for a jail that may have child jails.
+ * network namespaces: the root, its mounts, /dev, /proc, /sys. The working
+ * directory is left at the new root for jail_root_pivot. idmap (or -1) is a
+ * user namespace whose map shows a thin jail's base (a container's root) as
+ * the jail's own; nest (or NULL) the jail's cgroups, for a jail that may have
+ * child jails, or for a container (its "cgroup" mounts).
  */
 struct jail_cgroup;
 int jail_root_build(const struct jail_root_opts *o, const struct jail_ids *ids, int idmap,
 		    const struct jail_cgroup *nest, struct jail_err *e);
+/* pivot_root into the root jail_root_build left as the working directory; the host's root detached. */
+int jail_root_pivot(const struct jail_root_opts *o, struct jail_err *e);
 
 /* Shared with kernfs.c. */
 #define JAIL_RESOLVE_STRICT (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)

@@ -24,6 +24,7 @@ enum {
 	JAIL_MSG_ERROR = 2,   /* err says what failed */
 	JAIL_MSG_STARTED = 3, /* sent by the command just before exec, with its credentials */
 	JAIL_MSG_STATUS = 4,  /* the command ended: status, and whether other processes remain */
+	JAIL_MSG_HOOKS = 5,   /* a container's root is built: the creator runs its hooks, sends the state */
 };
 
 struct jail_msg {

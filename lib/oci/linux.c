@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <unistd.h>
 
 #include "oci_int.h"
 #include "ojson.h"
@@ -216,8 +217,14 @@ static int parse_misc(json_t *l, const struct oci_parse_opts *o, struct oci_linu
 		if ((r = oj_refuse(per, "flags", "linux.personality", "the spec defines no flags", e)) < 0)
 			return r;
 	}
-	if ((r = oj_refuse(l, "mountLabel", "linux", "jail-oci applies no SELinux labels", e)) < 0 ||
-	    (r = oj_refuse(l, "intelRdt", "linux", "Intel RDT (resctrl) is not implemented", e)) < 0 ||
+	/* A label means something only where SELinux runs; there it cannot be honoured, elsewhere it is moot. */
+	if (oj_get(l, "mountLabel") && access("/sys/fs/selinux/enforce", F_OK) == 0 &&
+	    (r = oj_refuse(l, "mountLabel", "linux",
+			   "SELinux is enabled and jail-oci applies no SELinux labels", e)) < 0)
+		return r;
+	if (oj_get(l, "mountLabel") && o->warn)
+		o->warn(o->warn_arg, "linux.mountLabel: ignored: SELinux is not enabled on this host");
+	if ((r = oj_refuse(l, "intelRdt", "linux", "Intel RDT (resctrl) is not implemented", e)) < 0 ||
 	    (r = oj_refuse(l, "netDevices", "linux",
 			   "moving host interfaces into the container is not implemented (use a vnet jail)",
 			   e)) < 0 ||

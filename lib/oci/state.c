@@ -158,6 +158,7 @@ int oci_state_write(int rootfd, const struct oci_state *s, struct jail_err *e)
 	json_object_set_new(x, "pidStart", json_integer((json_int_t)s->pid_start));
 	json_object_set_new(x, "jid", json_integer(s->jid));
 	json_object_set_new(x, "systemdCgroup", json_boolean(s->systemd_cgroup));
+	json_object_set_new(x, "hooks", json_integer(s->hooks));
 	if (s->cgroup)
 		json_object_set_new(x, "cgroup", json_string(s->cgroup));
 	json_object_set_new(j, "jail", x);
@@ -170,8 +171,9 @@ int oci_state_write(int rootfd, const struct oci_state *s, struct jail_err *e)
 		free(text);
 		return jail_err_sys(e, -errno, "%s", s->id);
 	}
+	/* Renamed into place whole; no fsync: the state describes processes, which do not survive a crash. */
 	fd = openat(dfd, "state.json.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, text, strlen(text)) < 0 || fsync(fd) < 0)
+	if (fd < 0 || write_all(fd, text, strlen(text)) < 0)
 		r = -errno;
 	if (fd >= 0)
 		close(fd);
@@ -236,8 +238,17 @@ int oci_state_read(int rootfd, const char *id, struct oci_state *s, struct jail_
 			return jail_err_set(e, -ENOENT, "container %s does not exist", id);
 		return jail_err_sys(e, -errno, "%s", path);
 	}
-	j = json_loadfd(fd, 0, &je);
+	/* Read whole, then parsed (json_loadfd reads a byte per system call). */
+	char buf[STATE_MAX / 16];
+	ssize_t got = 0, n;
+
+	memset(&je, 0, sizeof(je));
+	while (got < (ssize_t)sizeof(buf) && (n = read(fd, buf + got, sizeof(buf) - (size_t)got)) > 0)
+		got += n;
 	close(fd);
+	j = got > 0 && got < (ssize_t)sizeof(buf) ? json_loadb(buf, (size_t)got, 0, &je) : NULL;
+	if (!j && got >= (ssize_t)sizeof(buf))
+		snprintf(je.text, sizeof(je.text), "too large");
 	if (!j || !json_is_object(j)) {
 		json_decref(j);
 		return jail_err_set(e, -EINVAL, "%s: unreadable state: %s", path, je.text);
@@ -245,9 +256,9 @@ int oci_state_read(int rootfd, const char *id, struct oci_state *s, struct jail_
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	k = json_string_value(json_object_get(j, "status"));
 	s->status = OCI_STOPPED;
-	for (int n = 0; k && n < (int)(sizeof(status_names) / sizeof(status_names[0])); n++)
-		if (!strcmp(k, status_names[n]))
-			s->status = (enum oci_status)n;
+	for (int st = 0; k && st < (int)(sizeof(status_names) / sizeof(status_names[0])); st++)
+		if (!strcmp(k, status_names[st]))
+			s->status = (enum oci_status)st;
 	s->pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
 	s->bundle = dup_str(j, "bundle");
 	s->rootfs = dup_str(j, "rootfs");
@@ -258,6 +269,7 @@ int oci_state_read(int rootfd, const char *id, struct oci_state *s, struct jail_
 	s->pid_start = (unsigned long long)json_integer_value(json_object_get(x, "pidStart"));
 	s->jid = (int)json_integer_value(json_object_get(x, "jid"));
 	s->systemd_cgroup = json_is_true(json_object_get(x, "systemdCgroup"));
+	s->hooks = (unsigned)json_integer_value(json_object_get(x, "hooks"));
 	if (json_string_value(json_object_get(x, "cgroup")))
 		s->cgroup = strdup(json_string_value(json_object_get(x, "cgroup")));
 	a = json_object_get(j, "annotations");
@@ -362,12 +374,22 @@ void oci_state_free(struct oci_state *s)
 	s->n_annotations = 0;
 }
 
+/* The host's /etc/passwd read directly: NSS would load its modules into every create for one name. */
 char *oci_owner_name(void)
 {
-	struct passwd pw, *res = NULL;
-	char buf[1024];
+	FILE *f = fopen("/etc/passwd", "re");
+	char line[1024];
+	uid_t me = geteuid();
 
-	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &res) == 0 && res)
-		return strdup(res->pw_name);
-	return strdup("");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (c2 && strtoul(c2 + 1, NULL, 10) == me && c2[1] != ':') {
+			fclose(f);
+			*c1 = '\0';
+			return strdup(line);
+		}
+	}
+	if (f)
+		fclose(f);
+	return strdup(me == 0 ? "root" : "");
 }

@@ -97,6 +97,12 @@ static const struct jail_cgroup_dir *need_dir(const struct jail_cgroup *cg, cons
 	return NULL;
 }
 
+const struct jail_cgroup_dir *rctl_cg_need(const struct jail_cgroup *cg, const char *v1, const char *v2,
+					   const char *what, struct jail_err *e)
+{
+	return need_dir(cg, v1, v2, what, e);
+}
+
 static int put(const struct jail_cgroup_dir *d, const char *file, const char *val, const char *what,
 	       struct jail_err *e)
 {

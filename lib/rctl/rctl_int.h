@@ -61,6 +61,9 @@ void rctl_cg_read(const struct jail_cgroup *cg, struct rctl_counters *c);
 
 /* The directory holding a controller ("memory", "pids", "cpu", "cpuacct", "blkio"/"io"), or NULL. */
 const struct jail_cgroup_dir *rctl_cg_dir(const struct jail_cgroup *cg, const char *v1, const char *v2);
+/* The same, enabling the v2 controller below the parent when it is not yet; NULL with e saying why (what: the field). */
+const struct jail_cgroup_dir *rctl_cg_need(const struct jail_cgroup *cg, const char *v1, const char *v2,
+					   const char *what, struct jail_err *e);
 
 /* --- ns.c: inside the jail's namespaces, and rlimits ---------------------- */
 

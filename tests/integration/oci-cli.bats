@@ -1,15 +1,16 @@
 #!/usr/bin/env bats
-# jail-oci(8), the parts that stand without the create path: spec writes a
-# config its own reader accepts, features is the runtime-spec document,
-# state and list read the state directory (a planted state whose init is a
-# real process of the test), kill's signal names, delete --force of a
-# missing container, errors as one stderr line and JSON log lines, and every
-# refusal naming the config.json field. Each test uses its own --root.
+# jail-oci(8), the command line without engines: spec writes a config its
+# own reader accepts, features is the runtime-spec document, state and list
+# read the state directory (a planted state whose init is a real process of
+# the test), kill's signal names, delete --force of a missing container,
+# errors as one stderr line and JSON log lines, and every refusal naming the
+# config.json field. Each test uses its own --root and jail registry.
 
 setup() {
 	OCI=${JAIL_BUILD:?}/jail-oci
 	T=$(mktemp -d /tmp/oci-cli.XXXXXX)
 	R=$T/state
+	export JAIL_STATEDIR=$T/jails
 	mkdir -p "$T/b/rootfs"
 }
 
@@ -39,11 +40,12 @@ plant() { # $1 id, $2 pid, $3 status
 	run "$OCI" spec --bundle "$T/b"
 	[ "$status" -eq 1 ]
 	[ "$output" = "jail-oci: $T/b/config.json exists; remove it first" ]
-	# the whole config is read and checked before create stops
+	# the whole config is taken; an empty root has no sh, and the failed create leaves nothing
 	run "$OCI" --root "$R" create --bundle "$T/b" c1
 	[ "$status" -eq 1 ]
-	[ "$output" = "jail-oci: create: not implemented yet (the create path comes in phase 2)" ]
+	[ "$output" = 'jail-oci: c1: exec: "sh": executable file not found in $PATH' ]
 	[ ! -e "$R/c1" ]
+	[ -z "$(ls "$JAIL_STATEDIR" | grep -v -e '^cache$' -e '^public$')" ]
 }
 
 @test "features is the runtime-spec features document, without what is refused" {
@@ -102,16 +104,15 @@ plant() { # $1 id, $2 pid, $3 status
 }
 
 @test "kill takes numbers and names with or without SIG; bad signals and states are refused" {
-	sleep 300 &
+	# A process that ignores what the test sends, planted as container c1's.
+	bash -c 'trap "" TERM USR1 RTMIN+2 RTMAX-1; sleep 300 & wait' &
 	SLEEP_PID=$!
+	sleep 0.2
 	plant c1 "$SLEEP_PID" running
-	for s in 15 TERM SIGTERM sigkill RTMIN+2 SIGRTMAX-1; do
+	for s in 15 TERM SIGTERM sigusr1 RTMIN+2 SIGRTMAX-1; do
 		run "$OCI" --root "$R" kill c1 "$s"
-		[ "$status" -eq 1 ]
-		[ "$output" = "jail-oci: kill: not implemented yet (the create path comes in phase 2)" ]
+		[ "$status" -eq 0 ] && [ -z "$output" ] || { echo "$s: $output"; return 1; }
 	done
-	run "$OCI" --root "$R" kill --all c1 9
-	[ "$output" = "jail-oci: kill: not implemented yet (the create path comes in phase 2)" ]
 	for s in FOO 0 65 RTMIN+99 SIG; do
 		run "$OCI" --root "$R" kill c1 "$s"
 		[ "$status" -eq 1 ]
@@ -119,7 +120,14 @@ plant() { # $1 id, $2 pid, $3 status
 	done
 	kill -0 "$SLEEP_PID"
 	run "$OCI" --root "$R" start c1
-	[ "$output" = "jail-oci: cannot start container c1: it is running, not created" ]
+	[ "$output" = "jail-oci: cannot start container c1: it is running" ]
+	run "$OCI" --root "$R" kill c1 KILL
+	[ "$status" -eq 0 ]
+	wait "$SLEEP_PID" || true
+	run "$OCI" --root "$R" kill c1 9
+	[ "$status" -eq 1 ]
+	[ "$output" = "jail-oci: cannot kill container c1: it is stopped" ]
+	SLEEP_PID=
 }
 
 @test "delete --force of a missing container succeeds; without --force it is an error" {

@@ -4,7 +4,8 @@
  * config names, a kill action kills), the state directory (write, read,
  * list, a dead init reads as stopped, ids, locking), the console socket (the
  * fd and payload arrive) and the hooks runner (stdin, env, args, timeout,
- * fatal and warning kinds). No root needed.
+ * fatal and warning kinds), container ids as jail names and a container's
+ * ids on the host. No root needed.
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 #include <linux/seccomp.h>
 
+#include "core/container.h"
 #include "core/rootfs.h"
 #include "core/util.h"
 #include "jail/oci.h"
@@ -403,6 +405,43 @@ static void test_hooks(void)
 	T_INT(oci_hooks_run(&l, OCI_HOOK_POSTSTART, big, NULL, NULL, &e), 0, "unread stdin is fine");
 }
 
+/* Container ids as jail names, and a container's ids on the host (core/container.c). */
+static void test_names_and_ids(void)
+{
+	struct oci_config c = {0};
+	struct jail_container ct = {.cfg = &c};
+	struct oci_idmap m[2] = {{0, 100000, 1000}, {1000, 300000, 64536}};
+	struct jail_err e = {0};
+	char name[OCI_ID_MAX + 1], map[256];
+
+	for (int i = 0; i < OCI_NS__COUNT; i++)
+		ct.nsfd[i] = -1;
+	T_INT(oci_jail_name("web.1.a", name, sizeof(name), &e), 0, "an id with dots is a jail name");
+	T_STR(name, "web:1:a", "each '.' becomes ':'");
+	T_INT(oci_jail_name("12345", name, sizeof(name), &e), -EINVAL, "an all-digit id is refused");
+	T_OK(strstr(e.msg, "JID") != NULL, "saying why: %s", e.msg);
+	T_INT(oci_jail_name("a/b", name, sizeof(name), &e), -EINVAL, "an id the spec refuses is refused");
+	/* No user namespace of its own: the jail's range. */
+	T_OK(!jail_container_own_ids(&ct), "no user namespace: the jail's private range");
+	T_INT((long long)jail_container_hostid(&ct, 0x40000000, 5, true), 0x40000005, "gid 5 is base + 5");
+	jail_container_map(&ct, 0x40000000, false, map, sizeof(map));
+	T_STR(map, "0 1073741824 65536\n", "the map is the range");
+	/* A user namespace without mappings is still the jail's range. */
+	c.linux_.ns[OCI_NS_USER].present = true;
+	T_OK(!jail_container_own_ids(&ct), "a user namespace without mappings: the jail's range");
+	/* With mappings: those, exactly. */
+	c.linux_.uid_map = c.linux_.gid_map = m;
+	c.linux_.n_uid_map = c.linux_.n_gid_map = 2;
+	T_OK(jail_container_own_ids(&ct), "uidMappings: the container's own ids");
+	T_INT((long long)jail_container_hostid(&ct, 0x40000000, 0, false), 100000, "uid 0 by the first line");
+	T_INT((long long)jail_container_hostid(&ct, 0x40000000, 1500, false), 300500,
+	      "uid 1500 by the second");
+	T_INT((long long)jail_container_hostid(&ct, 0x40000000, 70000, false), 65534,
+	      "an unmapped id is the overflow id");
+	jail_container_map(&ct, 0x40000000, true, map, sizeof(map));
+	T_STR(map, "0 100000 1000\n1000 300000 64536\n", "gid_map as given");
+}
+
 int main(void)
 {
 	struct jail_err e = {0};
@@ -415,6 +454,7 @@ int main(void)
 	test_state();
 	test_console();
 	test_hooks();
+	test_names_and_ids();
 	rootfs_rm_tree(AT_FDCWD, tmp, &e);
 	T_DONE();
 }
