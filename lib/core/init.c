@@ -421,11 +421,18 @@ static pid_t start_command(struct init_ctx *c, struct jail_err *e)
 	return cmd;
 }
 
-/* stdio stays open only in the command. */
-static void stdio_to_null(void)
+/*
+ * stdio stays open only in the command. The jail's /dev/null is opened
+ * before the command starts (null_fd), so that the command never sees the
+ * init open it (an inotify watch on it counts only its own writes).
+ */
+static int null_fd(void)
 {
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	return open("/dev/null", O_RDWR | O_CLOEXEC);
+}
 
+static void stdio_to_null(int null)
+{
 	if (null < 0) {
 		close(0);
 		close(1);
@@ -512,6 +519,7 @@ void jail_init_child(void *arg, int sock)
 	/* Every signal waits for jinit's sigwaitinfo (the mask survives the exec). */
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	int null = null_fd();
 	pid_t cmd = start_command(&c, &e);
 	JAIL_TMARK("init", "cmd started");
 	if (cmd < 0)
@@ -523,7 +531,7 @@ void jail_init_child(void *arg, int sock)
 		close(sock);
 		sock = -1;
 	}
-	stdio_to_null();
+	stdio_to_null(null);
 	JAIL_TMARK("init", "jinit");
 	jail_jinit_init(c.jinit, sock, cmd,
 			(a->persist ? JINIT_PERSIST : 0) | (a->plan->hooked ? JINIT_REPLY : 0), &e);
