@@ -40,12 +40,12 @@ teardown_file() {
 @test "buildah run: a RUN step's writes land in the committed image; exit codes pass through" {
 	c=$(buildah from scratch)
 	buildah copy "$c" "$D/root" / >/dev/null
-	run buildah run --runtime "$D/bin/jail-oci" "$c" -- sh -c 'echo built-in-a-jail >/built; id -u; cat /proc/self/uid_map'
+	run buildah run --network none --runtime "$D/bin/jail-oci" "$c" -- sh -c 'echo built-in-a-jail >/built; id -u; cat /proc/self/uid_map'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0 ]
 	read -r inside host size <<<"${lines[1]}"
 	[ "$inside" = 0 ] && [ "$host" -ge $((0x40000000)) ]
-	run buildah run --runtime "$D/bin/jail-oci" "$c" -- sh -c 'exit 4'
+	run buildah run --network none --runtime "$D/bin/jail-oci" "$c" -- sh -c 'exit 4'
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"exit status 4"* ]]
 	buildah commit -q "$c" localhost/built >/dev/null

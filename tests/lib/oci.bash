@@ -15,6 +15,8 @@ oci_wrapper() {
 exec "$OCI_BIN" --root "$1/oci" --jail-statedir "$1/jails" "\$@"
 EOF
 	chmod 755 "$1/bin/jail-oci"
+	# the host's own settings an engine might change (a bridge network turns forwarding on)
+	cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding >"$1/host-sysctl"
 }
 
 # A busybox root owned by host root as images are (static busybox, applet links, passwd, a web page).
@@ -33,6 +35,9 @@ oci_assert_clean() {
 	[ -z "$left" ] || { echo "jails left: $left"; return 1; }
 	left=$(ls -A "$1/jails/public" 2>/dev/null || true)
 	[ -z "$left" ] || { echo "public copies left: $left"; return 1; }
+	[ ! -e "$1/host-sysctl" ] ||
+		[ "$(cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding)" = "$(cat "$1/host-sysctl")" ] ||
+		{ echo "the host's forwarding settings changed"; return 1; }
 }
 
 # Remove a cgroup directory tree (children first) in every hierarchy, if empty.
