@@ -121,6 +121,15 @@ static int step_session(void *arg, struct jail_err *e)
 	const struct jail_container *ct = a->plan->ctr;
 	int keep[8 + OCI_NS__COUNT], n = 0;
 
+	/*
+	 * Non-dumpable from the start, while host root: its memory then belongs
+	 * to the host's user namespace for good. Later, between joining a user
+	 * namespace and step_priv, a process of that namespace could otherwise
+	 * stop it and write its memory (a container joining another's PID and
+	 * user namespaces by path) wherever fs.suid_dumpable=1 keeps the kernel
+	 * from clearing it at setns and setresuid.
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
 	keep[n++] = c->sock;
 	keep[n++] = a->userns;
 	keep[n++] = a->netns;
