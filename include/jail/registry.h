@@ -42,7 +42,8 @@ struct jail_state {
 	char host_if[16];	       /* host end of the jail's veth, "" if none */
 	unsigned long long user_base;  /* host uid/gid of jailed root: its range's first id (0: identity) */
 	unsigned user_slots;	       /* ranges of 65536 it holds: 1 + children.max */
-	bool oci; /* an OCI container (jail-oci): its cgroup leaf is cgroupsPath's, not jail.NAME */
+	bool oci;      /* an OCI container (jail-oci): its cgroup leaf is cgroupsPath's, not jail.NAME */
+	bool no_setid; /* its files are host root's on disk: no setuid/setgid/capable file (priv.h) */
 	struct jail_params params; /* as loaded; the create path writes its plan's instead */
 };
 

@@ -255,6 +255,16 @@ char *jail_container_state(const struct jail_container *ct, const char *status, 
  * namespace (device nodes stay the kernel's to refuse); anything else
  * beyond what a jail's root holds is refused by name.
  */
+bool jail_container_annotation(const struct jail_container *ct, const char *key, const char *value)
+{
+	char **a = ct->cfg->annotations;
+
+	for (size_t i = 0; a && i < ct->cfg->n_annotations; i++)
+		if (!strcmp(a[2 * i], key))
+			return !strcmp(a[2 * i + 1], value);
+	return false;
+}
+
 int jail_container_priv(const struct jail_container *ct, struct jail_priv *priv, struct jail_err *e)
 {
 	const struct oci_linux *l = &ct->cfg->linux_;

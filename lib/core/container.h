@@ -58,6 +58,8 @@ int oci_cgroup_apply(const struct jail_cgroup *cg, const struct oci_resources *r
  * range, with its image shown through an idmapped mount.
  */
 bool jail_container_own_ids(const struct jail_container *ct);
+/* Whether config.json's annotations give key the value. */
+bool jail_container_annotation(const struct jail_container *ct, const char *key, const char *value);
 /* The host id of a container uid (gid with gid true): the config's map, else base + id. */
 uint32_t jail_container_hostid(const struct jail_container *ct, uint32_t base, uint32_t id, bool gid);
 /* The uid_map (gid_map with gid) text: the config's mappings, or the range at base. */

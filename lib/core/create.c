@@ -112,6 +112,7 @@ static int step_registry(void *ctx, struct jail_err *e)
 		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s",
 			 jail_params_str(p, JP_CGROUP_PARENT));
 	c->st.oci = c->plan.ctr != NULL;
+	c->st.no_setid = c->plan.priv.no_setid; /* jexec and jail-oci exec take it from the record */
 	if (c->plan.ctr && c->plan.ctr->cfg->linux_.cgroups_path.path) {
 		const struct oci_cgroups_path *cp = &c->plan.ctr->cfg->linux_.cgroups_path;
 		const char *slash = strrchr(cp->path, '/');

@@ -439,6 +439,35 @@ static int mount_kind_rules(const struct jail_priv *p, struct jail_rules *r)
 }
 
 /* The default-allow filter of argument rules; every rule here denies. */
+/*
+ * no_setid: every call that sets a file's mode refuses S_ISUID and S_ISGID
+ * (a file with them made in an image idmapped onto host uid 0 would be a
+ * setuid-root program for the host's users); openat2, whose mode sits in a
+ * struct seccomp cannot read, is ENOSYS (libc's open does not use it).
+ */
+static int setid_rules(struct jail_rules *r)
+{
+	static const struct {
+		const char *call;
+		unsigned arg; /* which argument is the mode */
+	} modes[] = {{"chmod", 1},  {"fchmod", 1}, {"fchmodat", 2}, {"fchmodat2", 2}, {"open", 2},
+		     {"openat", 3}, {"creat", 1},  {"mknod", 1},    {"mknodat", 2}};
+	static const unsigned long bits[] = {S_ISUID, S_ISGID};
+	int ret = 0, nr;
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes) && ret == 0; i++) {
+		if ((nr = seccomp_syscall_resolve_name(modes[i].call)) == __NR_SCMP_ERROR)
+			continue;
+		for (size_t b = 0; b < ARRAY_SIZE(bits) && ret == 0; b++)
+			ret = jail_rules_add(
+				r, nr, SCMP_ACT_ERRNO(EPERM), 1,
+				(struct jail_rule_cmp[]){JAIL_CMP_MASKED(modes[i].arg, bits[b], bits[b])});
+	}
+	if (ret == 0 && (nr = seccomp_syscall_resolve_name("openat2")) != __NR_SCMP_ERROR)
+		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(ENOSYS), 0, NULL);
+	return ret;
+}
+
 static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 {
 	static const unsigned long nsflags[] = {CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,   CLONE_NEWUSER,
@@ -480,11 +509,19 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 		ret = jail_rules_add(
 			r, seccomp_syscall_resolve_name(init_guard[i].call), SCMP_ACT_ERRNO(EPERM), 1,
 			(struct jail_rule_cmp[]){JAIL_CMP_MASKED(init_guard[i].arg, 0xffffffffULL, 1)});
+	if (ret == 0 && p->no_setid)
+		ret = setid_rules(r);
 	/* Namespaces: clone with a CLONE_NEW* flag, unless child jails are allowed. */
 	for (size_t i = 0; i < ARRAY_SIZE(nsflags) && !p->children && ret == 0; i++)
 		ret = jail_rules_add(r, SCMP_SYS(clone), SCMP_ACT_ERRNO(EPERM), 1,
 				     (struct jail_rule_cmp[]){JAIL_CMP_MASKED(0, nsflags[i], nsflags[i])});
 	return ret;
+}
+
+void jail_priv_no_setid(struct jail_priv *p)
+{
+	p->no_setid = true;
+	p->caps &= ~((1ULL << CAP_SETFCAP) | (1ULL << CAP_FSETID));
 }
 
 int jail_priv_rules(const struct jail_priv *p, struct jail_rules *allow, struct jail_rules *args)

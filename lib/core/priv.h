@@ -21,6 +21,12 @@ struct jail_priv {
 	bool firewall;		    /* vnet below securelevel 3: nf_tables and iptables are its own */
 	bool mount_bind, mount_new; /* allow.mount.nullfs: binds; allow.mount.tmpfs: new file systems */
 	int securelevel;
+	/*
+	 * What jailed root makes is host root's on disk (an OCI container's
+	 * image idmapped onto host uid 0): no setuid or setgid mode, no file
+	 * capabilities (CAP_SETFCAP, CAP_FSETID withheld).
+	 */
+	bool no_setid;
 	uint64_t caps; /* capability set the jail's root keeps */
 };
 
@@ -62,6 +68,8 @@ void jail_rules_free(struct jail_rules *r);
 
 /* Compute the decisions; refuses allow.* that Linux cannot grant safely. */
 int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, struct jail_err *e);
+/* no_setid (above), with the two capabilities it withholds. */
+void jail_priv_no_setid(struct jail_priv *p);
 /* The two seccomp rule lists the table gives for priv: the allowlist and the argument rules. */
 int jail_priv_rules(const struct jail_priv *p, struct jail_rules *allow, struct jail_rules *args);
 /*

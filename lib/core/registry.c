@@ -319,12 +319,13 @@ int jail_registry_save(struct jail_registry *r, const struct jail_state *st, con
 				      json_pack("{s:s, s:s, s:b}", "path", st->cg.d[i].path, "controllers",
 						st->cg.d[i].controllers, "v2", st->cg.d[i].v2));
 	json_t *o = json_pack(
-		"{s:i, s:s, s:I, s:i, s:b, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid", st->jid,
-		"name", st->name, "user_base", (json_int_t)st->user_base, "user_slots", (int)st->user_slots,
-		"oci", st->oci, "host_netns", (json_int_t)st->host_netns, "host_if", st->host_if, "init_pid",
-		(json_int_t)st->init_pid, "init_start", (json_int_t)st->init_start, "creator_pid",
-		(json_int_t)st->creator_pid, "creator_start", (json_int_t)st->creator_start, "cgroup_leaf",
-		st->cg_leaf, "cgroup_parent", st->cg_parent, "cgroups", cgs, "params", params_json(p));
+		"{s:i, s:s, s:I, s:i, s:b, s:b, s:I, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:o}", "jid",
+		st->jid, "name", st->name, "user_base", (json_int_t)st->user_base, "user_slots",
+		(int)st->user_slots, "oci", st->oci, "no_setid", st->no_setid, "host_netns",
+		(json_int_t)st->host_netns, "host_if", st->host_if, "init_pid", (json_int_t)st->init_pid,
+		"init_start", (json_int_t)st->init_start, "creator_pid", (json_int_t)st->creator_pid,
+		"creator_start", (json_int_t)st->creator_start, "cgroup_leaf", st->cg_leaf, "cgroup_parent",
+		st->cg_parent, "cgroups", cgs, "params", params_json(p));
 	_cleanup_free_ char *text = NULL;
 	struct stat sb;
 	int ret;
@@ -481,13 +482,14 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	o = json_loadb(buf, len, 0, &je);
 	if (!o)
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
-	int oci = 0;
+	int oci = 0, no_setid = 0;
 	if (json_unpack_ex(o, &je, 0,
-			   "{s:i, s:s, s?I, s?i, s?b, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}",
+			   "{s:i, s:s, s?I, s?i, s?b, s?b, s?I, s?s, s?I, s?I, s?I, s?I, s?s, s?s, s?o, s?o}",
 			   "jid", &st->jid, "name", &name, "user_base", &ubase, "user_slots", &uslots, "oci",
-			   &oci, "host_netns", &hnet, "host_if", &hif, "init_pid", &ipid, "init_start",
-			   &istart, "creator_pid", &cpid, "creator_start", &cstart, "cgroup_leaf", &leaf,
-			   "cgroup_parent", &parent, "cgroups", &cgs, "params", &params) < 0) {
+			   &oci, "no_setid", &no_setid, "host_netns", &hnet, "host_if", &hif, "init_pid",
+			   &ipid, "init_start", &istart, "creator_pid", &cpid, "creator_start", &cstart,
+			   "cgroup_leaf", &leaf, "cgroup_parent", &parent, "cgroups", &cgs, "params",
+			   &params) < 0) {
 		json_decref(o);
 		return jail_err_set(e, -EINVAL, "%s/%s: %s", r->dir, f, je.text);
 	}
@@ -496,6 +498,7 @@ int jail_registry_load(struct jail_registry *r, int jid, struct jail_state *st, 
 	snprintf(st->cg_parent, sizeof(st->cg_parent), "%s", parent);
 	/* A container's leaf is its config.json cgroupsPath's last component (jail-oci), any plain name. */
 	st->oci = oci;
+	st->no_setid = no_setid;
 	bool leaf_ok = leaf_of(st->cg_leaf, st->name) || (st->oci && st->cg_leaf[0]);
 	for (size_t i = 0; i < json_array_size(cgs) && st->cg.n < JAIL_CGROUP_MAX; i++) {
 		const char *cp = NULL, *cc = "";

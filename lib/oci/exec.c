@@ -227,6 +227,9 @@ static int run(const struct oci_runtime *rt, struct oci_ctr *c, const struct oci
 					 "process.capabilities: %s: not held by the container's jail",
 					 oci_cap_name(cap) ? oci_cap_name(cap) : "unknown");
 	}
+	/* Withheld from the container (no_setid): taken from what the process asks, not refused. */
+	if (c->js.no_setid)
+		jail_priv_no_setid(&priv);
 	if (r == 0)
 		r = jail_priv_compile(&priv, c->reg.dir, &filters, e);
 	if (r == 0 && cfg->linux_.seccomp.set && (r = oci_seccomp_compile(&cfg->linux_.seccomp, &bpf, e)) < 0)

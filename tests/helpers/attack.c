@@ -572,6 +572,11 @@ int main(int argc, char **argv)
 		return setcap(a);
 	if (!strcmp(v, "openw"))
 		return openw(a);
+	/* A new file made setuid and setgid at birth: by open(O_CREAT), by mknod. */
+	if (!strcmp(v, "creat-setid"))
+		return result(open(a, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 06755));
+	if (!strcmp(v, "mknod-setid"))
+		return result(mknod(a, S_IFREG | 06755, 0));
 	if (!strcmp(v, "writesame"))
 		return writesame(a);
 	if (!strcmp(v, "umount"))

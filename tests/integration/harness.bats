@@ -142,6 +142,8 @@ $f:11: 	$n true || true" ]
 		"$JAIL" -q -c name=v path="$ROOT" ip4.addr=192.0.2.61 persist
 		jail_veths
 		"$JAIL" -q -r v
+		# gone with the namespace, which the kernel frees a moment later
+		for i in $(seq 60); do jail_veths >/dev/null || break; sleep 0.05; done
 		jail_veths
 		echo end'
 	[ "$status" -eq 0 ]

@@ -145,3 +145,41 @@ LONG='.process.args = ["sh", "-c", "trap \"exit 0\" TERM; sleep 300 & wait"]'
 	for _ in $(seq 50); do [ "$("$OCI" state f2 | jq -r .status)" = stopped ] && break; sleep 0.1; done
 	"$OCI" delete f2
 }
+
+@test "an image idmapped onto host root: the container's root makes no setuid, setgid or capable file in it; jail.allow.setid=true allows it" {
+	R=$BATS_FILE_TMPDIR/rootfs
+	cp "$BUILD/tests/attack" "$R/bin/attack"
+	rm -f "$R"/tmp/setid-*
+	cfg "$LONG"
+	"$OCI" create --bundle "$B" s1
+	"$OCI" start s1
+	run "$OCI" exec s1 sh -c 'cp /bin/attack /tmp/setid-f
+		chmod 4755 /tmp/setid-f 2>/dev/null; echo "u=$?"; chmod 2755 /tmp/setid-f 2>/dev/null; echo "g=$?"
+		chmod 755 /tmp/setid-f; echo "plain=$?"
+		attack setcap /tmp/setid-f; attack creat-setid /tmp/setid-g; attack mknod-setid /tmp/setid-h'
+	inside=$output
+	# jexec into the container is held the same (the jail's record says so)
+	run env JAIL_STATEDIR="$W/jails" "$BUILD/jexec" s1 chmod 4755 /tmp/setid-f
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	"$OCI" delete --force s1
+	[ "$inside" = "u=1
+g=1
+plain=0
+EPERM
+EPERM
+EPERM" ]
+	# on the host: the files are host root's, and none is setuid, setgid or capable
+	[ "$(stat -c %u "$R/tmp/setid-f")" = 0 ]
+	[ -z "$(find "$R/tmp" -name 'setid-*' -perm /6000)" ]
+	rm -f "$R"/tmp/setid-*
+	# the annotation: the bundle is the engine's to keep from the host's users
+	cfg '.annotations["jail.allow.setid"] = "true"'
+	"$OCI" create --bundle "$B" s2
+	"$OCI" start s2
+	run "$OCI" exec s2 sh -c 'cp /bin/attack /tmp/setid-f; chmod 4755 /tmp/setid-f; echo "u=$?"'
+	"$OCI" delete --force s2
+	[ "$output" = "u=0" ]
+	[ -n "$(find "$R/tmp" -name setid-f -perm -4000)" ]
+	rm -f "$R"/tmp/setid-* "$R/bin/attack"
+}

@@ -134,8 +134,11 @@ assert_clean() {
 	st=$( (ls -A "$JAIL_STATEDIR"; ls -A "$JAIL_STATEDIR/public" | sed 's|^|public/|') 2>/dev/null |
 		grep -v -e '^cache$' -e '^\.lock$' -e '^public$' || true)
 	[ -z "$st" ] || { echo "leftover state: $st"; return 1; }
-	left=$(jail_veths || true)
-	[ -z "$left" ] || { echo "leftover veths: $left"; return 1; }
+	# a jail's veth goes with its network namespace, which the kernel frees a moment after jail -r
+	if ! wait_until 3 no_jail_veths; then
+		echo "leftover veths: $(jail_veths)"
+		return 1
+	fi
 	left=$(jail_mounts)
 	[ -z "$left" ] || { echo "leftover mounts: $left"; return 1; }
 	# a process killed a moment ago may still be leaving /proc
@@ -147,6 +150,7 @@ assert_clean() {
 }
 
 no_jail_processes() { [ -z "$(jail_processes)" ]; }
+no_jail_veths() { [ -z "$(jail_veths)" ]; }
 
 # wait_until SECONDS CMD [ARGS...]: poll CMD every 50 ms until it succeeds;
 # fail (status 1, with a line saying what was awaited) once SECONDS (may be
