@@ -107,6 +107,10 @@ static int caps_set(const struct oci_caps *c, struct jail_err *e)
 	if (syscall(SYS_capget, &h, d) < 0)
 		return jail_err_sys(e, -errno, "capget");
 	uint64_t have = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	/* and within the bounding set: an inheritable capability outside it cannot be set */
+	for (int cap = 0; cap < 64; cap++)
+		if ((have & (1ULL << cap)) && prctl(PR_CAPBSET_READ, (unsigned long)cap, 0, 0, 0) != 1)
+			have &= ~(1ULL << cap);
 	d[0].effective = (uint32_t)(c->effective & have);
 	d[1].effective = (uint32_t)((c->effective & have) >> 32);
 	d[0].permitted = (uint32_t)(c->permitted & have);
