@@ -207,18 +207,18 @@ int jail_cgroup_paths(struct jail_cgroup *cg, const char *parent, const char *le
 	struct hier h[JAIL_CGROUP_MAX];
 	int nh = find_hiers(h, JAIL_CGROUP_MAX);
 	char self[4096] = "";
+	/* "./PATH" (an OCI relative cgroupsPath) is below the creator's own cgroup. */
+	bool rel = parent && !strncmp(parent, "./", 2);
 
 	cg->n = 0;
 	if (nh < 0)
 		return jail_err_sys(e, nh, "cgroup: reading /proc/self/mountinfo");
-	if (!parent && read_file_at(AT_FDCWD, "/proc/self/cgroup", self, sizeof(self)) < 0)
+	if ((!parent || rel) && read_file_at(AT_FDCWD, "/proc/self/cgroup", self, sizeof(self)) < 0)
 		return jail_err_sys(e, -errno, "cgroup: reading /proc/self/cgroup");
 	for (int i = 0; i < nh; i++) {
 		char base[PATH_MAX];
 		struct jail_cgroup_dir *d = &cg->d[cg->n];
 
-		/* "./PATH" (an OCI relative cgroupsPath) is below the creator's own cgroup. */
-		bool rel = parent && !strncmp(parent, "./", 2);
 		if (parent && !rel)
 			snprintf(base, sizeof(base), "%s", parent);
 		else if (own_path(self, &h[i], base, sizeof(base)) < 0)

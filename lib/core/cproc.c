@@ -103,20 +103,12 @@ static int caps_set(const struct oci_caps *c, struct jail_err *e)
 	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct d[2] = {{0}};
 
-	/* What the jail's table withholds (plan.c: no_setid) is not asked for: it is not ours to give. */
-	if (syscall(SYS_capget, &h, d) < 0)
-		return jail_err_sys(e, -errno, "capget");
-	uint64_t have = d[0].permitted | (uint64_t)d[1].permitted << 32;
-	/* and within the bounding set: an inheritable capability outside it cannot be set */
-	for (int cap = 0; cap < 64; cap++)
-		if ((have & (1ULL << cap)) && prctl(PR_CAPBSET_READ, (unsigned long)cap, 0, 0, 0) != 1)
-			have &= ~(1ULL << cap);
-	d[0].effective = (uint32_t)(c->effective & have);
-	d[1].effective = (uint32_t)((c->effective & have) >> 32);
-	d[0].permitted = (uint32_t)(c->permitted & have);
-	d[1].permitted = (uint32_t)((c->permitted & have) >> 32);
-	d[0].inheritable = (uint32_t)(c->inheritable & have);
-	d[1].inheritable = (uint32_t)((c->inheritable & have) >> 32);
+	d[0].effective = (uint32_t)c->effective;
+	d[1].effective = (uint32_t)(c->effective >> 32);
+	d[0].permitted = (uint32_t)c->permitted;
+	d[1].permitted = (uint32_t)(c->permitted >> 32);
+	d[0].inheritable = (uint32_t)c->inheritable;
+	d[1].inheritable = (uint32_t)(c->inheritable >> 32);
 	if (syscall(SYS_capset, &h, d) < 0)
 		return jail_err_sys(e, -errno, "process.capabilities");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)

@@ -413,7 +413,7 @@ int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const s
 	/*
 	 * Its image idmapped onto host uid 0 (root.idmap below): a file its root
 	 * makes there is host root's on disk, so no setuid, setgid or file
-	 * capability may be put on one (DESIGN.md 3), unless the annotation
+	 * capability may be put on one (DESIGN.md 3, priv.c), unless the annotation
 	 * jail.allow.setid=true says the bundle is closed to the host's users.
 	 */
 	if (r == 0 && ctr && !jail_container_own_ids(ctr) && !pl->range.from_owner &&

@@ -443,7 +443,12 @@ static int mount_kind_rules(const struct jail_priv *p, struct jail_rules *r)
  * no_setid: every call that sets a file's mode refuses S_ISUID and S_ISGID
  * (a file with them made in an image idmapped onto host uid 0 would be a
  * setuid-root program for the host's users); openat2, whose mode sits in a
- * struct seccomp cannot read, is ENOSYS (libc's open does not use it).
+ * struct seccomp cannot read, is ENOSYS (libc's open does not use it). And
+ * no extended attribute is set: seccomp cannot tell security.capability
+ * (a file capability written through the idmap is host root's, valid in
+ * every namespace) from the others. CAP_SETFCAP and CAP_FSETID stay in the
+ * sets (a user namespace's CAP_FSETID keeps no setuid bit on a write: the
+ * kernel asks the initial namespace), so configs asking for them run.
  */
 static int setid_rules(struct jail_rules *r)
 {
@@ -465,6 +470,10 @@ static int setid_rules(struct jail_rules *r)
 	}
 	if (ret == 0 && (nr = seccomp_syscall_resolve_name("openat2")) != __NR_SCMP_ERROR)
 		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(ENOSYS), 0, NULL);
+	static const char *const xattr[] = {"setxattr", "lsetxattr", "fsetxattr", "setxattrat"};
+	for (size_t i = 0; i < ARRAY_SIZE(xattr) && ret == 0; i++)
+		if ((nr = seccomp_syscall_resolve_name(xattr[i])) != __NR_SCMP_ERROR)
+			ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EPERM), 0, NULL);
 	return ret;
 }
 
@@ -521,7 +530,6 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 void jail_priv_no_setid(struct jail_priv *p)
 {
 	p->no_setid = true;
-	p->caps &= ~((1ULL << CAP_SETFCAP) | (1ULL << CAP_FSETID));
 }
 
 int jail_priv_rules(const struct jail_priv *p, struct jail_rules *allow, struct jail_rules *args)

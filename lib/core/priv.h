@@ -24,7 +24,7 @@ struct jail_priv {
 	/*
 	 * What jailed root makes is host root's on disk (an OCI container's
 	 * image idmapped onto host uid 0): no setuid or setgid mode, no file
-	 * capabilities (CAP_SETFCAP, CAP_FSETID withheld).
+	 * capability (no extended attribute at all: priv.c says why).
 	 */
 	bool no_setid;
 	uint64_t caps; /* capability set the jail's root keeps */
@@ -68,7 +68,7 @@ void jail_rules_free(struct jail_rules *r);
 
 /* Compute the decisions; refuses allow.* that Linux cannot grant safely. */
 int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, struct jail_err *e);
-/* no_setid (above), with the two capabilities it withholds. */
+/* no_setid (above). */
 void jail_priv_no_setid(struct jail_priv *p);
 /* The two seccomp rule lists the table gives for priv: the allowlist and the argument rules. */
 int jail_priv_rules(const struct jail_priv *p, struct jail_rules *allow, struct jail_rules *args);

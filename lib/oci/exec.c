@@ -227,7 +227,7 @@ static int run(const struct oci_runtime *rt, struct oci_ctr *c, const struct oci
 					 "process.capabilities: %s: not held by the container's jail",
 					 oci_cap_name(cap) ? oci_cap_name(cap) : "unknown");
 	}
-	/* Withheld from the container (no_setid): taken from what the process asks, not refused. */
+	/* The container's own seccomp rules (no_setid, from its record). */
 	if (c->js.no_setid)
 		jail_priv_no_setid(&priv);
 	if (r == 0)

@@ -150,15 +150,12 @@ LONG='.process.args = ["sh", "-c", "trap \"exit 0\" TERM; sleep 300 & wait"]'
 	R=$BATS_FILE_TMPDIR/rootfs
 	cp "$BUILD/tests/attack" "$R/bin/attack"
 	rm -f "$R"/tmp/setid-*
-	# asked for in every set (as runtime-tools' default config does): withheld, not refused
+	# every capability asked for in every set (as runtime-tools' default config does)
 	cfg "$LONG | .process.capabilities.inheritable = .process.capabilities.bounding"
 	"$OCI" create --bundle "$B" s1
 	"$OCI" start s1
-	for p in 1 self; do
-		caps=$("$OCI" exec s1 sh -c "grep -E '^Cap(Inh|Prm|Eff|Bnd)' /proc/$p/status" | awk '{ print $2 }')
-		[ "$(wc -l <<<"$caps")" = 4 ]
-		for c in $caps; do [ $((0x$c & 0x80000010)) = 0 ] || { echo "CAP_SETFCAP or CAP_FSETID held: $c"; return 1; }; done
-	done
+	# CAP_SETFCAP is held (the sets are as asked): the xattr itself is refused
+	[ $((0x$("$OCI" exec s1 awk '/^CapEff/ { print $2 }' /proc/self/status) & 0x80000000)) != 0 ]
 	run "$OCI" exec s1 sh -c 'cp /bin/attack /tmp/setid-f
 		chmod 4755 /tmp/setid-f 2>/dev/null; echo "u=$?"; chmod 2755 /tmp/setid-f 2>/dev/null; echo "g=$?"
 		chmod 755 /tmp/setid-f; echo "plain=$?"
