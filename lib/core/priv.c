@@ -455,18 +455,31 @@ static int setid_rules(struct jail_rules *r)
 	static const struct {
 		const char *call;
 		unsigned arg; /* which argument is the mode */
-	} modes[] = {{"chmod", 1},  {"fchmod", 1}, {"fchmodat", 2}, {"fchmodat2", 2}, {"open", 2},
-		     {"openat", 3}, {"creat", 1},  {"mknod", 1},    {"mknodat", 2}};
+		int flags_arg; /* which are the open flags: the mode counts only with O_CREAT or O_TMPFILE (-1: always) */
+	} modes[] = {{"chmod", 1, -1},	   {"fchmod", 1, -1}, {"fchmodat", 2, -1},
+		     {"fchmodat2", 2, -1}, {"open", 2, 1},    {"openat", 3, 2},
+		     {"creat", 1, -1},	   {"mknod", 1, -1},  {"mknodat", 2, -1}};
 	static const unsigned long bits[] = {S_ISUID, S_ISGID};
+	/* Without O_CREAT a libc may leave anything in the mode's register (busybox's sh opening /dev/null). */
+	static const unsigned long creating[] = {O_CREAT, O_TMPFILE & ~O_DIRECTORY};
 	int ret = 0, nr;
 
 	for (size_t i = 0; i < ARRAY_SIZE(modes) && ret == 0; i++) {
 		if ((nr = seccomp_syscall_resolve_name(modes[i].call)) == __NR_SCMP_ERROR)
 			continue;
-		for (size_t b = 0; b < ARRAY_SIZE(bits) && ret == 0; b++)
-			ret = jail_rules_add(
-				r, nr, SCMP_ACT_ERRNO(EPERM), 1,
-				(struct jail_rule_cmp[]){JAIL_CMP_MASKED(modes[i].arg, bits[b], bits[b])});
+		for (size_t b = 0; b < ARRAY_SIZE(bits) && ret == 0; b++) {
+			struct jail_rule_cmp mode = JAIL_CMP_MASKED(modes[i].arg, bits[b], bits[b]);
+			if (modes[i].flags_arg < 0) {
+				ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(EPERM), 1, &mode);
+				continue;
+			}
+			for (size_t c = 0; c < ARRAY_SIZE(creating) && ret == 0; c++)
+				ret = jail_rules_add(
+					r, nr, SCMP_ACT_ERRNO(EPERM), 2,
+					(struct jail_rule_cmp[]){JAIL_CMP_MASKED((unsigned)modes[i].flags_arg,
+										 creating[c], creating[c]),
+								 mode});
+		}
 	}
 	if (ret == 0 && (nr = seccomp_syscall_resolve_name("openat2")) != __NR_SCMP_ERROR)
 		ret = jail_rules_add(r, nr, SCMP_ACT_ERRNO(ENOSYS), 0, NULL);

@@ -159,7 +159,8 @@ LONG='.process.args = ["sh", "-c", "trap \"exit 0\" TERM; sleep 300 & wait"]'
 	run "$OCI" exec s1 sh -c 'cp /bin/attack /tmp/setid-f
 		chmod 4755 /tmp/setid-f 2>/dev/null; echo "u=$?"; chmod 2755 /tmp/setid-f 2>/dev/null; echo "g=$?"
 		chmod 755 /tmp/setid-f; echo "plain=$?"
-		attack setcap /tmp/setid-f; attack creat-setid /tmp/setid-g; attack mknod-setid /tmp/setid-h'
+		attack setcap /tmp/setid-f; attack creat-setid /tmp/setid-g; attack mknod-setid /tmp/setid-h
+		attack open-junkmode /dev/null'
 	inside=$output
 	# jexec into the container is held the same (the jail's record says so)
 	run env JAIL_STATEDIR="$W/jails" "$BUILD/jexec" s1 chmod 4755 /tmp/setid-f
@@ -171,7 +172,8 @@ g=1
 plain=0
 EPERM
 EPERM
-EPERM" ]
+EPERM
+ok" ]
 	# on the host: the files are host root's, and none is setuid, setgid or capable
 	[ "$(stat -c %u "$R/tmp/setid-f")" = 0 ]
 	[ -z "$(find "$R/tmp" -name 'setid-*' -perm /6000)" ]
