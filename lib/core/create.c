@@ -493,8 +493,9 @@ static void undo_net(void *ctx)
 /*
  * A container's prestart and createRuntime hooks, on the host, while its
  * init waits before pivot_root; then the state goes to the init for its
- * createContainer (and later startContainer) hooks. Before "cgroup.late":
- * the init reads the state before it reads its cgroups.
+ * createContainer (and later startContainer) hooks. After "cgroup.late":
+ * a container's init reads that message (the maps are written) before it
+ * builds its root, idmapped through the jail's user namespace.
  */
 static int step_oci_hooks(void *ctx, struct jail_err *e)
 {
@@ -683,8 +684,8 @@ const struct jail_step jail_create_steps[] = {
 	{"userns", step_userns, undo_userns, 0},
 	{"spawn", step_spawn, undo_spawn, 0},
 	{"maps", step_maps, NULL, 0},
-	{"oci.hooks", step_oci_hooks, NULL, 0},
 	{"cgroup.late", step_cgroup_late, NULL, 0},
+	{"oci.hooks", step_oci_hooks, NULL, 0},
 	{"net", step_net, undo_net, 0},
 	{"ready", step_ready, undo_ready, 0},
 	{"oci.console", step_console, NULL, 0},

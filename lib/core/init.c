@@ -248,6 +248,22 @@ static int step_cgroups(void *arg, struct jail_err *e)
 	return jail_cgroup_join_self(fds, n, e);
 }
 
+/*
+ * A container's root is idmapped through the jail's user namespace, which
+ * has no map until the creator writes it: its init awaits "cgroup.late"'s
+ * message (its cgroups are all made before it is cloned, so the message
+ * carries none) before "root"; a jail's init after "jinit", as before.
+ */
+static int step_ctr_maps(void *arg, struct jail_err *e)
+{
+	return ((struct init_ctx *)arg)->a->plan->ctr ? step_cgroups(arg, e) : 0;
+}
+
+static int step_jail_cgroups(void *arg, struct jail_err *e)
+{
+	return ((struct init_ctx *)arg)->a->plan->ctr ? 0 : step_cgroups(arg, e);
+}
+
 /* Into the jail's user namespace: from here the init is jailed root, an unprivileged host uid. */
 static int step_userns(void *arg, struct jail_err *e)
 {
@@ -377,14 +393,15 @@ static int step_process(void *arg, struct jail_err *e)
 
 /* jinit's memfd is made while the init is still host root: the jail may run it, not read or trace it. */
 const struct jail_step jail_init_steps[] = {
-	{"session", step_session, NULL, 0}, {"enter", step_enter, NULL, 0},
-	{"root", step_root, NULL, 0},	    {"oci.hooks", step_hooks, NULL, 0},
-	{"oci.host", step_host, NULL, 0},   {"pivot", step_pivot, NULL, 0},
-	{"jinit", step_jinit, NULL, 0},	    {"cgroups", step_cgroups, NULL, 0},
-	{"userns", step_userns, NULL, 0},   {"mntns", step_mntns, NULL, 0},
-	{"uts", step_uts, NULL, 0},	    {"loopback", step_loopback, NULL, 0},
-	{"pty", step_pty, NULL, 0},	    {"cgroupns", step_cgroupns, NULL, 0},
-	{"priv", step_priv, NULL, 0},	    {"oci.process", step_process, NULL, 0},
+	{"session", step_session, NULL, 0},	 {"enter", step_enter, NULL, 0},
+	{"oci.maps", step_ctr_maps, NULL, 0},	 {"root", step_root, NULL, 0},
+	{"oci.hooks", step_hooks, NULL, 0},	 {"oci.host", step_host, NULL, 0},
+	{"pivot", step_pivot, NULL, 0},		 {"jinit", step_jinit, NULL, 0},
+	{"cgroups", step_jail_cgroups, NULL, 0}, {"userns", step_userns, NULL, 0},
+	{"mntns", step_mntns, NULL, 0},		 {"uts", step_uts, NULL, 0},
+	{"loopback", step_loopback, NULL, 0},	 {"pty", step_pty, NULL, 0},
+	{"cgroupns", step_cgroupns, NULL, 0},	 {"priv", step_priv, NULL, 0},
+	{"oci.process", step_process, NULL, 0},
 };
 const size_t jail_init_nsteps = ARRAY_SIZE(jail_init_steps);
 
