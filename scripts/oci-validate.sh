@@ -61,6 +61,18 @@ cleanup() { # $1: runtime path, $2: label
 		-o -path '*/testdir/*' -o -path '*/cgrouptest/*' \) -exec rmdir {} + 2>/dev/null || true
 }
 
+# The suite's containers, under crun and runc, chown and chmod device nodes
+# bound from the host's /dev (crun gave the host's /dev/null to uid 1000,
+# runc made it 0755): each runtime runs with copies of them bound over the
+# host's in its private mount namespace.
+devs="null zero full random urandom tty"
+devdir=$WORK/dev
+rm -rf "$devdir" && mkdir -p "$devdir"
+for n in $devs; do
+	mm=$(stat -c '%t %T' "/dev/$n")
+	mknod -m 666 "$devdir/$n" c $((0x${mm% *})) $((0x${mm#* }))
+done
+
 labels=
 for rt in "$@"; do
 	case $rt in
@@ -71,8 +83,8 @@ for rt in "$@"; do
 	label=$(basename "$path")
 	labels="$labels $label"
 	rm -rf "$WORK/logs/$label"
-	pre=
-	[ "$label" = crun ] && pre="umount /sys/fs/cgroup/unified 2>/dev/null;"
+	pre="for n in $devs; do mount --bind $devdir/\$n /dev/\$n || exit 1; done;"
+	[ "$label" = crun ] && pre="$pre umount /sys/fs/cgroup/unified 2>/dev/null;"
 	# shellcheck disable=SC2086
 	TMPDIR=/var/tmp LABEL=$label unshare -m --propagation private sh -c \
 		"$pre exec \"\$0\" \"\$@\"" "$KIT/validate.sh" "$path" ${OCI_TESTS:-} >"$OUT/$label.txt" 2>&1

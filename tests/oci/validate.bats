@@ -17,6 +17,7 @@ load ../lib/oci
 	W=$BATS_FILE_TMPDIR/w
 	oci_wrapper "$W"
 	out=$BATS_FILE_TMPDIR/validate
+	devs_before=$(stat -c '%n %a %u %g' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty)
 	run "$BATS_TEST_DIRNAME/../../scripts/oci-validate.sh" -o "$out" "$W/bin/jail-oci" crun
 	[ "$status" -eq 0 ]
 	j=$(sed -n 's/^jail-oci: \([0-9]*\) of .*/\1/p' "$out/jail-oci.txt")
@@ -29,6 +30,8 @@ load ../lib/oci
 			tail -1 "${OCI_WORK:-/var/tmp/oci-validation}/logs/jail-oci/$t.err")" >&3
 	done
 	[ -n "$j" ] && [ -n "$c" ] && [ "$j" -ge "$c" ]
+	# the host's device nodes are as they were (the peers' runs change the copies the script binds)
+	[ "$(stat -c '%n %a %u %g' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty)" = "$devs_before" ]
 	# the run left no container, no jail and no suite cgroup behind
 	oci_assert_clean "$W"
 	[ -z "$(find /sys/fs/cgroup -maxdepth 6 -type d \( -name testdir -o -name cgrouptest \) 2>/dev/null)" ]
