@@ -29,7 +29,12 @@ load ../lib/oci
 			grep -m1 'jail-oci: ' "${OCI_WORK:-/var/tmp/oci-validation}/logs/jail-oci/$t.err" 2>/dev/null ||
 			tail -1 "${OCI_WORK:-/var/tmp/oci-validation}/logs/jail-oci/$t.err")" >&3
 	done
-	[ -n "$j" ] && [ -n "$c" ] && [ "$j" -ge "$c" ]
+	# the comparison leaves out pidfile, which races with a short-lived process (shared/oci
+	# README: crun passes it in some runs, jail-oci and runc never, as the spec's kill wants)
+	j2=$(awk -F'\t' 'NR > 1 && $1 != "pidfile" && $2 == "PASS"' "$out/table.tsv" | wc -l)
+	c2=$(awk -F'\t' 'NR > 1 && $1 != "pidfile" && $3 == "PASS"' "$out/table.tsv" | wc -l)
+	echo "# without pidfile: jail-oci $j2, crun $c2" >&3
+	[ -n "$j" ] && [ -n "$c" ] && [ "$j2" -gt 0 ] && [ "$j2" -ge "$c2" ]
 	# the host's device nodes are as they were (the peers' runs change the copies the script binds)
 	[ "$(stat -c '%n %a %u %g' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty)" = "$devs_before" ]
 	# the run left no container, no jail and no suite cgroup behind
