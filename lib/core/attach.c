@@ -227,8 +227,7 @@ int jail_attach(struct jail_registry *reg, const struct jail_state *st, const st
 	}
 	const char *where = jail_params_str(p, JP_PATH);
 	ret = jail_priv_from_params(p, &priv, e);
-	if (st->no_setid)
-		jail_priv_no_setid(&priv);
+	priv.no_setid = st->no_setid;
 	if (ret == 0)
 		ret = jail_priv_compile(&priv, reg->dir, &filters, e);
 	if (ret == 0)

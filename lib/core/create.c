@@ -56,13 +56,14 @@ static int check_live_jails(struct jail_create *c, struct jail_err *e)
 		c->st.user_base = jail_container_hostid(ct, 0, 0, false);
 	if (!c->plan.net_shared)
 		ret = jail_index_check_addrs(&c->reg, c->plan.addrs, c->plan.naddrs, e);
-	if (own_map)
-		; /* the engine's ids, not a range of ours */
-	else if (ret == 0 && want->mode == JAIL_RANGE_PRIVATE && !want->from_owner)
+	/* The engine's ids are not a range of ours: neither picked nor checked. */
+	if (ret < 0 || own_map)
+		return ret;
+	if (want->mode == JAIL_RANGE_PRIVATE && !want->from_owner)
 		ret = jail_index_pick_range(&c->reg,
 					    jail_range_slot(c->st.name[0] ? c->st.name : c->plan.path),
 					    c->st.user_slots, &c->st.user_base, e);
-	else if (ret == 0 && c->st.user_base)
+	else if (c->st.user_base)
 		ret = jail_index_check_range(&c->reg, c->st.user_base, c->st.user_slots, c->plan.path, e);
 	return ret;
 }
@@ -76,15 +77,10 @@ static int check_live_jails(struct jail_create *c, struct jail_err *e)
 static int name_cgroups(struct jail_state *st, void *arg, struct jail_err *e)
 {
 	struct jail_create *c = arg;
-	const char *cp = c->plan.ctr ? c->plan.ctr->cfg->linux_.cgroups_path.path : NULL;
 
-	/* A container's linux.cgroupsPath, exactly: its last component is the leaf (its parent: step_registry). */
-	if (cp) {
-		const char *slash = strrchr(cp, '/');
-		snprintf(st->cg_leaf, sizeof(st->cg_leaf), "%s", slash ? slash + 1 : cp);
-	} else {
+	/* A container's leaf is set already (step_registry: its cgroupsPath's last component). */
+	if (!st->cg_leaf[0])
 		jail_cgroup_leaf(st->cg_leaf, sizeof(st->cg_leaf), c->reg.dir, st->name);
-	}
 	return jail_cgroup_set_leaf(&st->cg, st->cg_leaf, e);
 }
 
@@ -116,9 +112,10 @@ static int step_registry(void *ctx, struct jail_err *e)
 	if (c->plan.ctr && c->plan.ctr->cfg->linux_.cgroups_path.path) {
 		const struct oci_cgroups_path *cp = &c->plan.ctr->cfg->linux_.cgroups_path;
 		const char *slash = strrchr(cp->path, '/');
-		/* "./PATH": below our own cgroup (cgroup.c) */
+		/* linux.cgroupsPath, exactly: "./PARENT" is below our own cgroup (cgroup.c); the last component is the leaf */
 		snprintf(c->st.cg_parent, sizeof(c->st.cg_parent), "%s%.*s", cp->relative ? "./" : "/",
 			 slash ? (int)(slash - cp->path) : 0, cp->path);
+		snprintf(c->st.cg_leaf, sizeof(c->st.cg_leaf), "%s", slash ? slash + 1 : cp->path);
 	}
 	/* The hierarchies, found before the lock is taken; the leaf follows the name. */
 	ret = jail_cgroup_paths(&c->st.cg, c->st.cg_parent[0] ? c->st.cg_parent : NULL, NULL, e);

@@ -405,20 +405,23 @@ int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const s
 	r = resolve_root(pl, e);
 	if (r == 0)
 		r = resolve_range(pl, e);
+	/* A container without a user namespace of its own: its image shown through the jail's map, unless
+	   the root was shifted for the range already (mkjail oci). */
+	pl->root.ctr = ctr;
+	pl->root.idmap = ctr && !jail_container_own_ids(ctr) && !pl->range.from_owner;
 	if (r == 0)
 		r = jail_priv_from_params(&pl->params, &pl->priv, e);
 	/* A container's capabilities open the gates they need, within the table (container.c). */
 	if (r == 0 && ctr)
 		r = jail_container_priv(ctr, &pl->priv, e);
 	/*
-	 * Its image idmapped onto host uid 0 (root.idmap below): a file its root
+	 * Its image idmapped onto host uid 0 (root.idmap): a file its root
 	 * makes there is host root's on disk, so no setuid, setgid or file
 	 * capability may be put on one (DESIGN.md 3, priv.c), unless the annotation
 	 * jail.allow.setid=true says the bundle is closed to the host's users.
 	 */
-	if (r == 0 && ctr && !jail_container_own_ids(ctr) && !pl->range.from_owner &&
-	    !jail_container_annotation(ctr, "jail.allow.setid", "true"))
-		jail_priv_no_setid(&pl->priv);
+	if (r == 0 && pl->root.idmap)
+		pl->priv.no_setid = !jail_container_annotation(ctr, "jail.allow.setid", "true");
 	if (r == 0)
 		r = jail_priv_compile(&pl->priv, cachedir, &pl->filters, e);
 	/* A container's process is found in its root once it is built (the init's oci.process step). */
@@ -437,10 +440,6 @@ int jail_plan_resolve(const struct jail_params *p, const char *cachedir, const s
 		return r;
 	}
 	pl->hostname = jail_params_str(&pl->params, JP_HOSTNAME);
-	/* A container without a user namespace of its own: its image shown through the jail's map, unless
-	   the root was shifted for the range already (mkjail oci). */
-	pl->root.ctr = ctr;
-	pl->root.idmap = ctr && !jail_container_own_ids(ctr) && !pl->range.from_owner;
 	pl->domainname = jail_params_str(&pl->params, JP_DOMAINNAME);
 	return 0;
 }

@@ -540,11 +540,6 @@ static int argument_rules(const struct jail_priv *p, struct jail_rules *r)
 	return ret;
 }
 
-void jail_priv_no_setid(struct jail_priv *p)
-{
-	p->no_setid = true;
-}
-
 int jail_priv_rules(const struct jail_priv *p, struct jail_rules *allow, struct jail_rules *args)
 {
 	int r = allowlist_rules(p, allow);

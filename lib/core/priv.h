@@ -68,8 +68,6 @@ void jail_rules_free(struct jail_rules *r);
 
 /* Compute the decisions; refuses allow.* that Linux cannot grant safely. */
 int jail_priv_from_params(const struct jail_params *p, struct jail_priv *out, struct jail_err *e);
-/* no_setid (above). */
-void jail_priv_no_setid(struct jail_priv *p);
 /* The two seccomp rule lists the table gives for priv: the allowlist and the argument rules. */
 int jail_priv_rules(const struct jail_priv *p, struct jail_rules *allow, struct jail_rules *args);
 /*

@@ -228,8 +228,7 @@ static int run(const struct oci_runtime *rt, struct oci_ctr *c, const struct oci
 					 oci_cap_name(cap) ? oci_cap_name(cap) : "unknown");
 	}
 	/* The container's own seccomp rules (no_setid, from its record). */
-	if (c->js.no_setid)
-		jail_priv_no_setid(&priv);
+	priv.no_setid = c->js.no_setid;
 	if (r == 0)
 		r = jail_priv_compile(&priv, c->reg.dir, &filters, e);
 	if (r == 0 && cfg->linux_.seccomp.set && (r = oci_seccomp_compile(&cfg->linux_.seccomp, &bpf, e)) < 0)
